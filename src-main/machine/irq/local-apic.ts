@@ -1,0 +1,101 @@
+// An x86 local-APIC model seen from the bus: the MSI window at 0xFEE00000 decodes
+// messages (rule A1) and counts deliveries per CPU and vector, like /proc/interrupts.
+import { Region, SIZES_4 } from '../address-space';
+import type { EventLog } from '../event-log';
+import { DropReason, EventKind } from '../../../src-shared/timeline/event-kinds';
+
+export const MSI_WINDOW_BASE = 0xfee00000;
+export const MSI_WINDOW_SIZE = 0x100000;
+const BROADCAST = 0xff;
+export const DeliveryMode = { Fixed: 0, LowestPriority: 1, Smi: 2, Nmi: 4, Init: 5, ExtInt: 7 } as const;
+/** Flag in a NotifyDelivered event's detail: a fixed interrupt with a vector below 16. */
+export const BAD_VECTOR_FLAG = 0x80;
+
+export interface DecodedMsi {
+  destination: number;
+  logical: boolean;
+  redirectionHint: boolean;
+  vector: number;
+  deliveryMode: number;
+  levelAssert: boolean;
+  levelTriggered: boolean;
+}
+
+/** A1: decodes a message. Pure, for the UI's decoded columns too. */
+export function decodeMsi(addrLo: number, data: number): DecodedMsi {
+  return {
+    destination: (addrLo >>> 12) & 0xff,
+    logical: ((addrLo >>> 2) & 1) === 1,
+    redirectionHint: ((addrLo >>> 3) & 1) === 1,
+    vector: data & 0xff,
+    deliveryMode: (data >>> 8) & 7,
+    levelAssert: ((data >>> 14) & 1) === 1,
+    levelTriggered: ((data >>> 15) & 1) === 1,
+  };
+}
+
+export function isMsiAddress(addrLo: number, addrHi: number): boolean {
+  return addrHi === 0 && addrLo >>> 20 === 0xfee;
+}
+
+export class LocalApic {
+  /** Fixed and lowest-priority deliveries: counts[cpu * 256 + vector]. */
+  readonly counts: Float64Array;
+  /** Other delivery modes: special[cpu * 8 + mode] (NMI, SMI, INIT, ExtINT). */
+  readonly special: Float64Array;
+  /** The region a device's message write lands in; reads return 0, writes from the CPU side are ignored. */
+  readonly region: Region;
+
+  constructor(
+    readonly cpus: number,
+    private readonly log: EventLog,
+  ) {
+    this.counts = new Float64Array(cpus * 256);
+    this.special = new Float64Array(cpus * 8);
+    this.region = new Region('apic-msi', MSI_WINDOW_SIZE, { read: () => 0, write: () => undefined }, SIZES_4, 0xffff, 100);
+  }
+
+  /** Delivers one message from device `bdf`'s vector; returns false when no CPU took it. */
+  deliver(bdf: number, vector: number, addrLo: number, data: number): boolean {
+    const dest = (addrLo >>> 12) & 0xff;
+    const mode = (data >>> 8) & 7;
+    const idtVector = data & 0xff;
+    const targets = this.targets(dest, (addrLo & 4) !== 0, mode);
+    if (targets === 0) {
+      this.log.append(EventKind.NotifyDropped, DropReason.NoSuchCpu, bdf, vector, dest, data, addrLo);
+      return false;
+    }
+    const special = mode !== DeliveryMode.Fixed && mode !== DeliveryMode.LowestPriority;
+    for (let cpu = 0, bits = targets; bits !== 0; cpu++, bits >>>= 1) {
+      if ((bits & 1) === 0) continue;
+      if (special) this.special[cpu * 8 + mode] = this.special[cpu * 8 + mode]! + 1;
+      else this.counts[cpu * 256 + idtVector] = this.counts[cpu * 256 + idtVector]! + 1;
+    }
+    const flag = mode === DeliveryMode.Fixed && idtVector < 16 ? BAD_VECTOR_FLAG : 0;
+    this.log.append(EventKind.NotifyDelivered, mode | flag, bdf, vector, dest, data, addrLo);
+    return true;
+  }
+
+  /**
+   * CPUs (as a bit set, CPU i = APIC ID i) a message reaches. Physical mode: one ID or
+   * broadcast. Logical mode: the flat model, one bit per CPU. Lowest priority picks
+   * the lowest-numbered target.
+   */
+  private targets(dest: number, logical: boolean, mode: number): number {
+    const all = this.cpus >= 32 ? 0xffffffff : (1 << this.cpus) - 1;
+    let set: number;
+    if (!logical) set = dest === BROADCAST ? all : dest < this.cpus && dest < 32 ? 1 << dest : 0;
+    else set = dest & all;
+    if (mode === DeliveryMode.LowestPriority && set !== 0) set = set & -set;
+    return set >>> 0;
+  }
+
+  total(cpu: number, vector: number): number {
+    return this.counts[cpu * 256 + vector]!;
+  }
+
+  clear(): void {
+    this.counts.fill(0);
+    this.special.fill(0);
+  }
+}

@@ -1,0 +1,216 @@
+// Builds a Machine from a validated description. Layout rules the schema cannot
+// express (power-of-two BARs, BAR slots, MSI-X placement) are checked here, with
+// every error naming its JSON path; nothing is built unless all checks pass.
+import { Machine } from './machine';
+import { Ram } from './ram';
+import { PciFunction } from './pci/pci-function';
+import { Bar } from './pci/bar';
+import { parseBdf } from './pci/pci-bus';
+import { MsixEngine, exclusiveBarLayout, pbaBytes, tableBytes, type MsixLayout } from './msix/msix-engine';
+import {
+  parseMachineDescription,
+  parseMachineText,
+  type DeviceDescription,
+  type MachineDescription,
+  type ParseResult,
+} from '../../src-shared/machine-file/description';
+import { MSIX_MAX_VECTORS } from '../../src-shared/registers/layout';
+
+export type BuildResult = { ok: true; machine: Machine; warnings: string[] } | { ok: false; errors: string[] };
+
+const DEFAULT_LOG_CAPACITY = 1 << 20;
+const CAP_LENGTHS: Record<number, number> = { 0x01: 8, 0x05: 24, 0x09: 4, 0x10: 60, 0x11: 12, 0x12: 8 };
+
+export function loadMachineText(text: string): BuildResult {
+  return fromParse(parseMachineText(text));
+}
+
+export function loadMachineObject(value: unknown): BuildResult {
+  return fromParse(parseMachineDescription(value));
+}
+
+function fromParse(parsed: ParseResult<MachineDescription>): BuildResult {
+  return parsed.ok ? buildMachine(parsed.value) : { ok: false, errors: parsed.errors };
+}
+
+const isPow2 = (n: number): boolean => n > 0 && Number.isInteger(Math.log2(n));
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+export function buildMachine(desc: MachineDescription): BuildResult {
+  const errors = checkDescription(desc);
+  if (errors.length > 0) return { ok: false, errors };
+  const machine = new Machine(desc, desc.eventLogCapacity ?? DEFAULT_LOG_CAPACITY);
+  const warnings: string[] = [];
+  for (const r of desc.ram) {
+    const ram = new Ram(r.size);
+    machine.ram.push(ram);
+    machine.memory.map(ram.region, r.base);
+  }
+  for (const [i, d] of desc.devices.entries()) {
+    const built = buildFunction(machine, d, `devices[${i}]`, warnings);
+    if (typeof built === 'string') return { ok: false, errors: [built] };
+    machine.bus.attach(built);
+    startDeviceSources(machine, built, d);
+  }
+  machine.log.clear();
+  return { ok: true, machine, warnings };
+}
+
+function checkDescription(desc: MachineDescription): string[] {
+  const errors: string[] = [];
+  const ranges: [number, number, string][] = [];
+  desc.ram.forEach((r, i) => {
+    if (r.size === 0) errors.push(`ram[${i}].size: must be greater than 0`);
+    else if (r.size > 0x40000000) errors.push(`ram[${i}].size: at most 1 GiB of RAM per region (got ${hex(r.size)})`);
+    for (const [base, end, path] of ranges) {
+      if (r.base < end && base < r.base + r.size) errors.push(`ram[${i}]: overlaps ${path}`);
+    }
+    ranges.push([r.base, r.base + r.size, `ram[${i}]`]);
+  });
+  const seen = new Map<number, string>();
+  desc.devices.forEach((d, i) => {
+    const path = `devices[${i}]`;
+    const bdf = parseBdf(d.bdf);
+    if (bdf !== undefined) {
+      const other = seen.get(bdf);
+      if (other !== undefined) errors.push(`${path}.bdf: ${d.bdf} is already used by ${other}`);
+      seen.set(bdf, path);
+    }
+    if (d.vendor > 0xffff) errors.push(`${path}.vendor: must fit in 16 bits`);
+    if (d.device > 0xffff) errors.push(`${path}.device: must fit in 16 bits`);
+    if (d.class > 0xffffff) errors.push(`${path}.class: must fit in 24 bits`);
+    if ((d.revision ?? 0) > 0xff) errors.push(`${path}.revision: must fit in 8 bits`);
+    errors.push(...checkBars(d, path));
+    if (d.msix) errors.push(...checkMsix(d, path));
+    if (d.config !== undefined) {
+      const n = d.config.length / 2;
+      if (!/^([0-9a-fA-F]{2})*$/.test(d.config)) errors.push(`${path}.config: not a string of hex byte pairs`);
+      else if (n !== 256 && n !== 4096) errors.push(`${path}.config: ${n} bytes, expected 256 or 4096`);
+      else if (n === 4096 && !d.pcie) errors.push(`${path}.config: 4096 bytes needs "pcie": true`);
+    }
+  });
+  return errors;
+}
+
+function checkBars(d: DeviceDescription, path: string): string[] {
+  const errors: string[] = [];
+  const slots = new Map<number, number>();
+  d.bars.forEach((bar, j) => {
+    const at = `${path}.bars[${j}]`;
+    const min = bar.type === 'io' ? 4 : 16;
+    if (!isPow2(bar.size) || bar.size < min) errors.push(`${at}.size: ${hex(bar.size)} is not a power of two >= ${min}`);
+    if (bar.type === 'io' && bar.size > 0x10000) errors.push(`${at}.size: an I/O BAR is at most 64 KiB`);
+    if (bar.type === 'mem32' && bar.size > 0x80000000) errors.push(`${at}.size: a 32-bit BAR is at most 2 GiB`);
+    if (bar.type === 'io' && bar.prefetchable) errors.push(`${at}.prefetchable: an I/O BAR cannot be prefetchable`);
+    if (bar.type === 'mem64' && bar.index === 5) errors.push(`${at}.index: a 64-bit BAR needs two slots; 5 is the last`);
+    const used = bar.type === 'mem64' ? [bar.index, bar.index + 1] : [bar.index];
+    for (const slot of used) {
+      const other = slots.get(slot);
+      if (other !== undefined) errors.push(`${at}.index: BAR slot ${slot} is already used by ${path}.bars[${other}]`);
+      slots.set(slot, j);
+    }
+  });
+  const exclusive = d.msix && 'exclusiveBar' in d.msix ? d.msix.exclusiveBar : undefined;
+  if (exclusive !== undefined && slots.has(exclusive)) {
+    errors.push(`${path}.msix.exclusiveBar: BAR ${exclusive} is already declared in ${path}.bars`);
+  }
+  return errors;
+}
+
+function checkMsix(d: DeviceDescription, path: string): string[] {
+  const m = d.msix!;
+  const at = `${path}.msix`;
+  const errors: string[] = [];
+  if (m.vectors < 1 || m.vectors > MSIX_MAX_VECTORS) errors.push(`${at}.vectors: invalid number of vectors ${m.vectors} (must be 1..${MSIX_MAX_VECTORS})`);
+  if (m.capOffset !== undefined && (m.capOffset < 0x40 || m.capOffset > 0xf4 || m.capOffset % 4 !== 0)) {
+    errors.push(`${at}.capOffset: ${hex(m.capOffset)} must be dword aligned within 0x40..0xf4`);
+  }
+  const used = m.used;
+  if (Array.isArray(used)) {
+    used.forEach((v, k) => {
+      if (v >= m.vectors) errors.push(`${at}.used[${k}]: vector ${v} out of range 0..${m.vectors - 1}`);
+    });
+  }
+  (d.sources ?? []).forEach((s, k) => {
+    if (s.vector >= m.vectors) errors.push(`${path}.sources[${k}].vector: vector ${s.vector} out of range 0..${m.vectors - 1}`);
+  });
+  if ('exclusiveBar' in m || errors.length > 0) return errors;
+  // I3, but with the path of the offending field; imported devices are let through with warnings.
+  if (d.config !== undefined) return errors;
+  for (const part of ['table', 'pba'] as const) {
+    const { bar, offset } = m[part];
+    const declared = d.bars.find((b) => b.index === bar);
+    if (offset % 8 !== 0) errors.push(`${at}.${part}.offset: not 8-byte aligned`);
+    if (declared === undefined) errors.push(`${at}.${part}.bar: BAR ${bar} is not declared in ${path}.bars`);
+    else if (declared.type === 'io') errors.push(`${at}.${part}.bar: BAR ${bar} is an I/O BAR; MSI-X needs memory`);
+    else {
+      const size = part === 'table' ? tableBytes(m.vectors) : pbaBytes(m.vectors);
+      if (offset + size > declared.size) {
+        errors.push(`${at}.${part}: ${hex(offset)}..${hex(offset + size)} does not fit in BAR ${bar} of size ${hex(declared.size)}`);
+      }
+    }
+  }
+  const t = m.table;
+  const p = m.pba;
+  if (t.bar === p.bar && t.offset < p.offset + pbaBytes(m.vectors) && p.offset < t.offset + tableBytes(m.vectors)) {
+    errors.push(`${at}.pba: ${hex(p.offset)}..${hex(p.offset + pbaBytes(m.vectors))} overlaps the table at ${hex(t.offset)}..${hex(t.offset + tableBytes(m.vectors))}`);
+  }
+  return errors;
+}
+
+function buildFunction(machine: Machine, d: DeviceDescription, path: string, warnings: string[]): PciFunction | string {
+  const bdf = parseBdf(d.bdf)!;
+  const fn = new PciFunction(bdf, d.name, machine.log, machine.routeMessage, d.pcie ? 4096 : 256);
+  const c = fn.config;
+  c.set(0x00, 2, d.vendor);
+  c.set(0x02, 2, d.device);
+  c.set(0x08, 1, d.revision ?? 0);
+  c.set(0x09, 1, d.class & 0xff);
+  c.set(0x0a, 2, d.class >>> 8);
+  c.set(0x2c, 2, d.subsystemVendor ?? d.vendor);
+  c.set(0x2e, 2, d.subsystem ?? 0);
+  c.set(0x3d, 1, d.interruptPin ?? 1);
+  for (const b of d.bars) fn.addBar(new Bar(b.index, b.type, b.size, b.prefetchable ?? false, bdf));
+  if (d.msix) {
+    const m = d.msix;
+    let layout: MsixLayout;
+    if ('exclusiveBar' in m) {
+      const { barSize, pbaOffset } = exclusiveBarLayout(m.vectors);
+      fn.addBar(new Bar(m.exclusiveBar, 'mem32', barSize, false, bdf));
+      layout = { vectors: m.vectors, capOffset: m.capOffset ?? 0, tableBar: m.exclusiveBar, tableOffset: 0, pbaBar: m.exclusiveBar, pbaOffset };
+    } else {
+      layout = { vectors: m.vectors, capOffset: m.capOffset ?? 0, tableBar: m.table.bar, tableOffset: m.table.offset, pbaBar: m.pba.bar, pbaOffset: m.pba.offset };
+    }
+    const tableBar = fn.bars[layout.tableBar];
+    const pbaBar = fn.bars[layout.pbaBar];
+    if (!tableBar || !pbaBar) return `${path}.msix: the table or PBA names a BAR the device does not have`;
+    const result = MsixEngine.init(fn, fn.caps, {
+      layout,
+      tableBarRegion: tableBar.region,
+      pbaBarRegion: pbaBar.region,
+      msiSupported: true,
+      allowInvalidLayout: d.config !== undefined,
+    });
+    if (!result.ok) return `${path}.msix: ${result.error}`;
+    for (const w of result.warnings) warnings.push(`${d.bdf} (${d.name}): MSI-X ${w}; kept as imported`);
+    fn.msix = result.engine;
+  }
+  if (d.config !== undefined) applyImportedConfig(fn, d.config);
+  if (fn.msix && d.msix?.used !== undefined) {
+    const used = d.msix.used === 'all' ? Array.from({ length: fn.msix.vectors }, (_, v) => v) : d.msix.used;
+    for (const v of used) fn.msix.use(v);
+  }
+  return fn;
+}
+
+/** Imported devices start with the dumped bytes, capability chain and MSI-X control bits included. */
+function applyImportedConfig(fn: PciFunction, hexBytes: string): void {
+  const bytes = fn.config.bytes;
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hexBytes.slice(2 * i, 2 * i + 2), 16);
+  fn.caps.adoptExisting((id) => CAP_LENGTHS[id] ?? 4);
+  fn.msix?.syncFromConfig();
+}
+
+function startDeviceSources(machine: Machine, fn: PciFunction, d: DeviceDescription): void {
+  for (const s of d.sources ?? []) machine.startSource(fn, s.vector, s.ratePerSecond);
+}

@@ -1,0 +1,110 @@
+// The whole simulated machine: clock, event log, memory and I/O address spaces,
+// RAM, the local APIC, PCI bus 0 with its functions, and the periodic interrupt
+// sources of the device models. Built from a machine description (machine-builder.ts).
+import { AddressSpace } from './address-space';
+import { Clock, type Timer } from './clock';
+import { EventLog } from './event-log';
+import { LocalApic } from './irq/local-apic';
+import { PciBus } from './pci/pci-bus';
+import type { PciFunction } from './pci/pci-function';
+import type { Ram } from './ram';
+import type { MachineDescription } from '../../src-shared/machine-file/description';
+import { DropReason, EventKind, Origin } from '../../src-shared/timeline/event-kinds';
+
+export interface IntervalSource {
+  readonly bdf: number;
+  readonly vector: number;
+  readonly ratePerSecond: number;
+  readonly timer: Timer;
+}
+
+export class Machine {
+  readonly clock = new Clock();
+  readonly log: EventLog;
+  readonly memory: AddressSpace;
+  readonly io: AddressSpace;
+  readonly apic: LocalApic;
+  readonly bus: PciBus;
+  readonly ram: Ram[] = [];
+  private readonly sources = new Map<number, IntervalSource>();
+
+  constructor(
+    readonly description: MachineDescription,
+    logCapacity: number,
+  ) {
+    this.log = new EventLog(this.clock, logCapacity);
+    this.memory = new AddressSpace('memory', this.log, false);
+    this.io = new AddressSpace('io', this.log, true);
+    this.apic = new LocalApic(description.cpus, this.log);
+    this.memory.map(this.apic.region, 0xfee00000);
+    this.bus = new PciBus(this.memory, this.io, this.log);
+  }
+
+  /**
+   * Where a device's message write goes (N3, A1, A2): the APIC window decodes it,
+   * anything else claimed is an ordinary memory write, an unclaimed address drops it.
+   */
+  readonly routeMessage = (bdf: number, vector: number, addrLo: number, addrHi: number, data: number): boolean => {
+    const addr = addrHi * 0x100000000 + addrLo;
+    const region = this.memory.find(addr);
+    if (region === this.apic.region) return this.apic.deliver(bdf, vector, addrLo, data);
+    if (region === null) {
+      this.log.append(EventKind.NotifyDropped, DropReason.Unclaimed, bdf, vector, addrLo, data, addrHi);
+      return false;
+    }
+    this.log.append(EventKind.NotifyToMemory, 0, bdf, vector, addrLo, data, addrHi);
+    this.memory.write(addr, 4, data);
+    return this.memory.lastStatus === 0;
+  };
+
+  functions(): PciFunction[] {
+    return this.bus.list();
+  }
+
+  fn(bdf: number): PciFunction | null {
+    return this.bus.get(bdf);
+  }
+
+  /** D1, attributed to the device model. */
+  raise(fn: PciFunction, cause: number): void {
+    const saved = this.log.currentOrigin;
+    this.log.currentOrigin = Origin.Device;
+    fn.raise(cause);
+    this.log.currentOrigin = saved;
+  }
+
+  startSource(fn: PciFunction, vector: number, ratePerSecond: number): IntervalSource {
+    this.stopSource(fn.bdf, vector);
+    const timer = this.clock.every(1e9 / ratePerSecond, () => this.raise(fn, vector));
+    const source = { bdf: fn.bdf, vector, ratePerSecond, timer };
+    this.sources.set(fn.bdf * 65536 + vector, source);
+    return source;
+  }
+
+  stopSource(bdf: number, vector: number): boolean {
+    const key = bdf * 65536 + vector;
+    const source = this.sources.get(key);
+    if (source === undefined) return false;
+    this.clock.cancel(source.timer);
+    this.sources.delete(key);
+    return true;
+  }
+
+  listSources(): IntervalSource[] {
+    return [...this.sources.values()];
+  }
+
+  /** Advances virtual time by `ns`, firing interrupt sources on the way. */
+  step(ns: number, maxFirings = Infinity): boolean {
+    return this.clock.advanceTo(this.clock.now + ns, maxFirings);
+  }
+
+  /** As QEMU's system_reset: every function's Command and BARs cleared, MSI-X reset. */
+  systemReset(): void {
+    this.log.append(EventKind.Reset, 1, 0xffff, 0, 0, 0, 0);
+    for (const fn of this.functions()) {
+      fn.reset();
+      this.bus.remap(fn);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+// PCI bus 0: up to 32 devices x 8 functions, configuration access through the
+// 0xCF8/0xCFC port pair or directly by (bdf, offset, size), and BAR mapping into
+// the memory and I/O address spaces.
+import { Region, SIZES_1_2_4, SIZES_4, type AddressSpace } from '../address-space';
+import type { EventLog } from '../event-log';
+import type { PciFunction } from './pci-function';
+import { UNMAPPED } from './bar';
+import { EventKind } from '../../../src-shared/timeline/event-kinds';
+
+export const CONFIG_ADDRESS_PORT = 0xcf8;
+export const CONFIG_DATA_PORT = 0xcfc;
+
+export function formatBdf(bdf: number): string {
+  const bus = (bdf >>> 8) & 0xff;
+  const dev = (bdf >>> 3) & 0x1f;
+  const fn = bdf & 7;
+  return `${hex2(bus)}:${hex2(dev)}.${fn}`;
+}
+
+export function parseBdf(text: string): number | undefined {
+  const m = /^(?:0000:)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\.([0-7])$/.exec(text.trim());
+  if (!m) return undefined;
+  const bus = Number.parseInt(m[1]!, 16);
+  const dev = Number.parseInt(m[2]!, 16);
+  if (dev > 31) return undefined;
+  return (bus << 8) | (dev << 3) | Number.parseInt(m[3]!, 10);
+}
+
+function hex2(n: number): string {
+  return n.toString(16).padStart(2, '0');
+}
+
+export class PciBus {
+  /** Indexed by devfn (device << 3 | function). */
+  readonly functions: (PciFunction | null)[] = new Array<PciFunction | null>(256).fill(null);
+  private configAddress = 0;
+
+  constructor(
+    private readonly memory: AddressSpace,
+    private readonly io: AddressSpace,
+    private readonly log: EventLog,
+  ) {
+    io.map(
+      new Region('pci-config-address', 4, { read: () => this.configAddress, write: (_o, _s, v) => (this.configAddress = v >>> 0) }, SIZES_4),
+      CONFIG_ADDRESS_PORT,
+    );
+    io.map(
+      new Region('pci-config-data', 4, { read: (o, s) => this.dataRead(o, s), write: (o, s, v) => this.dataWrite(o, s, v) }, SIZES_1_2_4),
+      CONFIG_DATA_PORT,
+    );
+  }
+
+  attach(fn: PciFunction): void {
+    if ((fn.bdf >>> 8) !== 0) throw new RangeError(`only bus 0 exists: ${formatBdf(fn.bdf)}`);
+    if (this.functions[fn.bdf] !== null) throw new RangeError(`${formatBdf(fn.bdf)} is taken`);
+    this.functions[fn.bdf] = fn;
+    this.remap(fn);
+  }
+
+  get(bdf: number): PciFunction | null {
+    return bdf >= 0 && bdf < 256 ? this.functions[bdf]! : null;
+  }
+
+  list(): PciFunction[] {
+    return this.functions.filter((f): f is PciFunction => f !== null);
+  }
+
+  /** A3: an absent function reads all ones. */
+  configRead(bdf: number, offset: number, size: number): number {
+    const fn = this.get(bdf);
+    if (fn === null) return size === 4 ? 0xffffffff : (1 << (8 * size)) - 1;
+    return fn.configRead(offset, size);
+  }
+
+  configWrite(bdf: number, offset: number, size: number, value: number): void {
+    const fn = this.get(bdf);
+    if (fn === null) return;
+    if (fn.configWrite(offset, size, value)) this.remap(fn);
+  }
+
+  /** The function selected by 0xCF8, or -1 when disabled or off bus 0. */
+  private selectedBdf(): number {
+    const a = this.configAddress;
+    if ((a & 0x80000000) === 0 || ((a >>> 16) & 0xff) !== 0) return -1;
+    return (a >>> 8) & 0xff;
+  }
+
+  private dataRead(offset: number, size: number): number {
+    const bdf = this.selectedBdf();
+    if (bdf < 0) return size === 4 ? 0xffffffff : (1 << (8 * size)) - 1;
+    return this.configRead(bdf, (this.configAddress & 0xfc) + offset, size);
+  }
+
+  private dataWrite(offset: number, size: number, value: number): void {
+    const bdf = this.selectedBdf();
+    if (bdf >= 0) this.configWrite(bdf, (this.configAddress & 0xfc) + offset, size, value);
+  }
+
+  /** B3: maps every BAR of `fn` where its Command bits and address say, reporting overlaps. */
+  remap(fn: PciFunction): void {
+    const command = fn.command;
+    for (const bar of fn.bars) {
+      if (bar === null) continue;
+      const space = bar.type === 'io' ? this.io : this.memory;
+      const addr = bar.decodeAddress(fn.config, command);
+      if (addr === bar.mappedAt) continue;
+      if (bar.mappedAt !== UNMAPPED) {
+        space.unmap(bar.region);
+        this.log.append(EventKind.BarMapped, 0, fn.bdf, 0, bar.mappedAt >>> 0, Math.floor(bar.mappedAt / 0x100000000), bar.index);
+      }
+      bar.mappedAt = addr;
+      if (addr === UNMAPPED) continue;
+      for (const other of space.mapped()) {
+        if (other.priority === bar.region.priority && other !== bar.region && addr < other.end && other.base < addr + bar.size) {
+          this.log.append(EventKind.BarOverlap, 0, fn.bdf, 0, addr >>> 0, Math.floor(addr / 0x100000000), bar.index);
+        }
+      }
+      space.map(bar.region, addr);
+      this.log.append(EventKind.BarMapped, 1, fn.bdf, 0, addr >>> 0, Math.floor(addr / 0x100000000), bar.index);
+    }
+  }
+}

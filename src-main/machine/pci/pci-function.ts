@@ -1,0 +1,137 @@
+// One PCI function: its config space, BARs, INTx line and (optionally) MSI-X.
+// Config writes store through the masks, then report whether BAR decoding changed;
+// the bus applies mappings, the function never touches an address space itself.
+import { ConfigSpace, type ConfigSize } from './config-space';
+import { CapabilityList } from './capabilities';
+import { Bar } from './bar';
+import type { EventLog } from '../event-log';
+import type { MsixEngine } from '../msix/msix-engine';
+import { COMMAND, STATUS, TYPE0_HEADER, fillByteMasks } from '../../../src-shared/registers/layout';
+import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, EventKind } from '../../../src-shared/timeline/event-kinds';
+
+/** Routes a device's bus-master message write; returns true when something took it. */
+export type MessageRouter = (bdf: number, vector: number, addrLo: number, addrHi: number, data: number) => boolean;
+
+export const COMMAND_OFFSET = 0x04;
+export const STATUS_OFFSET = 0x06;
+
+export class PciFunction {
+  readonly config: ConfigSpace;
+  readonly caps: CapabilityList;
+  readonly bars: (Bar | null)[] = [null, null, null, null, null, null];
+  msix: MsixEngine | null = null;
+  /** The function's internal interrupt level (Status bit 3). */
+  private intxLevel = 0;
+  /** What the INTx pin drives: level and not disabled by Command bit 10. */
+  intxOutput = 0;
+
+  constructor(
+    readonly bdf: number,
+    readonly name: string,
+    readonly log: EventLog,
+    private readonly router: MessageRouter,
+    configSize: 256 | 4096,
+  ) {
+    this.config = new ConfigSpace(configSize);
+    fillByteMasks(TYPE0_HEADER, 0, this.config.writable, this.config.w1c);
+    this.caps = new CapabilityList(this.config);
+  }
+
+  get command(): number {
+    return this.config.get16(COMMAND_OFFSET);
+  }
+
+  addBar(bar: Bar): void {
+    this.bars[bar.index] = bar;
+    bar.install(this.config);
+  }
+
+  /** B1: 1, 2 or 4 bytes, naturally aligned, inside config space. Absent bytes read 0. */
+  configRead(offset: number, size: number): number {
+    if (!ConfigSpace.isValidAccess(offset, size, this.config.size)) {
+      this.refuse(offset, size, 0, false);
+      return 0;
+    }
+    return this.config.read(offset, size as ConfigSize);
+  }
+
+  /** Returns true when BAR decoding may have changed (the bus remaps). */
+  configWrite(offset: number, size: number, value: number): boolean {
+    if (!ConfigSpace.isValidAccess(offset, size, this.config.size)) {
+      this.refuse(offset, size, value, true);
+      return false;
+    }
+    const oldCommand = this.command;
+    this.log.append(EventKind.ConfigWrite, size, this.bdf, 0, offset, value >>> 0, 0);
+    this.config.write(offset, size as ConfigSize, value);
+    const newCommand = this.command;
+    if ((oldCommand ^ newCommand) & COMMAND.INTX_DISABLE) this.updateIntxOutput();
+    this.msix?.writeConfig(offset, size);
+    const touchesBars = offset < 0x28 && offset + size > 0x10;
+    const touchesCommand = offset <= COMMAND_OFFSET + 1 && offset + size > COMMAND_OFFSET;
+    return touchesBars || (touchesCommand && ((oldCommand ^ newCommand) & (COMMAND.IO_SPACE | COMMAND.MEMORY_SPACE)) !== 0);
+  }
+
+  private refuse(offset: number, size: number, value: number, write: boolean): void {
+    this.log.append(EventKind.AccessRefused, (size & 0xf) | ACCESS_CONFIG | (write ? ACCESS_WRITE : 0), this.bdf, 0, offset >>> 0, 0, value >>> 0);
+  }
+
+  /** D1: raise interrupt cause `cause`. */
+  raise(cause: number): void {
+    const msix = this.msix;
+    if (msix !== null && msix.enabled) {
+      msix.notify(cause);
+      return;
+    }
+    if (this.command & COMMAND.INTX_DISABLE) {
+      this.log.append(EventKind.NotifyDropped, DropReason.IntxDisabled, this.bdf, cause & 0xffff, 0, 0, 0);
+    }
+    this.setIntxLevel(1);
+  }
+
+  setIntxLevel(level: 0 | 1): void {
+    this.intxLevel = level;
+    const status = this.config.get16(STATUS_OFFSET);
+    this.config.set(STATUS_OFFSET, 2, level ? status | STATUS.INTX_STATUS : status & ~STATUS.INTX_STATUS);
+    this.updateIntxOutput();
+  }
+
+  /** C3 */
+  deassertIntx(): void {
+    this.setIntxLevel(0);
+  }
+
+  private updateIntxOutput(): void {
+    const out = this.intxLevel === 1 && (this.command & COMMAND.INTX_DISABLE) === 0 ? 1 : 0;
+    if (out === this.intxOutput) return;
+    this.intxOutput = out;
+    this.log.append(EventKind.IntxChanged, 0, this.bdf, 0, out, 0, 0);
+  }
+
+  /** N3: a message write as bus master; with Bus Master Enable clear it goes nowhere. */
+  sendMessage(vector: number, addrLo: number, addrHi: number, data: number): boolean {
+    if ((this.config.bytes[COMMAND_OFFSET]! & COMMAND.BUS_MASTER) === 0) {
+      this.log.append(EventKind.NotifyDropped, DropReason.BusMasterDisabled, this.bdf, vector, addrLo, data, addrHi);
+      return false;
+    }
+    return this.router(this.bdf, vector, addrLo, addrHi, data);
+  }
+
+  /** Device reset as QEMU's pci_do_device_reset does it, then MSI-X reset (X1). */
+  reset(): void {
+    const config = this.config;
+    const clearWritable = (offset: number): void => {
+      const mask = config.writable[offset]! | config.w1c[offset]! | (config.writable[offset + 1]! << 8) | (config.w1c[offset + 1]! << 8);
+      config.set(offset, 2, config.get16(offset) & ~mask);
+    };
+    clearWritable(COMMAND_OFFSET);
+    clearWritable(STATUS_OFFSET);
+    config.set(0x0c, 1, 0);
+    config.set(0x3c, 1, 0);
+    for (const bar of this.bars) bar?.clear(config);
+    this.intxLevel = 0;
+    this.updateIntxOutput();
+    config.set(STATUS_OFFSET, 2, config.get16(STATUS_OFFSET) & ~STATUS.INTX_STATUS);
+    this.msix?.reset();
+  }
+}

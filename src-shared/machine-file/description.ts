@@ -1,0 +1,111 @@
+// The machine file: what a user writes (or `irqscope import` produces) to describe
+// a simulated machine. Validated with zod so every error names the JSON path.
+import { z } from 'zod';
+
+/** A number written as `"0x1f"`, `"31"` or `31`. */
+const hexNumber = z
+  .union([z.number(), z.string()])
+  .transform((value, ctx) => {
+    const n = typeof value === 'number' ? value : parseNumberText(value);
+    if (n === undefined || !Number.isSafeInteger(n) || n < 0) {
+      ctx.addIssue({ code: 'custom', message: `not a non-negative integer: ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+export function parseNumberText(text: string): number | undefined {
+  const t = text.trim();
+  if (/^0x[0-9a-f]+$/i.test(t)) return Number.parseInt(t.slice(2), 16);
+  if (/^[0-9]+$/.test(t)) return Number.parseInt(t, 10);
+  return undefined;
+}
+
+const bdfText = z.string().regex(/^(?:0000:)?00:[0-1][0-9a-fA-F]\.[0-7]$/, 'expected a bus 0 address like "00:03.0"');
+
+const barDescription = z.object({
+  index: z.number().int().min(0).max(5),
+  type: z.enum(['mem32', 'mem64', 'io']),
+  size: hexNumber,
+  prefetchable: z.boolean().optional(),
+});
+
+const usedVectors = z.union([z.literal('all'), z.array(z.number().int().min(0))]);
+
+const msixExplicit = z.object({
+  vectors: z.number().int(),
+  capOffset: hexNumber.optional(),
+  table: z.object({ bar: z.number().int().min(0).max(5), offset: hexNumber }),
+  pba: z.object({ bar: z.number().int().min(0).max(5), offset: hexNumber }),
+  used: usedVectors.optional(),
+});
+
+const msixExclusive = z.object({
+  vectors: z.number().int(),
+  capOffset: hexNumber.optional(),
+  exclusiveBar: z.number().int().min(0).max(5),
+  used: usedVectors.optional(),
+});
+
+const intervalSource = z.object({ vector: z.number().int().min(0), ratePerSecond: z.number().positive() });
+
+const deviceDescription = z.object({
+  bdf: bdfText,
+  name: z.string().min(1),
+  vendor: hexNumber,
+  device: hexNumber,
+  class: hexNumber,
+  revision: hexNumber.optional(),
+  subsystemVendor: hexNumber.optional(),
+  subsystem: hexNumber.optional(),
+  interruptPin: z.number().int().min(0).max(4).optional(),
+  pcie: z.boolean().optional(),
+  bars: z.array(barDescription).default([]),
+  msix: z.union([msixExplicit, msixExclusive]).optional(),
+  /** Initial configuration space as hex bytes (imported devices): 256 or 4096 bytes. */
+  config: z.string().optional(),
+  sources: z.array(intervalSource).optional(),
+});
+
+export const machineDescriptionSchema = z.object({
+  name: z.string().optional(),
+  cpus: z.number().int().min(1).max(32),
+  ram: z.array(z.object({ base: hexNumber, size: hexNumber })).default([]),
+  eventLogCapacity: z.number().int().min(16).max(1 << 26).optional(),
+  devices: z.array(deviceDescription).default([]),
+});
+
+export type MachineDescription = z.output<typeof machineDescriptionSchema>;
+export type MachineDescriptionInput = z.input<typeof machineDescriptionSchema>;
+export type DeviceDescription = MachineDescription['devices'][number];
+export type BarDescription = DeviceDescription['bars'][number];
+export type MsixDescription = NonNullable<DeviceDescription['msix']>;
+
+/** Formats a zod issue path the way users read JSON: `devices[0].msix.pba.offset`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+/** Shape check only; layout rules (alignment, overlap, fit) are checked by the machine builder. */
+export function parseMachineDescription(input: unknown): ParseResult<MachineDescription> {
+  const result = machineDescriptionSchema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, errors: result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`) };
+}
+
+export function parseMachineText(text: string): ParseResult<MachineDescription> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, errors: [`(root): not valid JSON: ${(err as Error).message}`] };
+  }
+  return parseMachineDescription(json);
+}

@@ -1,0 +1,67 @@
+// Every observable step of the machine is one event of one of these kinds. The
+// numbering is part of the wire format (timeline batches, session files): append
+// only, never renumber.
+export const EventKind = {
+  ConfigWrite: 0, // a=offset b=value detail=size
+  TableRead: 1, // a=byte offset in table b=value detail=size
+  TableWrite: 2,
+  PbaRead: 3,
+  PbaWrite: 4, // ignored by the device (P1)
+  VectorMasked: 5, // detail=MaskCause
+  VectorUnmasked: 6, // detail=MaskCause
+  FunctionMaskChanged: 7, // a=1 masked / 0 unmasked, b=Message Control
+  NotifyDelivered: 8, // a=destination APIC ID b=data c=address low detail=delivery mode (|0x80: vector < 16 flagged)
+  NotifyToMemory: 9, // A2: a=address low b=data c=address high
+  NotifyPended: 10, // detail=1 when the pending bit went from 0 to 1
+  NotifyDropped: 11, // detail=DropReason, b=data when a message was built
+  PendingCleared: 12, // detail=PendingClearCause
+  IntxChanged: 13, // a=level
+  AccessRefused: 14, // a=address low b=address high c=value detail=AccessFlags
+  AccessUnclaimed: 15, // same columns as AccessRefused
+  Reset: 16, // detail=1 system reset, 0 device reset
+  StateSaved: 17,
+  StateLoaded: 18,
+  UseCountChanged: 19, // a=new count
+  NotifierFired: 20, // detail=NotifierKind
+  BarMapped: 21, // a=address low b=address high c=BAR index, detail=1 mapped / 0 unmapped
+  BarOverlap: 22, // a=address low b=address high c=BAR index
+  Breakpoint: 23, // a=breakpoint id b=sequence number of the event that hit
+} as const;
+export type EventKind = (typeof EventKind)[keyof typeof EventKind];
+export const EVENT_KIND_COUNT = 24;
+
+export const EVENT_KIND_NAMES: readonly string[] = Object.entries(EventKind)
+  .sort((x, y) => x[1] - y[1])
+  .map(([name]) => name);
+
+export const MaskCause = { VectorBit: 0, FunctionMask: 1, Enable: 2, Load: 3 } as const;
+export const DropReason = {
+  VectorOutOfRange: 0, // N1
+  NotInUse: 1, // N1
+  BusMasterDisabled: 2, // N3
+  Unclaimed: 3, // A2: the message address hits nothing
+  UnmaskNotInUse: 4, // U3
+  NoSuchCpu: 5, // A1: destination APIC ID names no CPU
+  IntxDisabled: 6, // D1: device-side raise with MSI-X off and Command bit 10 set
+} as const;
+export const DROP_REASON_NAMES = [
+  'vector out of range',
+  'vector not in use',
+  'bus master disabled',
+  'message address unclaimed',
+  'unmasked while not in use',
+  'no such CPU',
+  'INTx disabled',
+] as const;
+export const PendingClearCause = { Unmask: 0, Unuse: 1, UnuseAll: 2, Reset: 3, Load: 4 } as const;
+export const NotifierKind = { Use: 0, Release: 1, Poll: 2 } as const;
+/** Who caused an event: the guest (qtest / pokes are the guest's accesses), a device model, or the user in the app. */
+export const Origin = { Guest: 0, Device: 1, User: 2, Machine: 3 } as const;
+export type Origin = (typeof Origin)[keyof typeof Origin];
+
+/** AccessFlags: bits 3:0 size in bytes, bit 4 write, bit 5 I/O space (else memory), bit 6 config. */
+export const ACCESS_WRITE = 0x10;
+export const ACCESS_IO = 0x20;
+export const ACCESS_CONFIG = 0x40;
+
+export const DELIVERY_MODE_NAMES = ['fixed', 'lowest', 'SMI', 'reserved3', 'NMI', 'INIT', 'reserved6', 'ExtINT'] as const;
