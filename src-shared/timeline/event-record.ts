@@ -1,0 +1,130 @@
+// One event as a plain, named record: for JSON lines, CSV export and the details pane.
+import type { EventColumns } from './columns';
+import {
+  ACCESS_CONFIG,
+  ACCESS_IO,
+  ACCESS_WRITE,
+  DELIVERY_MODE_NAMES,
+  DROP_REASON_NAMES,
+  EVENT_KIND_NAMES,
+  EventKind,
+  MaskCause,
+  NotifierKind,
+  PendingClearCause,
+} from './event-kinds';
+
+export interface EventRecord {
+  seq: number;
+  timeNs: number;
+  kind: string;
+  origin: string;
+  bdf: string | null;
+  vector: number;
+  detail: number;
+  a: number;
+  b: number;
+  c: number;
+  text: string;
+}
+
+const ORIGIN_NAMES = ['guest', 'device', 'user', 'machine'];
+const MASK_CAUSE_NAMES = invert(MaskCause);
+const CLEAR_CAUSE_NAMES = invert(PendingClearCause);
+const NOTIFIER_NAMES = invert(NotifierKind);
+
+function invert(o: Record<string, number>): string[] {
+  const out: string[] = [];
+  for (const [name, v] of Object.entries(o)) out[v] = name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return out;
+}
+
+export function bdfText(bdf: number): string | null {
+  if (bdf === 0xffff) return null;
+  const dev = ((bdf >>> 3) & 0x1f).toString(16).padStart(2, '0');
+  return `${((bdf >>> 8) & 0xff).toString(16).padStart(2, '0')}:${dev}.${bdf & 7}`;
+}
+
+const hx = (n: number): string => `0x${(n >>> 0).toString(16)}`;
+
+function accessText(detail: number): string {
+  const space = detail & ACCESS_CONFIG ? 'config' : detail & ACCESS_IO ? 'port' : 'memory';
+  return `${detail & 0xf}-byte ${space} ${detail & ACCESS_WRITE ? 'write' : 'read'}`;
+}
+
+/** A one-line human description of event `i` of `cols`. */
+export function describeEvent(kind: number, detail: number, vector: number, a: number, b: number, c: number): string {
+  switch (kind) {
+    case EventKind.ConfigWrite:
+      return `config write [${hx(a)}] = ${hx(b)} (${detail} bytes)`;
+    case EventKind.TableRead:
+      return `table read +${hx(a)} (vector ${vector}) = ${hx(b)}`;
+    case EventKind.TableWrite:
+      return `table write +${hx(a)} (vector ${vector}) = ${hx(b)}`;
+    case EventKind.PbaRead:
+      return `PBA read +${hx(a)} = ${hx(b)}`;
+    case EventKind.PbaWrite:
+      return `PBA write +${hx(a)} = ${hx(b)} (ignored)`;
+    case EventKind.VectorMasked:
+      return `vector ${vector} masked (${MASK_CAUSE_NAMES[detail] ?? detail})`;
+    case EventKind.VectorUnmasked:
+      return `vector ${vector} unmasked (${MASK_CAUSE_NAMES[detail] ?? detail})`;
+    case EventKind.FunctionMaskChanged:
+      return `function ${a ? 'masked' : 'unmasked'} (Message Control ${hx(b)}, MSI-X ${detail ? 'enabled' : 'disabled'})`;
+    case EventKind.NotifyDelivered:
+      return `vector ${vector} delivered to APIC ${a}, IDT vector ${b & 0xff} (${DELIVERY_MODE_NAMES[detail & 7]})${detail & 0x80 ? ' — vector below 16!' : ''}`;
+    case EventKind.NotifyToMemory:
+      return `vector ${vector} message written to memory ${hx(c * 0x100000000 + a)} = ${hx(b)}`;
+    case EventKind.NotifyPended:
+      return `vector ${vector} masked: pending${detail ? ' bit set' : ' (already pending)'}`;
+    case EventKind.NotifyDropped:
+      return `vector ${vector} dropped: ${DROP_REASON_NAMES[detail] ?? detail}`;
+    case EventKind.PendingCleared:
+      return `vector ${vector} pending bit cleared (${CLEAR_CAUSE_NAMES[detail] ?? detail})`;
+    case EventKind.IntxChanged:
+      return `INTx ${a ? 'asserted' : 'deasserted'}`;
+    case EventKind.AccessRefused:
+      return `${accessText(detail)} at ${hx(b * 0x100000000 + a)} refused`;
+    case EventKind.AccessUnclaimed:
+      return `${accessText(detail)} at ${hx(b * 0x100000000 + a)} unclaimed`;
+    case EventKind.Reset:
+      return detail ? 'system reset' : 'device reset';
+    case EventKind.StateSaved:
+      return `MSI-X state saved (${a} bytes)`;
+    case EventKind.StateLoaded:
+      return `MSI-X state loaded (${a} bytes)`;
+    case EventKind.UseCountChanged:
+      return `vector ${vector} use count ${a}`;
+    case EventKind.NotifierFired:
+      return detail === NotifierKind.Poll ? `poll notifier for vectors ${a}..${b}` : `vector ${vector} ${NOTIFIER_NAMES[detail]} notifier`;
+    case EventKind.BarMapped:
+      return `BAR ${c} ${detail ? 'mapped at' : 'unmapped from'} ${hx(b * 0x100000000 + a)}`;
+    case EventKind.BarOverlap:
+      return `BAR ${c} at ${hx(b * 0x100000000 + a)} overlaps another region`;
+    case EventKind.Breakpoint:
+      return `breakpoint ${a} hit by event #${b}`;
+    default:
+      return `event kind ${kind}`;
+  }
+}
+
+export function eventRecord(cols: EventColumns, i: number): EventRecord {
+  const kind = cols.kind[i]!;
+  const detail = cols.detail[i]!;
+  const vector = cols.vector[i]!;
+  const a = cols.a[i]!;
+  const b = cols.b[i]!;
+  const c = cols.c[i]!;
+  return {
+    seq: cols.firstSeq + i,
+    timeNs: cols.time[i]!,
+    kind: EVENT_KIND_NAMES[kind] ?? String(kind),
+    origin: ORIGIN_NAMES[cols.origin[i]!] ?? 'unknown',
+    bdf: bdfText(cols.bdf[i]!),
+    vector,
+    detail,
+    a,
+    b,
+    c,
+    text: describeEvent(kind, detail, vector, a, b, c),
+  };
+}
