@@ -45,9 +45,11 @@ export class Machine {
    * anything else claimed is an ordinary memory write, an unclaimed address drops it.
    */
   readonly routeMessage = (bdf: number, vector: number, addrLo: number, addrHi: number, data: number): boolean => {
+    // The APIC window is the highest-priority region, so it is checked before the lookup.
+    const window = this.apic.region;
+    if (addrHi === 0 && addrLo >= window.base && addrLo < window.end) return this.apic.deliver(bdf, vector, addrLo, data);
     const addr = addrHi * 0x100000000 + addrLo;
     const region = this.memory.find(addr);
-    if (region === this.apic.region) return this.apic.deliver(bdf, vector, addrLo, data);
     if (region === null) {
       this.log.append(EventKind.NotifyDropped, DropReason.Unclaimed, bdf, vector, addrLo, data, addrHi);
       return false;

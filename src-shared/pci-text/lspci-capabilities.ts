@@ -1,8 +1,9 @@
 // The `Capabilities: [..]` lines of lspci's verbose output. MSI-X is printed in
-// full, word for word as lspci does; every other capability gets lspci's first
-// line only (its detail lines are not reproduced). A capability lspci decodes
-// further but irqscope does not is marked `<?>`, lspci's own sign for "not
-// decoded"; unknown IDs use lspci's `#id` form.
+// full, word for word as lspci does; every other capability gets only lspci's
+// first line, in lspci's wording (its detail lines are not reproduced).
+// HyperTransport, whose first line lspci builds from sub-types irqscope does
+// not decode, is marked `<?>`, lspci's own sign for "not decoded"; unknown IDs
+// use lspci's `#id` form.
 import { MSIX_CAP_ID, MSIX_CONTROL } from '../registers/layout';
 import {
   HEADER_TYPE,
@@ -60,7 +61,7 @@ function standardText(read: ConfigReader, cap: CapabilityEntry, verbose: number)
     case 0x02:
       return [`AGP version ${hex((flags >> 4) & 0xf)}.${hex(flags & 0xf)}`];
     case 0x03:
-      return ['Vital Product Data <?>'];
+      return ['Vital Product Data'];
     case 0x04:
       return [`Slot ID: ${flags & 0x1f} slots, First${flag(flags, 0x20)}, chassis ${hex(flags >> 8, 2)}`];
     case 0x05:
@@ -68,7 +69,7 @@ function standardText(read: ConfigReader, cap: CapabilityEntry, verbose: number)
     case 0x06:
       return ['CompactPCI hot-swap <?>'];
     case CAP_ID.PCIX:
-      return [headerType === HEADER_TYPE.NORMAL ? 'PCI-X non-bridge device <?>' : 'PCI-X bridge device <?>'];
+      return [headerType === HEADER_TYPE.NORMAL ? 'PCI-X non-bridge device' : 'PCI-X bridge device'];
     case 0x08:
       return ['HyperTransport <?>'];
     case 0x09:
@@ -90,12 +91,12 @@ function standardText(read: ConfigReader, cap: CapabilityEntry, verbose: number)
     case MSIX_CAP_ID:
       return msixLines(read, cap.offset, flags, verbose);
     case 0x12:
-      return [`SATA HBA v${(flags >> 4) & 0xf}.${flags & 0xf} <?>`];
+      return [`SATA HBA v${(flags >> 4) & 0xf}.${flags & 0xf}`];
     case 0x13:
-      return ['PCI Advanced Features <?>'];
+      return ['PCI Advanced Features'];
     case 0x14: {
       const bridge = headerType === HEADER_TYPE.BRIDGE ? `, secondary=${read(cap.offset + 4, 1)}, subordinate=${read(cap.offset + 5, 1)}` : '';
-      return [`Enhanced Allocation (EA): NumEntries=${flags & 0x3f}${bridge} <?>`];
+      return [`Enhanced Allocation (EA): NumEntries=${flags & 0x3f}${bridge}`];
     }
     default:
       return [`#${hex(cap.id, 2)} [${hex(flags, 4)}]`];
@@ -104,36 +105,36 @@ function standardText(read: ConfigReader, cap: CapabilityEntry, verbose: number)
 
 const EXTENDED_NAMES: Readonly<Record<number, string>> = {
   0x0000: 'Null',
-  0x0001: 'Advanced Error Reporting <?>',
-  0x0002: 'Virtual Channel <?>',
+  0x0001: 'Advanced Error Reporting',
+  0x0002: 'Virtual Channel',
   0x0004: 'Power Budgeting <?>',
-  0x0005: 'Root Complex Link <?>',
+  0x0005: 'Root Complex Link',
   0x0006: 'Root Complex Internal Link <?>',
-  0x0007: 'Root Complex Event Collector <?>',
+  0x0007: 'Root Complex Event Collector Endpoint Association',
   0x0008: 'Multi-Function Virtual Channel <?>',
-  0x0009: 'Virtual Channel <?>',
+  0x0009: 'Virtual Channel',
   0x000a: 'Root Bridge Control Block <?>',
-  0x000d: 'Access Control Services <?>',
-  0x000e: 'Alternative Routing-ID Interpretation (ARI) <?>',
-  0x000f: 'Address Translation Service (ATS) <?>',
-  0x0010: 'Single Root I/O Virtualization (SR-IOV) <?>',
+  0x000d: 'Access Control Services',
+  0x000e: 'Alternative Routing-ID Interpretation (ARI)',
+  0x000f: 'Address Translation Service (ATS)',
+  0x0010: 'Single Root I/O Virtualization (SR-IOV)',
   0x0011: 'Multi-Root I/O Virtualization <?>',
-  0x0012: 'Multicast <?>',
-  0x0013: 'Page Request Interface (PRI) <?>',
-  0x0015: 'Physical Resizable BAR <?>',
+  0x0012: 'Multicast',
+  0x0013: 'Page Request Interface (PRI)',
+  0x0015: 'Physical Resizable BAR',
   0x0016: 'Dynamic Power Allocation <?>',
-  0x0017: 'Transaction Processing Hints <?>',
-  0x0018: 'Latency Tolerance Reporting <?>',
-  0x0019: 'Secondary PCI Express <?>',
-  0x001b: 'Process Address Space ID (PASID) <?>',
-  0x001d: 'Downstream Port Containment <?>',
-  0x001e: 'L1 PM Substates <?>',
-  0x001f: 'Precision Time Measurement <?>',
+  0x0017: 'Transaction Processing Hints',
+  0x0018: 'Latency Tolerance Reporting',
+  0x0019: 'Secondary PCI Express',
+  0x001b: 'Process Address Space ID (PASID)',
+  0x001d: 'Downstream Port Containment',
+  0x001e: 'L1 PM Substates',
+  0x001f: 'Precision Time Measurement',
   0x0023: 'Designated Vendor-Specific <?>',
-  0x0024: 'VF Resizable BAR <?>',
+  0x0024: 'VF Resizable BAR',
   0x0025: 'Data Link Feature <?>',
   0x0026: 'Physical Layer 16.0 GT/s <?>',
-  0x002e: 'Data Object Exchange <?>',
+  0x002e: 'Data Object Exchange',
 };
 
 function extendedText(read: ConfigReader, cap: CapabilityEntry): string {

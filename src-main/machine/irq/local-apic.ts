@@ -4,6 +4,9 @@ import { Region, SIZES_4 } from '../address-space';
 import type { EventLog } from '../event-log';
 import { DropReason, EventKind } from '../../../src-shared/timeline/event-kinds';
 
+// Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
+const { NotifyDelivered } = EventKind;
+
 export const MSI_WINDOW_BASE = 0xfee00000;
 export const MSI_WINDOW_SIZE = 0x100000;
 const BROADCAST = 0xff;
@@ -60,6 +63,13 @@ export class LocalApic {
     const dest = (addrLo >>> 12) & 0xff;
     const mode = (data >>> 8) & 7;
     const idtVector = data & 0xff;
+    if (mode === 0 && (addrLo & 4) === 0 && dest < this.cpus) {
+      // The common case (physical destination, fixed delivery) without building a target set.
+      const i = dest * 256 + idtVector;
+      this.counts[i] = this.counts[i]! + 1;
+      this.log.append(NotifyDelivered, idtVector < 16 ? BAD_VECTOR_FLAG : 0, bdf, vector, dest, data, addrLo);
+      return true;
+    }
     const targets = this.targets(dest, (addrLo & 4) !== 0, mode);
     if (targets === 0) {
       this.log.append(EventKind.NotifyDropped, DropReason.NoSuchCpu, bdf, vector, dest, data, addrLo);
@@ -72,7 +82,7 @@ export class LocalApic {
       else this.counts[cpu * 256 + idtVector] = this.counts[cpu * 256 + idtVector]! + 1;
     }
     const flag = mode === DeliveryMode.Fixed && idtVector < 16 ? BAD_VECTOR_FLAG : 0;
-    this.log.append(EventKind.NotifyDelivered, mode | flag, bdf, vector, dest, data, addrLo);
+    this.log.append(NotifyDelivered, mode | flag, bdf, vector, dest, data, addrLo);
     return true;
   }
 

@@ -43,6 +43,10 @@ export interface MsixLayout {
 
 export type MsixInitResult = { ok: true; engine: MsixEngine; warnings: string[] } | { ok: false; error: string };
 
+// Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
+const { NotifyDropped, NotifyPended, TableRead, TableWrite, PbaRead, PbaWrite, VectorMasked, VectorUnmasked, PendingCleared } = EventKind;
+const { VectorOutOfRange, NotInUse } = DropReason;
+
 /** Control word offset (cap+2) and the byte holding Enable and Function Mask (cap+3, rule C1). */
 const CONTROL = 2;
 const CONTROL_HIGH = 3;
@@ -226,7 +230,7 @@ export class MsixEngine {
     const bit = 1 << (vector & 31);
     if ((this.pba[word]! & bit) === 0) return;
     this.pba[word] = this.pba[word]! & ~bit;
-    this.log.append(EventKind.PendingCleared, cause, this.bdf, vector, 0, 0, 0);
+    this.log.append(PendingCleared, cause, this.bdf, vector, 0, 0, 0);
   }
 
   /** M1: recompute and cache the function-masked state from Message Control. */
@@ -238,16 +242,16 @@ export class MsixEngine {
   /** msix_notify: N1-N3. The hot path. */
   notify(vector: number): void {
     if (!(vector >= 0 && vector < this.vectors)) {
-      this.log.append(EventKind.NotifyDropped, DropReason.VectorOutOfRange, this.bdf, vector & 0xffff, 0, 0, 0);
+      this.log.append(NotifyDropped, VectorOutOfRange, this.bdf, vector & 0xffff, 0, 0, 0);
       return;
     }
     if (this.useCount[vector] === 0) {
-      this.log.append(EventKind.NotifyDropped, DropReason.NotInUse, this.bdf, vector, 0, 0, 0);
+      this.log.append(NotifyDropped, NotInUse, this.bdf, vector, 0, 0, 0);
       return;
     }
     if (this.functionMasked || (this.table[vector * 4 + 3]! & 1) !== 0) {
       const newly = this.setPending(vector);
-      this.log.append(EventKind.NotifyPended, newly ? 1 : 0, this.bdf, vector, 0, 0, 0);
+      this.log.append(NotifyPended, newly ? 1 : 0, this.bdf, vector, 0, 0, 0);
       return;
     }
     this.send(vector);
@@ -285,12 +289,12 @@ export class MsixEngine {
   private handleMaskUpdate(vector: number, wasMasked: boolean, cause: number): void {
     const isMasked = this.isMasked(vector);
     if (isMasked === wasMasked) return;
-    this.log.append(isMasked ? EventKind.VectorMasked : EventKind.VectorUnmasked, cause, this.bdf, vector, 0, 0, 0);
+    this.log.append(isMasked ? VectorMasked : VectorUnmasked, cause, this.bdf, vector, 0, 0, 0);
     this.fireVectorNotifier(vector, isMasked);
     if (!isMasked && this.isPending(vector)) {
       this.clearPending(vector, PendingClearCause.Unmask);
       if (this.useCount[vector] === 0) {
-        this.log.append(EventKind.NotifyDropped, DropReason.UnmaskNotInUse, this.bdf, vector, 0, 0, 0);
+        this.log.append(NotifyDropped, DropReason.UnmaskNotInUse, this.bdf, vector, 0, 0, 0);
         return;
       }
       this.notify(vector);
@@ -315,7 +319,7 @@ export class MsixEngine {
   /** T1/T2: a piece already split and size-checked by the address space. */
   tableRead(offset: number, size: AccessSize): number {
     const value = this.table[offset >>> 2]!;
-    this.log.append(EventKind.TableRead, size, this.bdf, offset >>> 4, offset, value, 0);
+    this.log.append(TableRead, size, this.bdf, offset >>> 4, offset, value, 0);
     return value;
   }
 
@@ -324,7 +328,7 @@ export class MsixEngine {
     const vector = offset >>> 4;
     const wasMasked = this.isMasked(vector);
     this.table[offset >>> 2] = value;
-    this.log.append(EventKind.TableWrite, size, this.bdf, vector, offset, value >>> 0, 0);
+    this.log.append(TableWrite, size, this.bdf, vector, offset, value >>> 0, 0);
     this.handleMaskUpdate(vector, wasMasked, MaskCause.VectorBit);
   }
 
@@ -338,13 +342,13 @@ export class MsixEngine {
       poll(start, end);
     }
     const value = this.pba[offset >>> 2]!;
-    this.log.append(EventKind.PbaRead, size, this.bdf, 0, offset, value, 0);
+    this.log.append(PbaRead, size, this.bdf, 0, offset, value, 0);
     return value;
   }
 
   /** P1: writes are ignored (but seen). */
   pbaWrite(offset: number, size: AccessSize, value: number): void {
-    this.log.append(EventKind.PbaWrite, size, this.bdf, 0, offset, value >>> 0, 0);
+    this.log.append(PbaWrite, size, this.bdf, 0, offset, value >>> 0, 0);
   }
 
   /** V1 */

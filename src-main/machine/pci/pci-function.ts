@@ -13,6 +13,7 @@ import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, EventKind } from '../../../src
 export type MessageRouter = (bdf: number, vector: number, addrLo: number, addrHi: number, data: number) => boolean;
 
 export const COMMAND_OFFSET = 0x04;
+const BUS_MASTER = COMMAND.BUS_MASTER;
 export const STATUS_OFFSET = 0x06;
 
 export class PciFunction {
@@ -110,7 +111,7 @@ export class PciFunction {
 
   /** N3: a message write as bus master; with Bus Master Enable clear it goes nowhere. */
   sendMessage(vector: number, addrLo: number, addrHi: number, data: number): boolean {
-    if ((this.config.bytes[COMMAND_OFFSET]! & COMMAND.BUS_MASTER) === 0) {
+    if ((this.config.bytes[COMMAND_OFFSET]! & BUS_MASTER) === 0) {
       this.log.append(EventKind.NotifyDropped, DropReason.BusMasterDisabled, this.bdf, vector, addrLo, data, addrHi);
       return false;
     }

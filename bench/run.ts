@@ -1,0 +1,45 @@
+// `npm run bench`: every speed and memory figure irqscope is held to, measured on
+// this machine, with its target.
+import { measureCeiling } from './notify-ceiling';
+import { measureEngine } from './engine';
+import { measureQtestSocket } from './qtest-socket';
+
+const NOTIFIES = 20_000_000;
+const M = (n: number): string => `${(n / 1e6).toFixed(1)} M/s`;
+const pct = (n: number): string => `${(n * 100).toFixed(0)} %`;
+
+interface Row {
+  name: string;
+  value: string;
+  target: string;
+  ok: boolean;
+}
+
+function print(rows: Row[]): void {
+  const w = Math.max(...rows.map((r) => r.name.length));
+  for (const r of rows) console.log(`${r.ok ? 'ok  ' : 'MISS'}  ${r.name.padEnd(w)}  ${r.value.padStart(14)}   target ${r.target}`);
+}
+
+async function main(): Promise<void> {
+  // The ceiling runs first, in a fresh process, as the reference script does.
+  const ceiling = measureCeiling(NOTIFIES);
+  const engine = measureEngine(NOTIFIES);
+  const qtest = await measureQtestSocket(1_000_000);
+  const rows: Row[] = [
+    { name: 'ceiling: delivered notifies (straight-line typed arrays)', value: M(ceiling.deliveredPerSecond), target: '-', ok: true },
+    { name: 'ceiling: masked notifies', value: M(ceiling.maskedPerSecond), target: '-', ok: true },
+    { name: 'engine: delivered notifies, event log on', value: M(engine.deliveredPerSecond), target: '-', ok: true },
+    { name: '  as a share of the ceiling', value: pct(engine.deliveredPerSecond / ceiling.deliveredPerSecond), target: '>= 25 %', ok: engine.deliveredPerSecond / ceiling.deliveredPerSecond >= 0.25 },
+    { name: 'engine: masked (pending) notifies', value: M(engine.maskedPerSecond), target: '-', ok: true },
+    { name: '  as a share of the ceiling', value: pct(engine.maskedPerSecond / ceiling.maskedPerSecond), target: '>= 25 %', ok: engine.maskedPerSecond / ceiling.maskedPerSecond >= 0.25 },
+    { name: 'engine: guest MSI-X table writes', value: M(engine.tableWritesPerSecond), target: '-', ok: true },
+    { name: 'event log: bytes per retained event', value: `${engine.bytesPerEvent} B`, target: '<= 32 B', ok: engine.bytesPerEvent <= 32 },
+    { name: 'qtest over unix socket, pipelined', value: M(qtest.commandsPerSecond), target: '>= 0.5 M/s', ok: qtest.commandsPerSecond >= 500_000 },
+  ];
+  print(rows);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,205 @@
+// The IPC contract: one table of requests (name -> zod schema of the params, and the
+// TypeScript type of the result) and one of event streams (name -> payload type).
+// Main validates every request against these schemas; preload and renderer type
+// against the same table. Requests answer with a Reply: a value or an error that
+// names the offending field (`writeConfig.size: …`).
+import { z } from 'zod';
+import type { RequestName, StreamName } from './names';
+
+/** A request's entry: the params schema, and the result type as a phantom. */
+export interface RequestSpec<P extends z.ZodType, R> {
+  readonly params: P;
+  readonly result?: R;
+}
+
+const request =
+  <R>() =>
+  <P extends z.ZodType>(params: P): RequestSpec<P, R> => ({ params });
+
+const MAX_SAFE_ADDRESS = Number.MAX_SAFE_INTEGER;
+
+const int = (min: number, max: number, what: string) =>
+  z
+    .number({ error: `expected ${what} as a number` })
+    .int({ error: `expected ${what} as an integer` })
+    .min(min, { error: `${what} below ${min}` })
+    .max(max, { error: `${what} above 0x${max.toString(16)}` });
+
+const bdf = int(0, 0xffff, 'a bus/device/function number');
+const u32 = int(0, 0xffffffff, 'a 32-bit value');
+const configSize = z.union([z.literal(1), z.literal(2), z.literal(4)], { error: 'must be 1, 2 or 4 bytes' });
+const memorySize = z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)], { error: 'must be 1, 2, 4 or 8 bytes' });
+const vector = int(0, 2047, 'a vector number');
+const noParams = z.strictObject({});
+
+export type AccessStatusName = 'ok' | 'refused' | 'unclaimed';
+export type BarKind = 'mem32' | 'mem64' | 'io';
+
+export interface BarInfo {
+  index: number;
+  type: BarKind;
+  size: number;
+  prefetchable: boolean;
+  /** Guest physical (or I/O) address it decodes at now; null while unmapped. */
+  mappedAt: number | null;
+}
+
+export interface MsixInfo {
+  vectors: number;
+  capOffset: number;
+  tableBar: number;
+  tableOffset: number;
+  pbaBar: number;
+  pbaOffset: number;
+}
+
+export interface DeviceInfo {
+  bdf: number;
+  /** `00:03.0` */
+  address: string;
+  name: string;
+  vendor: number;
+  device: number;
+  classCode: number;
+  configSize: 256 | 4096;
+  bars: BarInfo[];
+  msix: MsixInfo | null;
+}
+
+export interface ConfigSpaceImage {
+  bdf: number;
+  bytes: number[];
+  /** Per byte: the bits a config write can change. */
+  writable: number[];
+  /** Per byte: the write-1-to-clear bits. */
+  w1c: number[];
+}
+
+export interface AccessResult {
+  /** Bytes 0..3 of what was read (0 for writes). */
+  value: number;
+  /** Bytes 4..7 of an 8-byte read. */
+  high: number;
+  status: AccessStatusName;
+}
+
+export interface SourceInfo {
+  bdf: number;
+  vector: number;
+  ratePerSecond: number;
+}
+
+export interface VectorSnapshot {
+  bdf: number;
+  vectors: number;
+  enabled: boolean;
+  functionMask: boolean;
+  /** M1: disabled or Function Mask set. */
+  functionMasked: boolean;
+  /** 4 dwords per vector as laid out in the BAR (R3). */
+  table: number[];
+  /** Pending bits, one per vector, in little-endian dwords (R4). */
+  pba: number[];
+  useCount: number[];
+  delivered: number[];
+  /** Virtual time (ns) of the last event naming each vector; -1 for none yet. */
+  lastEventTime: number[];
+  sources: SourceInfo[];
+  /** Guest address of the table and PBA while their BARs decode; null while unmapped. */
+  tableAddress: number | null;
+  pbaAddress: number | null;
+}
+
+export interface MachineStatus {
+  name: string;
+  /** The preset it came from, or null for a file or text. */
+  preset: string | null;
+  /** Virtual time in ns. */
+  timeNs: number;
+  /** Events ever logged, kept in the ring, and overwritten. */
+  total: number;
+  retained: number;
+  evicted: number;
+  capacity: number;
+  devices: number;
+}
+
+export interface PresetInfo {
+  name: string;
+  title: string;
+}
+
+const loadMachineParams = z.discriminatedUnion(
+  'source',
+  [
+    z.strictObject({ source: z.literal('preset'), preset: z.string().min(1).max(100) }),
+    z.strictObject({ source: z.literal('text'), text: z.string().max(16 << 20), fileName: z.string().max(4096).optional() }),
+  ],
+  { error: "must be 'preset' or 'text'" },
+);
+
+export const requests = {
+  status: request<MachineStatus>()(noParams),
+  listPresets: request<PresetInfo[]>()(noParams),
+  loadMachine: request<MachineStatus>()(loadMachineParams),
+  resetMachine: request<MachineStatus>()(noParams),
+  listDevices: request<DeviceInfo[]>()(noParams),
+  readConfigSpace: request<ConfigSpaceImage>()(z.strictObject({ bdf })),
+  readConfig: request<{ value: number }>()(z.strictObject({ bdf, offset: int(0, 4095, 'a config offset'), size: configSize })),
+  /** The value is what reads back after the write (write masks applied). */
+  writeConfig: request<{ value: number }>()(
+    z.strictObject({ bdf, offset: int(0, 4095, 'a config offset'), size: configSize, value: u32 }),
+  ),
+  readMmio: request<AccessResult>()(z.strictObject({ address: int(0, MAX_SAFE_ADDRESS, 'an address'), size: memorySize })),
+  writeMmio: request<AccessResult>()(
+    z.strictObject({ address: int(0, MAX_SAFE_ADDRESS, 'an address'), size: memorySize, value: u32, high: u32.optional() }),
+  ),
+  readPort: request<AccessResult>()(z.strictObject({ port: int(0, 0xffff, 'a port'), size: configSize })),
+  writePort: request<AccessResult>()(z.strictObject({ port: int(0, 0xffff, 'a port'), size: configSize, value: u32 })),
+  vectorSnapshot: request<VectorSnapshot>()(z.strictObject({ bdf })),
+  /** D1, device-side; `events` is how many events it caused. */
+  fireVector: request<{ events: number }>()(z.strictObject({ bdf, vector })),
+  useVector: request<{ useCount: number }>()(z.strictObject({ bdf, vector })),
+  unuseVector: request<{ useCount: number }>()(z.strictObject({ bdf, vector })),
+  startSource: request<SourceInfo>()(
+    z.strictObject({
+      bdf,
+      vector,
+      ratePerSecond: z
+        .number({ error: 'expected a rate as a number' })
+        .positive({ error: 'the rate must be above 0' })
+        .max(10_000_000, { error: 'at most 10,000,000 per second' }),
+    }),
+  ),
+  stopSource: request<{ stopped: boolean }>()(z.strictObject({ bdf, vector })),
+  qtest: request<{ reply: string }>()(
+    z.strictObject({ line: z.string().max(1 << 20).regex(/^[^\r\n]*$/, { error: 'one line, without line breaks' }) }),
+  ),
+} satisfies { [N in RequestName]: RequestSpec<z.ZodType, unknown> };
+
+type Requests = typeof requests;
+/** What the renderer sends (zod input). */
+export type RequestParams<N extends RequestName> = z.input<Requests[N]['params']>;
+/** What a handler receives after validation (zod output). */
+export type ValidParams<N extends RequestName> = z.output<Requests[N]['params']>;
+export type RequestResult<N extends RequestName> = Requests[N] extends RequestSpec<z.ZodType, infer R> ? R : never;
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export type ViewName = 'devices' | 'vectors' | 'timeline';
+
+/** Event streams from main to the renderer. */
+export interface StreamPayloads {
+  /** A binary columnar batch (src-shared/timeline/wire.ts). */
+  timeline: ArrayBuffer;
+  /** Devices whose state may have changed since the last notice. */
+  deviceStateChanged: { bdfs: number[] };
+  machineLoaded: MachineStatus;
+  /** The native menu asked for a view. */
+  viewRequested: { view: ViewName };
+}
+export type StreamPayload<S extends StreamName> = StreamPayloads[S];
+
+// Both directions of the check: every stream name has a payload type and no payload type lacks a name.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const streamNamesMatch: Exactly<keyof StreamPayloads, StreamName> = true;

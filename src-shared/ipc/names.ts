@@ -1,0 +1,36 @@
+// The names of the contract's requests and event streams, free of any runtime
+// dependency so the sandboxed preload can enumerate them without bundling zod.
+// contract.ts checks at compile time that its tables have exactly these keys.
+export const REQUEST_NAMES = [
+  'status',
+  'listPresets',
+  'loadMachine',
+  'resetMachine',
+  'listDevices',
+  'readConfigSpace',
+  'readConfig',
+  'writeConfig',
+  'readMmio',
+  'writeMmio',
+  'readPort',
+  'writePort',
+  'vectorSnapshot',
+  'fireVector',
+  'useVector',
+  'unuseVector',
+  'startSource',
+  'stopSource',
+  'qtest',
+] as const;
+export type RequestName = (typeof REQUEST_NAMES)[number];
+
+export const STREAM_NAMES = ['timeline', 'deviceStateChanged', 'machineLoaded', 'viewRequested'] as const;
+export type StreamName = (typeof STREAM_NAMES)[number];
+
+export function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && (REQUEST_NAMES as readonly string[]).includes(name);
+}
+
+/** Electron IPC channel names; the WebSocket host uses the bare names. */
+export const requestChannel = (name: RequestName): string => `irqscope:request:${name}`;
+export const streamChannel = (name: StreamName): string => `irqscope:stream:${name}`;
