@@ -1,0 +1,205 @@
+// One machine and everyone watching it. The session owns the Machine (a load
+// replaces it), and its pump ships the event log to each attached client in
+// binary columnar batches, at most a few messages per pump, telling each client
+// exactly how many events were overwritten before they could be sent.
+import type { Machine } from '../machine/machine';
+import { QtestSession } from '../qtest/qtest-session';
+import type { MachineStatus, StreamName, StreamPayload } from '../../src-shared/ipc/contract';
+import { encodeBatch } from '../../src-shared/timeline/wire';
+import { EVENT_KIND_COUNT, EventKind, NotifierKind } from '../../src-shared/timeline/event-kinds';
+
+export interface SessionClient {
+  /** False while the transport is backed up: the pump leaves this client for a later round. */
+  ready(): boolean;
+  send<S extends StreamName>(stream: S, payload: StreamPayload<S>): void;
+}
+
+export interface LoadedMachine {
+  machine: Machine;
+  name: string;
+  preset: string | null;
+}
+
+export interface PumpLimits {
+  /** Events in one batch. */
+  maxBatchEvents: number;
+  /** Batches to one client per pump. */
+  maxBatchesPerPump: number;
+  /** With nothing new, an empty batch still goes out this often (ms), carrying counts and time. */
+  heartbeatMs: number;
+}
+
+export const DEFAULT_PUMP_LIMITS: PumpLimits = { maxBatchEvents: 1 << 17, maxBatchesPerPump: 2, heartbeatMs: 250 };
+
+interface ClientState {
+  readonly client: SessionClient;
+  /** Sequence number of the next event this client needs. */
+  cursor: number;
+  lastSentAt: number;
+}
+
+/** Event kinds whose vector column names an MSI-X vector (for the per-vector "last event" time). */
+const NAMES_VECTOR = new Uint8Array(EVENT_KIND_COUNT);
+for (const k of [
+  EventKind.TableRead,
+  EventKind.TableWrite,
+  EventKind.VectorMasked,
+  EventKind.VectorUnmasked,
+  EventKind.NotifyDelivered,
+  EventKind.NotifyToMemory,
+  EventKind.NotifyPended,
+  EventKind.NotifyDropped,
+  EventKind.PendingCleared,
+  EventKind.UseCountChanged,
+  EventKind.NotifierFired,
+]) {
+  NAMES_VECTOR[k] = 1;
+}
+/** Event kinds that leave a device's state as it was. */
+const LEAVES_STATE = new Uint8Array(EVENT_KIND_COUNT);
+for (const k of [EventKind.TableRead, EventKind.PbaRead, EventKind.PbaWrite, EventKind.AccessRefused, EventKind.AccessUnclaimed, EventKind.Breakpoint]) {
+  LEAVES_STATE[k] = 1;
+}
+const NO_DEVICE = 0xffff;
+
+export class MachineSession {
+  machine: Machine;
+  name: string;
+  preset: string | null;
+  private qtestSession: QtestSession | null = null;
+  private readonly clients = new Set<ClientState>();
+  /** Events up to here have been scanned for device changes and last-event times. */
+  private scannedSeq = 0;
+  private readonly lastEventTime = new Map<number, Float64Array>();
+  private readonly changed = new Set<number>();
+
+  constructor(
+    loaded: LoadedMachine,
+    private readonly limits: PumpLimits = DEFAULT_PUMP_LIMITS,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
+    this.machine = loaded.machine;
+    this.name = loaded.name;
+    this.preset = loaded.preset;
+  }
+
+  /** Swaps in a new machine; every client starts over from its first event. */
+  replace(loaded: LoadedMachine): void {
+    this.machine = loaded.machine;
+    this.name = loaded.name;
+    this.preset = loaded.preset;
+    this.qtestSession = null;
+    this.scannedSeq = 0;
+    this.lastEventTime.clear();
+    this.changed.clear();
+    const status = this.status();
+    for (const state of this.clients) {
+      state.cursor = 0;
+      state.client.send('machineLoaded', status);
+    }
+  }
+
+  /** Attaches a client; it will be sent every retained event, then everything new. Returns the detach function. */
+  attach(client: SessionClient): () => void {
+    const state: ClientState = { client, cursor: this.machine.log.firstSeq, lastSentAt: -Infinity };
+    this.clients.add(state);
+    return () => {
+      this.clients.delete(state);
+    };
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  status(): MachineStatus {
+    const log = this.machine.log;
+    return {
+      name: this.name,
+      preset: this.preset,
+      timeNs: this.machine.clock.now,
+      total: log.total,
+      retained: log.retained,
+      evicted: log.evicted,
+      capacity: log.capacity,
+      devices: this.machine.functions().length,
+    };
+  }
+
+  qtest(line: string): string {
+    this.qtestSession ??= new QtestSession(this.machine);
+    return this.qtestSession.execute(line);
+  }
+
+  /** Virtual time (ns) of the last event naming each vector of `bdf`, -1 for none (of the events scanned so far). */
+  vectorLastEventTimes(bdf: number, vectors: number): Float64Array {
+    this.scan();
+    return this.lastTimes(bdf, vectors);
+  }
+
+  private lastTimes(bdf: number, vectors: number): Float64Array {
+    let times = this.lastEventTime.get(bdf);
+    if (times === undefined || times.length < vectors) {
+      const grown = new Float64Array(Math.max(vectors, 1)).fill(-1);
+      if (times !== undefined) grown.set(times);
+      times = grown;
+      this.lastEventTime.set(bdf, times);
+    }
+    return times;
+  }
+
+  /** Scans events logged since the last scan: which devices changed, and when each vector was last named. */
+  private scan(): void {
+    const log = this.machine.log;
+    const from = Math.max(this.scannedSeq, log.firstSeq);
+    const to = log.total;
+    for (let seq = from; seq < to; seq++) {
+      const i = log.indexOf(seq);
+      const kind = log.kind[i]!;
+      const bdf = log.bdf[i]!;
+      if (bdf === NO_DEVICE) {
+        if (kind === EventKind.Reset) for (const fn of this.machine.functions()) this.changed.add(fn.bdf);
+        continue;
+      }
+      if (LEAVES_STATE[kind] === 0) this.changed.add(bdf);
+      if (NAMES_VECTOR[kind] === 1 && !(kind === EventKind.NotifierFired && log.detail[i] === NotifierKind.Poll)) {
+        const fn = this.machine.fn(bdf);
+        const vector = log.vector[i]!;
+        if (fn?.msix && vector < fn.msix.vectors) this.lastTimes(bdf, fn.msix.vectors)[vector] = log.time[i]!;
+      }
+    }
+    this.scannedSeq = to;
+  }
+
+  /** One round of shipping: device-change notices, then up to a few timeline batches per client. */
+  pump(): void {
+    this.scan();
+    if (this.changed.size > 0) {
+      const payload = { bdfs: [...this.changed].sort((x, y) => x - y) };
+      this.changed.clear();
+      for (const state of this.clients) state.client.send('deviceStateChanged', payload);
+    }
+    const now = this.clock();
+    for (const state of this.clients) this.pumpClient(state, now);
+  }
+
+  private pumpClient(state: ClientState, now: number): void {
+    const log = this.machine.log;
+    for (let sent = 0; sent < this.limits.maxBatchesPerPump; sent++) {
+      const idle = state.cursor >= log.total;
+      if (idle && now - state.lastSentAt < this.limits.heartbeatMs) return;
+      if (!state.client.ready()) return;
+      const lost = Math.max(0, log.firstSeq - state.cursor);
+      const from = state.cursor + lost;
+      const to = Math.min(log.total, from + this.limits.maxBatchEvents);
+      const columns = log.slice(from, to);
+      state.client.send(
+        'timeline',
+        encodeBatch({ firstSeq: from, total: log.total, evicted: log.evicted, lost, now: this.machine.clock.now }, columns),
+      );
+      state.cursor = to;
+      state.lastSentAt = now;
+      if (idle) return;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+// Timeline batches on the wire: one ArrayBuffer per batch, a fixed header then the
+// columns back to back, widest first, so the decoder takes typed-array views over
+// the buffer without copying (every column starts at a multiple of its width).
+import { emptyColumns, type EventColumns } from './columns';
+
+export interface BatchHeader {
+  /** Sequence number of the first event in the batch. */
+  firstSeq: number;
+  /** Events the machine had logged when the batch was cut. */
+  total: number;
+  /** Events the machine's ring had overwritten by then. */
+  evicted: number;
+  /** Events this receiver will never get: overwritten after the previous batch was sent and before this one was cut. */
+  lost: number;
+  /** The machine's virtual time (ns) when the batch was cut. */
+  now: number;
+}
+
+export interface DecodedBatch extends BatchHeader {
+  columns: EventColumns;
+}
+
+const MAGIC = 0x49525142; // "IRQB"
+const VERSION = 1;
+/** magic u32, version u32, count u32, pad u32, then firstSeq, total, evicted, lost, now as f64. */
+const HEADER_BYTES = 56;
+const HEADER_NUMBERS = 5;
+export const WIRE_BYTES_PER_EVENT = 8 + 4 * 3 + 2 * 2 + 3;
+
+export function encodedSize(count: number): number {
+  return HEADER_BYTES + pad8(count * WIRE_BYTES_PER_EVENT);
+}
+
+function pad8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** Encodes `count` events of `columns` starting at index `from` (defaults: all of them). */
+export function encodeBatch(header: BatchHeader, columns: EventColumns, from = 0, count = columns.kind.length - from): ArrayBuffer {
+  const buffer = new ArrayBuffer(encodedSize(count));
+  const words = new Uint32Array(buffer, 0, 4);
+  words[0] = MAGIC;
+  words[1] = VERSION;
+  words[2] = count;
+  const numbers = new Float64Array(buffer, 16, HEADER_NUMBERS);
+  numbers[0] = header.firstSeq;
+  numbers[1] = header.total;
+  numbers[2] = header.evicted;
+  numbers[3] = header.lost;
+  numbers[4] = header.now;
+  const view = viewColumns(buffer, count);
+  const to = from + count;
+  view.time.set(columns.time.subarray(from, to));
+  view.a.set(columns.a.subarray(from, to));
+  view.b.set(columns.b.subarray(from, to));
+  view.c.set(columns.c.subarray(from, to));
+  view.bdf.set(columns.bdf.subarray(from, to));
+  view.vector.set(columns.vector.subarray(from, to));
+  view.kind.set(columns.kind.subarray(from, to));
+  view.detail.set(columns.detail.subarray(from, to));
+  view.origin.set(columns.origin.subarray(from, to));
+  return buffer;
+}
+
+export type DecodeResult = { ok: true; batch: DecodedBatch } | { ok: false; error: string };
+
+/** Decodes a batch into views over `buffer` (no copy). */
+export function decodeBatch(buffer: ArrayBuffer): DecodeResult {
+  if (buffer.byteLength < HEADER_BYTES) return { ok: false, error: `timeline batch of ${buffer.byteLength} bytes is shorter than its header` };
+  const words = new Uint32Array(buffer, 0, 4);
+  if (words[0] !== MAGIC) return { ok: false, error: 'not a timeline batch (bad magic)' };
+  if (words[1] !== VERSION) return { ok: false, error: `timeline batch version ${words[1]}, expected ${VERSION}` };
+  const count = words[2]!;
+  if (buffer.byteLength !== encodedSize(count)) {
+    return { ok: false, error: `timeline batch of ${count} events should be ${encodedSize(count)} bytes, got ${buffer.byteLength}` };
+  }
+  const numbers = new Float64Array(buffer, 16, HEADER_NUMBERS);
+  const columns = viewColumns(buffer, count);
+  columns.firstSeq = numbers[0]!;
+  return { ok: true, batch: { firstSeq: numbers[0]!, total: numbers[1]!, evicted: numbers[2]!, lost: numbers[3]!, now: numbers[4]!, columns } };
+}
+
+function viewColumns(buffer: ArrayBuffer, n: number): EventColumns {
+  let at = HEADER_BYTES;
+  const take = <T>(make: (offset: number) => T, width: number): T => {
+    const view = make(at);
+    at += n * width;
+    return view;
+  };
+  const columns = emptyColumns(0);
+  columns.time = take((o) => new Float64Array(buffer, o, n), 8);
+  columns.a = take((o) => new Uint32Array(buffer, o, n), 4);
+  columns.b = take((o) => new Uint32Array(buffer, o, n), 4);
+  columns.c = take((o) => new Uint32Array(buffer, o, n), 4);
+  columns.bdf = take((o) => new Uint16Array(buffer, o, n), 2);
+  columns.vector = take((o) => new Uint16Array(buffer, o, n), 2);
+  columns.kind = take((o) => new Uint8Array(buffer, o, n), 1);
+  columns.detail = take((o) => new Uint8Array(buffer, o, n), 1);
+  columns.origin = take((o) => new Uint8Array(buffer, o, n), 1);
+  return columns;
+}
