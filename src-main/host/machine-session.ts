@@ -126,7 +126,7 @@ export class MachineSession {
     };
   }
 
-  qtest(line: string): string {
+  qtest(line: string): string | null {
     this.qtestSession ??= new QtestSession(this.machine);
     return this.qtestSession.execute(line);
   }

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import type { RequestName, StreamName } from './names';
 
+export type { RequestName, StreamName } from './names';
+
 /** A request's entry: the params schema, and the result type as a phantom. */
 export interface RequestSpec<P extends z.ZodType, R> {
   readonly params: P;
@@ -172,7 +174,8 @@ export const requests = {
     }),
   ),
   stopSource: request<{ stopped: boolean }>()(z.strictObject({ bdf, vector })),
-  qtest: request<{ reply: string }>()(
+  /** null for a blank or comment line, which QEMU's qtest does not answer. */
+  qtest: request<{ reply: string | null }>()(
     z.strictObject({ line: z.string().max(1 << 20).regex(/^[^\r\n]*$/, { error: 'one line, without line breaks' }) }),
   ),
 } satisfies { [N in RequestName]: RequestSpec<z.ZodType, unknown> };

@@ -142,8 +142,8 @@ interface Span {
   end: number;
 }
 
-function spanText(s: Span): string {
-  return `MSI-X ${s.what} (BAR ${s.bar}, ${hex0x(s.start)}..${hex0x(s.end)})`;
+function spanText(s: Span, prefix = 'MSI-X '): string {
+  return `${prefix}${s.what} (BAR ${s.bar}, ${hex0x(s.start)}..${hex0x(s.end)})`;
 }
 
 /** Guessed BAR sizes grow to hold the MSI-X structures: a guess should not invent an I3 violation. */
@@ -168,7 +168,7 @@ function checkMsixLayout(spans: Span[], bars: PlannedBar[], warn: (what: string)
     else if (span.end > bar.size) warn(`${spanText(span)} lies outside BAR ${span.bar} (size ${hex0x(bar.size)})`);
   }
   const [table, pba] = spans;
-  if (table && pba && table.bar === pba.bar && table.start < pba.end && pba.start < table.end) warn(`${spanText(table)} overlaps ${spanText(pba)}`);
+  if (table && pba && table.bar === pba.bar && table.start < pba.end && pba.start < table.end) warn(`${spanText(table)} overlaps ${spanText(pba, '')}`);
 }
 
 function msixSpans(msix: MsixCapability): Span[] {

@@ -1,0 +1,33 @@
+// The one door from any transport into the handler table: checks the request name,
+// validates the params with the contract's zod schema, and turns every refusal into
+// a Reply whose error names the request and the field (`writeConfig.size: …`).
+import { requests, type Reply } from '../../src-shared/ipc/contract';
+import { isRequestName, type RequestName } from '../../src-shared/ipc/names';
+import { formatPath } from '../../src-shared/machine-file/description';
+import { RequestError, type Handlers } from './request-handlers';
+
+export type Dispatch = (name: unknown, params: unknown) => Reply<unknown>;
+
+export function createDispatch(handlers: Handlers, onInternalError: (err: unknown) => void = () => undefined): Dispatch {
+  return (name, params) => {
+    if (!isRequestName(name)) return { ok: false, error: `request: unknown request ${JSON.stringify(name)}` };
+    const parsed = requests[name].params.safeParse(params);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const where = issue.path.length === 0 ? name : `${name}.${formatPath(issue.path)}`;
+      return { ok: false, error: `${where}: ${issue.message}` };
+    }
+    try {
+      return { ok: true, value: call(handlers, name, parsed.data) };
+    } catch (err) {
+      if (err instanceof RequestError) return { ok: false, error: `${name}.${err.field}: ${err.message}` };
+      onInternalError(err);
+      return { ok: false, error: `${name}: internal error: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  };
+}
+
+function call<N extends RequestName>(handlers: Handlers, name: N, params: unknown): unknown {
+  // The schema for `name` produced `params`, so it is that request's valid params.
+  return (handlers[name] as (p: unknown) => unknown)(params);
+}

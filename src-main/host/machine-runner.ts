@@ -1,0 +1,98 @@
+// Advances virtual time with real time in bounded slices, so a source firing a
+// million notifies per second never holds the event loop for more than a slice.
+// When the machine cannot keep up, virtual time falls behind (at most maxLagMs of
+// debt is kept) instead of the host falling over.
+import type { MachineSession } from './machine-session';
+
+export interface RunnerOptions {
+  /** Longest a slice may run (ms). */
+  sliceMs: number;
+  /** Real time not yet simulated is forgotten beyond this (ms). */
+  maxLagMs: number;
+  /** How often the session's pump ships events (ms). */
+  pumpIntervalMs: number;
+  /** Pause between slices when caught up (ms). */
+  idleMs: number;
+  /** Timer firings between two looks at the clock. */
+  firingsPerCheck: number;
+  now: () => number;
+}
+
+export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
+  sliceMs: 4,
+  maxLagMs: 100,
+  pumpIntervalMs: 16,
+  idleMs: 4,
+  firingsPerCheck: 2048,
+  now: () => performance.now(),
+};
+
+export class MachineRunner {
+  private readonly options: RunnerOptions;
+  private lastReal = 0;
+  /** Virtual ns owed to the machine. */
+  private debt = 0;
+  private lastPump = -Infinity;
+  private timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | null = null;
+  private running = false;
+
+  constructor(
+    private readonly session: MachineSession,
+    options: Partial<RunnerOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_RUNNER_OPTIONS, ...options };
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.lastReal = this.options.now();
+    this.tick();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer !== null) {
+      clearTimeout(this.timer as ReturnType<typeof setTimeout>);
+      clearImmediate(this.timer as ReturnType<typeof setImmediate>);
+      this.timer = null;
+    }
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Simulates real time passed since the last slice, for at most sliceMs. Returns true when caught up. */
+  runSlice(): boolean {
+    const { now, sliceMs, maxLagMs, firingsPerCheck } = this.options;
+    const start = now();
+    this.debt = Math.min(this.debt + (start - this.lastReal) * 1e6, maxLagMs * 1e6);
+    this.lastReal = start;
+    const machine = this.session.machine;
+    const clock = machine.clock;
+    while (this.debt > 0) {
+      const before = clock.now;
+      const reached = machine.step(this.debt, firingsPerCheck);
+      this.debt -= clock.now - before;
+      if (reached || clock.halted) {
+        this.debt = 0;
+        return true;
+      }
+      if (now() - start >= sliceMs) return false;
+    }
+    return true;
+  }
+
+  private readonly tick = (): void => {
+    this.timer = null;
+    if (!this.running) return;
+    const caughtUp = this.runSlice();
+    const t = this.options.now();
+    if (t - this.lastPump >= this.options.pumpIntervalMs) {
+      this.lastPump = t;
+      this.session.pump();
+    }
+    this.timer = caughtUp ? setTimeout(this.tick, this.options.idleMs) : setImmediate(this.tick);
+  };
+}

@@ -1,0 +1,230 @@
+// The handler table: one function per contract request, over the session's
+// Machine. Params arrive already shape-checked by zod (dispatch.ts); what only the
+// machine can judge (no such device, past the end of config space) is checked
+// here before anything is touched, and reported as a RequestError naming the field.
+import type { Machine } from '../machine/machine';
+import type { PciFunction } from '../machine/pci/pci-function';
+import type { MsixEngine } from '../machine/msix/msix-engine';
+import { loadMachineText } from '../machine/machine-builder';
+import { formatBdf } from '../machine/pci/pci-bus';
+import { UNMAPPED } from '../machine/pci/bar';
+import { AccessStatus, type AddressSpace } from '../machine/address-space';
+import type { MachineSession } from './machine-session';
+import type { PresetLibrary } from './presets';
+import type { AccessResult, DeviceInfo, RequestResult, ValidParams, VectorSnapshot } from '../../src-shared/ipc/contract';
+import type { RequestName } from '../../src-shared/ipc/names';
+import { Origin } from '../../src-shared/timeline/event-kinds';
+
+/** A request the machine refuses: `field` is the params field at fault. */
+export class RequestError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type Handlers = {
+  [N in RequestName]: (params: ValidParams<N>) => RequestResult<N>;
+};
+
+export interface HostContext {
+  session: MachineSession;
+  presets: PresetLibrary;
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+const STATUS_NAMES = { [AccessStatus.Ok]: 'ok', [AccessStatus.Refused]: 'refused', [AccessStatus.Unclaimed]: 'unclaimed' } as const;
+
+function requireFunction(machine: Machine, bdf: number): PciFunction {
+  const fn = machine.fn(bdf);
+  if (fn === null) throw new RequestError('bdf', `no device at ${formatBdf(bdf)}`);
+  return fn;
+}
+
+function requireMsix(machine: Machine, bdf: number): { fn: PciFunction; msix: MsixEngine } {
+  const fn = requireFunction(machine, bdf);
+  if (fn.msix === null) throw new RequestError('bdf', `${formatBdf(bdf)} (${fn.name}) has no MSI-X capability`);
+  return { fn, msix: fn.msix };
+}
+
+function checkConfigAccess(fn: PciFunction, offset: number, size: number): void {
+  const space = fn.config.size;
+  if (offset + size > space) {
+    throw new RequestError('offset', `${hex(offset)}+${size} is past the end of the ${space}-byte config space of ${formatBdf(fn.bdf)}`);
+  }
+  if (offset % size !== 0) throw new RequestError('offset', `${hex(offset)} is not aligned to the access size ${size}`);
+}
+
+function checkFits(value: number, size: number): void {
+  if (size < 4 && value >= 2 ** (8 * size)) throw new RequestError('value', `${hex(value)} does not fit in ${size} byte${size === 1 ? '' : 's'}`);
+}
+
+function address(bar: { mappedAt: number }, offset: number): number | null {
+  return bar.mappedAt === UNMAPPED ? null : bar.mappedAt + offset;
+}
+
+function describe(fn: PciFunction): DeviceInfo {
+  const m = fn.msix;
+  return {
+    bdf: fn.bdf,
+    address: formatBdf(fn.bdf),
+    name: fn.name,
+    vendor: fn.config.read(0x00, 2),
+    device: fn.config.read(0x02, 2),
+    classCode: fn.config.read(0x08, 4) >>> 8,
+    configSize: fn.config.size,
+    bars: fn.bars
+      .filter((b) => b !== null)
+      .map((b) => ({ index: b.index, type: b.type, size: b.size, prefetchable: b.prefetchable, mappedAt: b.mappedAt === UNMAPPED ? null : b.mappedAt })),
+    msix:
+      m === null
+        ? null
+        : {
+            vectors: m.vectors,
+            capOffset: m.capabilityOffset,
+            tableBar: m.layout.tableBar,
+            tableOffset: m.layout.tableOffset,
+            pbaBar: m.layout.pbaBar,
+            pbaOffset: m.layout.pbaOffset,
+          },
+  };
+}
+
+function access(space: AddressSpace, value: number): AccessResult {
+  return { value: value >>> 0, high: space.readHigh >>> 0, status: STATUS_NAMES[space.lastStatus] };
+}
+
+/** Runs `act` with events attributed to `origin`. */
+function as<T>(machine: Machine, origin: Origin, act: () => T): T {
+  const saved = machine.log.currentOrigin;
+  machine.log.currentOrigin = origin;
+  try {
+    return act();
+  } finally {
+    machine.log.currentOrigin = saved;
+  }
+}
+
+export function createHandlers({ session, presets }: HostContext): Handlers {
+  const m = (): Machine => session.machine;
+
+  const load = (text: string, name: string, preset: string | null, field: string): RequestResult<'loadMachine'> => {
+    const built = loadMachineText(text);
+    if (!built.ok) throw new RequestError(field, built.errors.join('; '));
+    session.replace({ machine: built.machine, name: built.machine.description.name ?? name, preset });
+    return session.status();
+  };
+
+  return {
+    status: () => session.status(),
+    listPresets: () => presets.list(),
+    loadMachine: (p) => {
+      if (p.source === 'text') return load(p.text, p.fileName ?? 'machine', null, 'text');
+      const text = presets.read(p.preset);
+      if (text === undefined) {
+        const known = presets.list().map((x) => x.name);
+        throw new RequestError('preset', `no preset named '${p.preset}' (presets: ${known.join(', ')})`);
+      }
+      return load(text, p.preset, p.preset, 'preset');
+    },
+    resetMachine: () => {
+      as(m(), Origin.User, () => m().systemReset());
+      return session.status();
+    },
+    listDevices: () => m().functions().map(describe),
+    readConfigSpace: ({ bdf }) => {
+      const fn = requireFunction(m(), bdf);
+      return { bdf, bytes: Array.from(fn.config.bytes), writable: Array.from(fn.config.writable), w1c: Array.from(fn.config.w1c) };
+    },
+    readConfig: ({ bdf, offset, size }) => {
+      const fn = requireFunction(m(), bdf);
+      checkConfigAccess(fn, offset, size);
+      return { value: m().bus.configRead(bdf, offset, size) };
+    },
+    writeConfig: ({ bdf, offset, size, value }) => {
+      const fn = requireFunction(m(), bdf);
+      checkConfigAccess(fn, offset, size);
+      checkFits(value, size);
+      m().bus.configWrite(bdf, offset, size, value);
+      return { value: fn.config.read(offset, size) };
+    },
+    readMmio: ({ address: addr, size }) => {
+      const value = m().memory.read(addr, size);
+      return access(m().memory, value);
+    },
+    writeMmio: ({ address: addr, size, value, high }) => {
+      if (high !== undefined && size !== 8) throw new RequestError('high', `only an 8-byte write has high bytes (size is ${size})`);
+      checkFits(value, size);
+      m().memory.write(addr, size, value, high ?? 0);
+      return { ...access(m().memory, 0), high: 0 };
+    },
+    readPort: ({ port, size }) => {
+      if (port + size > 0x10000) throw new RequestError('port', `${hex(port)}+${size} runs past the end of I/O space`);
+      const value = m().io.read(port, size);
+      return access(m().io, value);
+    },
+    writePort: ({ port, size, value }) => {
+      if (port + size > 0x10000) throw new RequestError('port', `${hex(port)}+${size} runs past the end of I/O space`);
+      checkFits(value, size);
+      m().io.write(port, size, value);
+      return { ...access(m().io, 0), high: 0 };
+    },
+    vectorSnapshot: ({ bdf }) => snapshot(session, bdf),
+    fireVector: ({ bdf, vector }) => {
+      const fn = requireFunction(m(), bdf);
+      const before = m().log.total;
+      m().raise(fn, vector);
+      return { events: m().log.total - before };
+    },
+    useVector: ({ bdf, vector }) => {
+      const { msix } = requireMsix(m(), bdf);
+      const used = as(m(), Origin.User, () => msix.use(vector));
+      if (!used.ok) throw new RequestError('vector', used.error);
+      return { useCount: msix.useCount[vector]! };
+    },
+    unuseVector: ({ bdf, vector }) => {
+      const { msix } = requireMsix(m(), bdf);
+      if (vector >= msix.vectors) throw new RequestError('vector', `vector ${vector} out of range 0..${msix.vectors - 1}`);
+      as(m(), Origin.User, () => msix.unuse(vector));
+      return { useCount: msix.useCount[vector]! };
+    },
+    startSource: ({ bdf, vector, ratePerSecond }) => {
+      const fn = requireFunction(m(), bdf);
+      const source = m().startSource(fn, vector, ratePerSecond);
+      return { bdf, vector, ratePerSecond: source.ratePerSecond };
+    },
+    stopSource: ({ bdf, vector }) => {
+      requireFunction(m(), bdf);
+      return { stopped: m().stopSource(bdf, vector) };
+    },
+    qtest: ({ line }) => ({ reply: session.qtest(line) }),
+  };
+}
+
+function snapshot(session: MachineSession, bdf: number): VectorSnapshot {
+  const machine = session.machine;
+  const { fn, msix } = requireMsix(machine, bdf);
+  const n = msix.vectors;
+  const tableBar = fn.bars[msix.layout.tableBar];
+  const pbaBar = fn.bars[msix.layout.pbaBar];
+  return {
+    bdf,
+    vectors: n,
+    enabled: msix.enabled,
+    functionMask: msix.functionMaskBit,
+    functionMasked: msix.functionMasked,
+    table: Array.from(msix.table),
+    pba: Array.from(msix.pba),
+    useCount: Array.from(msix.useCount),
+    delivered: Array.from(msix.delivered),
+    lastEventTime: Array.from(session.vectorLastEventTimes(bdf, n).subarray(0, n)),
+    sources: machine
+      .listSources()
+      .filter((s) => s.bdf === bdf)
+      .map((s) => ({ bdf: s.bdf, vector: s.vector, ratePerSecond: s.ratePerSecond })),
+    tableAddress: tableBar ? address(tableBar, msix.layout.tableOffset) : null,
+    pbaAddress: pbaBar ? address(pbaBar, msix.layout.pbaOffset) : null,
+  };
+}
