@@ -1,9 +1,15 @@
 // `irqscope <command> …`: the command table. Each command lives in its own module.
 import { UsageError, type CliCommand, type CliIo } from './cli-io';
 import { qtestCommand } from './qtest-command';
+import { lspciCommand } from './lspci-command';
+import { importCommand } from './import-command';
+import { setpciCommand } from './setpci-command';
 
 const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   qtest: { run: qtestCommand, summary: 'drive a machine with QEMU qtest commands (stdin, a file, or --socket PATH)' },
+  lspci: { run: lspciCommand, summary: "list a machine's devices as lspci does (-v/-vv/-vvv, -x/-xxx/-xxxx, -s BDF)" },
+  setpci: { run: setpciCommand, summary: "read and write config registers with setpci's syntax" },
+  import: { run: importCommand, summary: 'turn lspci -xxx dumps or sysfs config files into a machine file' },
 };
 
 export async function main(args: string[], io: CliIo): Promise<number> {

@@ -18,6 +18,9 @@ export const SIZES_4 = 1 << 4;
 
 export const NO_DEVICE = 0xffff;
 
+/** Sees a whole access: a write before it runs, a read after, with the value read (low 32 bits). */
+export type AccessWatch = (addr: number, size: number, value: number, write: boolean) => void;
+
 export class Region {
   base = 0;
   end = 0;
@@ -64,6 +67,8 @@ export class AddressSpace {
   readHigh = 0;
   /** Status of the worst piece of the last access. */
   lastStatus: AccessStatus = AccessStatus.Ok;
+  /** The debugger's access breakpoints; null (no access breakpoint) keeps accesses bare. */
+  watch: AccessWatch | null = null;
 
   constructor(
     readonly name: string,
@@ -126,7 +131,11 @@ export class AddressSpace {
   read(addr: number, size: number): number {
     this.lastStatus = AccessStatus.Ok;
     this.readHigh = 0;
-    if (size <= 4 && (addr & (size - 1)) === 0) return this.readPiece(addr, size as AccessSize);
+    if ((size === 4 || size === 2 || size === 1) && (addr & (size - 1)) === 0) {
+      const value = this.readPiece(addr, size);
+      if (this.watch !== null) this.watch(addr, size, value, false);
+      return value;
+    }
     let lo = 0;
     let hi = 0;
     for (let done = 0; done < size; ) {
@@ -141,14 +150,16 @@ export class AddressSpace {
       done += piece;
     }
     this.readHigh = hi >>> 0;
+    if (this.watch !== null) this.watch(addr, size, lo >>> 0, false);
     return lo >>> 0;
   }
 
   /** `high` carries bytes 4..7 of an 8-byte write. */
   write(addr: number, size: number, value: number, high = 0): void {
     this.lastStatus = AccessStatus.Ok;
-    if (size <= 4 && (addr & (size - 1)) === 0) {
-      this.writePiece(addr, size as AccessSize, value);
+    if (this.watch !== null) this.watch(addr, size, value, true);
+    if ((size === 4 || size === 2 || size === 1) && (addr & (size - 1)) === 0) {
+      this.writePiece(addr, size, value);
       return;
     }
     for (let done = 0; done < size; ) {

@@ -24,6 +24,8 @@ export class EventLog {
   currentOrigin: Origin = Origin.Guest;
   /** Called after each append (the debugger's breakpoint check); null keeps the hot path bare. */
   tap: EventTap | null = null;
+  /** Events before this sequence number were never kept here (a restore brought fewer than its total). */
+  private restoredFrom = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -64,7 +66,8 @@ export class EventLog {
   }
 
   get evicted(): number {
-    return this.total > this.capacity ? this.total - this.capacity : 0;
+    const overwritten = this.total > this.capacity ? this.total - this.capacity : 0;
+    return overwritten > this.restoredFrom ? overwritten : this.restoredFrom;
   }
 
   get retained(): number {
@@ -87,6 +90,7 @@ export class EventLog {
 
   clear(): void {
     this.total = 0;
+    this.restoredFrom = 0;
   }
 
   /** Replaces the whole content (session restore): events in sequence order, oldest first. */
@@ -94,6 +98,7 @@ export class EventLog {
     const n = columns.kind.length;
     if (n > this.capacity || n > total) throw new RangeError(`cannot restore ${n} events into a log of ${this.capacity}`);
     this.total = total;
+    this.restoredFrom = total - n;
     for (let k = 0; k < n; k++) {
       const i = (total - n + k) & this.mask;
       this.time[i] = columns.time[k]!;

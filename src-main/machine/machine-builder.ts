@@ -58,6 +58,8 @@ export function buildMachine(desc: MachineDescription): BuildResult {
 
 function checkDescription(desc: MachineDescription): string[] {
   const errors: string[] = [];
+  const capacity = desc.eventLogCapacity;
+  if (capacity !== undefined && (capacity & (capacity - 1)) !== 0) errors.push(`eventLogCapacity: ${capacity} is not a power of two`);
   const ranges: [number, number, string][] = [];
   desc.ram.forEach((r, i) => {
     if (r.size === 0) errors.push(`ram[${i}].size: must be greater than 0`);

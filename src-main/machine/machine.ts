@@ -3,6 +3,7 @@
 // sources of the device models. Built from a machine description (machine-builder.ts).
 import { AddressSpace } from './address-space';
 import { Clock, type Timer } from './clock';
+import { Debugger } from './debugger/debugger';
 import { EventLog } from './event-log';
 import { LocalApic } from './irq/local-apic';
 import { PciBus } from './pci/pci-bus';
@@ -26,6 +27,8 @@ export class Machine {
   readonly apic: LocalApic;
   readonly bus: PciBus;
   readonly ram: Ram[] = [];
+  /** Breakpoints and pausing (debugger/). */
+  readonly debugger: Debugger;
   private readonly sources = new Map<number, IntervalSource>();
 
   constructor(
@@ -38,6 +41,7 @@ export class Machine {
     this.apic = new LocalApic(description.cpus, this.log);
     this.memory.map(this.apic.region, 0xfee00000);
     this.bus = new PciBus(this.memory, this.io, this.log);
+    this.debugger = new Debugger(this);
   }
 
   /**

@@ -1,11 +1,39 @@
 // QEMU's qtest protocol over a Machine: one line in, one reply line out, in the
 // exact formats QEMU uses (`OK`, `OK 0x…`, `FAIL …`), plus irqscope's extensions for
-// what a guest cannot do itself (device-side interrupts, MSI-X engine operations).
+// what a guest cannot do itself (device-side interrupts, MSI-X engine operations)
+// and for the debugger.
+//
+// Debugger commands (each answers one line):
+//   break unmask BDF|any VECTORS|any [CAUSES] [OPTIONS]          -> OK <id>
+//   break notify BDF|any VECTORS|any OUTCOMES [OPTIONS]
+//   break pending BDF|any VECTORS|any [OPTIONS]                   (pending bit 0 -> 1)
+//   break config BDF|any OFFSET|REGISTER [LENGTH] [OPTIONS]       (a config write touching the bytes)
+//   break mmio ADDR LENGTH [read|write|rw] [OPTIONS]              (default rw)
+//   break port PORT LENGTH [read|write|rw] [OPTIONS]
+//   break deliver CPU|any IDT|any [OPTIONS]                       (a message delivered to that CPU / IDT vector)
+//     VECTORS: 3 | 1,3,5 | 0-3 | any      CAUSES: vector-bit,function-mask,enable,load (default all)
+//     OUTCOMES: delivered,pended,dropped  REGISTER: COMMAND, BASE_ADDRESS_1, MSIX_FLAGS, … (its offset and size)
+//     OPTIONS: value=X[/MASK] (hits when value & MASK == X), minhits=N (from the Nth hit on),
+//              trace (a tracepoint: logs, never stops), disabled (created disabled)
+//   break list                  -> OK #1 unmask 00:03.0 1 count=0; #2 … disabled count=3   (OK none when empty)
+//   break delete|enable|disable N -> OK
+//   continue                    -> OK running | OK paused (a breakpoint hit again while the queue ran)
+//   step                        -> OK paused (after the next event) | OK running (nothing queued: pauses at the next event)
+//   until [BDF VECTOR]          -> like step, up to the next event of that vector (default: the vector paused at)
+// A pause is announced by an asynchronous line before the reply of the command that
+// caused it (formatBreakLine):
+//   BREAK bp=1 seq=42 t=0 kind=VectorUnmasked dev=00:03.0 vector=1 masked=0 pending=0 use=1 fmask=0 enable=1 : vector 1 unmasked (vector bit)
+// While paused, device_irq, msix_notify, clock_step and clock_set are queued and answer at once:
+//   OK queued #N: <what> (runs at continue or step)         device_irq, msix_notify
+//   OK <now> queued #N: clock to <ns> (runs at continue or step)   clock_step, clock_set
+// and a clock_step or clock_set that a breakpoint cuts short answers the same way for its rest.
 import type { Machine } from '../machine/machine';
 import type { PciFunction } from '../machine/pci/pci-function';
 import type { MsixEngine } from '../machine/msix/msix-engine';
 import { formatBdf, parseBdf } from '../machine/pci/pci-bus';
 import { hex16, parseAddress, parseSized, parseU64 } from './qtest-numbers';
+import { BREAK_USAGE, BreakSyntaxError, formatBreakLine, formatListEntry, parseBreakRequest } from './qtest-breakpoints';
+import type { DeferredAction, ResumeResult } from '../../src-shared/debugger/breakpoints';
 
 type Handler = (args: string[]) => string;
 
@@ -16,8 +44,12 @@ const MAX_BULK = 1 << 24;
 
 export class QtestSession {
   private readonly commands: Map<string, { arity: number; usage: string; run: Handler }>;
+  /** BREAK lines not yet written: they go out before the next reply. */
+  private readonly asyncLines: string[] = [];
+  private readonly unsubscribe: () => void;
 
   constructor(private readonly machine: Machine) {
+    this.unsubscribe = machine.debugger.onPause((report) => this.asyncLines.push(formatBreakLine(report)));
     this.commands = new Map();
     const add = (name: string, usage: string, run: Handler): void => {
       const arity = usage.split(' ').length - 1;
@@ -51,16 +83,36 @@ export class QtestSession {
     });
     add('msix_save', 'msix_save BDF', (a) => `OK ${toHex(this.msix(a[0]!).save())}`);
     add('msix_load', 'msix_load BDF HEX', (a) => this.msixLoad(a));
+    add('continue', 'continue', () => this.resumed(this.machine.debugger.continue()));
+    add('step', 'step', () => this.resumed(this.machine.debugger.step()));
   }
 
-  /** Executes one line; returns the reply line, or null for comments and blank lines. */
+  /**
+   * Executes one line; returns the reply line, or null for comments and blank lines.
+   * BREAK lines announced since the last reply come first, each on its own line.
+   */
   execute(line: string): string | null {
+    const reply = this.reply(line);
+    if (reply === null || this.asyncLines.length === 0) return reply;
+    const lines = [...this.asyncLines, reply].join('\n');
+    this.asyncLines.length = 0;
+    return lines;
+  }
+
+  /** Stops listening to the machine's pauses. */
+  dispose(): void {
+    this.unsubscribe();
+  }
+
+  private reply(line: string): string | null {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) return null;
     const words = trimmed.split(/\s+/);
     const name = words[0]!;
     if (name === 'clock_step') return this.clockStep(words.slice(1));
     if (name === 'clock_set') return this.clockSet(words.slice(1));
+    if (name === 'break') return this.breakCommand(words.slice(1));
+    if (name === 'until') return this.until(words.slice(1));
     const command = this.commands.get(name);
     if (command === undefined) return `FAIL Unknown command '${name}'`;
     const args = words.slice(1);
@@ -183,8 +235,7 @@ export class QtestSession {
       if (!r.ok) return `FAIL ${r.error}`;
       ns = Number(r.value);
     }
-    this.machine.step(ns);
-    return `OK ${clock.now}`;
+    return this.advance(clock.now + ns);
   }
 
   private clockSet(args: string[]): string {
@@ -192,8 +243,69 @@ export class QtestSession {
     const r = parseU64(args[0]!, 'clock_set');
     if (!r.ok) return `FAIL ${r.error}`;
     const target = Number(r.value);
-    if (target > this.machine.clock.now) this.machine.step(target - this.machine.clock.now);
-    return `OK ${this.machine.clock.now}`;
+    if (target <= this.machine.clock.now) return `OK ${this.machine.clock.now}`;
+    return this.advance(target);
+  }
+
+  private advance(targetNs: number): string {
+    const outcome = this.perform({ kind: 'advance', targetNs });
+    return `OK ${this.machine.clock.now}${outcome}`;
+  }
+
+  /** Runs a device-side action or clock advance through the debugger; returns the note for a queued one ('' when done). */
+  private perform(action: DeferredAction): string {
+    const outcome = this.machine.debugger.perform(action);
+    if (!outcome.ok) throw new CommandError(outcome.error);
+    if (outcome.status === 'done') return '';
+    const what = action.kind === 'advance' ? `clock to ${action.targetNs}` : `${action.kind === 'raise' ? 'device_irq' : 'msix_notify'} ${formatBdf(action.bdf)} ${action.vector}`;
+    return ` queued #${outcome.position}: ${what} (runs at continue or step)`;
+  }
+
+  private resumed(result: ResumeResult): string {
+    if (!result.ok) throw new CommandError(result.error);
+    return result.paused ? 'OK paused' : 'OK running';
+  }
+
+  private until(args: string[]): string {
+    if (args.length !== 0 && args.length !== 2) return 'FAIL until: expected 0 or 2 arguments (usage: until [BDF VECTOR])';
+    try {
+      if (args.length === 0) return this.resumed(this.machine.debugger.runUntilVectorEvent());
+      const msix = this.msix(args[0]!);
+      const vector = this.vector(args[1]!);
+      if (vector >= msix.vectors) throw this.rangeError(msix, vector, 'nothing to wait for');
+      return this.resumed(this.machine.debugger.runUntilVectorEvent({ bdf: this.fn(args[0]!).bdf, vector }));
+    } catch (err) {
+      if (err instanceof CommandError) return `FAIL until: ${err.message}`;
+      throw err;
+    }
+  }
+
+  private breakCommand(args: string[]): string {
+    const debug = this.machine.debugger;
+    const sub = args[0];
+    if (sub === undefined) return `FAIL break: expected arguments (usage: ${BREAK_USAGE})`;
+    const rest = args.slice(1);
+    if (sub === 'list') {
+      if (rest.length > 0) return 'FAIL break list: expected no arguments';
+      const list = debug.list();
+      return list.length === 0 ? 'OK none' : `OK ${list.map(formatListEntry).join('; ')}`;
+    }
+    if (sub === 'delete' || sub === 'enable' || sub === 'disable') {
+      if (rest.length !== 1) return `FAIL break ${sub}: expected 1 argument (usage: break ${sub} N)`;
+      const id = parseU64(rest[0]!, 'breakpoint');
+      if (!id.ok) return `FAIL break ${sub}: ${id.error}`;
+      const n = Number(id.value);
+      const found = sub === 'delete' ? debug.remove(n) : debug.setEnabled(n, sub === 'enable') !== null;
+      return found ? 'OK' : `FAIL break ${sub}: no breakpoint ${rest[0]}`;
+    }
+    try {
+      const request = parseBreakRequest(sub, rest, this.machine);
+      const added = debug.add(request.spec, request.enabled);
+      return added.ok ? `OK ${added.value.id}` : `FAIL break ${sub}: ${added.error}`;
+    } catch (err) {
+      if (err instanceof BreakSyntaxError) return `FAIL break ${sub}: ${err.message}`;
+      throw err;
+    }
   }
 
   private fn(text: string): PciFunction {
@@ -223,7 +335,8 @@ export class QtestSession {
   private deviceIrq(args: string[]): string {
     const fn = this.fn(args[0]!);
     const vector = this.vector(args[1]!);
-    this.machine.raise(fn, vector);
+    const queued = this.perform({ kind: 'raise', bdf: fn.bdf, vector });
+    if (queued !== '') return `OK${queued}`;
     if (fn.msix?.enabled && vector >= fn.msix.vectors) throw this.rangeError(fn.msix, vector, 'recorded as a drop');
     return 'OK';
   }
@@ -232,7 +345,8 @@ export class QtestSession {
   private msixNotify(args: string[]): string {
     const msix = this.msix(args[0]!);
     const vector = this.vector(args[1]!);
-    msix.notify(vector);
+    const queued = this.perform({ kind: 'notify', bdf: this.fn(args[0]!).bdf, vector });
+    if (queued !== '') return `OK${queued}`;
     if (vector >= msix.vectors) throw this.rangeError(msix, vector, 'recorded as a drop');
     return 'OK';
   }

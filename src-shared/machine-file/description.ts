@@ -28,6 +28,10 @@ const barDescription = z.object({
   type: z.enum(['mem32', 'mem64', 'io']),
   size: hexNumber,
   prefetchable: z.boolean().optional(),
+  /** Imported: the dump gave no size, so `size` is a default and lspci output leaves `[size=..]` out, as lspci did. */
+  sizeAssumed: z.boolean().optional(),
+  /** Imported: the address the OS reported for a BAR whose register reads 0 (Enhanced Allocation). */
+  virtualAddress: hexNumber.optional(),
 });
 
 const usedVectors = z.union([z.literal('all'), z.array(z.number().int().min(0))]);
@@ -52,6 +56,8 @@ const intervalSource = z.object({ vector: z.number().int().min(0), ratePerSecond
 const deviceDescription = z.object({
   bdf: bdfText,
   name: z.string().min(1),
+  /** The device's own name, as lspci printed it (imported devices); lspci output uses it. */
+  title: z.string().optional(),
   vendor: hexNumber,
   device: hexNumber,
   class: hexNumber,

@@ -207,11 +207,19 @@ function importDevice(device: LspciDevice, slotFn: number, name: string, options
   const out: DeviceInput = {
     bdf: bdfText(slotFn),
     name,
+    ...(device.title === undefined ? {} : { title: device.title }),
     vendor: hex0x(h.vendor),
     device: hex0x(h.device),
     class: hex0x((h.classDevice << 8) | h.progIf),
     revision: hex0x(h.revision),
-    bars: bars.map((b): BarInput => (b.kind === 'io' ? { index: b.index, type: b.kind, size: hex0x(b.size) } : { index: b.index, type: b.kind, size: hex0x(b.size), prefetchable: b.prefetchable })),
+    bars: bars.map((b): BarInput => {
+      const bar: BarInput = { index: b.index, type: b.kind, size: hex0x(b.size) };
+      if (b.kind !== 'io') bar.prefetchable = b.prefetchable;
+      if (device.barSizes[b.index] === undefined) bar.sizeAssumed = true;
+      const virtual = device.virtualBars[b.index];
+      if (virtual !== undefined) bar.virtualAddress = hex0x(virtual.address);
+      return bar;
+    }),
     config: Array.from(device.config, (b) => hex(b, 2)).join(''),
   };
   if (h.subsystemVendor !== undefined) out.subsystemVendor = hex0x(h.subsystemVendor);

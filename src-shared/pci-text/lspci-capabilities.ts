@@ -1,9 +1,10 @@
 // The `Capabilities: [..]` lines of lspci's verbose output. MSI-X is printed in
 // full, word for word as lspci does; every other capability gets only lspci's
 // first line, in lspci's wording (its detail lines are not reproduced).
-// HyperTransport, whose first line lspci builds from sub-types irqscope does
-// not decode, is marked `<?>`, lspci's own sign for "not decoded"; unknown IDs
-// use lspci's `#id` form.
+// Where lspci's first line depends on decoding irqscope does not do
+// (HyperTransport sub-types, Designated Vendor-Specific headers, vendor
+// capabilities lspci knows, such as virtio's) the line carries `<?>`, lspci's
+// own sign for "not decoded"; unknown IDs use lspci's `#id` form.
 import { MSIX_CAP_ID, MSIX_CONTROL } from '../registers/layout';
 import {
   HEADER_TYPE,

@@ -85,7 +85,8 @@ export interface DumpParseResult {
 
 const ADDRESS = /^(?:([0-9a-fA-F]{4,8}):)?([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])/;
 const DEVICE_LINE = new RegExp(`${ADDRESS.source}(?:[ \\t]+(.*))?$`);
-const ROW_START = /^([0-9A-Za-z]{1,4}):(?=\s|$)/;
+/** Looks like a hex row (an offset, then byte-sized tokens or nothing), even if a damaged one. */
+const ROW_START = /^([0-9A-Za-z]{1,4}):(?:\s+\S{1,3}(?:\s|$)|\s*$)/;
 const HEX_BYTE = /^[0-9a-fA-F]{2}$/;
 const REGION = /^\t(?:Region ([0-9]+): )?(\[virtual\] )?(?:I\/O ports at (\S+)|Memory at (\S+) \(([^,()]+), (non-)?prefetchable\))((?: \[[^\]]*\])*)$/;
 const ROM = /^\t(?:\[virtual\] )?Expansion ROM at \S+((?: \[[^\]]*\])*)$/;
@@ -93,6 +94,7 @@ const MSIX_MODERN = /^\tCapabilities: \[([0-9a-f]{2,3})\] MSI-X: Enable([+-]) Co
 const MSIX_LEGACY = /^\tCapabilities: \[([0-9a-f]{2,3})\] MSI-X: Enable([+-]) Mask([+-]) TabSize=([0-9]+)$/;
 const MSIX_TABLE = /^\t\tVector table: BAR=([0-9]) offset=([0-9a-f]{8})$/;
 const MSIX_PBA = /^\t\tPBA: BAR=([0-9]) offset=([0-9a-f]{8})$/;
+const MEMORY_TYPES = ['32-bit', '64-bit', 'low-1M', 'type 3'] as const;
 const SIZE = /^size=([0-9]{1,6})([KMGT]?)$/;
 
 /** Longer lines are never lspci output; refusing them keeps every regex linear in practice. */
@@ -113,6 +115,9 @@ class DeviceBlock {
   msixText: MsixDecodeText | undefined;
   /** A blank line after hex rows ends the dump; rows after it belong to no device. */
   closed = false;
+  unlistedErrors = 0;
+  /** Row lines seen, damaged ones included. */
+  rowLines = 0;
   private lastCapWasMsix = false;
 
   constructor(
@@ -124,6 +129,7 @@ class DeviceBlock {
 
   error(line: number, what: string): void {
     if (this.errors.length < MAX_ERRORS_PER_DEVICE) this.errors.push(`line ${line}: ${this.bdf}: ${what}; device left out`);
+    else this.unlistedErrors++;
   }
 
   warn(line: number, what: string): void {
@@ -131,6 +137,7 @@ class DeviceBlock {
   }
 
   addRow(line: number, text: string, offsetText: string): void {
+    this.rowLines++;
     if (!/^[0-9a-fA-F]+$/.test(offsetText)) return this.error(line, `hex row offset "${offsetText}" is not hexadecimal`);
     const offset = Number.parseInt(offsetText, 16);
     if (offset % ROW !== 0) return this.error(line, `hex row offset ${offsetText} is not a multiple of 0x10`);
@@ -187,17 +194,15 @@ class DeviceBlock {
   private regionLine(line: number, m: RegExpExecArray): void {
     const io = m[3] !== undefined;
     const addressText = io ? m[3] : m[4];
-    const memType = m[5];
-    if (!io && memType !== '32-bit' && memType !== '64-bit' && memType !== 'low-1M' && memType !== 'type 3') {
-      return this.warn(line, `region line with unknown memory type "${memType ?? ''}"; ignored`);
-    }
+    const memType = MEMORY_TYPES.find((t) => t === m[5]);
+    if (!io && !memType) return this.warn(line, `region line with unknown memory type "${m[5] ?? ''}"; ignored`);
     const { size, flags } = this.sizeFrom(line, m[7] ?? '');
     const region: RegionLine = {
       line,
       index: m[1] === undefined ? -1 : Number(m[1]),
       io,
       address: addressText !== undefined && /^[0-9a-f]+$/.test(addressText) ? BigInt(`0x${addressText}`) : undefined,
-      memType: io ? undefined : memType,
+      memType,
       prefetchable: m[6] === undefined && !io,
       virtual: m[2] !== undefined || flags.has('virtual'),
       disabled: flags.has('disabled'),
@@ -268,7 +273,7 @@ function describeRuns(offsets: number[]): string {
 }
 
 function finishDevice(block: DeviceBlock, warnings: string[]): LspciDevice | undefined {
-  if (block.rows.size === 0) {
+  if (block.rowLines === 0) {
     block.error(block.line, 'no hex dump follows the device line (run lspci with -xxx or -xxxx)');
   }
   if (block.errors.length > 0) return undefined;
@@ -317,9 +322,10 @@ function finishDevice(block: DeviceBlock, warnings: string[]): LspciDevice | und
 }
 
 /**
- * `lspci -v` prints regions without their numbers, one per BAR it shows. Those
- * are the BARs whose register is non-zero (a 64-bit BAR counting once), so the
- * lines can be numbered when the counts agree.
+ * `lspci -v` prints regions without their numbers, in BAR order: one line for
+ * every non-zero BAR register (a 64-bit BAR counting once), so those can be
+ * numbered by counting. `[virtual]` lines stand for registers reading 0, and
+ * nothing tells which of the zero registers they are: their sizes are dropped.
  */
 function numberUnnumbered(block: DeviceBlock, read: (offset: number, size: 4) => number, slots: number, warnings: string[]): RegionLine[] {
   if (block.unnumbered.length === 0) return [];
@@ -330,12 +336,16 @@ function numberUnnumbered(block: DeviceBlock, read: (offset: number, size: 4) =>
     shown.push(i);
     if ((register & 7) === 4) i++;
   }
-  if (shown.length !== block.unnumbered.length) {
-    const first = block.unnumbered[0]?.line ?? block.line;
-    warnings.push(`line ${first}: ${block.bdf}: ${block.unnumbered.length} unnumbered region lines (lspci -v) but ${shown.length} BARs in the hex dump; their sizes are ignored`);
+  const countable = block.unnumbered.filter((r) => !r.virtual);
+  const first = block.unnumbered[0]?.line ?? block.line;
+  if (countable.length !== shown.length) {
+    warnings.push(`line ${first}: ${block.bdf}: ${countable.length} unnumbered region lines (lspci -v) but ${shown.length} BARs in the hex dump; their sizes are ignored`);
     return [];
   }
-  return block.unnumbered.map((region, i) => ({ ...region, index: shown[i] ?? 0 }));
+  if (countable.length < block.unnumbered.length) {
+    warnings.push(`line ${first}: ${block.bdf}: lspci -v does not number regions, so the BARs of its [virtual] lines are unknown; their sizes are ignored`);
+  }
+  return countable.map((region, i) => ({ ...region, index: shown[i] ?? 0 }));
 }
 
 function regionFlags(region: RegionLine): number {
@@ -393,6 +403,7 @@ export function parseLspciText(text: string): DumpParseResult {
     if (!block) return;
     const device = finishDevice(block, warnings);
     errors.push(...block.errors);
+    if (block.unlistedErrors > 0) errors.push(`${block.bdf}: ${block.unlistedErrors} more problems in this device's hex dump`);
     if (device) devices.push(device);
     block = undefined;
   };
@@ -402,7 +413,7 @@ export function parseLspciText(text: string): DumpParseResult {
     const n = i + 1;
     if (raw.length > MAX_LINE) return ignore(n, `longer than ${MAX_LINE} characters`);
     if (raw.trim() === '') {
-      if (block && block.rows.size > 0) block.closed = true;
+      if (block && block.rowLines > 0) block.closed = true;
       return;
     }
     if (raw.startsWith('\t') || raw.startsWith(' ')) {

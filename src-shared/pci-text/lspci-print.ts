@@ -72,7 +72,7 @@ function devsel(status: number): string {
 }
 
 /** The `[size=..]` suffix, largest unit that divides the size exactly. */
-export function sizeSuffix(size: number): string {
+function sizeSuffix(size: number): string {
   if (!size) return '';
   const units = ['', 'K', 'M', 'G', 'T'];
   let unit = 0;

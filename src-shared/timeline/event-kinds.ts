@@ -25,10 +25,11 @@ export const EventKind = {
   NotifierFired: 20, // detail=NotifierKind
   BarMapped: 21, // a=address low b=address high c=BAR index, detail=1 mapped / 0 unmapped
   BarOverlap: 22, // a=address low b=address high c=BAR index
-  Breakpoint: 23, // a=breakpoint id b=sequence number of the event that hit
+  Breakpoint: 23, // detail=BreakpointDetail a=breakpoint id (0: step/until) b,c=low/high 32 bits of the sequence number of the event that hit; bdf, vector as that event
+  Access: 24, // an access under an access breakpoint (logged only while one watches it): a=address low b=address high c=value detail=AccessFlags
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
-export const EVENT_KIND_COUNT = 24;
+export const EVENT_KIND_COUNT = 25;
 
 export const EVENT_KIND_NAMES: readonly string[] = Object.entries(EventKind)
   .sort((x, y) => x[1] - y[1])
@@ -55,6 +56,8 @@ export const DROP_REASON_NAMES = [
 ] as const;
 export const PendingClearCause = { Unmask: 0, Unuse: 1, UnuseAll: 2, Reset: 3, Load: 4 } as const;
 export const NotifierKind = { Use: 0, Release: 1, Poll: 2 } as const;
+/** Why a Breakpoint event was logged: a breakpoint stopped the machine, a tracepoint hit, a step or run-until-vector ended. */
+export const BreakpointDetail = { Stop: 0, Trace: 1, Step: 2, UntilVector: 3 } as const;
 /** Who caused an event: the guest (qtest / pokes are the guest's accesses), a device model, or the user in the app. */
 export const Origin = { Guest: 0, Device: 1, User: 2, Machine: 3 } as const;
 export type Origin = (typeof Origin)[keyof typeof Origin];

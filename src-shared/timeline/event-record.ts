@@ -28,6 +28,8 @@ export interface EventRecord {
 }
 
 const ORIGIN_NAMES = ['guest', 'device', 'user', 'machine'];
+/** By BreakpointDetail. */
+const BREAKPOINT_TEXT = ['breakpoint', 'tracepoint', 'step ended', 'run until vector ended'];
 const MASK_CAUSE_NAMES = invert(MaskCause);
 const CLEAR_CAUSE_NAMES = invert(PendingClearCause);
 const NOTIFIER_NAMES = invert(NotifierKind);
@@ -101,7 +103,9 @@ export function describeEvent(kind: number, detail: number, vector: number, a: n
     case EventKind.BarOverlap:
       return `BAR ${c} at ${hx(b * 0x100000000 + a)} overlaps another region`;
     case EventKind.Breakpoint:
-      return `breakpoint ${a} hit by event #${b}`;
+      return `${BREAKPOINT_TEXT[detail] ?? 'breakpoint'}${a ? ` ${a}` : ''} at event #${c * 0x100000000 + b}`;
+    case EventKind.Access:
+      return `${accessText(detail)} at ${hx(b * 0x100000000 + a)}${detail & ACCESS_WRITE ? ' =' : ' ->'} ${hx(c)}`;
     default:
       return `event kind ${kind}`;
   }

@@ -35,6 +35,8 @@ export class PciFunction {
   ) {
     this.config = new ConfigSpace(configSize);
     fillByteMasks(TYPE0_HEADER, 0, this.config.writable, this.config.w1c);
+    // B3: a BAR slot reads as hardwired zero until addBar installs its size mask.
+    this.config.writable.fill(0, 0x10, 0x28);
     this.caps = new CapabilityList(this.config);
   }
 

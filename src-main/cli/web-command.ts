@@ -1,0 +1,60 @@
+// `irqscope web [--machine FILE] [--port N]`: the app in a browser, served from
+// 127.0.0.1 behind a random token, until interrupted.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError, parseOptions, type CliCommand } from './cli-io';
+import { createAppHost, type InitialMachine } from '../host/app-host';
+import { DEFAULT_PRESET, folderPresets } from '../host/presets';
+import { startWebHost } from '../host/web-host';
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const RENDERER_DIR = resolve(PACKAGE_ROOT, 'out/renderer');
+export const PRESETS_DIR = resolve(PACKAGE_ROOT, 'machines');
+
+export const webCommand: CliCommand = async (args, io) => {
+  const { options, positional } = parseOptions(args, { '--machine': 'value', '--port': 'value' });
+  if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  const portText = options.get('--port');
+  const port = portText === undefined ? 0 : Number(portText);
+  if (typeof portText === 'string' && !(/^\d+$/.test(portText) && port <= 65535)) {
+    throw new UsageError(`--port: '${portText}' is not a port number (0..65535, 0 picks a free one)`);
+  }
+  const file = options.get('--machine');
+  let initial: InitialMachine = { source: 'preset', preset: DEFAULT_PRESET };
+  if (typeof file === 'string') {
+    const path = resolve(io.cwd, file);
+    try {
+      initial = { source: 'text', text: await readFile(path, 'utf8'), fileName: file };
+    } catch (err) {
+      io.stderr.write(`irqscope web: cannot read ${file}: ${(err as Error).message}\n`);
+      return 1;
+    }
+  }
+  const created = createAppHost({
+    presets: folderPresets(PRESETS_DIR),
+    initial,
+    onInternalError: (err) => io.stderr.write(`irqscope web: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`),
+  });
+  if (!created.ok) {
+    io.stderr.write(`irqscope web: ${created.error}\n`);
+    return 1;
+  }
+  const { host } = created;
+  let web;
+  try {
+    web = await startWebHost({ session: host.session, dispatch: host.dispatch, rendererDir: RENDERER_DIR, port });
+  } catch (err) {
+    io.stderr.write(`irqscope web: cannot listen on 127.0.0.1:${port}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  host.runner.start();
+  io.stdout.write(`irqscope web: ${host.session.name}\n  open ${web.url}\n  (Ctrl+C to stop)\n`);
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  host.runner.stop();
+  await web.close();
+  return 0;
+};

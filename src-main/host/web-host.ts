@@ -1,0 +1,177 @@
+// The browser host: serves the built renderer and the contract over a WebSocket,
+// on 127.0.0.1 only, behind a random token that is the first segment of every
+// path (page, assets and socket alike). Anything without it is refused, as is a
+// Host header that is not this loopback address (DNS rebinding) or a socket whose
+// Origin is not the page's.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import type { MachineSession, SessionClient } from './machine-session';
+import type { Dispatch } from './dispatch';
+import { readStatic } from './static-files';
+import { CONTENT_SECURITY_POLICY } from './content-security-policy';
+import { WS_PATH, type WsReply, type WsServerMessage } from '../../src-shared/ipc/ws-protocol';
+import type { StreamName, StreamPayload } from '../../src-shared/ipc/contract';
+
+export interface WebHostOptions {
+  session: MachineSession;
+  dispatch: Dispatch;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  token?: string;
+  /** A client whose socket holds more unsent bytes than this is skipped by the pump. */
+  maxBufferedBytes?: number;
+}
+
+export interface WebHost {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const MAX_REQUEST_BYTES = 32 << 20;
+
+export function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function sameToken(given: string, token: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = options.token ?? newToken();
+  const maxBuffered = options.maxBufferedBytes ?? 16 << 20;
+  let port = options.port;
+
+  const allowedHosts = (): string[] => [`${HOST}:${port}`, `localhost:${port}`];
+
+  /** The path below the token, or null when the request is not ours to serve. */
+  const authorise = (req: IncomingMessage): string | null => {
+    if (!allowedHosts().includes(req.headers.host ?? '')) return null;
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const slash = path.indexOf('/', 1);
+    const first = slash < 0 ? path.slice(1) : path.slice(1, slash);
+    if (!sameToken(first, token)) return null;
+    return slash < 0 ? '' : path.slice(slash + 1);
+  };
+
+  const server = createServer((req, res) => void serveHttp(req, res));
+
+  async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rest = authorise(req);
+    if (rest === null) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('irqscope: forbidden (the URL needs the token printed at start-up)\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (rest === '' && !req.url?.split('?')[0]?.endsWith('/')) {
+      // Relative asset URLs resolve against the folder: send /TOKEN to /TOKEN/.
+      res.writeHead(308, { location: `/${token}/` }).end();
+      return;
+    }
+    let relative: string;
+    try {
+      relative = decodeURIComponent(rest);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const file = await readStatic(options.rendererDir, relative);
+    if (!file.ok) {
+      const hint = relative === '' ? ' (the renderer is not built: run `npx electron-vite build`)' : '';
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`irqscope: not found${hint}\n`);
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': file.type,
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const rest = authorise(req);
+    const origin = req.headers.origin;
+    const originOk = origin === undefined || allowedHosts().some((h) => origin === `http://${h}`);
+    if (rest !== WS_PATH || !originOk) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => connect(ws));
+  });
+
+  const sockets = new Set<WebSocket>();
+
+  function connect(ws: WebSocket): void {
+    sockets.add(ws);
+    const client: SessionClient = {
+      ready: () => ws.readyState === ws.OPEN && ws.bufferedAmount < maxBuffered,
+      send: <S extends StreamName>(stream: S, payload: StreamPayload<S>) => {
+        if (ws.readyState !== ws.OPEN) return;
+        if (stream === 'timeline') ws.send(payload as ArrayBuffer);
+        else ws.send(JSON.stringify({ type: 'event', stream, payload } as WsServerMessage));
+      },
+    };
+    const detach = options.session.attach(client);
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      ws.send(JSON.stringify(answer(data, isBinary)));
+    });
+    ws.on('close', () => {
+      detach();
+      sockets.delete(ws);
+    });
+  }
+
+  function answer(data: RawData, isBinary: boolean): WsReply {
+    const refuse = (error: string): WsReply => ({ type: 'reply', id: null, reply: { ok: false, error } });
+    if (isBinary) return refuse('request: binary frames are not requests');
+    let message: unknown;
+    try {
+      message = JSON.parse(data.toString());
+    } catch {
+      return refuse('request: not valid JSON');
+    }
+    if (typeof message !== 'object' || message === null || !Number.isSafeInteger((message as { id?: unknown }).id)) {
+      return refuse('request: expected {"id": <integer>, "name": <request>, "params": {…}}');
+    }
+    const { id, name, params } = message as { id: number; name?: unknown; params?: unknown };
+    return { type: 'reply', id, reply: options.dispatch(name, params) };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address();
+  port = typeof bound === 'object' && bound !== null ? bound.port : options.port;
+
+  return {
+    url: `http://${HOST}:${port}/${token}/`,
+    port,
+    token,
+    close: async () => {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,142 @@
+// A breakpoint spec compiled against one machine: the event kinds it can match, a
+// test over the log's columns at a ring index, and the value a condition tests.
+// Compiling checks the spec against the machine (devices, vector counts, CPUs), so a
+// spec naming something that is not there is refused before it is installed.
+import type { Machine } from '../machine';
+import type { EventLog } from '../event-log';
+import { formatBdf } from '../pci/pci-bus';
+import { DeliveryMode } from '../irq/local-apic';
+import { ACCESS_IO, ACCESS_WRITE, EventKind } from '../../../src-shared/timeline/event-kinds';
+import { MASK_CAUSES, type BreakpointSpec, type NotifyOutcome } from '../../../src-shared/debugger/breakpoints';
+
+export interface CompiledMatcher {
+  /** Event kinds this breakpoint is checked against. */
+  readonly kinds: readonly number[];
+  /** Whether the event at ring index `i` matches (conditions aside). */
+  matches(log: EventLog, i: number): boolean;
+  /** The value a value condition tests, for the kinds that have one. */
+  value: ((log: EventLog, i: number) => number) | null;
+}
+
+export type CompileResult = { ok: true; matcher: CompiledMatcher } | { ok: false; error: string };
+
+const OUTCOME_KINDS: Record<NotifyOutcome, number[]> = {
+  // A message written to memory (A2) was delivered too: the engine counts it.
+  delivered: [EventKind.NotifyDelivered, EventKind.NotifyToMemory],
+  pended: [EventKind.NotifyPended],
+  dropped: [EventKind.NotifyDropped],
+};
+
+const BROADCAST = 0xff;
+
+export function compileBreakpoint(spec: BreakpointSpec, machine: Machine): CompileResult {
+  switch (spec.kind) {
+    case 'unmask':
+    case 'notify':
+    case 'pending': {
+      const problem = checkVectors(spec.bdf, spec.vectors, machine);
+      if (problem !== null) return { ok: false, error: problem };
+      const onDevice = deviceTest(spec.bdf);
+      const onVector = vectorTest(spec.vectors);
+      if (spec.kind === 'unmask') {
+        let causes = 0;
+        for (const cause of spec.causes) causes |= 1 << MASK_CAUSES.indexOf(cause);
+        return matcher([EventKind.VectorUnmasked], (log, i) => onDevice(log, i) && onVector(log, i) && ((causes >>> log.detail[i]!) & 1) === 1);
+      }
+      if (spec.kind === 'pending') return matcher([EventKind.NotifyPended], (log, i) => log.detail[i] === 1 && onDevice(log, i) && onVector(log, i));
+      const kinds = [...new Set(spec.outcomes.flatMap((o) => OUTCOME_KINDS[o]))];
+      return matcher(kinds, (log, i) => onDevice(log, i) && onVector(log, i));
+    }
+    case 'config-write': {
+      const { offset, length } = spec;
+      if (spec.bdf !== null) {
+        const fn = machine.fn(spec.bdf);
+        if (fn === null) return { ok: false, error: `bdf: no device at ${formatBdf(spec.bdf)}` };
+        if (offset + length > fn.config.size) {
+          return { ok: false, error: `length: 0x${offset.toString(16)}+${length} runs past the ${fn.config.size}-byte config space of ${formatBdf(spec.bdf)}` };
+        }
+      }
+      const onDevice = deviceTest(spec.bdf);
+      const end = offset + length;
+      return matcher(
+        [EventKind.ConfigWrite],
+        (log, i) => onDevice(log, i) && log.a[i]! < end && log.a[i]! + log.detail[i]! > offset,
+        (log, i) => bytesInRange(log.a[i]!, log.detail[i]!, log.b[i]!, offset, end),
+      );
+    }
+    case 'access': {
+      const io = spec.space === 'io' ? ACCESS_IO : 0;
+      const start = spec.start;
+      const end = spec.start + spec.length;
+      const wantRead = spec.direction !== 'write';
+      const wantWrite = spec.direction !== 'read';
+      return matcher(
+        [EventKind.Access],
+        (log, i) => {
+          const flags = log.detail[i]!;
+          if ((flags & ACCESS_IO) !== io) return false;
+          if (!((flags & ACCESS_WRITE) !== 0 ? wantWrite : wantRead)) return false;
+          const addr = log.b[i]! * 0x100000000 + log.a[i]!;
+          return addr < end && addr + (flags & 0xf) > start;
+        },
+        (log, i) => log.c[i]!,
+      );
+    }
+    case 'delivery': {
+      const { cpu, idtVector } = spec;
+      const cpus = machine.apic.cpus;
+      if (cpu !== null && cpu >= cpus) return { ok: false, error: `cpu: the machine has CPUs 0..${cpus - 1}, not ${cpu}` };
+      return matcher(
+        [EventKind.NotifyDelivered],
+        (log, i) =>
+          (idtVector === null || (log.b[i]! & 0xff) === idtVector) &&
+          (cpu === null || reachesCpu(log.a[i]!, (log.c[i]! & 4) !== 0, log.detail[i]! & 7, cpu, cpus)),
+        (log, i) => log.b[i]!,
+      );
+    }
+  }
+}
+
+function matcher(kinds: number[], matches: CompiledMatcher['matches'], value: CompiledMatcher['value'] = null): CompileResult {
+  return { ok: true, matcher: { kinds, matches, value } };
+}
+
+function checkVectors(bdf: number | null, vectors: 'any' | number[], machine: Machine): string | null {
+  if (bdf === null) return null;
+  const fn = machine.fn(bdf);
+  if (fn === null) return `bdf: no device at ${formatBdf(bdf)}`;
+  if (fn.msix === null) return `bdf: ${formatBdf(bdf)} (${fn.name}) has no MSI-X capability`;
+  if (vectors === 'any') return null;
+  const n = fn.msix.vectors;
+  const bad = vectors.filter((v) => v >= n);
+  return bad.length === 0 ? null : `vectors: ${bad.join(', ')} out of range 0..${n - 1} on ${formatBdf(bdf)}`;
+}
+
+function deviceTest(bdf: number | null): (log: EventLog, i: number) => boolean {
+  return bdf === null ? () => true : (log, i) => log.bdf[i] === bdf;
+}
+
+function vectorTest(vectors: 'any' | number[]): (log: EventLog, i: number) => boolean {
+  if (vectors === 'any') return () => true;
+  const wanted = new Uint8Array(2048);
+  for (const v of vectors) wanted[v] = 1;
+  return (log, i) => wanted[log.vector[i]!] === 1;
+}
+
+/** The bytes of a `size`-byte write of `value` at `at` that fall in [start, end), little-endian from `start`. */
+function bytesInRange(at: number, size: number, value: number, start: number, end: number): number {
+  let out = 0;
+  for (let k = 0; k < size; k++) {
+    const pos = at + k;
+    if (pos >= start && pos < end) out |= ((value >>> (8 * k)) & 0xff) << (8 * (pos - start));
+  }
+  return out >>> 0;
+}
+
+/** A1 as the local APIC model resolves targets: physical ID or broadcast, flat logical, lowest priority picks the lowest. */
+function reachesCpu(dest: number, logical: boolean, mode: number, cpu: number, cpus: number): boolean {
+  const all = cpus >= 32 ? 0xffffffff : (1 << cpus) - 1;
+  let set = logical ? dest & all : dest === BROADCAST ? all : dest < cpus ? 1 << dest : 0;
+  if (mode === DeliveryMode.LowestPriority && set !== 0) set &= -set;
+  return ((set >>> cpu) & 1) === 1;
+}

@@ -1,0 +1,356 @@
+// The machine's debugger: breakpoints checked on every logged event, and pausing.
+// The check is the event log's tap, installed only while a breakpoint is enabled or a
+// step is under way, so a machine without breakpoints runs its hot paths bare.
+//
+// A hit pauses the machine right after the event: the operation that logged it (one
+// guest access, one notify, one timer firing) runs to its end, then the clock is
+// halted, which stops time and the interval sources. While paused, guest accesses
+// still run (and may hit breakpoints again); device-side actions and clock advances
+// that hosts hand to `perform` wait in a queue until continue or step.
+import type { Machine } from '../machine';
+import { compileBreakpoint, type CompiledMatcher } from './breakpoint-matcher';
+import { accessWatch, type WatchedRange } from './access-watch';
+import { formatBdf } from '../pci/pci-bus';
+import { BreakpointDetail, EventKind, Origin } from '../../../src-shared/timeline/event-kinds';
+import { eventRecord } from '../../../src-shared/timeline/event-record';
+import { namesVector } from '../../../src-shared/debugger/vector-events';
+import {
+  debuggerStateSchema,
+  parseBreakpointSpec,
+  type BreakpointInfo,
+  type BreakpointSpec,
+  type DebuggerState,
+  type DeferredAction,
+  type Parsed,
+  type PauseReason,
+  type PauseReport,
+  type PerformOutcome,
+  type ResumeResult,
+  type RunMode,
+  type VectorRef,
+  type VectorState,
+} from '../../../src-shared/debugger/breakpoints';
+
+interface Breakpoint {
+  readonly id: number;
+  spec: BreakpointSpec;
+  enabled: boolean;
+  hits: number;
+  matcher: CompiledMatcher;
+}
+
+/** Called on every pause, inside the operation that hit: it must not drive the machine. */
+export type PauseListener = (report: PauseReport) => void;
+
+const { Breakpoint: BREAKPOINT_KIND } = EventKind;
+
+export class Debugger {
+  private breakpoints: Breakpoint[] = [];
+  private nextId = 1;
+  /** Enabled breakpoints by the event kinds they match. */
+  private byKind: Breakpoint[][] = [];
+  private mode: RunMode = 'run';
+  private until: VectorRef | null = null;
+  private report: PauseReport | null = null;
+  private readonly queue: DeferredAction[] = [];
+  private readonly listeners = new Set<PauseListener>();
+
+  constructor(private readonly machine: Machine) {}
+
+  /** Validates `input` as a breakpoint spec and checks it against the machine. */
+  add(input: unknown, enabled = true): Parsed<BreakpointInfo> {
+    const compiled = this.compile(input);
+    if (!compiled.ok) return compiled;
+    const bp: Breakpoint = { id: this.nextId++, spec: compiled.value.spec, enabled, hits: 0, matcher: compiled.value.matcher };
+    this.breakpoints.push(bp);
+    this.rebuild();
+    return { ok: true, value: info(bp) };
+  }
+
+  /** Edits a breakpoint in place: its id, enabled state and hit count stay. */
+  replace(id: number, input: unknown): Parsed<BreakpointInfo> {
+    const bp = this.find(id);
+    if (bp === undefined) return { ok: false, error: `no breakpoint ${id}` };
+    const compiled = this.compile(input);
+    if (!compiled.ok) return compiled;
+    bp.spec = compiled.value.spec;
+    bp.matcher = compiled.value.matcher;
+    this.rebuild();
+    return { ok: true, value: info(bp) };
+  }
+
+  remove(id: number): boolean {
+    const before = this.breakpoints.length;
+    this.breakpoints = this.breakpoints.filter((bp) => bp.id !== id);
+    this.rebuild();
+    return this.breakpoints.length < before;
+  }
+
+  setEnabled(id: number, enabled: boolean): BreakpointInfo | null {
+    const bp = this.find(id);
+    if (bp === undefined) return null;
+    bp.enabled = enabled;
+    this.rebuild();
+    return info(bp);
+  }
+
+  list(): BreakpointInfo[] {
+    return this.breakpoints.map(info);
+  }
+
+  get paused(): boolean {
+    return this.report !== null;
+  }
+
+  get pauseReport(): PauseReport | null {
+    return this.report;
+  }
+
+  get runMode(): RunMode {
+    return this.mode;
+  }
+
+  /** Actions waiting for continue or step, oldest first. */
+  get queued(): readonly DeferredAction[] {
+    return this.queue;
+  }
+
+  /** Returns the function that unsubscribes. */
+  onPause(listener: PauseListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /**
+   * Runs a device-side action or clock advance now, or queues it while paused. An
+   * advance that a breakpoint interrupts keeps its rest at the head of the queue.
+   */
+  perform(action: DeferredAction): PerformOutcome {
+    const problem = this.checkAction(action);
+    if (problem !== null) return { ok: false, error: problem };
+    if (this.report !== null) {
+      this.queue.push(action);
+      return { ok: true, status: 'queued', position: this.queue.length };
+    }
+    if (this.execute(action)) return { ok: true, status: 'done' };
+    this.queue.unshift(action);
+    return { ok: true, status: 'interrupted', position: 1 };
+  }
+
+  /** Leaves the pause and runs the queue until it is empty or a breakpoint pauses again. */
+  continue(): ResumeResult {
+    return this.resume('run', null);
+  }
+
+  /** Leaves the pause and pauses again after the next event, whatever logs it (a queued action first). */
+  step(): ResumeResult {
+    return this.resume('step', null);
+  }
+
+  /** Leaves the pause and pauses again at the next event naming the vector (by default the one paused at). */
+  runUntilVectorEvent(target?: VectorRef): ResumeResult {
+    const report = this.report;
+    if (report === null) return { ok: false, error: 'the machine is not paused' };
+    const ref = target ?? (report.vector === null ? null : { bdf: report.vector.bdf, vector: report.vector.vector });
+    if (ref === null) return { ok: false, error: `the pause (event #${report.event.seq}, ${report.event.record.kind}) names no vector: say which` };
+    const fn = this.machine.fn(ref.bdf);
+    if (fn?.msix == null) return { ok: false, error: `${formatBdf(ref.bdf)} is not an MSI-X function` };
+    if (ref.vector >= fn.msix.vectors) return { ok: false, error: `vector ${ref.vector} out of range 0..${fn.msix.vectors - 1}` };
+    return this.resume('until-vector', ref);
+  }
+
+  /** Everything the debugger holds, as plain data. */
+  state(): DebuggerState {
+    return { breakpoints: this.list(), nextId: this.nextId, mode: this.mode, until: this.until, paused: this.report, queue: [...this.queue] };
+  }
+
+  /** Replaces everything (session open); all or nothing. */
+  restore(input: unknown): Parsed<DebuggerState> {
+    const parsed = debuggerStateSchema.safeParse(input);
+    if (!parsed.success) return { ok: false, error: `debugger state: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+    const state = parsed.data;
+    const restored: Breakpoint[] = [];
+    for (const b of state.breakpoints) {
+      const compiled = compileBreakpoint(b.spec, this.machine);
+      if (!compiled.ok) return { ok: false, error: `breakpoint ${b.id}: ${compiled.error}` };
+      if (b.id >= state.nextId) return { ok: false, error: `breakpoint ${b.id} is not below the next id ${state.nextId}` };
+      restored.push({ id: b.id, spec: b.spec, enabled: b.enabled, hits: b.hits, matcher: compiled.matcher });
+    }
+    for (const action of state.queue) {
+      const problem = this.checkAction(action);
+      if (problem !== null) return { ok: false, error: `queued action: ${problem}` };
+    }
+    this.breakpoints = restored;
+    this.nextId = state.nextId;
+    this.mode = state.mode;
+    this.until = state.until;
+    this.report = state.paused;
+    this.queue.length = 0;
+    this.queue.push(...state.queue);
+    this.machine.clock.halted = state.paused !== null;
+    this.rebuild();
+    return { ok: true, value: state };
+  }
+
+  private compile(input: unknown): Parsed<{ spec: BreakpointSpec; matcher: CompiledMatcher }> {
+    const parsed = parseBreakpointSpec(input);
+    if (!parsed.ok) return parsed;
+    const compiled = compileBreakpoint(parsed.value, this.machine);
+    if (!compiled.ok) return compiled;
+    return { ok: true, value: { spec: parsed.value, matcher: compiled.matcher } };
+  }
+
+  private find(id: number): Breakpoint | undefined {
+    return this.breakpoints.find((bp) => bp.id === id);
+  }
+
+  private resume(mode: RunMode, until: VectorRef | null): ResumeResult {
+    if (this.report === null) return { ok: false, error: 'the machine is not paused' };
+    this.report = null;
+    this.mode = mode;
+    this.until = until;
+    this.machine.clock.halted = false;
+    this.syncTap();
+    let ran = 0;
+    while (this.queue.length > 0 && this.report === null) {
+      // An advance that a pause cut short stays at the head, to go on from there.
+      if (!this.execute(this.queue[0]!)) break;
+      this.queue.shift();
+      ran++;
+    }
+    return { ok: true, paused: this.report !== null, ran };
+  }
+
+  private checkAction(action: DeferredAction): string | null {
+    if (action.kind === 'advance') return null;
+    const fn = this.machine.fn(action.bdf);
+    if (fn === null) return `no device at ${formatBdf(action.bdf)}`;
+    if (action.kind === 'notify' && fn.msix === null) return `${formatBdf(action.bdf)} (${fn.name}) has no MSI-X capability`;
+    return null;
+  }
+
+  /** Returns false when a pause cut an advance short. */
+  private execute(action: DeferredAction): boolean {
+    const machine = this.machine;
+    switch (action.kind) {
+      case 'raise':
+        machine.raise(machine.fn(action.bdf)!, action.vector);
+        return true;
+      case 'notify':
+        machine.fn(action.bdf)!.msix!.notify(action.vector);
+        return true;
+      case 'advance':
+        return machine.clock.advanceTo(action.targetNs);
+    }
+  }
+
+  /** Re-indexes the enabled breakpoints and installs (or removes) the tap and the access watches. */
+  private rebuild(): void {
+    const byKind: Breakpoint[][] = [];
+    const ranges: { memory: WatchedRange[]; io: WatchedRange[] } = { memory: [], io: [] };
+    for (const bp of this.breakpoints) {
+      if (!bp.enabled) continue;
+      for (const k of bp.matcher.kinds) (byKind[k] ??= []).push(bp);
+      const spec = bp.spec;
+      if (spec.kind === 'access') {
+        ranges[spec.space].push({ start: spec.start, end: spec.start + spec.length, read: spec.direction !== 'write', write: spec.direction !== 'read' });
+      }
+    }
+    this.byKind = byKind;
+    const { memory, io, log } = this.machine;
+    memory.watch = accessWatch(memory, log, false, ranges.memory);
+    io.watch = accessWatch(io, log, true, ranges.io);
+    this.syncTap();
+  }
+
+  private syncTap(): void {
+    const needed = this.mode !== 'run' || this.byKind.some((list) => list !== undefined && list.length > 0);
+    this.machine.log.tap = needed ? this.check : null;
+  }
+
+  /** The tap: runs after every append while installed. */
+  private readonly check = (seq: number): void => {
+    const log = this.machine.log;
+    const i = log.indexOf(seq);
+    const kind = log.kind[i]!;
+    if (kind === BREAKPOINT_KIND) return;
+    let hits: Breakpoint[] | null = null;
+    const candidates = this.byKind[kind];
+    if (candidates !== undefined) {
+      for (const bp of candidates) {
+        if (!bp.matcher.matches(log, i)) continue;
+        const cond = bp.spec.condition;
+        if (cond?.value !== undefined && ((bp.matcher.value!(log, i) & cond.value.mask) >>> 0) !== cond.value.equals) continue;
+        bp.hits++;
+        if (cond?.minHits !== undefined && bp.hits < cond.minHits) continue;
+        (hits ??= []).push(bp);
+      }
+    }
+    const modeStops = this.mode === 'step' || (this.mode === 'until-vector' && this.isUntilEvent(i, kind));
+    if (hits !== null || modeStops) this.hit(seq, i, hits ?? [], modeStops);
+  };
+
+  private isUntilEvent(i: number, kind: number): boolean {
+    const log = this.machine.log;
+    const until = this.until!;
+    return log.bdf[i] === until.bdf && log.vector[i] === until.vector && namesVector(kind, log.detail[i]!);
+  }
+
+  /** The cold path: marks each hit in the log, then pauses for the first stopping breakpoint (or the step). */
+  private hit(seq: number, i: number, hits: Breakpoint[], modeStops: boolean): void {
+    const log = this.machine.log;
+    // Read the event before the markers are appended (a tiny ring could overwrite it).
+    const bdf = log.bdf[i]!;
+    const vector = log.vector[i]!;
+    const record = eventRecord(log.slice(seq, seq + 1), 0);
+    const vectorState = namesVector(log.kind[i]!, log.detail[i]!) ? this.vectorState(bdf, vector) : null;
+    const saved = log.currentOrigin;
+    log.currentOrigin = Origin.Machine;
+    const mark = (detail: number, id: number): number => {
+      const at = log.total;
+      log.append(BREAKPOINT_KIND, detail, bdf, vector, id, seq >>> 0, Math.floor(seq / 0x100000000));
+      return at;
+    };
+    let stop: { reason: PauseReason; bp: Breakpoint | null; markerSeq: number } | null = null;
+    for (const bp of hits) {
+      const markerSeq = mark(bp.spec.tracepoint ? BreakpointDetail.Trace : BreakpointDetail.Stop, bp.id);
+      if (!bp.spec.tracepoint && stop === null) stop = { reason: 'breakpoint', bp, markerSeq };
+    }
+    if (stop === null && modeStops) {
+      const reason = this.mode === 'step' ? 'step' : 'until-vector';
+      stop = { reason, bp: null, markerSeq: mark(reason === 'step' ? BreakpointDetail.Step : BreakpointDetail.UntilVector, 0) };
+    }
+    log.currentOrigin = saved;
+    if (stop === null) return;
+    this.pause({ reason: stop.reason, breakpoint: stop.bp === null ? null : info(stop.bp), event: { seq, record }, vector: vectorState, markerSeq: stop.markerSeq });
+  }
+
+  private pause(report: PauseReport): void {
+    this.report = report;
+    this.mode = 'run';
+    this.until = null;
+    this.machine.clock.halted = true;
+    this.syncTap();
+    for (const listener of this.listeners) listener(report);
+  }
+
+  private vectorState(bdf: number, vector: number): VectorState | null {
+    const msix = this.machine.fn(bdf)?.msix;
+    if (msix == null || vector >= msix.vectors) return null;
+    return {
+      bdf,
+      vector,
+      masked: msix.isMasked(vector),
+      maskBit: (msix.table[vector * 4 + 3]! & 1) === 1,
+      pending: msix.isPending(vector),
+      useCount: msix.useCount[vector]!,
+      delivered: msix.delivered[vector]!,
+      functionMask: msix.functionMaskBit,
+      enabled: msix.enabled,
+    };
+  }
+}
+
+function info(bp: Breakpoint): BreakpointInfo {
+  return { id: bp.id, spec: bp.spec, enabled: bp.enabled, hits: bp.hits };
+}

@@ -1,0 +1,71 @@
+// Wires the transport's streams to the stores and loads the first state. Device
+// changes are coalesced: one refresh of the selected device in flight at a time.
+import type { Pinia } from 'pinia';
+import type { Transport } from './transport/transport';
+import { useStatusStore } from './stores/status';
+import { useDevicesStore } from './stores/devices';
+import { useRegistersStore } from './stores/registers';
+import { useVectorsStore } from './stores/vectors';
+import { useTimelineStore } from './stores/timeline';
+
+export interface AppSession {
+  /** Re-reads the device list and the selected device (registers and vectors). */
+  refreshSelected(): Promise<void>;
+  stop(): void;
+}
+
+export function startAppSession(transport: Transport, pinia: Pinia): AppSession {
+  const status = useStatusStore(pinia);
+  const devices = useDevicesStore(pinia);
+  const registers = useRegistersStore(pinia);
+  const vectors = useVectorsStore(pinia);
+  const timeline = useTimelineStore(pinia);
+
+  let inFlight: Promise<void> | null = null;
+  let again = false;
+  const refreshSelected = async (): Promise<void> => {
+    if (inFlight !== null) {
+      again = true;
+      return inFlight;
+    }
+    inFlight = (async () => {
+      do {
+        again = false;
+        await devices.refresh();
+        await Promise.all([registers.load(), vectors.refresh()]);
+      } while (again);
+    })();
+    try {
+      await inFlight;
+    } finally {
+      inFlight = null;
+    }
+  };
+
+  const unsubscribe = [
+    transport.subscribe('timeline', (buffer) => timeline.ingest(buffer)),
+    transport.subscribe('deviceStateChanged', ({ bdfs }) => {
+      if (devices.selectedBdf !== null && bdfs.includes(devices.selectedBdf)) void refreshSelected();
+    }),
+    transport.subscribe('machineLoaded', (machine) => {
+      status.machine = machine;
+      timeline.reset();
+      void refreshSelected();
+    }),
+    transport.subscribe('viewRequested', ({ view }) => {
+      status.view = view;
+    }),
+  ];
+
+  status.connected();
+  void status.refresh();
+  void status.loadPresets();
+  void refreshSelected();
+
+  return {
+    refreshSelected,
+    stop: () => {
+      for (const u of unsubscribe) u();
+    },
+  };
+}

@@ -1,0 +1,61 @@
+// Number formatting and parsing for the UI: hex as engineers read it, times in
+// the unit that suits them.
+export function hex(value: number, digits = 0): string {
+  return value.toString(16).padStart(digits, '0');
+}
+
+export function hex0x(value: number, digits = 0): string {
+  return `0x${hex(value, digits)}`;
+}
+
+/** A guest address: 8 hex digits, or more above 4 GiB. */
+export function address(value: number): string {
+  return `0x${value.toString(16).padStart(8, '0')}`;
+}
+
+/** `0x1f`, `1fh`, `31` (decimal only without letters), with `_` separators allowed. */
+export function parseNumber(text: string): number | undefined {
+  const t = text.trim().replace(/_/g, '').toLowerCase();
+  let n: number;
+  if (/^0x[0-9a-f]+$/.test(t)) n = Number.parseInt(t.slice(2), 16);
+  else if (/^[0-9a-f]+h$/.test(t)) n = Number.parseInt(t.slice(0, -1), 16);
+  else if (/^[0-9]+$/.test(t)) n = Number.parseInt(t, 10);
+  else return undefined;
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Hex without a prefix (the grid's inputs are hex by default). */
+export function parseHex(text: string): number | undefined {
+  const t = text.trim().replace(/_/g, '').toLowerCase().replace(/^0x/, '');
+  if (!/^[0-9a-f]+$/.test(t)) return undefined;
+  const n = Number.parseInt(t, 16);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+const UNITS: [number, string][] = [
+  [1e9, 's'],
+  [1e6, 'ms'],
+  [1e3, 'µs'],
+  [1, 'ns'],
+];
+
+/** Virtual time in the largest unit that keeps it at 1 or more. */
+export function formatNs(ns: number, decimals = 3): string {
+  if (ns === 0) return '0';
+  for (const [scale, unit] of UNITS) {
+    if (Math.abs(ns) >= scale) return `${trim((ns / scale).toFixed(decimals))} ${unit}`;
+  }
+  return `${trim(ns.toFixed(decimals))} ns`;
+}
+
+function trim(s: string): string {
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatBdf(bdf: number): string {
+  return `${hex((bdf >>> 8) & 0xff, 2)}:${hex((bdf >>> 3) & 0x1f, 2)}.${bdf & 7}`;
+}

@@ -1,0 +1,90 @@
+// The selected function's config space (bytes and write masks), config writes,
+// and the MMIO/port poke panel with its history.
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { AccessStatusName, ConfigSpaceImage } from '../../src-shared/ipc/contract';
+import { useStatusStore } from './status';
+import { useDevicesStore } from './devices';
+
+export interface PokeRequest {
+  space: 'memory' | 'io';
+  op: 'read' | 'write';
+  address: number;
+  size: 1 | 2 | 4 | 8;
+  value: number;
+  high: number;
+  /** What the user typed, kept for the history. */
+  text: string;
+}
+
+export interface PokeRecord extends PokeRequest {
+  id: number;
+  result: { value: number; high: number; status: AccessStatusName } | null;
+  error: string | null;
+}
+
+const MAX_HISTORY = 200;
+
+export const useRegistersStore = defineStore('registers', () => {
+  const status = useStatusStore();
+  const devices = useDevicesStore();
+  const image = ref<ConfigSpaceImage | null>(null);
+  const history = ref<PokeRecord[]>([]);
+  let nextPokeId = 1;
+
+  async function load(): Promise<void> {
+    const bdf = devices.selectedBdf;
+    if (bdf === null) {
+      image.value = null;
+      return;
+    }
+    const got = await status.call('readConfigSpace', { bdf });
+    if (got !== undefined && got.bdf === devices.selectedBdf) image.value = got;
+  }
+
+  /** A real config write through the machine; the image and device list are re-read after it. */
+  async function writeConfig(offset: number, size: 1 | 2 | 4, value: number): Promise<boolean> {
+    const bdf = devices.selectedBdf;
+    if (bdf === null) return false;
+    const done = await status.call('writeConfig', { bdf, offset, size, value });
+    await Promise.all([load(), devices.refresh()]);
+    return done !== undefined;
+  }
+
+  function read(offset: number, size: 1 | 2 | 4): number {
+    const bytes = image.value?.bytes;
+    if (bytes === undefined) return 0;
+    let v = 0;
+    for (let i = size - 1; i >= 0; i--) v = v * 256 + (bytes[offset + i] ?? 0);
+    return v;
+  }
+
+  function mask(kind: 'writable' | 'w1c', offset: number, size: 1 | 2 | 4): number {
+    const bytes = image.value?.[kind];
+    if (bytes === undefined) return 0;
+    let v = 0;
+    for (let i = size - 1; i >= 0; i--) v = v * 256 + (bytes[offset + i] ?? 0);
+    return v;
+  }
+
+  async function poke(p: PokeRequest): Promise<PokeRecord> {
+    const ioSize = p.size as 1 | 2 | 4;
+    const reply =
+      p.space === 'memory'
+        ? p.op === 'read'
+          ? await status.request('readMmio', { address: p.address, size: p.size })
+          : await status.request('writeMmio', { address: p.address, size: p.size, value: p.value, ...(p.size === 8 ? { high: p.high } : {}) })
+        : p.op === 'read'
+          ? await status.request('readPort', { port: p.address, size: ioSize })
+          : await status.request('writePort', { port: p.address, size: ioSize, value: p.value });
+    const record: PokeRecord = { ...p, id: nextPokeId++, result: reply.ok ? reply.value : null, error: reply.ok ? null : reply.error };
+    history.value = [record, ...history.value].slice(0, MAX_HISTORY);
+    return record;
+  }
+
+  function clearHistory(): void {
+    history.value = [];
+  }
+
+  return { image, history, load, writeConfig, read, mask, poke, clearHistory };
+});

@@ -1,0 +1,120 @@
+// The selected device's MSI-X vector table as the machine has it (a snapshot,
+// re-read when the device changes), and the vector actions: guest-side table
+// writes at the BAR address, device-side fire, use counts and interval sources.
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { VectorSnapshot } from '../../src-shared/ipc/contract';
+import { decodeMsiMessage, type MsiMessage } from '../../src-shared/timeline/msi-message';
+import { MSIX_ENTRY, MSIX_ENTRY_SIZE } from '../../src-shared/registers/layout';
+import { useStatusStore } from './status';
+import { useDevicesStore } from './devices';
+
+export interface VectorRow {
+  vector: number;
+  addrLo: number;
+  addrHi: number;
+  data: number;
+  control: number;
+  masked: boolean;
+  /** M2: masked by its own bit or by the function. */
+  effectivelyMasked: boolean;
+  pending: boolean;
+  useCount: number;
+  delivered: number;
+  lastEventTime: number;
+  rate: number | null;
+  message: MsiMessage;
+  /** Changes whenever anything shown in the row changes (the row flashes). */
+  signature: string;
+}
+
+export type EntryField = keyof typeof MSIX_ENTRY;
+
+export const useVectorsStore = defineStore('vectors', () => {
+  const status = useStatusStore();
+  const devices = useDevicesStore();
+  const snapshot = shallowRef<VectorSnapshot | null>(null);
+  const loading = ref(false);
+
+  const rows = computed<VectorRow[]>(() => {
+    const s = snapshot.value;
+    if (s === null) return [];
+    const rates = new Map(s.sources.map((x) => [x.vector, x.ratePerSecond]));
+    return Array.from({ length: s.vectors }, (_, v) => {
+      const addrLo = s.table[v * 4]!;
+      const addrHi = s.table[v * 4 + 1]!;
+      const data = s.table[v * 4 + 2]!;
+      const control = s.table[v * 4 + 3]!;
+      const masked = (control & 1) === 1;
+      const pending = ((s.pba[v >>> 5]! >>> (v & 31)) & 1) === 1;
+      const row = {
+        vector: v,
+        addrLo,
+        addrHi,
+        data,
+        control,
+        masked,
+        effectivelyMasked: masked || s.functionMasked,
+        pending,
+        useCount: s.useCount[v]!,
+        delivered: s.delivered[v]!,
+        lastEventTime: s.lastEventTime[v]!,
+        rate: rates.get(v) ?? null,
+        message: decodeMsiMessage(addrLo, addrHi, data),
+      };
+      return { ...row, signature: [addrLo, addrHi, data, control, pending, row.useCount, row.delivered, row.rate, row.effectivelyMasked].join(',') };
+    });
+  });
+
+  /** Where vector v's field is in guest memory, or null while the table's BAR is unmapped. */
+  function entryAddress(vector: number, field: EntryField): number | null {
+    const base = snapshot.value?.tableAddress ?? null;
+    return base === null ? null : base + vector * MSIX_ENTRY_SIZE + MSIX_ENTRY[field];
+  }
+
+  async function refresh(): Promise<void> {
+    const device = devices.selected;
+    if (device === null || device.msix === null) {
+      snapshot.value = null;
+      return;
+    }
+    loading.value = true;
+    const got = await status.call('vectorSnapshot', { bdf: device.bdf });
+    loading.value = false;
+    if (got !== undefined && got.bdf === devices.selectedBdf) snapshot.value = got;
+  }
+
+  /** A guest-side 4-byte write into the table (T3), then the snapshot is re-read. */
+  async function writeEntry(vector: number, field: EntryField, value: number): Promise<boolean> {
+    const address = entryAddress(vector, field);
+    if (address === null) {
+      status.reportError(`vector ${vector}: the table's BAR is not mapped, so the guest cannot write it`);
+      return false;
+    }
+    const done = await status.call('writeMmio', { address, size: 4, value: value >>> 0 });
+    await refresh();
+    return done !== undefined;
+  }
+
+  async function setMasked(vector: number, masked: boolean): Promise<boolean> {
+    const row = rows.value[vector];
+    if (row === undefined) return false;
+    return writeEntry(vector, 'VECTOR_CTRL', masked ? row.control | 1 : row.control & ~1);
+  }
+
+  async function act(run: (bdf: number) => Promise<unknown>): Promise<void> {
+    const bdf = snapshot.value?.bdf;
+    if (bdf === undefined) return;
+    await run(bdf);
+    await refresh();
+  }
+
+  const fire = (vector: number): Promise<void> => act((bdf) => status.call('fireVector', { bdf, vector }));
+  const use = (vector: number): Promise<void> => act((bdf) => status.call('useVector', { bdf, vector }));
+  const unuse = (vector: number): Promise<void> => act((bdf) => status.call('unuseVector', { bdf, vector }));
+  /** A periodic device-side source for the vector; null stops it. */
+  const setRate = (vector: number, ratePerSecond: number | null): Promise<void> =>
+    act((bdf) => (ratePerSecond === null ? status.call('stopSource', { bdf, vector }) : status.call('startSource', { bdf, vector, ratePerSecond })));
+
+  return { snapshot, rows, loading, entryAddress, refresh, writeEntry, setMasked, fire, use, unuse, setRate };
+});

@@ -1,0 +1,214 @@
+// The renderer's copy of the timeline: columns in typed arrays (Vue never sees
+// inside them; the store bumps a revision instead), plus per-lane index lists so
+// drawing a lane touches only that lane's events. Indices are store-absolute
+// (counting every event ever appended), so dropping the oldest events to stay
+// under the cap never rewrites them.
+import type { EventColumns } from '../../src-shared/timeline/columns';
+import { EVENT_KIND_COUNT, EventKind, NotifierKind } from '../../src-shared/timeline/event-kinds';
+import { IndexList } from './seq-list';
+
+export const MarkerClass = { Delivered: 0, Pended: 1, Dropped: 2, Other: 3 } as const;
+export type MarkerClass = (typeof MarkerClass)[keyof typeof MarkerClass];
+export const MARKER_CLASSES = [MarkerClass.Delivered, MarkerClass.Pended, MarkerClass.Dropped, MarkerClass.Other] as const;
+
+/** The lane of a device's function-wide state (Enable, Function Mask, config writes, BARs). */
+export const FUNCTION_LANE = 0xffff;
+export const laneKey = (bdf: number, vector: number): number => bdf * 0x10000 + vector;
+
+export interface LaneIndex {
+  markers: [IndexList, IndexList, IndexList, IndexList];
+  /** Events that set the lane's masked state (VectorMasked/Unmasked, FunctionMaskChanged). */
+  edges: IndexList;
+}
+
+const NONE = 255;
+const EDGE = 254;
+/** Per kind: its marker class, EDGE, or NONE (not drawn in a vector lane). */
+const VECTOR_CLASS = new Uint8Array(EVENT_KIND_COUNT).fill(NONE);
+/** Per kind, for events in the function lane. */
+const FUNCTION_CLASS = new Uint8Array(EVENT_KIND_COUNT).fill(NONE);
+VECTOR_CLASS[EventKind.NotifyDelivered] = MarkerClass.Delivered;
+VECTOR_CLASS[EventKind.NotifyToMemory] = MarkerClass.Delivered;
+VECTOR_CLASS[EventKind.NotifyPended] = MarkerClass.Pended;
+VECTOR_CLASS[EventKind.NotifyDropped] = MarkerClass.Dropped;
+VECTOR_CLASS[EventKind.VectorMasked] = EDGE;
+VECTOR_CLASS[EventKind.VectorUnmasked] = EDGE;
+for (const k of [EventKind.TableRead, EventKind.TableWrite, EventKind.PendingCleared, EventKind.UseCountChanged, EventKind.NotifierFired]) {
+  VECTOR_CLASS[k] = MarkerClass.Other;
+}
+FUNCTION_CLASS[EventKind.FunctionMaskChanged] = EDGE;
+for (const k of [
+  EventKind.ConfigWrite,
+  EventKind.PbaRead,
+  EventKind.PbaWrite,
+  EventKind.IntxChanged,
+  EventKind.AccessRefused,
+  EventKind.AccessUnclaimed,
+  EventKind.StateSaved,
+  EventKind.StateLoaded,
+  EventKind.BarMapped,
+  EventKind.BarOverlap,
+]) {
+  FUNCTION_CLASS[k] = MarkerClass.Other;
+}
+
+/** Whether an edge event leaves its lane masked. */
+export function edgeMasked(kind: number, a: number): boolean {
+  return kind === EventKind.FunctionMaskChanged ? a === 1 : kind === EventKind.VectorMasked;
+}
+
+export class EventStore {
+  capacity = 0;
+  /** Events held. */
+  length = 0;
+  /** Absolute index of the oldest event held (= events dropped to stay under maxEvents). */
+  dropped = 0;
+  seq = new Float64Array(0);
+  time = new Float64Array(0);
+  kind = new Uint8Array(0);
+  detail = new Uint8Array(0);
+  origin = new Uint8Array(0);
+  bdf = new Uint16Array(0);
+  vector = new Uint16Array(0);
+  a = new Uint32Array(0);
+  b = new Uint32Array(0);
+  c = new Uint32Array(0);
+  readonly lanes = new Map<number, LaneIndex>();
+
+  constructor(readonly maxEvents = 1 << 21) {}
+
+  /** Absolute index one past the newest event. */
+  get end(): number {
+    return this.dropped + this.length;
+  }
+
+  lane(key: number): LaneIndex | undefined {
+    return this.lanes.get(key);
+  }
+
+  timeAt(abs: number): number {
+    return this.time[abs - this.dropped]!;
+  }
+
+  get lastTime(): number {
+    return this.length === 0 ? 0 : this.time[this.length - 1]!;
+  }
+
+  get firstTime(): number {
+    return this.length === 0 ? 0 : this.time[0]!;
+  }
+
+  clear(): void {
+    this.length = 0;
+    this.dropped = 0;
+    this.lanes.clear();
+  }
+
+  append(columns: EventColumns): void {
+    const n = columns.kind.length;
+    let done = 0;
+    while (done < n) {
+      if (this.length === this.capacity) this.makeRoom();
+      const take = Math.min(n - done, this.capacity - this.length);
+      this.copyIn(columns, done, take);
+      done += take;
+    }
+  }
+
+  private copyIn(c: EventColumns, from: number, count: number): void {
+    const at = this.length;
+    const to = from + count;
+    this.time.set(c.time.subarray(from, to), at);
+    this.kind.set(c.kind.subarray(from, to), at);
+    this.detail.set(c.detail.subarray(from, to), at);
+    this.origin.set(c.origin.subarray(from, to), at);
+    this.bdf.set(c.bdf.subarray(from, to), at);
+    this.vector.set(c.vector.subarray(from, to), at);
+    this.a.set(c.a.subarray(from, to), at);
+    this.b.set(c.b.subarray(from, to), at);
+    this.c.set(c.c.subarray(from, to), at);
+    for (let k = 0; k < count; k++) {
+      const i = at + k;
+      this.seq[i] = c.firstSeq + from + k;
+      this.index(i);
+    }
+    this.length += count;
+  }
+
+  private index(i: number): void {
+    const kind = this.kind[i]!;
+    const abs = this.dropped + i;
+    const vc = VECTOR_CLASS[kind]!;
+    if (vc !== NONE && !(kind === EventKind.NotifierFired && this.detail[i] === NotifierKind.Poll)) {
+      const lane = this.laneFor(laneKey(this.bdf[i]!, this.vector[i]!));
+      if (vc === EDGE) lane.edges.push(abs);
+      else lane.markers[vc as MarkerClass].push(abs);
+      return;
+    }
+    const fc = FUNCTION_CLASS[kind]!;
+    if (fc === NONE) return;
+    const lane = this.laneFor(laneKey(this.bdf[i]!, FUNCTION_LANE));
+    if (fc === EDGE) lane.edges.push(abs);
+    else lane.markers[fc as MarkerClass].push(abs);
+  }
+
+  private laneFor(key: number): LaneIndex {
+    let lane = this.lanes.get(key);
+    if (lane === undefined) {
+      lane = { markers: [new IndexList(), new IndexList(), new IndexList(), new IndexList()], edges: new IndexList() };
+      this.lanes.set(key, lane);
+    }
+    return lane;
+  }
+
+  /** Grows by doubling up to maxEvents; past that, drops the oldest half. */
+  private makeRoom(): void {
+    if (this.capacity < this.maxEvents) {
+      this.resize(Math.min(this.maxEvents, Math.max(1 << 16, this.capacity * 2)));
+      return;
+    }
+    const drop = this.length >>> 1;
+    for (const column of [this.seq, this.time, this.kind, this.detail, this.origin, this.bdf, this.vector, this.a, this.b, this.c]) {
+      column.copyWithin(0, drop, this.length);
+    }
+    this.length -= drop;
+    this.dropped += drop;
+    for (const lane of this.lanes.values()) {
+      for (const list of lane.markers) list.dropBelow(this.dropped);
+      lane.edges.dropBelow(this.dropped);
+    }
+  }
+
+  private resize(capacity: number): void {
+    const grow = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      next.set(old.subarray(0, this.length) as never);
+      return next;
+    };
+    this.seq = grow(this.seq, (n) => new Float64Array(n));
+    this.time = grow(this.time, (n) => new Float64Array(n));
+    this.kind = grow(this.kind, (n) => new Uint8Array(n));
+    this.detail = grow(this.detail, (n) => new Uint8Array(n));
+    this.origin = grow(this.origin, (n) => new Uint8Array(n));
+    this.bdf = grow(this.bdf, (n) => new Uint16Array(n));
+    this.vector = grow(this.vector, (n) => new Uint16Array(n));
+    this.a = grow(this.a, (n) => new Uint32Array(n));
+    this.b = grow(this.b, (n) => new Uint32Array(n));
+    this.c = grow(this.c, (n) => new Uint32Array(n));
+    this.capacity = capacity;
+  }
+
+  /** First position in `list` whose event time is >= t, searching from `lo`. */
+  lowerBound(list: IndexList, t: number, lo = 0): number {
+    let hi = list.length;
+    const data = list.data;
+    const time = this.time;
+    const dropped = this.dropped;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (time[data[mid]! - dropped]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

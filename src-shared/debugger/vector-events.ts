@@ -1,0 +1,25 @@
+// Which events name an MSI-X vector in their vector column: the ones a pause report
+// describes a vector for, and "run until this vector's next event" waits for.
+import { EVENT_KIND_COUNT, EventKind, NotifierKind } from '../timeline/event-kinds';
+
+const NAMES_VECTOR = new Uint8Array(EVENT_KIND_COUNT);
+for (const k of [
+  EventKind.TableRead,
+  EventKind.TableWrite,
+  EventKind.VectorMasked,
+  EventKind.VectorUnmasked,
+  EventKind.NotifyDelivered,
+  EventKind.NotifyToMemory,
+  EventKind.NotifyPended,
+  EventKind.NotifyDropped,
+  EventKind.PendingCleared,
+  EventKind.UseCountChanged,
+  EventKind.NotifierFired,
+]) {
+  NAMES_VECTOR[k] = 1;
+}
+
+/** A poll notifier event names a range of vectors, not one. */
+export function namesVector(kind: number, detail: number): boolean {
+  return NAMES_VECTOR[kind] === 1 && !(kind === EventKind.NotifierFired && detail === NotifierKind.Poll);
+}

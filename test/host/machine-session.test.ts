@@ -1,0 +1,176 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { BAR1, NIC, TWO_DEVICES, bringUpNic, hostWith, value } from './fixtures';
+import type { SessionClient } from '../../src-main/host/machine-session';
+import { decodeBatch, type DecodedBatch } from '../../src-shared/timeline/wire';
+import type { StreamName, StreamPayload } from '../../src-shared/ipc/contract';
+import { EventKind } from '../../src-shared/timeline/event-kinds';
+
+class RecordingClient implements SessionClient {
+  batches: DecodedBatch[] = [];
+  events: { stream: StreamName; payload: unknown }[] = [];
+  isReady = true;
+  ready(): boolean {
+    return this.isReady;
+  }
+  send<S extends StreamName>(stream: S, payload: StreamPayload<S>): void {
+    if (stream === 'timeline') {
+      const decoded = decodeBatch(payload as ArrayBuffer);
+      if (!decoded.ok) throw new Error(decoded.error);
+      this.batches.push(decoded.batch);
+    } else this.events.push({ stream, payload });
+  }
+  get received(): number {
+    return this.batches.reduce((n, b) => n + b.columns.kind.length, 0);
+  }
+  get lost(): number {
+    return this.batches.reduce((n, b) => n + b.lost, 0);
+  }
+}
+
+const SMALL_LOG = { ...TWO_DEVICES, eventLogCapacity: 16 };
+
+/** Appends n events (INTx disabled drops: one event per fire with MSI-X off and Command bit 10 set). */
+function makeEvents(host: ReturnType<typeof hostWith>, n: number): void {
+  const fn = host.session.machine.fn(NIC)!;
+  fn.config.set(4, 2, 0x400);
+  for (let i = 0; i < n; i++) host.session.machine.raise(fn, 0);
+}
+
+describe('machine session pump', () => {
+  it('sends every retained event to a new client, in order, in batches no larger than the limit', () => {
+    const host = hostWith(TWO_DEVICES, { pump: { maxBatchEvents: 10, maxBatchesPerPump: 2 } });
+    makeEvents(host, 45);
+    const client = new RecordingClient();
+    host.session.attach(client);
+    host.session.pump();
+    expect(client.batches.map((b) => b.columns.kind.length)).toEqual([10, 10]);
+    for (let i = 0; i < 3; i++) host.session.pump();
+    expect(client.batches.map((b) => b.firstSeq)).toEqual([0, 10, 20, 30, 40]);
+    expect(client.received).toBe(45);
+    expect(client.batches.at(-1)).toMatchObject({ total: 45, evicted: 0, lost: 0 });
+  });
+
+  it('never sends more than maxBatchesPerPump messages to a client per pump', () => {
+    const host = hostWith(TWO_DEVICES, { pump: { maxBatchEvents: 4, maxBatchesPerPump: 3 } });
+    const client = new RecordingClient();
+    host.session.attach(client);
+    makeEvents(host, 100);
+    host.session.pump();
+    expect(client.batches).toHaveLength(3);
+  });
+
+  it('counts exactly the events overwritten before they could be sent', () => {
+    const host = hostWith(SMALL_LOG, { pump: { maxBatchEvents: 1000, maxBatchesPerPump: 2 } });
+    const client = new RecordingClient();
+    host.session.attach(client);
+    makeEvents(host, 40);
+    host.session.pump();
+    expect(client.batches).toHaveLength(1);
+    expect(client.batches[0]).toMatchObject({ firstSeq: 24, lost: 24, total: 40, evicted: 24 });
+    expect(client.received).toBe(16);
+  });
+
+  it('skips a client that is not ready; what is overwritten meanwhile is reported lost', () => {
+    const host = hostWith(SMALL_LOG);
+    const client = new RecordingClient();
+    host.session.attach(client);
+    makeEvents(host, 10);
+    client.isReady = false;
+    host.session.pump();
+    expect(client.batches).toHaveLength(0);
+    makeEvents(host, 20);
+    client.isReady = true;
+    host.session.pump();
+    expect(client.received + client.lost).toBe(30);
+    expect(client.lost).toBe(14);
+  });
+
+  it('received + lost always equals total, whatever the interleaving of events, pumps and stalls', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.boolean()), { maxLength: 30 }), (steps) => {
+        const host = hostWith(SMALL_LOG, { pump: { maxBatchEvents: 5, maxBatchesPerPump: 2 } });
+        const client = new RecordingClient();
+        host.session.attach(client);
+        for (const [n, ready] of steps) {
+          makeEvents(host, n);
+          client.isReady = ready;
+          host.session.pump();
+        }
+        client.isReady = true;
+        for (let i = 0; i < 10; i++) host.session.pump();
+        const total = host.session.machine.log.total;
+        expect(client.received + client.lost).toBe(total);
+        let next = 0;
+        for (const b of client.batches) {
+          expect(b.firstSeq).toBe(next + b.lost);
+          next = b.firstSeq + b.columns.kind.length;
+        }
+      }),
+    );
+  });
+
+  it('sends an empty heartbeat batch when idle, carrying counts and virtual time', () => {
+    let now = 0;
+    const host = hostWith(TWO_DEVICES);
+    const session = new (host.session.constructor as typeof import('../../src-main/host/machine-session').MachineSession)(
+      { machine: host.session.machine, name: 'x', preset: null },
+      { maxBatchEvents: 100, maxBatchesPerPump: 2, heartbeatMs: 250 },
+      () => now,
+    );
+    const client = new RecordingClient();
+    session.attach(client);
+    session.pump();
+    expect(client.batches).toHaveLength(1);
+    now = 100;
+    session.pump();
+    expect(client.batches).toHaveLength(1);
+    host.session.machine.step(5000);
+    now = 300;
+    session.pump();
+    expect(client.batches).toHaveLength(2);
+    expect(client.batches[1]).toMatchObject({ now: 5000, lost: 0 });
+    expect(client.batches[1]!.columns.kind.length).toBe(0);
+  });
+
+  it('tells clients which devices changed, and not for reads', () => {
+    const host = hostWith(TWO_DEVICES);
+    const client = new RecordingClient();
+    host.session.attach(client);
+    bringUpNic(host);
+    host.session.pump();
+    expect(client.events).toEqual([{ stream: 'deviceStateChanged', payload: { bdfs: [NIC] } }]);
+    value(host.dispatch('readMmio', { address: BAR1, size: 4 }));
+    host.session.pump();
+    expect(client.events).toHaveLength(1);
+    value(host.dispatch('resetMachine', {}));
+    host.session.pump();
+    expect(client.events[1]).toEqual({ stream: 'deviceStateChanged', payload: { bdfs: [NIC, 0x28] } });
+  });
+
+  it('on a load, every client hears machineLoaded and starts over from the new log', () => {
+    const host = hostWith(TWO_DEVICES);
+    const client = new RecordingClient();
+    host.session.attach(client);
+    makeEvents(host, 5);
+    host.session.pump();
+    value(host.dispatch('loadMachine', { source: 'preset', preset: 'e1000e' }));
+    expect(client.events.at(-1)).toMatchObject({ stream: 'machineLoaded', payload: { preset: 'e1000e', total: 0 } });
+    host.session.machine.fn(0x10)!.config.set(4, 2, 0x400);
+    host.session.machine.raise(host.session.machine.fn(0x10)!, 0);
+    host.session.pump();
+    expect(client.batches.at(-1)).toMatchObject({ firstSeq: 0, total: 1, lost: 0 });
+    expect(client.batches.at(-1)!.columns.kind[0]).toBe(EventKind.NotifyDropped);
+  });
+
+  it('detaching stops the sending', () => {
+    const host = hostWith(TWO_DEVICES);
+    const client = new RecordingClient();
+    const detach = host.session.attach(client);
+    detach();
+    makeEvents(host, 3);
+    host.session.pump();
+    expect(client.batches).toHaveLength(0);
+    expect(host.session.clientCount).toBe(0);
+  });
+});
