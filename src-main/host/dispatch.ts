@@ -1,15 +1,19 @@
 // The one door from any transport into the handler table: checks the request name,
 // validates the params with the contract's zod schema, and turns every refusal into
 // a Reply whose error names the request and the field (`writeConfig.size: …`).
-import { requests, type Reply } from '../../src-shared/ipc/contract';
+import { requests, type Reply, type RequestParams, type RequestResult } from '../../src-shared/ipc/contract';
 import { isRequestName, type RequestName } from '../../src-shared/ipc/names';
 import { formatPath } from '../../src-shared/machine-file/description';
 import { RequestError, type Handlers } from './request-handlers';
 
-export type Dispatch = (name: unknown, params: unknown) => Reply<unknown>;
+/** Typed for callers that know what they send; transports pass whatever arrived. */
+export interface Dispatch {
+  <N extends RequestName>(name: N, params: RequestParams<N>): Reply<RequestResult<N>>;
+  (name: unknown, params: unknown): Reply<unknown>;
+}
 
 export function createDispatch(handlers: Handlers, onInternalError: (err: unknown) => void = () => undefined): Dispatch {
-  return (name, params) => {
+  return ((name: unknown, params: unknown): Reply<unknown> => {
     if (!isRequestName(name)) return { ok: false, error: `request: unknown request ${JSON.stringify(name)}` };
     const parsed = requests[name].params.safeParse(params);
     if (!parsed.success) {
@@ -24,7 +28,7 @@ export function createDispatch(handlers: Handlers, onInternalError: (err: unknow
       onInternalError(err);
       return { ok: false, error: `${name}: internal error: ${err instanceof Error ? err.message : String(err)}` };
     }
-  };
+  }) as Dispatch;
 }
 
 function call<N extends RequestName>(handlers: Handlers, name: N, params: unknown): unknown {

@@ -112,6 +112,13 @@ export class MachineSession {
     return this.clients.size;
   }
 
+  /** Events logged but not yet shipped to the slowest client (what a producer must not outrun). */
+  get backlog(): number {
+    let most = 0;
+    for (const state of this.clients) most = Math.max(most, this.machine.log.total - state.cursor);
+    return most;
+  }
+
   status(): MachineStatus {
     const log = this.machine.log;
     return {

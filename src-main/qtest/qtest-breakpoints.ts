@@ -33,11 +33,11 @@ export function parseBreakRequest(kind: string, words: string[], machine: Machin
   const options = takeOptions(words);
   const at = (i: number, what: string): string => {
     const w = words[i];
-    if (w === undefined) throw new BreakSyntaxError(`break ${kind}: missing ${what}`);
+    if (w === undefined) throw new BreakSyntaxError(`missing ${what}`);
     return w;
   };
   const expectWords = (n: number, usage: string): void => {
-    if (words.length > n) throw new BreakSyntaxError(`break ${kind}: unexpected '${words[n]}' (usage: break ${kind} ${usage})`);
+    if (words.length > n) throw new BreakSyntaxError(`unexpected '${words[n]}' (usage: break ${kind} ${usage})`);
   };
   let spec: Record<string, unknown>;
   switch (kind) {
@@ -69,7 +69,7 @@ export function parseBreakRequest(kind: string, words: string[], machine: Machin
     case 'port': {
       expectWords(3, `ADDR LENGTH [read|write|rw]`);
       const direction = words[2] === undefined ? 'both' : DIRECTION_WORDS[words[2]];
-      if (direction === undefined) throw new BreakSyntaxError(`break ${kind}: '${words[2]}' is not read, write or rw`);
+      if (direction === undefined) throw new BreakSyntaxError(`'${words[2]}' is not read, write or rw`);
       spec = { kind: 'access', space: kind === 'mmio' ? 'memory' : 'io', start: address(at(0, 'ADDR')), length: number(at(1, 'LENGTH'), 'length'), direction };
       break;
     }

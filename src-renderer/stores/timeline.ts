@@ -52,7 +52,7 @@ export const useTimelineStore = defineStore('timeline', () => {
     const out: TimelineLane[] = [];
     for (const d of shownDevices.value) {
       const current = snap !== null && snap.bdf === d.bdf ? snap : null;
-      out.push({ key: laneKey(d.bdf, FUNCTION_LANE), bdf: d.bdf, vector: FUNCTION_LANE, label: `${d.address} fn`, maskedNow: current?.functionMasked ?? null });
+      out.push({ key: laneKey(d.bdf, FUNCTION_LANE), bdf: d.bdf, vector: FUNCTION_LANE, label: `${d.address} function`, maskedNow: current?.functionMasked ?? null });
       for (let v = 0; v < (d.msix?.vectors ?? 0); v++) {
         if (!accepts(v)) continue;
         const control = current?.table[v * 4 + 3];

@@ -5,8 +5,9 @@ import type { Transport } from './transport';
 export function bridgeTransport(bridge: IrqscopeBridge): Transport {
   return {
     kind: 'electron',
-    invoke: (name, params) => (bridge[name] as (p: typeof params) => ReturnType<IrqscopeBridge[typeof name]>)(params) as never,
-    subscribe: (stream, listener) => (bridge.on[stream] as (l: typeof listener) => () => void)(listener),
+    // The bridge's table is keyed by the same names, so bridge[name] takes name's params.
+    invoke: (name, params) => (bridge[name] as unknown as (p: unknown) => Promise<never>)(params),
+    subscribe: (stream, listener) => (bridge.on[stream] as unknown as (l: unknown) => () => void)(listener),
     onDisconnect: () => undefined,
   };
 }

@@ -51,6 +51,21 @@ describe('machine session pump', () => {
     expect(client.batches.at(-1)).toMatchObject({ total: 45, evicted: 0, lost: 0 });
   });
 
+  it('reports the backlog of the slowest client', () => {
+    const host = hostWith(TWO_DEVICES, { pump: { maxBatchEvents: 10, maxBatchesPerPump: 1 } });
+    const fast = new RecordingClient();
+    const slow = new RecordingClient();
+    host.session.attach(fast);
+    host.session.attach(slow);
+    makeEvents(host, 25);
+    slow.isReady = false;
+    host.session.pump();
+    expect(host.session.backlog).toBe(25);
+    slow.isReady = true;
+    host.session.pump();
+    expect(host.session.backlog).toBe(15);
+  });
+
   it('never sends more than maxBatchesPerPump messages to a client per pump', () => {
     const host = hostWith(TWO_DEVICES, { pump: { maxBatchEvents: 4, maxBatchesPerPump: 3 } });
     const client = new RecordingClient();

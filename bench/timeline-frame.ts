@@ -1,0 +1,122 @@
+// The timeline's frame time while panning with one million events loaded, in
+// headless Chromium against the web host. A frame's work is the pan handler
+// (store update, Vue's flush) plus the canvas draw it causes; the interval between
+// animation frames is reported too.
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { createAppHost } from '../src-main/host/app-host';
+import { folderPresets } from '../src-main/host/presets';
+import { startWebHost } from '../src-main/host/web-host';
+
+export interface TimelineFrameResult {
+  events: number;
+  frames: number;
+  p50FrameMs: number;
+  p95FrameMs: number;
+  p95DrawMs: number;
+  p95IntervalMs: number;
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const percentile = (xs: number[], p: number): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+
+/** Fills the log with `events` notifies over three vectors: delivered, pended while masked, and dropped (not in use). */
+function loadEvents(events: number): ReturnType<typeof createAppHost> {
+  const created = createAppHost({ presets: folderPresets(join(ROOT, 'machines')), initial: { source: 'preset', preset: 'virtio-net' } });
+  if (!created.ok) return created;
+  const { dispatch, session } = created.host;
+  const NIC = 0x18;
+  const BAR1 = 0xfebf0000;
+  const steps: [string, unknown][] = [
+    ['writeConfig', { bdf: NIC, offset: 0x14, size: 4, value: BAR1 }],
+    ['writeConfig', { bdf: NIC, offset: 0x04, size: 2, value: 6 }],
+    ['writeConfig', { bdf: NIC, offset: 0x86, size: 2, value: 0x8000 }],
+    ['writeMmio', { address: BAR1, size: 4, value: 0xfee01000 }],
+    ['writeMmio', { address: BAR1 + 8, size: 4, value: 0x31 }],
+    ['writeMmio', { address: BAR1 + 12, size: 4, value: 0 }],
+    ['unuseVector', { bdf: NIC, vector: 2 }],
+    ['startSource', { bdf: NIC, vector: 0, ratePerSecond: 500_000 }],
+    ['startSource', { bdf: NIC, vector: 1, ratePerSecond: 300_000 }],
+    ['startSource', { bdf: NIC, vector: 2, ratePerSecond: 200_000 }],
+  ];
+  for (const [name, params] of steps) {
+    const reply = dispatch(name, params);
+    if (!reply.ok) throw new Error(reply.error);
+  }
+  const machine = session.machine;
+  let toggle = 0;
+  while (machine.log.total < events) {
+    machine.step(1_000_000, events - machine.log.total);
+    // Mask and unmask vector 0 now and then, so the lane has masked spans to draw.
+    dispatch('writeMmio', { address: BAR1 + 12, size: 4, value: toggle++ & 1 });
+  }
+  for (const v of [0, 1, 2]) dispatch('stopSource', { bdf: NIC, vector: v });
+  return created;
+}
+
+export async function timelineFrame(events = 1_000_000, frames = 240): Promise<TimelineFrameResult> {
+  const created = loadEvents(events);
+  if (!created.ok) throw new Error(created.error);
+  const { session, dispatch } = created.host;
+  const web = await startWebHost({ session, dispatch, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(web.url);
+    await page.getByTestId('tab-timeline').click();
+    const loaded = session.machine.log.total;
+    const pump = setInterval(() => session.pump(), 16);
+    await page.waitForFunction((n) => document.querySelector('[data-testid="status-received"]')?.textContent?.replace(/\D/g, '') === String(n), loaded, { timeout: 120_000 });
+    clearInterval(pump);
+    await page.getByTestId('timeline-fit').click();
+    const canvas = page.getByTestId('timeline-canvas');
+    await canvas.focus();
+    // Zoom in to a tenth of the run, where single markers are a few pixels apart.
+    for (let i = 0; i < 10; i++) await page.keyboard.press('w');
+    const samples = await page.evaluate(async (count) => {
+      const el = document.querySelector<HTMLCanvasElement>('[data-testid="timeline-canvas"]')!;
+      const nextFrame = (): Promise<number> => new Promise((r) => requestAnimationFrame(r));
+      const out: { handler: number; draw: number; interval: number }[] = [];
+      let last = await nextFrame();
+      for (let i = 0; i < count; i++) {
+        const key = Math.floor(i / 30) % 2 === 0 ? 'ArrowRight' : 'ArrowLeft';
+        const t0 = performance.now();
+        el.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+        await Promise.resolve();
+        await Promise.resolve();
+        const handler = performance.now() - t0;
+        const now = await nextFrame();
+        await nextFrame();
+        out.push({ handler, draw: Number(el.dataset['drawMs']), interval: now - last });
+        last = now;
+      }
+      return out;
+    }, frames);
+    const frameMs = samples.map((s) => s.handler + s.draw);
+    return {
+      events: loaded,
+      frames: samples.length,
+      p50FrameMs: Number(percentile(frameMs, 50).toFixed(2)),
+      p95FrameMs: Number(percentile(frameMs, 95).toFixed(2)),
+      p95DrawMs: Number(percentile(samples.map((s) => s.draw), 95).toFixed(2)),
+      p95IntervalMs: Number(percentile(samples.map((s) => s.interval), 95).toFixed(2)),
+    };
+  } finally {
+    await browser.close();
+    await web.close();
+  }
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  void timelineFrame().then((r) => {
+    console.log(
+      `timeline-frame: p95 ${r.p95FrameMs} ms per frame (p50 ${r.p50FrameMs}, draw p95 ${r.p95DrawMs}, rAF interval p95 ${r.p95IntervalMs}) panning with ${r.events.toLocaleString('en-US')} events over ${r.frames} frames; target p95 <= 16 ms`,
+    );
+  });
+}

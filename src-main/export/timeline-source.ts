@@ -1,0 +1,37 @@
+// What every export reads: the retained events of a machine's log, with the devices
+// they name. Taken from a live machine or from one opened from a session file.
+import type { Machine } from '../machine/machine';
+import type { EventColumns } from '../../src-shared/timeline/columns';
+
+export interface ExportDevice {
+  bdf: number;
+  name: string;
+  /** MSI-X vectors, 0 without MSI-X. */
+  vectors: number;
+}
+
+export interface TimelineSource {
+  machineName: string | null;
+  /** The retained events, oldest first; `firstSeq` is the first one's sequence number. */
+  columns: EventColumns;
+  /** Events overwritten before the first retained one. */
+  evicted: number;
+  devices: ExportDevice[];
+}
+
+export function timelineOf(machine: Machine): TimelineSource {
+  const log = machine.log;
+  return {
+    machineName: machine.description.name ?? null,
+    columns: log.slice(log.firstSeq, log.total),
+    evicted: log.evicted,
+    devices: machine.functions().map((fn) => ({ bdf: fn.bdf, name: fn.name, vectors: fn.msix?.vectors ?? 0 })),
+  };
+}
+
+/** Where an event sits on the time axis: virtual nanoseconds, or its sequence number (one tick per event). */
+export type TimeAxis = 'ns' | 'seq';
+
+export function axisTime(source: TimelineSource, axis: TimeAxis, i: number): number {
+  return axis === 'ns' ? source.columns.time[i]! : source.columns.firstSeq + i;
+}

@@ -1,0 +1,175 @@
+// A machine's whole state as a session file and back: config spaces with their
+// write masks, BAR mappings (derived from config), MSI-X tables, PBAs, use and
+// delivered counts, APIC counts, the clock and its interval sources, the 0xCF8
+// latch, RAM (non-zero 4 KiB pages), the retained event log and the debugger.
+// Capturing changes nothing in the machine. Restoring builds a new machine from the
+// saved description and fills it in; the caller's running machine is never touched.
+// Not saved: vector notifiers (callbacks a host installs, not machine state).
+import type { Machine } from '../machine/machine';
+import { loadMachineObject } from '../machine/machine-builder';
+import { CONFIG_ADDRESS_PORT, formatBdf } from '../machine/pci/pci-bus';
+import { STATUS_OFFSET } from '../machine/pci/pci-function';
+import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
+import { STATUS } from '../../src-shared/registers/layout';
+import { SESSION_FORMAT, SESSION_VERSION, type SessionHeader } from '../../src-shared/session/session-header';
+import { SessionFormatError, decodeContainer, encodeContainer } from './session-container';
+
+const PAGE = 4096;
+const ZERO_PAGE = Buffer.alloc(PAGE);
+const GENERATOR = 'irqscope 0.1.0';
+
+type Column = Exclude<keyof EventColumns, 'firstSeq'>;
+const LOG_COLUMNS: readonly Column[] = ['time', 'kind', 'detail', 'origin', 'bdf', 'vector', 'a', 'b', 'c'];
+
+const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const fnKey = (bdf: number): string => `fn.${formatBdf(bdf)}`;
+/** RAM is saved as its 4 KiB pages that hold a non-zero byte; the last page of a region may be short. */
+const pageBytes = (size: number, p: number): number => Math.min(PAGE, size - p * PAGE);
+const page = (bytes: Uint8Array, p: number): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset + p * PAGE, pageBytes(bytes.length, p));
+
+export function encodeSession(machine: Machine, savedAt = new Date()): Buffer {
+  const sections = new Map<string, Uint8Array>();
+  const functions: SessionHeader['functions'] = [];
+  for (const fn of machine.functions()) {
+    const key = fnKey(fn.bdf);
+    sections.set(`${key}.config`, fn.config.bytes);
+    sections.set(`${key}.writable`, fn.config.writable);
+    sections.set(`${key}.w1c`, fn.config.w1c);
+    const msix = fn.msix;
+    if (msix !== null) {
+      sections.set(`${key}.msix.table`, bytesOf(msix.table));
+      sections.set(`${key}.msix.pba`, bytesOf(msix.pba));
+      sections.set(`${key}.msix.useCount`, bytesOf(msix.useCount));
+      sections.set(`${key}.msix.delivered`, bytesOf(msix.delivered));
+    }
+    functions.push({ bdf: fn.bdf, name: fn.name, configSize: fn.config.size, msixVectors: msix?.vectors ?? null });
+  }
+  sections.set('apic.counts', bytesOf(machine.apic.counts));
+  sections.set('apic.special', bytesOf(machine.apic.special));
+  const ram = machine.ram.map((r, i) => {
+    const pages: number[] = [];
+    for (let p = 0; p * PAGE < r.size; p++) if (!page(r.bytes, p).equals(ZERO_PAGE.subarray(0, pageBytes(r.size, p)))) pages.push(p);
+    sections.set(`ram.${i}`, Buffer.concat(pages.map((p) => page(r.bytes, p))));
+    return { base: r.region.base, size: r.size, pageSize: PAGE, pages };
+  });
+  const log = machine.log;
+  const columns = log.slice(log.firstSeq, log.total);
+  for (const name of LOG_COLUMNS) sections.set(`log.${name}`, bytesOf(columns[name]));
+  const header: Omit<SessionHeader, 'sections'> = {
+    format: SESSION_FORMAT,
+    version: SESSION_VERSION,
+    savedAt: savedAt.toISOString(),
+    generator: GENERATOR,
+    description: machine.description,
+    clock: {
+      nowNs: machine.clock.now,
+      sources: machine.listSources().map((s) => ({ bdf: s.bdf, vector: s.vector, ratePerSecond: s.ratePerSecond, dueNs: s.timer.due })),
+    },
+    pciConfigAddress: configAddressLatch(machine).read(0, 4),
+    functions,
+    ram,
+    log: { capacity: log.capacity, total: log.total, retained: log.retained },
+    debugger: machine.debugger.state(),
+  };
+  return encodeContainer(header, sections);
+}
+
+export type DecodeResult = { ok: true; machine: Machine; header: SessionHeader } | { ok: false; error: string };
+
+/** Builds a new machine holding the saved state; a file that does not fit is refused with the reason. */
+export function decodeSession(bytes: Uint8Array): DecodeResult {
+  try {
+    const container = decodeContainer(bytes);
+    return { ok: true, machine: restore(container.header, container.section), header: container.header };
+  } catch (err) {
+    if (err instanceof SessionFormatError) return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+function restore(header: SessionHeader, section: (name: string, bytes: number) => Uint8Array): Machine {
+  const built = loadMachineObject(header.description);
+  if (!built.ok) throw new SessionFormatError(`the saved machine description is invalid: ${built.errors.join('; ')}`);
+  const machine = built.machine;
+  checkShape(header, machine);
+  const fill = (target: ArrayBufferView, name: string): void => bytesOf(target).set(section(name, target.byteLength));
+
+  for (const saved of header.functions) {
+    const fn = machine.fn(saved.bdf)!;
+    const key = fnKey(fn.bdf);
+    fill(fn.config.bytes, `${key}.config`);
+    fill(fn.config.writable, `${key}.writable`);
+    fill(fn.config.w1c, `${key}.w1c`);
+    // The INTx level is mirrored in Status bit 3; this recomputes what the pin drives.
+    fn.setIntxLevel((fn.config.get16(STATUS_OFFSET) & STATUS.INTX_STATUS) !== 0 ? 1 : 0);
+    machine.bus.remap(fn);
+    const msix = fn.msix;
+    if (msix !== null) {
+      fill(msix.table, `${key}.msix.table`);
+      fill(msix.pba, `${key}.msix.pba`);
+      fill(msix.useCount, `${key}.msix.useCount`);
+      fill(msix.delivered, `${key}.msix.delivered`);
+      msix.syncFromConfig();
+    }
+  }
+  configAddressLatch(machine).write(0, 4, header.pciConfigAddress);
+  fill(machine.apic.counts, 'apic.counts');
+  fill(machine.apic.special, 'apic.special');
+  header.ram.forEach((saved, i) => {
+    const ram = machine.ram[i]!;
+    const packed = section(`ram.${i}`, saved.pages.reduce((n, p) => n + pageBytes(ram.size, p), 0));
+    let at = 0;
+    for (const p of saved.pages) {
+      ram.bytes.set(packed.subarray(at, at + pageBytes(ram.size, p)), p * PAGE);
+      at += pageBytes(ram.size, p);
+    }
+  });
+
+  for (const source of machine.listSources()) machine.stopSource(source.bdf, source.vector);
+  machine.clock.now = header.clock.nowNs;
+  for (const s of header.clock.sources) machine.startSource(machine.fn(s.bdf)!, s.vector, s.ratePerSecond).timer.due = s.dueNs;
+
+  const n = header.log.retained;
+  const columns = emptyColumns(n);
+  for (const name of LOG_COLUMNS) fill(columns[name], `log.${name}`);
+  machine.log.restore(header.log.total, columns);
+
+  const debug = machine.debugger.restore(header.debugger);
+  if (!debug.ok) throw new SessionFormatError(debug.error);
+  return machine;
+}
+
+/** Everything the sections will be checked against, before any is read. */
+function checkShape(header: SessionHeader, machine: Machine): void {
+  const fns = machine.functions();
+  const saved = new Set(header.functions.map((f) => f.bdf));
+  if (saved.size !== header.functions.length || fns.length !== saved.size || fns.some((fn) => !saved.has(fn.bdf))) {
+    throw new SessionFormatError(`the saved devices (${[...saved].map(formatBdf).join(', ')}) are not the ones the description builds (${fns.map((f) => formatBdf(f.bdf)).join(', ')})`);
+  }
+  for (const f of header.functions) {
+    const fn = machine.fn(f.bdf)!;
+    if (fn.config.size !== f.configSize) throw new SessionFormatError(`${formatBdf(f.bdf)}: saved config space is ${f.configSize} bytes, the device has ${fn.config.size}`);
+    if ((fn.msix?.vectors ?? null) !== f.msixVectors) throw new SessionFormatError(`${formatBdf(f.bdf)}: saved with ${f.msixVectors ?? 'no'} MSI-X vectors, the device has ${fn.msix?.vectors ?? 'none'}`);
+  }
+  if (header.ram.length !== machine.ram.length) throw new SessionFormatError(`${header.ram.length} RAM regions saved, the description has ${machine.ram.length}`);
+  header.ram.forEach((r, i) => {
+    const ram = machine.ram[i]!;
+    if (r.size !== ram.size || r.pageSize !== PAGE) throw new SessionFormatError(`ram[${i}]: saved as ${r.size} bytes in ${r.pageSize}-byte pages, the description has ${ram.size}`);
+    if (r.pages.some((p, k) => p * PAGE >= ram.size || (k > 0 && p <= r.pages[k - 1]!))) throw new SessionFormatError(`ram[${i}]: page list out of order or out of range`);
+  });
+  for (const s of header.clock.sources) {
+    const fn = machine.fn(s.bdf);
+    if (fn === null) throw new SessionFormatError(`an interval source names ${formatBdf(s.bdf)}, which does not exist`);
+    if (s.dueNs < header.clock.nowNs) throw new SessionFormatError(`the interval source on ${formatBdf(s.bdf)} vector ${s.vector} is due before the saved time`);
+  }
+  const log = header.log;
+  if (log.capacity !== machine.log.capacity) throw new SessionFormatError(`event log saved with capacity ${log.capacity}, the description gives ${machine.log.capacity}`);
+  if (log.retained > Math.min(log.total, log.capacity)) throw new SessionFormatError(`event log: ${log.retained} retained events cannot come from ${log.total} in a ring of ${log.capacity}`);
+}
+
+/** The 0xCF8 register's own handler: reading or writing it here logs nothing and trips no breakpoint. */
+function configAddressLatch(machine: Machine): { read(offset: number, size: 4): number; write(offset: number, size: 4, value: number): void } {
+  const region = machine.io.resolve(CONFIG_ADDRESS_PORT).region;
+  if (region?.handler == null) throw new Error('no CONFIG_ADDRESS register at 0xCF8');
+  return region.handler;
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it, vi } from 'vitest';
+import { fileURLToPath } from 'node:url';
+
+vi.mock('electron', async () => (await import('./electron-mock')).electronMock);
+
+const { startElectronApp, defaultPaths } = await import('../../src-main/electron/main-app');
+const { electronMock, FakeBrowserWindow } = await import('./electron-mock');
+const { REQUEST_NAMES, requestChannel, streamChannel } = await import('../../src-shared/ipc/names');
+
+const PRESETS = fileURLToPath(new URL('../../machines', import.meta.url));
+
+describe('Electron app start-up', () => {
+  it('opens one hardened window on the default preset, with every request handled and the menu set', async () => {
+    const paths = { ...defaultPaths('/app/out/main', '/app', '/tmp/irqscope-test-user', undefined), presetsDir: PRESETS };
+    expect(paths.appUrl).toBe('file:///app/out/renderer/index.html');
+    expect(paths.preload).toBe('/app/out/preload/index.js');
+    startElectronApp(paths);
+    await new Promise((r) => setTimeout(r, 0));
+    const window = FakeBrowserWindow.created.at(-1)!;
+    expect(window.loadedUrl).toBe(paths.appUrl);
+    expect((window.options['webPreferences'] as Record<string, unknown>)['sandbox']).toBe(true);
+    expect([...electronMock.ipcMain.handlers.keys()].sort()).toEqual(REQUEST_NAMES.map(requestChannel).sort());
+    expect(electronMock.Menu.setApplicationMenu).toHaveBeenCalled();
+    const handler = electronMock.ipcMain.handlers.get(requestChannel('status'))!;
+    const reply = handler({ sender: window.webContents, senderFrame: window.webContents.mainFrame }, {}) as { ok: boolean; value: { preset: string } };
+    expect(reply.ok && reply.value.preset).toBe('virtio-net');
+    const other = new electronMock.BrowserWindow({});
+    const navigate = vi.fn();
+    electronMock.app.emit('web-contents-created', {}, other.webContents);
+    other.webContents.emit('will-navigate', { preventDefault: navigate }, 'https://example.com');
+    expect(navigate).toHaveBeenCalled();
+    const template = electronMock.Menu.buildFromTemplate.mock.calls.at(-1)![0] as { label?: string; submenu?: { label?: string; click?: () => void }[] }[];
+    template.find((m) => m.label === 'View')!.submenu!.find((i) => i.label === 'Timeline')!.click!();
+    expect(window.webContents.sent.at(-1)).toEqual({ channel: streamChannel('viewRequested'), payload: { view: 'timeline' } });
+    window.emit('closed');
+    expect(electronMock.ipcMain.handlers.size).toBe(0);
+  });
+});

@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportCommand } from '../../src-main/cli/export-command';
+import { sessionCommand } from '../../src-main/cli/session-command';
+import { runCli } from '../session/cli-harness';
+import { finalValue, readVcd, triggers } from './vcd-reader';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'irqscope-export-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const SCRIPT = [
+  'outl 0xcf8 0x80001814',
+  'outl 0xcfc 0xe0000000',
+  'outl 0xcf8 0x80001804',
+  'outw 0xcfc 0x6',
+  'outl 0xcf8 0x80001884',
+  'outl 0xcfc 0x80000000',
+  'writel 0xe0000010 0xfee01000',
+  'writel 0xe0000018 0x41',
+  'msix_notify 00:03.0 1',
+  'writel 0xe000001c 0',
+  'msix_notify 00:03.0 1',
+  'clock_step 1000',
+].join('\n');
+
+describe('irqscope export', () => {
+  it('exports a qtest run as VCD on stdout, the replies on stderr', async () => {
+    writeFileSync(join(dir, 'run.qtest'), SCRIPT);
+    const r = await runCli(exportCommand, ['--format', 'vcd', '--machine', 'virtio-net', '--script', 'run.qtest', '--axis', 'seq'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr.split('\n').slice(-3)).toEqual(['OK', 'OK 1000', '']);
+    const vcd = readVcd(r.stdout);
+    const v1 = 'machine.nic0_00_03_0.vector_1';
+    expect(finalValue(vcd, `${v1}.masked`)).toBe('0');
+    expect(finalValue(vcd, `${v1}.pending`)).toBe('0');
+    expect(triggers(vcd, `${v1}.delivered`)).toHaveLength(2); // the pended one on unmask, then the direct one
+  });
+
+  it('exports a saved session to a file, in each format', async () => {
+    writeFileSync(join(dir, 'run.qtest'), SCRIPT);
+    await runCli(sessionCommand, ['save', 's.irqsession', '--machine', 'virtio-net', '--script', 'run.qtest'], dir);
+    for (const format of ['csv', 'perfetto', 'vcd']) {
+      const r = await runCli(exportCommand, ['--format', format, '--session', 's.irqsession', '--out', `t.${format}`], dir);
+      expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+    }
+    const csv = readFileSync(join(dir, 't.csv'), 'utf8').split('\r\n');
+    expect(csv[0]).toBe('seq,time_ns,kind,origin,bdf,vector,detail,a,b,c,text');
+    expect(csv.filter((l) => l.includes(',NotifyDelivered,'))).toHaveLength(2);
+    const trace = JSON.parse(readFileSync(join(dir, 't.perfetto'), 'utf8')) as { traceEvents: { ph: string }[] };
+    expect(trace.traceEvents.filter((e) => e.ph === 'i')).toHaveLength(csv.length - 2);
+    expect(readVcd(readFileSync(join(dir, 't.vcd'), 'utf8')).timescale).toBe('1 ps');
+  });
+
+  it('refuses bad usage and damaged sessions', async () => {
+    expect(await runCli(exportCommand, ['--machine', 'virtio-net'], dir)).toMatchObject({ code: 'usage', stderr: '--format must be one of vcd, perfetto, csv' });
+    expect(await runCli(exportCommand, ['--format', 'svg', '--machine', 'virtio-net'], dir)).toMatchObject({ stderr: "--format must be one of vcd, perfetto, csv, not 'svg'" });
+    expect(await runCli(exportCommand, ['--format', 'csv', '--machine', 'virtio-net', '--axis', 'wall'], dir)).toMatchObject({ code: 'usage' });
+    expect(await runCli(exportCommand, ['--format', 'csv', '--session', 'a', '--machine', 'b'], dir)).toMatchObject({ stderr: '--session and --machine exclude each other' });
+    expect(await runCli(exportCommand, ['--format', 'csv'], dir)).toMatchObject({ code: 'usage', stderr: expect.stringMatching(/^export from --session FILE/) });
+    writeFileSync(join(dir, 'junk.irqsession'), 'hello');
+    expect(await runCli(exportCommand, ['--format', 'csv', '--session', 'junk.irqsession'], dir)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `irqscope export: ${join(dir, 'junk.irqsession')}: not an irqscope session file (no IRQSCOPE signature)\n`,
+    });
+  });
+});

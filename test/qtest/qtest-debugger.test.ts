@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
+import { QtestSession } from '../../src-main/qtest/qtest-session';
+import { pumpLines } from '../../src-main/qtest/line-pump';
+import { build, nicDescription, CAP } from '../machine/guest';
+import type { Machine } from '../../src-main/machine/machine';
+
+/** A NIC (00:03.0, 3 vectors in use, BAR1 at 0xe0000000) driven through qtest; vector 1 programmed to CPU 1, IDT 0x41, masked. */
+function setup(): { m: Machine; q: QtestSession; run: (...lines: string[]) => string[] } {
+  const m = build(nicDescription({ vectors: 3, used: 'all' }));
+  const q = new QtestSession(m);
+  const run = (...lines: string[]): string[] => lines.flatMap((l) => q.execute(l)?.split('\n') ?? []);
+  run(
+    'outl 0xcf8 0x80001814',
+    'outl 0xcfc 0xe0000000',
+    'outl 0xcf8 0x80001804',
+    'outw 0xcfc 0x6',
+    `outl 0xcf8 0x${(0x80001800 + CAP).toString(16)}`,
+    'outl 0xcfc 0x80000000',
+    'writel 0xe0000010 0xfee01000',
+    'writel 0xe0000018 0x41',
+  );
+  return { m, q, run };
+}
+
+describe('qtest break commands', () => {
+  it('announces a hit with a BREAK line before the reply of the command that caused it', () => {
+    const { m, run } = setup();
+    expect(run('break unmask 00:03.0 1')).toEqual(['OK 1']);
+    expect(run('msix_notify 00:03.0 1')).toEqual(['OK']);
+    const tableWrite = m.log.total; // then VectorUnmasked
+    expect(run('writel 0xe000001c 0x0')).toEqual([
+      `BREAK bp=1 seq=${tableWrite + 1} t=0 kind=VectorUnmasked dev=00:03.0 vector=1 masked=0 pending=1 use=1 fmask=0 enable=1 : vector 1 unmasked (vector bit)`,
+      'OK',
+    ]);
+  });
+
+  it('lists, disables, enables and deletes breakpoints, in the grammar break takes', () => {
+    const { run } = setup();
+    expect(run('break list')).toEqual(['OK none']);
+    expect(
+      run(
+        'break notify any 0,2 pended,dropped trace',
+        'break config 00:03.0 MSIX_FLAGS value=0x4000/0x4000',
+        'break mmio 0xe0000000 0x1000 write minhits=2 disabled',
+        'break port 0xcf8 4 read',
+        'break deliver 1 any',
+        'break unmask any 0-2 enable,function-mask',
+        'break pending 00:03.0 any',
+      ),
+    ).toEqual(['OK 1', 'OK 2', 'OK 3', 'OK 4', 'OK 5', 'OK 6', 'OK 7']);
+    expect(run('break list')).toEqual([
+      'OK #1 notify any 0,2 pended,dropped trace count=0; #2 config 00:03.0 0x86 2 value=0x4000/0x4000 count=0; ' +
+        '#3 mmio 0xe0000000 0x1000 write minhits=2 disabled count=0; #4 port 0xcf8 0x4 read count=0; #5 deliver 1 any count=0; ' +
+        '#6 unmask any 0,1,2 enable,function-mask count=0; #7 pending 00:03.0 any count=0',
+    ]);
+    expect(run('break enable 3', 'break disable 1', 'break delete 2', 'break delete 2', 'break enable 99')).toEqual([
+      'OK',
+      'OK',
+      'OK',
+      'FAIL break delete: no breakpoint 2',
+      'FAIL break enable: no breakpoint 99',
+    ]);
+    expect(run('break list')[0]).toMatch(/^OK #1 notify any 0,2 pended,dropped trace disabled count=0; #3 mmio 0xe0000000 0x1000 write minhits=2 count=0; #4/);
+  });
+
+  it('refuses bad breakpoints with a reason, adding nothing', () => {
+    const { run } = setup();
+    expect(
+      run(
+        'break',
+        'break unmask 00:03.0',
+        'break unmask 00:03.0 7',
+        'break unmask 00:09.0 any',
+        'break notify 00:03.0 any lost',
+        'break config any MSIX_FLAGS',
+        'break config 00:03.0 BOGUS',
+        'break mmio 0x1000 4 sideways',
+        'break deliver 9 any',
+        'break watch 1',
+        'break pending 00:03.0 any value=1',
+        'break unmask 00:03.0 1 vector-bit extra',
+      ),
+    ).toEqual([
+      expect.stringMatching(/^FAIL break: expected arguments/),
+      'FAIL break unmask: missing VECTORS',
+      'FAIL break unmask: vectors: 7 out of range 0..2 on 00:03.0',
+      'FAIL break unmask: bdf: no device at 00:09.0',
+      "FAIL break notify: 'lost' is not a outcome (delivered, pended, dropped)",
+      'FAIL break config: MSIX_FLAGS is at a different offset on each device: name one',
+      expect.stringMatching(/^FAIL break config: 'BOGUS' is neither an offset nor a register name/),
+      "FAIL break mmio: 'sideways' is not read, write or rw",
+      'FAIL break deliver: cpu: the machine has CPUs 0..3, not 9',
+      expect.stringMatching(/^FAIL break watch: unknown breakpoint kind 'watch'/),
+      'FAIL break pending: condition.value: a pending breakpoint has no value to test (only config-write, access, delivery)',
+      "FAIL break unmask: unexpected 'extra' (usage: break unmask BDF|any VECTORS|any [CAUSES])",
+    ]);
+    expect(run('break list')).toEqual(['OK none']);
+  });
+});
+
+describe('qtest while paused', () => {
+  it('queues device_irq, msix_notify, clock_step and clock_set with a note, and runs them at continue', () => {
+    const { m, run } = setup();
+    run('break pending 00:03.0 1', 'msix_notify 00:03.0 1');
+    expect(m.debugger.paused).toBe(true);
+    const before = m.log.total;
+    expect(run('device_irq 00:03.0 1', 'msix_notify 00:03.0 2', 'clock_step 100', 'clock_set 0', 'clock_set 500', 'readl 0xe0000018', 'msix_notify 00:09.0 1')).toEqual([
+      'OK queued #1: device_irq 00:03.0 1 (runs at continue or step)',
+      'OK queued #2: msix_notify 00:03.0 2 (runs at continue or step)',
+      'OK 0 queued #3: clock to 100 (runs at continue or step)',
+      'OK 0', // not ahead of the clock: nothing to do
+      'OK 0 queued #4: clock to 500 (runs at continue or step)',
+      'OK 0x0000000000000041', // the guest's read runs at once
+      'FAIL msix_notify: no device at 00:09.0',
+    ]);
+    expect(m.log.total - before).toBe(1); // only the guest's table read
+    expect(run('continue')).toEqual(['OK running']);
+    expect(m.clock.now).toBe(500);
+    const kinds = m.log.slice(before + 1, m.log.total);
+    expect(Array.from(kinds.kind.subarray(0, 2))).toEqual([10, 10]); // two NotifyPended (vectors 1 and 2)
+    expect(Array.from(kinds.vector.subarray(0, 2))).toEqual([1, 2]);
+    expect(run('continue')).toEqual(['FAIL continue: the machine is not paused']);
+  });
+
+  it('a clock_step that a breakpoint cuts short says where it stopped and queues the rest', () => {
+    const { m, run } = setup();
+    m.startSource(m.fn(0x18)!, 1, 1e6); // every 1000 ns
+    expect(run('break pending 00:03.0 1', 'clock_step 10000')).toEqual([
+      'OK 1',
+      `BREAK bp=1 seq=${m.log.total - 2} t=1000 kind=NotifyPended dev=00:03.0 vector=1 masked=1 pending=1 use=1 fmask=0 enable=1 : vector 1 masked: pending bit set`,
+      'OK 1000 queued #1: clock to 10000 (runs at continue or step)',
+    ]);
+    expect(run('continue')).toEqual(['OK running']);
+    expect(m.clock.now).toBe(10000);
+  });
+
+  it('step and until pause at the next event (of the vector) with a BREAK line of their own', () => {
+    const { run } = setup();
+    run('writel 0xe000001c 0x0', 'break notify 00:03.0 1 delivered', 'msix_notify 00:03.0 1');
+    run('msix_notify 00:03.0 0', 'msix_notify 00:03.0 2', 'msix_notify 00:03.0 1');
+    const step = run('step');
+    expect(step).toEqual([expect.stringMatching(/^BREAK step seq=\d+ t=0 kind=NotifyPended dev=00:03.0 vector=0 masked=1 pending=1 use=1 fmask=0 enable=1 : vector 0 masked: pending bit set$/), 'OK paused']);
+    run('break delete 1');
+    // Until the next vector 0 event: none is queued, so the queue runs out and the machine runs on.
+    expect(run('until')).toEqual(['OK running']);
+    expect(run('msix_notify 00:03.0 0')).toEqual([expect.stringMatching(/^BREAK until seq=\d+ t=0 kind=NotifyPended dev=00:03.0 vector=0 /), 'OK']);
+    run('msix_notify 00:03.0 2', 'msix_notify 00:03.0 1');
+    expect(run('until 00:03.0 1')).toEqual([expect.stringMatching(/^BREAK until .* kind=NotifyDelivered dev=00:03.0 vector=1 /), 'OK paused']);
+    expect(run('until 00:03.0 5')).toEqual(['FAIL until: vector 5 out of range 0..2 (nothing to wait for)']);
+    expect(run('step extra')).toEqual([expect.stringMatching(/^FAIL step: expected 0 arguments/)]);
+  });
+
+  it('the line pump writes BREAK lines in order, before the reply they precede', async () => {
+    const { q } = setup();
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (d: Buffer) => (text += d.toString()));
+    const done = pumpLines(q, input, output);
+    input.end('break pending 00:03.0 1\nmsix_notify 00:03.0 1\ndevice_irq 00:03.0 1\ncontinue\n');
+    await done;
+    expect(text.split('\n')).toEqual([
+      'OK 1',
+      expect.stringMatching(/^BREAK bp=1 seq=\d+ t=0 kind=NotifyPended dev=00:03.0 vector=1 /),
+      'OK',
+      'OK queued #1: device_irq 00:03.0 1 (runs at continue or step)',
+      'OK running',
+      '',
+    ]);
+  });
+});
