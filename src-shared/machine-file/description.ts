@@ -23,7 +23,7 @@ export function parseNumberText(text: string): number | undefined {
 
 const bdfText = z.string().regex(/^(?:0000:)?00:[0-1][0-9a-fA-F]\.[0-7]$/, 'expected a bus 0 address like "00:03.0"');
 
-const barDescription = z.object({
+const barDescription = z.strictObject({
   index: z.number().int().min(0).max(5),
   type: z.enum(['mem32', 'mem64', 'io']),
   size: hexNumber,
@@ -36,24 +36,24 @@ const barDescription = z.object({
 
 const usedVectors = z.union([z.literal('all'), z.array(z.number().int().min(0))]);
 
-const msixExplicit = z.object({
+const msixExplicit = z.strictObject({
   vectors: z.number().int(),
   capOffset: hexNumber.optional(),
-  table: z.object({ bar: z.number().int().min(0).max(5), offset: hexNumber }),
-  pba: z.object({ bar: z.number().int().min(0).max(5), offset: hexNumber }),
+  table: z.strictObject({ bar: z.number().int().min(0).max(5), offset: hexNumber }),
+  pba: z.strictObject({ bar: z.number().int().min(0).max(5), offset: hexNumber }),
   used: usedVectors.optional(),
 });
 
-const msixExclusive = z.object({
+const msixExclusive = z.strictObject({
   vectors: z.number().int(),
   capOffset: hexNumber.optional(),
   exclusiveBar: z.number().int().min(0).max(5),
   used: usedVectors.optional(),
 });
 
-const intervalSource = z.object({ vector: z.number().int().min(0), ratePerSecond: z.number().positive() });
+const intervalSource = z.strictObject({ vector: z.number().int().min(0), ratePerSecond: z.number().positive() });
 
-const deviceDescription = z.object({
+const deviceDescription = z.strictObject({
   bdf: bdfText,
   name: z.string().min(1),
   /** The device's own name, as lspci printed it (imported devices); lspci output uses it. */
@@ -73,10 +73,10 @@ const deviceDescription = z.object({
   sources: z.array(intervalSource).optional(),
 });
 
-export const machineDescriptionSchema = z.object({
+export const machineDescriptionSchema = z.strictObject({
   name: z.string().optional(),
   cpus: z.number().int().min(1).max(32),
-  ram: z.array(z.object({ base: hexNumber, size: hexNumber })).default([]),
+  ram: z.array(z.strictObject({ base: hexNumber, size: hexNumber })).default([]),
   eventLogCapacity: z.number().int().min(16).max(1 << 26).optional(),
   devices: z.array(deviceDescription).default([]),
 });
@@ -99,11 +99,32 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
+interface Issue {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+  errors?: Issue[][];
+}
+
+/**
+ * A union (the two MSI-X layouts) that matches neither shape reports one issue per
+ * shape; the shape with the fewest complaints is the one the user meant, so its
+ * issues are the ones named.
+ */
+function flattenIssue(issue: Issue, prefix: PropertyKey[] = []): string[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors && issue.errors.length > 0) {
+    const closest = issue.errors.reduce((best, branch) => (branch.length < best.length ? branch : best));
+    if (closest.length > 0) return closest.flatMap((i) => flattenIssue(i, path));
+  }
+  return [`${formatPath(path)}: ${issue.message}`];
+}
+
 /** Shape check only; layout rules (alignment, overlap, fit) are checked by the machine builder. */
 export function parseMachineDescription(input: unknown): ParseResult<MachineDescription> {
   const result = machineDescriptionSchema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
-  return { ok: false, errors: result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`) };
+  return { ok: false, errors: result.error.issues.flatMap((i) => flattenIssue(i as Issue)) };
 }
 
 export function parseMachineText(text: string): ParseResult<MachineDescription> {

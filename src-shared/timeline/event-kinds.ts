@@ -18,7 +18,7 @@ export const EventKind = {
   IntxChanged: 13, // a=level
   AccessRefused: 14, // a=address low b=address high c=value detail=AccessFlags
   AccessUnclaimed: 15, // same columns as AccessRefused
-  Reset: 16, // detail=1 system reset, 0 device reset
+  Reset: 16, // detail=0 device reset, 1 system reset, 2 MSI-X reset alone
   StateSaved: 17,
   StateLoaded: 18,
   UseCountChanged: 19, // a=new count

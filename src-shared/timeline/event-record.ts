@@ -89,7 +89,7 @@ export function describeEvent(kind: number, detail: number, vector: number, a: n
     case EventKind.AccessUnclaimed:
       return `${accessText(detail)} at ${hx(b * 0x100000000 + a)} unclaimed`;
     case EventKind.Reset:
-      return detail ? 'system reset' : 'device reset';
+      return ['device reset', 'system reset', 'MSI-X reset'][detail] ?? 'reset';
     case EventKind.StateSaved:
       return `MSI-X state saved (${a} bytes)`;
     case EventKind.StateLoaded:

@@ -47,6 +47,9 @@ export type MsixInitResult = { ok: true; engine: MsixEngine; warnings: string[] 
 const { NotifyDropped, NotifyPended, TableRead, TableWrite, PbaRead, PbaWrite, VectorMasked, VectorUnmasked, PendingCleared } = EventKind;
 const { VectorOutOfRange, NotInUse } = DropReason;
 
+/** Reset event detail: 0 device reset, 1 system reset, 2 MSI-X reset alone. */
+export const RESET_MSIX = 2;
+
 /** Control word offset (cap+2) and the byte holding Enable and Function Mask (cap+3, rule C1). */
 const CONTROL = 2;
 const CONTROL_HIGH = 3;
@@ -335,9 +338,10 @@ export class MsixEngine {
   /** P2: the poll notifier first, for [offset*8, min((offset+size)*8, N)). */
   pbaRead(offset: number, size: AccessSize): number {
     const poll = this.notifiers?.poll;
-    if (poll) {
-      const start = offset * 8;
-      const end = Math.min((offset + size) * 8, this.vectors);
+    const start = offset * 8;
+    const end = Math.min((offset + size) * 8, this.vectors);
+    // A read past the last vector covers none, so there is nothing to poll.
+    if (poll && start < end) {
       this.log.append(EventKind.NotifierFired, NotifierKind.Poll, this.bdf, start, start, end, 0);
       poll(start, end);
     }
@@ -440,6 +444,7 @@ export class MsixEngine {
    * release. We judge each vector by its state before the reset instead.
    */
   reset(): void {
+    this.log.append(EventKind.Reset, RESET_MSIX, this.bdf, 0, 0, 0, 0);
     const before = new Uint8Array(this.vectors);
     for (let v = 0; v < this.vectors; v++) before[v] = this.isMasked(v) ? 1 : 0;
     for (let v = 0; v < this.vectors; v++) this.clearPending(v, PendingClearCause.Reset);

@@ -121,7 +121,23 @@ export class PciFunction {
   }
 
   /** Device reset as QEMU's pci_do_device_reset does it, then MSI-X reset (X1). */
+  /** X5 */
+  get msixPresent(): boolean {
+    return this.msix !== null;
+  }
+
+  get msixEnabled(): boolean {
+    return this.msix !== null && this.msix.enabled;
+  }
+
+  /** X2: msix_uninit; afterwards the function has no MSI-X. */
+  removeMsix(): void {
+    this.msix?.uninit();
+    this.msix = null;
+  }
+
   reset(): void {
+    this.log.append(EventKind.Reset, 0, this.bdf, 0, 0, 0, 0);
     const config = this.config;
     const clearWritable = (offset: number): void => {
       const mask = config.writable[offset]! | config.w1c[offset]! | (config.writable[offset + 1]! << 8) | (config.w1c[offset + 1]! << 8);
