@@ -60,6 +60,30 @@ function loadEvents(events: number): ReturnType<typeof createAppHost> {
   return created;
 }
 
+/**
+ * Runs in the page: pans 30 frames one way, 30 back, and so on. Plain JavaScript in a
+ * string, so the TypeScript loader's helpers never reach the page.
+ */
+const PAN_FRAMES = `async (count) => {
+  const el = document.querySelector('[data-testid="timeline-canvas"]');
+  const nextFrame = () => new Promise((r) => requestAnimationFrame(r));
+  const out = [];
+  let last = await nextFrame();
+  for (let i = 0; i < count; i++) {
+    const key = Math.floor(i / 30) % 2 === 0 ? 'ArrowRight' : 'ArrowLeft';
+    const t0 = performance.now();
+    el.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+    await Promise.resolve();
+    await Promise.resolve();
+    const handler = performance.now() - t0;
+    const now = await nextFrame();
+    await nextFrame();
+    out.push({ handler, draw: Number(el.dataset.drawMs), interval: now - last });
+    last = now;
+  }
+  return out;
+}`;
+
 export async function timelineFrame(events = 1_000_000, frames = 240): Promise<TimelineFrameResult> {
   const created = loadEvents(events);
   if (!created.ok) throw new Error(created.error);
@@ -79,25 +103,7 @@ export async function timelineFrame(events = 1_000_000, frames = 240): Promise<T
     await canvas.focus();
     // Zoom in to a tenth of the run, where single markers are a few pixels apart.
     for (let i = 0; i < 10; i++) await page.keyboard.press('w');
-    const samples = await page.evaluate(async (count) => {
-      const el = document.querySelector<HTMLCanvasElement>('[data-testid="timeline-canvas"]')!;
-      const nextFrame = (): Promise<number> => new Promise((r) => requestAnimationFrame(r));
-      const out: { handler: number; draw: number; interval: number }[] = [];
-      let last = await nextFrame();
-      for (let i = 0; i < count; i++) {
-        const key = Math.floor(i / 30) % 2 === 0 ? 'ArrowRight' : 'ArrowLeft';
-        const t0 = performance.now();
-        el.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
-        await Promise.resolve();
-        await Promise.resolve();
-        const handler = performance.now() - t0;
-        const now = await nextFrame();
-        await nextFrame();
-        out.push({ handler, draw: Number(el.dataset['drawMs']), interval: now - last });
-        last = now;
-      }
-      return out;
-    }, frames);
+    const samples = (await page.evaluate(`(${PAN_FRAMES})(${frames})`)) as { handler: number; draw: number; interval: number }[];
     const frameMs = samples.map((s) => s.handler + s.draw);
     return {
       events: loaded,

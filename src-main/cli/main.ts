@@ -4,12 +4,16 @@ import { qtestCommand } from './qtest-command';
 import { lspciCommand } from './lspci-command';
 import { importCommand } from './import-command';
 import { setpciCommand } from './setpci-command';
+import { sessionCommand } from './session-command';
+import { exportCommand } from './export-command';
 
 const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   qtest: { run: qtestCommand, summary: 'drive a machine with QEMU qtest commands (stdin, a file, or --socket PATH)' },
   lspci: { run: lspciCommand, summary: "list a machine's devices as lspci does (-v/-vv/-vvv, -x/-xxx/-xxxx, -s BDF)" },
   setpci: { run: setpciCommand, summary: "read and write config registers with setpci's syntax" },
   import: { run: importCommand, summary: 'turn lspci -xxx dumps or sysfs config files into a machine file' },
+  session: { run: sessionCommand, summary: 'save, open or describe a session file (machine, state, timeline, breakpoints)' },
+  export: { run: exportCommand, summary: 'export a timeline as VCD, Perfetto trace JSON or CSV' },
 };
 
 export async function main(args: string[], io: CliIo): Promise<number> {

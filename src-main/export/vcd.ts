@@ -46,7 +46,9 @@ export function toVcd(source: TimelineSource, options: VcdOptions): string {
   out.push('$date', `\t${(options.date ?? new Date()).toISOString()}`, '$end');
   out.push('$version', `\t${GENERATOR}`, '$end');
   const range = n === 0 ? 'no events' : `events #${cols.firstSeq}..#${cols.firstSeq + n - 1}${source.evicted > 0 ? ` (${source.evicted} earlier events were overwritten: levels start unknown)` : ''}`;
-  out.push('$comment', `\t${source.machineName ?? 'irqscope machine'}: ${range}`, options.axis === 'ns' ? '\ttime: virtual time' : '\ttime: event sequence number, one tick per event', '$end');
+  // A '$' in comment text could end the comment early ("$end"): comments carry none.
+  const name = (source.machineName ?? 'irqscope machine').replace(/\$/g, '');
+  out.push('$comment', `\t${name}: ${range}`, options.axis === 'ns' ? '\ttime: virtual time' : '\ttime: event sequence number, one tick per event', '$end');
   out.push(options.axis === 'ns' ? '$timescale 1 ps $end' : '$timescale 1 ns $end');
 
   out.push('$scope module machine $end');

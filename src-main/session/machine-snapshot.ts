@@ -154,7 +154,9 @@ function checkShape(header: SessionHeader, machine: Machine): void {
   if (header.ram.length !== machine.ram.length) throw new SessionFormatError(`${header.ram.length} RAM regions saved, the description has ${machine.ram.length}`);
   header.ram.forEach((r, i) => {
     const ram = machine.ram[i]!;
-    if (r.size !== ram.size || r.pageSize !== PAGE) throw new SessionFormatError(`ram[${i}]: saved as ${r.size} bytes in ${r.pageSize}-byte pages, the description has ${ram.size}`);
+    if (r.base !== ram.region.base || r.size !== ram.size || r.pageSize !== PAGE) {
+      throw new SessionFormatError(`ram[${i}]: saved as ${r.size} bytes at 0x${r.base.toString(16)} in ${r.pageSize}-byte pages, the description has ${ram.size} at 0x${ram.region.base.toString(16)}`);
+    }
     if (r.pages.some((p, k) => p * PAGE >= ram.size || (k > 0 && p <= r.pages[k - 1]!))) throw new SessionFormatError(`ram[${i}]: page list out of order or out of range`);
   });
   for (const s of header.clock.sources) {

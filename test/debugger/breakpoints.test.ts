@@ -406,5 +406,8 @@ describe('pausing, the queue, continue, step and run-until-vector', () => {
     const r = small.machine.debugger.restore(state);
     expect(r).toEqual({ ok: false, error: 'breakpoint 1: vectors: 1 out of range 0..0 on 00:03.0' });
     expect(small.machine.debugger.list()).toEqual([]);
+    expect(h.machine.debugger.restore({ ...state, paused: null, mode: 'until-vector' })).toMatchObject({ ok: false, error: expect.stringMatching(/needs its vector/) });
+    expect(h.machine.debugger.restore({ ...state, paused: null, mode: 'until-vector', until: { bdf: NIC, vector: 7 } })).toEqual({ ok: false, error: 'debugger state: vector 7 out of range 0..3' });
+    expect(h.machine.debugger.state()).toEqual(state);
   });
 });

@@ -30,6 +30,16 @@ describe('MSI-X lifecycle', () => {
     expect(g.eventsOf('Reset').map((e) => e.detail)).toEqual([2]);
   });
 
+  it('X1: a reset that clears Enable records the function becoming masked (timelines stay in step)', () => {
+    const g = Guest.nic({ used: 'all' });
+    g.writeControl(ENABLE);
+    g.markEvents();
+    g.engine.reset();
+    const change = g.eventsOf('FunctionMaskChanged');
+    expect(change).toHaveLength(1);
+    expect(change[0]).toMatchObject({ a: 1, detail: 0 });
+  });
+
   it('P2: a PBA read past the last vector covers no vector, so the poll notifier is not called', () => {
     const g = Guest.nic({ vectors: 3 });
     const n = new RecordingNotifiers(true);

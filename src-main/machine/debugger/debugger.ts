@@ -153,10 +153,15 @@ export class Debugger {
     if (report === null) return { ok: false, error: 'the machine is not paused' };
     const ref = target ?? (report.vector === null ? null : { bdf: report.vector.bdf, vector: report.vector.vector });
     if (ref === null) return { ok: false, error: `the pause (event #${report.event.seq}, ${report.event.record.kind}) names no vector: say which` };
-    const fn = this.machine.fn(ref.bdf);
-    if (fn?.msix == null) return { ok: false, error: `${formatBdf(ref.bdf)} is not an MSI-X function` };
-    if (ref.vector >= fn.msix.vectors) return { ok: false, error: `vector ${ref.vector} out of range 0..${fn.msix.vectors - 1}` };
+    const problem = this.checkVector(ref);
+    if (problem !== null) return { ok: false, error: problem };
     return this.resume('until-vector', ref);
+  }
+
+  private checkVector(ref: VectorRef): string | null {
+    const msix = this.machine.fn(ref.bdf)?.msix;
+    if (msix == null) return `${formatBdf(ref.bdf)} is not an MSI-X function`;
+    return ref.vector < msix.vectors ? null : `vector ${ref.vector} out of range 0..${msix.vectors - 1}`;
   }
 
   /** Everything the debugger holds, as plain data. */
@@ -169,6 +174,12 @@ export class Debugger {
     const parsed = debuggerStateSchema.safeParse(input);
     if (!parsed.success) return { ok: false, error: `debugger state: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
     const state = parsed.data;
+    if ((state.mode === 'until-vector') !== (state.until !== null)) return { ok: false, error: 'debugger state: a run-until-vector needs its vector, and only it has one' };
+    if (state.paused !== null && state.mode !== 'run') return { ok: false, error: `debugger state: paused while in ${state.mode} mode` };
+    if (state.until !== null) {
+      const problem = this.checkVector(state.until);
+      if (problem !== null) return { ok: false, error: `debugger state: ${problem}` };
+    }
     const restored: Breakpoint[] = [];
     for (const b of state.breakpoints) {
       const compiled = compileBreakpoint(b.spec, this.machine);

@@ -198,8 +198,7 @@ export class MsixEngine {
 
   /** Takes Enable and Function Mask as they stand in config space (imported devices). */
   syncFromConfig(): void {
-    this.updateFunctionMasked();
-    this.lastEnabled = this.enabled;
+    this.refreshFunctionMask();
   }
 
   /** X5 */
@@ -236,10 +235,16 @@ export class MsixEngine {
     this.log.append(PendingCleared, cause, this.bdf, vector, 0, 0, 0);
   }
 
-  /** M1: recompute and cache the function-masked state from Message Control. */
-  private updateFunctionMasked(): void {
+  /** M1: recompute and cache the function-masked state from Message Control; a change is an event. */
+  private refreshFunctionMask(): void {
+    const was = this.functionMasked;
     const high = this.controlHigh();
     this.functionMasked = (high & ENABLE_BIT) === 0 || (high & MASKALL_BIT) !== 0;
+    this.lastEnabled = (high & ENABLE_BIT) !== 0;
+    if (was !== this.functionMasked) {
+      const control = this.host.config.get16(this.capOffset + CONTROL);
+      this.log.append(EventKind.FunctionMaskChanged, this.lastEnabled ? 1 : 0, this.bdf, 0, this.functionMasked ? 1 : 0, control, 0);
+    }
   }
 
   /** msix_notify: N1-N3. The hot path. */
@@ -273,12 +278,7 @@ export class MsixEngine {
     if (!(offset <= enablePos && enablePos < offset + size)) return;
     const wasMasked = this.functionMasked;
     const wasEnabled = this.lastEnabled;
-    this.updateFunctionMasked();
-    const high = this.controlHigh();
-    this.lastEnabled = (high & ENABLE_BIT) !== 0;
-    if (wasMasked !== this.functionMasked) {
-      this.log.append(EventKind.FunctionMaskChanged, this.lastEnabled ? 1 : 0, this.bdf, 0, this.functionMasked ? 1 : 0, this.host.config.get16(this.capOffset + CONTROL), 0);
-    }
+    this.refreshFunctionMask();
     if (!this.lastEnabled) return;
     this.host.deassertIntx();
     if (wasMasked === this.functionMasked) return;
@@ -451,10 +451,9 @@ export class MsixEngine {
     const config = this.host.config;
     const at = this.capOffset + CONTROL_HIGH;
     config.bytes[at] = config.bytes[at]! & ~config.writable[at]!;
-    this.lastEnabled = false;
     this.table.fill(0);
     this.pba.fill(0);
-    this.updateFunctionMasked();
+    this.refreshFunctionMask();
     this.maskAll((v) => before[v] === 1);
   }
 
@@ -495,8 +494,7 @@ export class MsixEngine {
     pbaView.fill(0);
     pbaView.set(state.subarray(n * 16));
     this.log.append(EventKind.StateLoaded, 0, this.bdf, 0, state.length, 0, 0);
-    this.updateFunctionMasked();
-    this.lastEnabled = this.enabled;
+    this.refreshFunctionMask();
     for (let v = 0; v < n; v++) this.handleMaskUpdate(v, true, MaskCause.Load);
     return { ok: true };
   }
