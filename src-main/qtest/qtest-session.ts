@@ -23,6 +23,9 @@
 // A pause is announced by an asynchronous line before the reply of the command that
 // caused it (formatBreakLine):
 //   BREAK bp=1 seq=42 t=0 kind=VectorUnmasked dev=00:03.0 vector=1 masked=0 pending=0 use=1 fmask=0 enable=1 : vector 1 unmasked (vector bit)
+// Also: setpci ARGS… (pciutils' setpci syntax: `setpci -s 00:03.0 COMMAND=0x6`; values read come
+// back as `OK 0006 …`), source_start BDF VECTOR RATE and source_stop BDF VECTOR (periodic raises).
+//
 // While paused, device_irq, msix_notify, clock_step and clock_set are queued and answer at once:
 //   OK queued #N: <what> (runs at continue or step)         device_irq, msix_notify
 //   OK <now> queued #N: clock to <ns> (runs at continue or step)   clock_step, clock_set
@@ -32,6 +35,8 @@ import type { PciFunction } from '../machine/pci/pci-function';
 import type { MsixEngine } from '../machine/msix/msix-engine';
 import { formatBdf, parseBdf } from '../machine/pci/pci-bus';
 import { hex16, parseAddress, parseSized, parseU64 } from './qtest-numbers';
+import { configAccessor } from '../pci-tools/machine-pci-view';
+import { runSetpci } from '../../src-shared/pci-text/setpci';
 import { BREAK_USAGE, BreakSyntaxError, formatBreakLine, formatListEntry, parseBreakRequest } from './qtest-breakpoints';
 import type { DeferredAction, ResumeResult } from '../../src-shared/debugger/breakpoints';
 
@@ -83,6 +88,12 @@ export class QtestSession {
     });
     add('msix_save', 'msix_save BDF', (a) => `OK ${toHex(this.msix(a[0]!).save())}`);
     add('msix_load', 'msix_load BDF HEX', (a) => this.msixLoad(a));
+    add('source_start', 'source_start BDF VECTOR RATE', (a) => this.sourceStart(a));
+    add('source_stop', 'source_stop BDF VECTOR', (a) => {
+      const fn = this.fn(a[0]!);
+      if (!this.machine.stopSource(fn.bdf, this.vector(a[1]!))) throw new CommandError(`no interval source on ${formatBdf(fn.bdf)} vector ${a[1]}`);
+      return 'OK';
+    });
     add('continue', 'continue', () => this.resumed(this.machine.debugger.continue()));
     add('step', 'step', () => this.resumed(this.machine.debugger.step()));
   }
@@ -113,6 +124,7 @@ export class QtestSession {
     if (name === 'clock_set') return this.clockSet(words.slice(1));
     if (name === 'break') return this.breakCommand(words.slice(1));
     if (name === 'until') return this.until(words.slice(1));
+    if (name === 'setpci') return this.setpci(words.slice(1));
     const command = this.commands.get(name);
     if (command === undefined) return `FAIL Unknown command '${name}'`;
     const args = words.slice(1);
@@ -125,6 +137,23 @@ export class QtestSession {
       if (err instanceof CommandError) return `FAIL ${name}: ${err.message}`;
       throw err;
     }
+  }
+
+  /** pciutils' setpci, one line: values read are answered space-separated after OK. */
+  private setpci(args: string[]): string {
+    const result = runSetpci(args, configAccessor(this.machine));
+    if (result.exitCode !== 0) return `FAIL ${result.errors[0] ?? 'setpci failed'}`;
+    return result.output.length === 0 ? 'OK' : `OK ${result.output.join(' ')}`;
+  }
+
+  /** A periodic interrupt source: the device model raises cause VECTOR RATE times per virtual second. */
+  private sourceStart(args: string[]): string {
+    const fn = this.fn(args[0]!);
+    const vector = this.vector(args[1]!);
+    const rate = Number(args[2]);
+    if (!(rate > 0 && rate <= 1e9)) throw new CommandError(`rate '${args[2]}' must be a number of raises per second in (0, 1e9]`);
+    this.machine.startSource(fn, vector, rate);
+    return 'OK';
   }
 
   private address(text: string): number {

@@ -165,3 +165,31 @@ describe('qtest extensions drive the MSI-X engine', () => {
     expect(run('readl 0xfebd0000')).toBe('OK 0x0000000000000000');
   });
 });
+
+describe('qtest setpci and interval sources', () => {
+  it('setpci writes through the write masks and answers the values it reads', () => {
+    const { m, run } = session();
+    expect(run('setpci -s 00:03.0 COMMAND=0x0406')).toBe('OK');
+    expect(m.functions()[0]!.command).toBe(0x0406);
+    expect(run('setpci -s 00:03.0 CAP_MSIX+2.w=0xc000:0xc000')).toBe('OK');
+    expect(m.functions()[0]!.msix!.enabled).toBe(true);
+    expect(run('setpci -s 00:03.0 COMMAND CAP_MSIX+2.w VENDOR_ID.b')).toBe('OK 0406 c002 f4');
+    expect(run('setpci -s 00:03.0 NOPE')).toBe('FAIL setpci: Unknown register "NOPE".');
+  });
+
+  it('source_start raises the cause periodically on the virtual clock; source_stop ends it', () => {
+    const { m, run } = session();
+    bringUp(run);
+    run('writel 0xfebd0000 0xfee00000');
+    run('writel 0xfebd0008 0x30');
+    run('writel 0xfebd000c 0x0');
+    expect(run('source_start 00:03.0 0 1000')).toBe('OK');
+    expect(run('clock_step 10000000')).toBe('OK 10000000');
+    expect(m.apic.total(0, 0x30)).toBe(10);
+    expect(run('source_stop 00:03.0 0')).toBe('OK');
+    run('clock_step 10000000');
+    expect(m.apic.total(0, 0x30)).toBe(10);
+    expect(run('source_stop 00:03.0 0')).toBe('FAIL source_stop: no interval source on 00:03.0 vector 0');
+    expect(run('source_start 00:03.0 0 fast')).toMatch(/^FAIL source_start: rate 'fast'/);
+  });
+});
