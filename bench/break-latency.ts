@@ -3,8 +3,7 @@
 // UI). Timed from just before the notify, so it is an upper bound that includes the
 // notify's own work up to the event. The UI's part (report to paused banner on
 // screen) is measured end to end elsewhere.
-import { buildMachine } from '../src-main/machine/machine-builder';
-import { parseMachineDescription } from '../src-shared/machine-file/description';
+import { BENCH_BAR as BAR, benchMachine } from './bench-machine';
 
 export interface BreakLatency {
   iterations: number;
@@ -13,31 +12,8 @@ export interface BreakLatency {
   maxUs: number;
 }
 
-const BAR = 0xfebd0000;
-
 function pausingMachine() {
-  const parsed = parseMachineDescription({
-    cpus: 4,
-    devices: [
-      {
-        bdf: '00:03.0',
-        name: 'bench',
-        vendor: '0x1af4',
-        device: '0x1000',
-        class: '0x020000',
-        bars: [{ index: 1, type: 'mem32', size: '0x1000' }],
-        msix: { vectors: 4, table: { bar: 1, offset: '0x0' }, pba: { bar: 1, offset: '0x800' }, used: 'all' },
-      },
-    ],
-  });
-  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  const built = buildMachine(parsed.value);
-  if (!built.ok) throw new Error(built.errors.join('\n'));
-  const m = built.machine;
-  const fn = m.functions()[0]!;
-  m.bus.configWrite(fn.bdf, 0x14, 4, BAR);
-  m.bus.configWrite(fn.bdf, 0x04, 2, 0x6);
-  m.bus.configWrite(fn.bdf, fn.msix!.capabilityOffset + 2, 2, 0x8000);
+  const { m, fn } = benchMachine(4, 4);
   m.memory.write(BAR, 4, 0xfee01000);
   m.memory.write(BAR + 8, 4, 0x41);
   m.memory.write(BAR + 12, 4, 0);

@@ -3,6 +3,7 @@
 import { measureCeiling } from './notify-ceiling';
 import { measureEngine } from './engine';
 import { measureQtestSocket } from './qtest-socket';
+import { measureBreakLatency } from './break-latency';
 
 const NOTIFIES = 20_000_000;
 const M = (n: number): string => `${(n / 1e6).toFixed(1)} M/s`;
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   const ceiling = measureCeiling(NOTIFIES);
   const engine = measureEngine(NOTIFIES);
   const qtest = await measureQtestSocket(1_000_000);
+  const brk = await measureBreakLatency(20_000);
   const rows: Row[] = [
     { name: 'ceiling: delivered notifies (straight-line typed arrays)', value: M(ceiling.deliveredPerSecond), target: '-', ok: true },
     { name: 'ceiling: masked notifies', value: M(ceiling.maskedPerSecond), target: '-', ok: true },
@@ -35,6 +37,8 @@ async function main(): Promise<void> {
     { name: 'engine: guest MSI-X table writes', value: M(engine.tableWritesPerSecond), target: '-', ok: true },
     { name: 'event log: bytes per retained event', value: `${engine.bytesPerEvent} B`, target: '<= 32 B', ok: engine.bytesPerEvent <= 32 },
     { name: 'qtest over unix socket, pipelined', value: M(qtest.commandsPerSecond), target: '>= 0.5 M/s', ok: qtest.commandsPerSecond >= 500_000 },
+    { name: 'breakpoint: event to pause report in the machine (median)', value: `${brk.medianUs.toFixed(1)} µs`, target: '-', ok: true },
+    { name: 'breakpoint: event to pause report in the machine (p99)', value: `${brk.p99Us.toFixed(1)} µs`, target: '-', ok: true },
   ];
   print(rows);
 }

@@ -266,3 +266,18 @@ describe('StatusBar and app shell', () => {
     app.unmount();
   });
 });
+
+describe('EventDetailsPanel', () => {
+  it('describes the selected event', async () => {
+    const { default: EventDetailsPanel } = await import('../../src-renderer/components/EventDetailsPanel.vue');
+    const timeline = useTimelineStore();
+    timeline.ingest(batch([{ time: 2500, kind: EventKind.NotifyPended, vector: 2, detail: 1 }], 9));
+    const panel = mount(EventDetailsPanel, { ...opts() });
+    expect(panel.text()).toContain('Click a marker');
+    timeline.selected = 0;
+    await flushPromises();
+    expect(panel.get('[data-testid="event-kind"]').text()).toBe('NotifyPended');
+    expect(panel.text()).toContain('masked: pending bit set');
+    expect(panel.text()).toContain('2.5 µs');
+  });
+});
