@@ -96,7 +96,7 @@ export async function timelineFrame(events = 1_000_000, frames = 240): Promise<T
     await page.getByTestId('tab-timeline').click();
     const loaded = session.machine.log.total;
     const pump = setInterval(() => session.pump(), 16);
-    await page.waitForFunction((n) => document.querySelector('[data-testid="status-received"]')?.textContent?.replace(/\D/g, '') === String(n), loaded, { timeout: 120_000 });
+    await page.getByTestId('status-received').filter({ hasText: `loaded ${loaded.toLocaleString('en-US')}` }).waitFor({ timeout: 120_000 });
     clearInterval(pump);
     await page.getByTestId('timeline-fit').click();
     const canvas = page.getByTestId('timeline-canvas');

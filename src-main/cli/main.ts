@@ -6,9 +6,11 @@ import { importCommand } from './import-command';
 import { setpciCommand } from './setpci-command';
 import { sessionCommand } from './session-command';
 import { exportCommand } from './export-command';
+import { webCommand } from './web-command';
 
 const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   qtest: { run: qtestCommand, summary: 'drive a machine with QEMU qtest commands (stdin, a file, or --socket PATH)' },
+  web: { run: webCommand, summary: 'serve the app to a browser on 127.0.0.1 (--machine FILE, --port N)' },
   lspci: { run: lspciCommand, summary: "list a machine's devices as lspci does (-v/-vv/-vvv, -x/-xxx/-xxxx, -s BDF)" },
   setpci: { run: setpciCommand, summary: "read and write config registers with setpci's syntax" },
   import: { run: importCommand, summary: 'turn lspci -xxx dumps or sysfs config files into a machine file' },
