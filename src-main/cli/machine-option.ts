@@ -3,27 +3,27 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadMachineText } from '../machine/machine-builder';
 import type { Machine } from '../machine/machine';
+import { folderPresets } from '../host/presets';
 import { UsageError } from './cli-io';
 
-export const PRESET_DIR = join(__dirname, '..', '..', 'machines');
+export const PRESETS_DIR = join(__dirname, '..', '..', 'machines');
+const presets = folderPresets(PRESETS_DIR);
 
-export function presetNames(): string[] {
-  return ['virtio-net', 'e1000e', 'nvme'];
-}
-
-export function resolveMachinePath(spec: string, cwd: string): string {
-  const direct = resolve(cwd, spec);
-  if (existsSync(direct)) return direct;
-  const preset = join(PRESET_DIR, `${spec}.json`);
-  if (existsSync(preset)) return preset;
-  throw new UsageError(`no machine file '${spec}' (and no preset of that name: ${presetNames().join(', ')})`);
+/** The machine file's text and a name for messages: a path first, else a preset's name. */
+export function readMachineSpec(spec: string, cwd: string): { text: string; fileName: string } {
+  const path = resolve(cwd, spec);
+  if (existsSync(path)) return { text: readFileSync(path, 'utf8'), fileName: spec };
+  const preset = presets.read(spec);
+  if (preset !== undefined) return { text: preset, fileName: `preset ${spec}` };
+  const names = presets.list().map((p) => p.name);
+  throw new UsageError(`no machine file '${spec}' (and no preset of that name: ${names.join(', ')})`);
 }
 
 export function loadMachineOption(spec: string | true | undefined, cwd: string, warn: (line: string) => void): Machine {
   if (typeof spec !== 'string') throw new UsageError('--machine FILE is required (a machine file or a preset name)');
-  const path = resolveMachinePath(spec, cwd);
-  const result = loadMachineText(readFileSync(path, 'utf8'));
-  if (!result.ok) throw new UsageError(`${path}: invalid machine file:\n  ${result.errors.join('\n  ')}`);
+  const { text, fileName } = readMachineSpec(spec, cwd);
+  const result = loadMachineText(text);
+  if (!result.ok) throw new UsageError(`${fileName}: invalid machine file:\n  ${result.errors.join('\n  ')}`);
   for (const w of result.warnings) warn(`warning: ${w}`);
   return result.machine;
 }

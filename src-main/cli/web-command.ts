@@ -1,16 +1,15 @@
 // `irqscope web [--machine FILE] [--port N]`: the app in a browser, served from
 // 127.0.0.1 behind a random token, until interrupted.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError, parseOptions, type CliCommand } from './cli-io';
 import { createAppHost, type InitialMachine } from '../host/app-host';
 import { DEFAULT_PRESET, folderPresets } from '../host/presets';
 import { startWebHost } from '../host/web-host';
+import { PRESETS_DIR, readMachineSpec } from './machine-option';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_DIR = resolve(PACKAGE_ROOT, 'out/renderer');
-export const PRESETS_DIR = resolve(PACKAGE_ROOT, 'machines');
 
 export const webCommand: CliCommand = async (args, io) => {
   const { options, positional } = parseOptions(args, { '--machine': 'value', '--port': 'value' });
@@ -22,15 +21,7 @@ export const webCommand: CliCommand = async (args, io) => {
   }
   const file = options.get('--machine');
   let initial: InitialMachine = { source: 'preset', preset: DEFAULT_PRESET };
-  if (typeof file === 'string') {
-    const path = resolve(io.cwd, file);
-    try {
-      initial = { source: 'text', text: await readFile(path, 'utf8'), fileName: file };
-    } catch (err) {
-      io.stderr.write(`irqscope web: cannot read ${file}: ${(err as Error).message}\n`);
-      return 1;
-    }
-  }
+  if (typeof file === 'string') initial = { source: 'text', ...readMachineSpec(file, io.cwd) };
   const created = createAppHost({
     presets: folderPresets(PRESETS_DIR),
     initial,

@@ -2,7 +2,8 @@
 // (device interrupt causes), B1-B3 (config space, Command, BARs), the 0xCF8/0xCFC
 // port pair and system reset.
 import { describe, expect, it } from 'vitest';
-import { BAD_VECTOR_FLAG, decodeMsi } from '../../src-main/machine/irq/local-apic';
+import { BAD_VECTOR_FLAG } from '../../src-main/machine/irq/local-apic';
+import { decodeMsiMessage } from '../../src-shared/timeline/msi-message';
 import {
   BAR1,
   BAR4,
@@ -36,7 +37,8 @@ function enabled(cpus = 4): Guest {
 
 describe('interrupt controller (A1)', () => {
   it('A1: decodes destination, logical mode, redirection hint, vector, delivery mode, level assert, trigger', () => {
-    expect(decodeMsi(0xfee2a00c, 0xc531)).toEqual({
+    expect(decodeMsiMessage(0xfee2a00c, 0, 0xc531)).toMatchObject({
+      interrupt: true,
       destination: 0x2a,
       logical: true,
       redirectionHint: true,
@@ -45,7 +47,8 @@ describe('interrupt controller (A1)', () => {
       levelAssert: true,
       levelTriggered: true,
     });
-    expect(decodeMsi(0xfee01000, 0x0041)).toEqual({
+    expect(decodeMsiMessage(0xfee01000, 0, 0x0041)).toMatchObject({
+      interrupt: true,
       destination: 1,
       logical: false,
       redirectionHint: false,

@@ -8,7 +8,7 @@ import { openSession, readSessionInfo, saveSession } from '../../src-main/sessio
 import { decodeSession, encodeSession } from '../../src-main/session/machine-snapshot';
 import { decodeContainer, encodeContainer, PREAMBLE_BYTES } from '../../src-main/session/session-container';
 import { loadMachineText } from '../../src-main/machine/machine-builder';
-import { presetNames, resolveMachinePath } from '../../src-main/cli/machine-option';
+import { readMachineSpec } from '../../src-main/cli/machine-option';
 import { CTRL, ENABLE, MASKALL, Guest, NIC } from '../machine/guest';
 import type { Machine } from '../../src-main/machine/machine';
 
@@ -77,7 +77,7 @@ describe('session round trip', () => {
   });
 
   it('keeps only non-zero RAM pages: a preset with 128 MiB of RAM saves small and restores a far page', () => {
-    const built = loadMachineText(readFileSync(resolveMachinePath(presetNames()[0]!, process.cwd()), 'utf8'));
+    const built = loadMachineText(readMachineSpec('virtio-net', process.cwd()).text);
     if (!built.ok) throw new Error(built.errors.join());
     const m = built.machine;
     m.memory.write(0x7fff000, 4, 0x12345678);

@@ -14,33 +14,6 @@ export const DeliveryMode = { Fixed: 0, LowestPriority: 1, Smi: 2, Nmi: 4, Init:
 /** Flag in a NotifyDelivered event's detail: a fixed interrupt with a vector below 16. */
 export const BAD_VECTOR_FLAG = 0x80;
 
-export interface DecodedMsi {
-  destination: number;
-  logical: boolean;
-  redirectionHint: boolean;
-  vector: number;
-  deliveryMode: number;
-  levelAssert: boolean;
-  levelTriggered: boolean;
-}
-
-/** A1: decodes a message. Pure, for the UI's decoded columns too. */
-export function decodeMsi(addrLo: number, data: number): DecodedMsi {
-  return {
-    destination: (addrLo >>> 12) & 0xff,
-    logical: ((addrLo >>> 2) & 1) === 1,
-    redirectionHint: ((addrLo >>> 3) & 1) === 1,
-    vector: data & 0xff,
-    deliveryMode: (data >>> 8) & 7,
-    levelAssert: ((data >>> 14) & 1) === 1,
-    levelTriggered: ((data >>> 15) & 1) === 1,
-  };
-}
-
-export function isMsiAddress(addrLo: number, addrHi: number): boolean {
-  return addrHi === 0 && addrLo >>> 20 === 0xfee;
-}
-
 export class LocalApic {
   /** Fixed and lowest-priority deliveries: counts[cpu * 256 + vector]. */
   readonly counts: Float64Array;
