@@ -4,6 +4,8 @@ import { measureCeiling } from './notify-ceiling';
 import { measureEngine } from './engine';
 import { measureQtestSocket } from './qtest-socket';
 import { measureBreakLatency } from './break-latency';
+import { wsThroughput } from './ws-throughput';
+import { timelineFrame } from './timeline-frame';
 
 const NOTIFIES = 20_000_000;
 const M = (n: number): string => `${(n / 1e6).toFixed(1)} M/s`;
@@ -27,6 +29,8 @@ async function main(): Promise<void> {
   const engine = measureEngine(NOTIFIES);
   const qtest = await measureQtestSocket(1_000_000);
   const brk = await measureBreakLatency(20_000);
+  const ws = await wsThroughput();
+  const frame = await timelineFrame();
   const rows: Row[] = [
     { name: 'ceiling: delivered notifies (straight-line typed arrays)', value: M(ceiling.deliveredPerSecond), target: '-', ok: true },
     { name: 'ceiling: masked notifies', value: M(ceiling.maskedPerSecond), target: '-', ok: true },
@@ -37,6 +41,9 @@ async function main(): Promise<void> {
     { name: 'engine: guest MSI-X table writes', value: M(engine.tableWritesPerSecond), target: '-', ok: true },
     { name: 'event log: bytes per retained event', value: `${engine.bytesPerEvent} B`, target: '<= 32 B', ok: engine.bytesPerEvent <= 32 },
     { name: 'qtest over unix socket, pipelined', value: M(qtest.commandsPerSecond), target: '>= 0.5 M/s', ok: qtest.commandsPerSecond >= 500_000 },
+    { name: 'events machine -> renderer over the WebSocket host', value: M(ws.eventsPerSecond), target: '>= 1 M/s, none lost', ok: ws.eventsPerSecond >= 1e6 && ws.lost === 0 },
+    { name: `  events lost of ${ws.events.toLocaleString('en-US')}`, value: String(ws.lost), target: '0', ok: ws.lost === 0 },
+    { name: `timeline frame while panning, ${frame.events.toLocaleString('en-US')} events (p95)`, value: `${frame.p95FrameMs} ms`, target: '<= 16 ms', ok: frame.p95FrameMs <= 16 },
     { name: 'breakpoint: event to pause report in the machine (median)', value: `${brk.medianUs.toFixed(1)} µs`, target: '-', ok: true },
     { name: 'breakpoint: event to pause report in the machine (p99)', value: `${brk.p99Us.toFixed(1)} µs`, target: '-', ok: true },
   ];
