@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportCommand } from '../../src-main/cli/export-command';
 import { sessionCommand } from '../../src-main/cli/session-command';
-import { runCli } from '../session/cli-harness';
+import { runCommand } from '../cli/cli-harness';
 import { finalValue, readVcd, triggers } from './vcd-reader';
 
 let dir: string;
@@ -31,7 +31,7 @@ const SCRIPT = [
 describe('irqscope export', () => {
   it('exports a qtest run as VCD on stdout, the replies on stderr', async () => {
     writeFileSync(join(dir, 'run.qtest'), SCRIPT);
-    const r = await runCli(exportCommand, ['--format', 'vcd', '--machine', 'virtio-net', '--script', 'run.qtest', '--axis', 'seq'], dir);
+    const r = await runCommand(exportCommand, ['--format', 'vcd', '--machine', 'virtio-net', '--script', 'run.qtest', '--axis', 'seq'], dir);
     expect(r.code).toBe(0);
     expect(r.stderr.split('\n').slice(-3)).toEqual(['OK', 'OK 1000', '']);
     const vcd = readVcd(r.stdout);
@@ -43,9 +43,9 @@ describe('irqscope export', () => {
 
   it('exports a saved session to a file, in each format', async () => {
     writeFileSync(join(dir, 'run.qtest'), SCRIPT);
-    await runCli(sessionCommand, ['save', 's.irqsession', '--machine', 'virtio-net', '--script', 'run.qtest'], dir);
+    await runCommand(sessionCommand, ['save', 's.irqsession', '--machine', 'virtio-net', '--script', 'run.qtest'], dir);
     for (const format of ['csv', 'perfetto', 'vcd']) {
-      const r = await runCli(exportCommand, ['--format', format, '--session', 's.irqsession', '--out', `t.${format}`], dir);
+      const r = await runCommand(exportCommand, ['--format', format, '--session', 's.irqsession', '--out', `t.${format}`], dir);
       expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
     }
     const csv = readFileSync(join(dir, 't.csv'), 'utf8').split('\r\n');
@@ -57,13 +57,13 @@ describe('irqscope export', () => {
   });
 
   it('refuses bad usage and damaged sessions', async () => {
-    expect(await runCli(exportCommand, ['--machine', 'virtio-net'], dir)).toMatchObject({ code: 'usage', stderr: '--format must be one of vcd, perfetto, csv' });
-    expect(await runCli(exportCommand, ['--format', 'svg', '--machine', 'virtio-net'], dir)).toMatchObject({ stderr: "--format must be one of vcd, perfetto, csv, not 'svg'" });
-    expect(await runCli(exportCommand, ['--format', 'csv', '--machine', 'virtio-net', '--axis', 'wall'], dir)).toMatchObject({ code: 'usage' });
-    expect(await runCli(exportCommand, ['--format', 'csv', '--session', 'a', '--machine', 'b'], dir)).toMatchObject({ stderr: '--session and --machine exclude each other' });
-    expect(await runCli(exportCommand, ['--format', 'csv'], dir)).toMatchObject({ code: 'usage', stderr: expect.stringMatching(/^export from --session FILE/) });
+    expect(await runCommand(exportCommand, ['--machine', 'virtio-net'], dir)).toMatchObject({ code: 'usage', stderr: '--format must be one of vcd, perfetto, csv' });
+    expect(await runCommand(exportCommand, ['--format', 'svg', '--machine', 'virtio-net'], dir)).toMatchObject({ stderr: "--format must be one of vcd, perfetto, csv, not 'svg'" });
+    expect(await runCommand(exportCommand, ['--format', 'csv', '--machine', 'virtio-net', '--axis', 'wall'], dir)).toMatchObject({ code: 'usage' });
+    expect(await runCommand(exportCommand, ['--format', 'csv', '--session', 'a', '--machine', 'b'], dir)).toMatchObject({ stderr: '--session and --machine exclude each other' });
+    expect(await runCommand(exportCommand, ['--format', 'csv'], dir)).toMatchObject({ code: 'usage', stderr: expect.stringMatching(/^export from --session FILE/) });
     writeFileSync(join(dir, 'junk.irqsession'), 'hello');
-    expect(await runCli(exportCommand, ['--format', 'csv', '--session', 'junk.irqsession'], dir)).toEqual({
+    expect(await runCommand(exportCommand, ['--format', 'csv', '--session', 'junk.irqsession'], dir)).toEqual({
       code: 1,
       stdout: '',
       stderr: `irqscope export: ${join(dir, 'junk.irqsession')}: not an irqscope session file (no IRQSCOPE signature)\n`,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sessionCommand } from '../../src-main/cli/session-command';
 import { openSession } from '../../src-main/session/session-file';
-import { runCli } from './cli-harness';
+import { runCommand } from '../cli/cli-harness';
 
 let dir: string;
 beforeEach(() => {
@@ -29,12 +29,12 @@ const SETUP = [
 describe('irqscope session', () => {
   it('save runs a script on a machine and saves it; open continues from there and saves again', async () => {
     writeFileSync(join(dir, 'setup.qtest'), SETUP);
-    const saved = await runCli(sessionCommand, ['save', 'a.irqsession', '--machine', 'virtio-net', '--script', 'setup.qtest'], dir);
+    const saved = await runCommand(sessionCommand, ['save', 'a.irqsession', '--machine', 'virtio-net', '--script', 'setup.qtest'], dir);
     expect(saved.code).toBe(0);
     expect(saved.stdout.split('\n').slice(-3)).toEqual(['OK 1', 'OK', '']);
     expect(saved.stderr).toMatch(/^saved .*a\.irqsession \(\d+ bytes\): time 0 ns, 8 events \(8 kept\), 1 breakpoints\n$/);
 
-    const opened = await runCli(sessionCommand, ['open', 'a.irqsession', '--script', '-', '--save', 'b.irqsession'], dir, 'writel 0xe000001c 0\nmsix_notify 00:03.0 2\nbreak list\n');
+    const opened = await runCommand(sessionCommand, ['open', 'a.irqsession', '--script', '-', '--save', 'b.irqsession'], dir, 'writel 0xe000001c 0\nmsix_notify 00:03.0 2\nbreak list\n');
     expect(opened.code).toBe(0);
     expect(opened.stdout.split('\n')).toEqual([
       expect.stringMatching(/^BREAK bp=1 seq=9 t=0 kind=VectorUnmasked dev=00:03.0 vector=1 masked=0 pending=1 /),
@@ -51,23 +51,23 @@ describe('irqscope session', () => {
 
   it('info summarizes a file, as text or JSON', async () => {
     writeFileSync(join(dir, 'setup.qtest'), SETUP);
-    await runCli(sessionCommand, ['save', 's.irqsession', '--machine', 'virtio-net', '--script', 'setup.qtest'], dir);
-    const text = await runCli(sessionCommand, ['info', 's.irqsession'], dir);
+    await runCommand(sessionCommand, ['save', 's.irqsession', '--machine', 'virtio-net', '--script', 'setup.qtest'], dir);
+    const text = await runCommand(sessionCommand, ['info', 's.irqsession'], dir);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^session format 1, saved .* by irqscope 0\.1\.0, \d+ bytes\nmachine: virtio-net-like NIC, 3 MSI-X vectors in BAR1\n  00:03\.0 nic0, 3 MSI-X vectors\ntime: 0 ns\nevents: 8 logged, 8 kept, 0 overwritten\nbreakpoints: 1\nRAM: 0 non-zero 4 KiB pages saved\n$/);
-    const json = await runCli(sessionCommand, ['info', 's.irqsession', '--json'], dir);
+    const json = await runCommand(sessionCommand, ['info', 's.irqsession', '--json'], dir);
     expect(JSON.parse(json.stdout)).toMatchObject({ version: 1, events: { total: 8 }, breakpoints: 1, paused: false });
   });
 
   it('refuses a damaged file with the reason and exit code 1, and bad usage with 2', async () => {
-    await runCli(sessionCommand, ['save', 's.irqsession', '--machine', 'virtio-net'], dir);
+    await runCommand(sessionCommand, ['save', 's.irqsession', '--machine', 'virtio-net'], dir);
     const bytes = readFileSync(join(dir, 's.irqsession'));
     writeFileSync(join(dir, 'cut.irqsession'), bytes.subarray(0, bytes.length - 10));
-    const open = await runCli(sessionCommand, ['open', 'cut.irqsession'], dir);
+    const open = await runCommand(sessionCommand, ['open', 'cut.irqsession'], dir);
     expect(open).toEqual({ code: 1, stdout: '', stderr: `irqscope session: ${join(dir, 'cut.irqsession')}: truncated: the file is ${bytes.length - 10} bytes, its preamble says ${bytes.length}\n` });
-    expect((await runCli(sessionCommand, ['info', 'cut.irqsession'], dir)).code).toBe(1);
-    expect(await runCli(sessionCommand, ['frobnicate'], dir)).toMatchObject({ code: 'usage', stderr: expect.stringMatching(/^unknown action 'frobnicate'/) });
-    expect(await runCli(sessionCommand, ['save', '--machine', 'virtio-net'], dir)).toMatchObject({ code: 'usage', stderr: expect.stringMatching(/^expected one output file, got 0/) });
-    expect(await runCli(sessionCommand, ['save', 'x.irqsession'], dir)).toMatchObject({ code: 'usage', stderr: expect.stringMatching(/--machine FILE is required/) });
+    expect((await runCommand(sessionCommand, ['info', 'cut.irqsession'], dir)).code).toBe(1);
+    expect(await runCommand(sessionCommand, ['frobnicate'], dir)).toMatchObject({ code: 'usage', stderr: expect.stringMatching(/^unknown action 'frobnicate'/) });
+    expect(await runCommand(sessionCommand, ['save', '--machine', 'virtio-net'], dir)).toMatchObject({ code: 'usage', stderr: expect.stringMatching(/^expected one output file, got 0/) });
+    expect(await runCommand(sessionCommand, ['save', 'x.irqsession'], dir)).toMatchObject({ code: 'usage', stderr: expect.stringMatching(/--machine FILE is required/) });
   });
 });
