@@ -3,6 +3,7 @@
 // Main validates every request against these schemas; preload and renderer type
 // against the same table. Requests answer with a Reply: a value or an error that
 // names the offending field (`writeConfig.size: …`).
+import type { MsixLayout } from '../registers/layout';
 import { z } from 'zod';
 import type { RequestName, StreamName } from './names';
 
@@ -46,14 +47,7 @@ export interface BarInfo {
   mappedAt: number | null;
 }
 
-export interface MsixInfo {
-  vectors: number;
-  capOffset: number;
-  tableBar: number;
-  tableOffset: number;
-  pbaBar: number;
-  pbaOffset: number;
-}
+export type MsixInfo = MsixLayout;
 
 export interface DeviceInfo {
   bdf: number;

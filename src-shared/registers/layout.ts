@@ -114,6 +114,16 @@ export const MSIX_ENTRY_SIZE = 16;
 export const MSIX_ENTRY = { ADDR_LO: 0, ADDR_HI: 4, DATA: 8, VECTOR_CTRL: 12 } as const;
 export const MSIX_VECTOR_CTRL_MASKBIT = 1;
 
+/** Where a function's MSI-X structures live: the capability, and the table and PBA by BAR and offset. */
+export interface MsixLayout {
+  vectors: number;
+  capOffset: number;
+  tableBar: number;
+  tableOffset: number;
+  pbaBar: number;
+  pbaOffset: number;
+}
+
 /** Offsets relative to the capability. */
 export const MSIX_CAP_REGISTERS: readonly RegisterDef[] = [
   { name: 'CAP_ID', offset: 0, size: 1, fields: [f('capId', 0, 8, 'ro', 'Capability ID')] },

@@ -11,6 +11,7 @@ import {
   MSIX_CONTROL,
   MSIX_ENTRY_SIZE,
   MSIX_MAX_VECTORS,
+  type MsixLayout,
 } from '../../../src-shared/registers/layout';
 import { DropReason, EventKind, MaskCause, NotifierKind, PendingClearCause } from '../../../src-shared/timeline/event-kinds';
 
@@ -32,14 +33,7 @@ export interface VectorNotifiers {
   poll?: ((start: number, end: number) => void) | undefined;
 }
 
-export interface MsixLayout {
-  vectors: number;
-  capOffset: number;
-  tableBar: number;
-  tableOffset: number;
-  pbaBar: number;
-  pbaOffset: number;
-}
+export type { MsixLayout };
 
 export type MsixInitResult = { ok: true; engine: MsixEngine; warnings: string[] } | { ok: false; error: string };
 
