@@ -135,8 +135,16 @@ describe('qtest extensions drive the MSI-X engine', () => {
     expect(run('writel 0xfebd0000 0xfee02000')).toBe('OK');
     expect(run('writel 0xfebd0008 0x51')).toBe('OK');
     expect(run('writel 0xfebd000c 0x0')).toBe('OK');
+    expect(run('interrupts')).toBe('OK none');
     expect(run('device_irq 00:03.0 0')).toBe('OK');
     expect(m.apic.total(2, 0x51)).toBe(1);
+    run('device_irq 00:03.0 0');
+    // An NMI (delivery mode 4) to CPU 0 counts apart, as /proc/interrupts shows it.
+    run('writel 0xfebd0010 0xfee00000');
+    run('writel 0xfebd0018 0x402');
+    run('writel 0xfebd001c 0x0');
+    run('device_irq 00:03.0 1');
+    expect(run('interrupts')).toBe('OK CPU0 NMI=1; CPU2 0x51=2');
   });
 
   it('msix_save and msix_load round-trip the table and PBA (X3)', () => {
