@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 import { createAppHost } from '../src-main/host/app-host';
 import { folderPresets } from '../src-main/host/presets';
 import { startWebHost } from '../src-main/host/web-host';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, percentile } from './chromium';
 
 export interface TimelineFrameResult {
   events: number;
@@ -20,12 +21,6 @@ export interface TimelineFrameResult {
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-const percentile = (xs: number[], p: number): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
 
 /** Fills the log with `events` notifies over three vectors: delivered, pended while masked, and dropped (not in use). */
 function loadEvents(events: number): ReturnType<typeof createAppHost> {
@@ -89,7 +84,7 @@ export async function timelineFrame(events = 1_000_000, frames = 240): Promise<T
   if (!created.ok) throw new Error(created.error);
   const { session, dispatch } = created.host;
   const web = await startWebHost({ session, dispatch, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(web.url);

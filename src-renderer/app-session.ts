@@ -7,6 +7,8 @@ import { useDevicesStore } from './stores/devices';
 import { useRegistersStore } from './stores/registers';
 import { useVectorsStore } from './stores/vectors';
 import { useTimelineStore } from './stores/timeline';
+import { useDebuggerStore } from './stores/debugger';
+import { useImportStore } from './stores/import';
 
 export interface AppSession {
   /** Re-reads the device list and the selected device (registers and vectors). */
@@ -20,6 +22,7 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
   const registers = useRegistersStore(pinia);
   const vectors = useVectorsStore(pinia);
   const timeline = useTimelineStore(pinia);
+  const debug = useDebuggerStore(pinia);
 
   let inFlight: Promise<void> | null = null;
   let again = false;
@@ -51,16 +54,22 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
       status.machine = machine;
       timeline.reset();
       void refreshSelected();
+      // A new machine's pause is news even if its marker has the old one's number.
+      debug.state = null;
+      void debug.refresh();
     }),
     transport.subscribe('viewRequested', ({ view }) => {
       status.view = view;
     }),
+    transport.subscribe('importRequested', ({ files }) => void useImportStore(pinia).open(files)),
+    transport.subscribe('debuggerChanged', (state) => debug.apply(state)),
   ];
 
   status.connected();
   void status.refresh();
   void status.loadPresets();
   void refreshSelected();
+  void debug.refresh();
 
   return {
     refreshSelected,

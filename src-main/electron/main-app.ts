@@ -11,6 +11,8 @@ import { createMainWindow, hardenContents, hardenSession } from './window';
 import { registerIpcHandlers, trustedSender, windowClient } from './ipc';
 import { menuTemplate } from './menu';
 import { readRecent, withRecent, writeRecent } from './recent-machines';
+import { importMenuAction } from './import-files';
+import { fileMenuActions } from './file-menu-actions';
 
 export interface AppPaths {
   /** Built preload script. */
@@ -66,6 +68,8 @@ function openWindow(host: AppHost, paths: AppPaths): void {
     rebuildMenu();
   };
   const showView = (view: ViewName): void => window.webContents.send(streamChannel('viewRequested'), { view });
+  const files = fileMenuActions({ dialog, window, session: host.session });
+  const importDumps = importMenuAction({ dialog, window });
 
   function rebuildMenu(): void {
     const template = menuTemplate(
@@ -77,6 +81,7 @@ function openWindow(host: AppHost, paths: AppPaths): void {
             .showOpenDialog(window, { title: 'Open machine', filters: [{ name: 'Machine description', extensions: ['json'] }], properties: ['openFile'] })
             .then((r) => (r.canceled || r.filePaths[0] === undefined ? undefined : loadFile(r.filePaths[0])));
         },
+        importDumps: () => void importDumps(),
         openRecent: (path) => void loadFile(path),
         clearRecent: () => {
           recent = [];
@@ -85,6 +90,9 @@ function openWindow(host: AppHost, paths: AppPaths): void {
         },
         loadPreset: (name) => void showError(host.dispatch('loadMachine', { source: 'preset', preset: name })),
         showView,
+        openSession: () => void files.openSession(),
+        saveSession: () => void files.saveSession(),
+        exportTimeline: (format) => void files.exportTimeline(format),
       },
       process.platform === 'darwin',
     );

@@ -1,15 +1,23 @@
-// The native menu: File ▸ Open machine…, recent machines and presets; View ▸ the
+// The native menu: File ▸ Open machine…, Import… (lspci dumps, sysfs config
+// files), recent machines and presets, sessions and timeline exports; View ▸ the
 // three views (Ctrl+1/2/3). A pure template builder, so it can be tested.
 import type { MenuItemConstructorOptions } from 'electron';
 import type { PresetInfo, ViewName } from '../../src-shared/ipc/contract';
+import { EXPORT_FORMATS, type ExportFormat } from '../../src-shared/timeline/export-formats';
 
 export interface MenuActions {
   openMachine(): void;
+  importDumps(): void;
   openRecent(path: string): void;
   clearRecent(): void;
   loadPreset(name: string): void;
   showView(view: ViewName): void;
+  openSession(): void;
+  saveSession(): void;
+  exportTimeline(format: ExportFormat): void;
 }
+
+const EXPORT_ITEM_LABELS: Record<ExportFormat, string> = { vcd: 'VCD…', perfetto: 'Perfetto JSON…', csv: 'CSV…' };
 
 export const VIEW_ITEMS: { view: ViewName; label: string; accelerator: string }[] = [
   { view: 'devices', label: 'Devices and Registers', accelerator: 'CmdOrCtrl+1' },
@@ -22,6 +30,7 @@ export function menuTemplate(recent: readonly string[], presets: readonly Preset
     label: 'File',
     submenu: [
       { label: 'Open Machine…', accelerator: 'CmdOrCtrl+O', click: () => actions.openMachine() },
+      { label: 'Import…', accelerator: 'CmdOrCtrl+I', click: () => actions.importDumps() },
       {
         label: 'Open Recent',
         submenu:
@@ -30,6 +39,10 @@ export function menuTemplate(recent: readonly string[], presets: readonly Preset
             : [...recent.map((path) => ({ label: path, click: () => actions.openRecent(path) })), { type: 'separator' }, { label: 'Clear Recent', click: () => actions.clearRecent() }],
       },
       { label: 'Presets', submenu: presets.map((p) => ({ label: `${p.name} — ${p.title}`, click: () => actions.loadPreset(p.name) })) },
+      { type: 'separator' },
+      { label: 'Open Session…', accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.openSession() },
+      { label: 'Save Session…', accelerator: 'CmdOrCtrl+S', click: () => actions.saveSession() },
+      { label: 'Export Timeline', submenu: EXPORT_FORMATS.map((format) => ({ label: EXPORT_ITEM_LABELS[format], click: () => actions.exportTimeline(format) })) },
       { type: 'separator' },
       isMac ? { role: 'close' } : { role: 'quit' },
     ],

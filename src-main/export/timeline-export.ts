@@ -4,10 +4,9 @@ import { toCsv } from './csv';
 import { toPerfettoTrace } from './perfetto';
 import { toVcd } from './vcd';
 import { timelineOf, type TimeAxis } from './timeline-source';
+import type { ExportFormat } from '../../src-shared/timeline/export-formats';
 
-export const EXPORT_FORMATS = ['vcd', 'perfetto', 'csv'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-export const EXPORT_EXTENSIONS: Record<ExportFormat, string> = { vcd: '.vcd', perfetto: '.json', csv: '.csv' };
+export { EXPORT_FORMATS, EXPORT_EXTENSIONS, type ExportFormat } from '../../src-shared/timeline/export-formats';
 
 export function exportTimeline(machine: Machine, format: ExportFormat, axis: TimeAxis = 'ns'): string {
   const source = timelineOf(machine);

@@ -2,6 +2,7 @@
 // they name. Taken from a live machine or from one opened from a session file.
 import type { Machine } from '../machine/machine';
 import type { EventColumns } from '../../src-shared/timeline/columns';
+import type { TimeAxis } from '../../src-shared/timeline/export-formats';
 
 export interface ExportDevice {
   bdf: number;
@@ -29,8 +30,7 @@ export function timelineOf(machine: Machine): TimelineSource {
   };
 }
 
-/** Where an event sits on the time axis: virtual nanoseconds, or its sequence number (one tick per event). */
-export type TimeAxis = 'ns' | 'seq';
+export type { TimeAxis } from '../../src-shared/timeline/export-formats';
 
 export function axisTime(source: TimelineSource, axis: TimeAxis, i: number): number {
   return axis === 'ns' ? source.columns.time[i]! : source.columns.firstSeq + i;

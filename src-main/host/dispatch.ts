@@ -24,7 +24,7 @@ export function createDispatch(handlers: Handlers, onInternalError: (err: unknow
     try {
       return { ok: true, value: call(handlers, name, parsed.data) };
     } catch (err) {
-      if (err instanceof RequestError) return { ok: false, error: `${name}.${err.field}: ${err.message}` };
+      if (err instanceof RequestError) return { ok: false, error: `${err.field === '' ? name : `${name}.${err.field}`}: ${err.message}` };
       onInternalError(err);
       return { ok: false, error: `${name}: internal error: ${err instanceof Error ? err.message : String(err)}` };
     }

@@ -1,7 +1,9 @@
 // Advances virtual time with real time in bounded slices, so a source firing a
 // million notifies per second never holds the event loop for more than a slice.
 // When the machine cannot keep up, virtual time falls behind (at most maxLagMs of
-// debt is kept) instead of the host falling over.
+// debt is kept) instead of the host falling over. While the machine is paused at a
+// breakpoint, nothing is simulated and no debt builds up: the runner only pumps, at the
+// pump interval, so the guest's own accesses made meanwhile still reach the clients.
 import type { MachineSession } from './machine-session';
 
 export interface RunnerOptions {
@@ -67,6 +69,11 @@ export class MachineRunner {
   runSlice(): boolean {
     const { now, sliceMs, maxLagMs, firingsPerCheck } = this.options;
     const start = now();
+    if (this.session.machine.debugger.paused) {
+      this.debt = 0;
+      this.lastReal = start;
+      return true;
+    }
     this.debt = Math.min(this.debt + (start - this.lastReal) * 1e6, maxLagMs * 1e6);
     this.lastReal = start;
     const machine = this.session.machine;
@@ -93,6 +100,7 @@ export class MachineRunner {
       this.lastPump = t;
       this.session.pump();
     }
-    this.timer = caughtUp ? setTimeout(this.tick, this.options.idleMs) : setImmediate(this.tick);
+    const wait = this.session.machine.debugger.paused ? this.options.pumpIntervalMs : this.options.idleMs;
+    this.timer = caughtUp ? setTimeout(this.tick, wait) : setImmediate(this.tick);
   };
 }

@@ -1,12 +1,15 @@
 // One machine and everyone watching it. The session owns the Machine (a load
 // replaces it), and its pump ships the event log to each attached client in
 // binary columnar batches, at most a few messages per pump, telling each client
-// exactly how many events were overwritten before they could be sent.
+// exactly how many events were overwritten before they could be sent. It also tells
+// every client the debugger's state: at once on a pause (ahead of the batches), and
+// whenever breakpoints, hit counts, the queue or the pause change.
 import type { Machine } from '../machine/machine';
 import { QtestSession } from '../qtest/qtest-session';
 import type { MachineStatus, StreamName, StreamPayload } from '../../src-shared/ipc/contract';
 import { encodeBatch } from '../../src-shared/timeline/wire';
-import { EVENT_KIND_COUNT, EventKind, NotifierKind } from '../../src-shared/timeline/event-kinds';
+import { EVENT_KIND_COUNT, EventKind } from '../../src-shared/timeline/event-kinds';
+import { namesVector } from '../../src-shared/debugger/vector-events';
 
 export interface SessionClient {
   /** False while the transport is backed up: the pump leaves this client for a later round. */
@@ -38,23 +41,6 @@ interface ClientState {
   lastSentAt: number;
 }
 
-/** Event kinds whose vector column names an MSI-X vector (for the per-vector "last event" time). */
-const NAMES_VECTOR = new Uint8Array(EVENT_KIND_COUNT);
-for (const k of [
-  EventKind.TableRead,
-  EventKind.TableWrite,
-  EventKind.VectorMasked,
-  EventKind.VectorUnmasked,
-  EventKind.NotifyDelivered,
-  EventKind.NotifyToMemory,
-  EventKind.NotifyPended,
-  EventKind.NotifyDropped,
-  EventKind.PendingCleared,
-  EventKind.UseCountChanged,
-  EventKind.NotifierFired,
-]) {
-  NAMES_VECTOR[k] = 1;
-}
 /** Event kinds that leave a device's state as it was. */
 const LEAVES_STATE = new Uint8Array(EVENT_KIND_COUNT);
 for (const k of [EventKind.TableRead, EventKind.PbaRead, EventKind.PbaWrite, EventKind.AccessRefused, EventKind.AccessUnclaimed, EventKind.Breakpoint]) {
@@ -72,6 +58,10 @@ export class MachineSession {
   private scannedSeq = 0;
   private readonly lastEventTime = new Map<number, Float64Array>();
   private readonly changed = new Set<number>();
+  private unwatchPauses: () => void;
+  /** What the clients were last told of the debugger (see debuggerSignature). */
+  private debuggerSent = '';
+  private announcing = false;
 
   constructor(
     loaded: LoadedMachine,
@@ -81,6 +71,7 @@ export class MachineSession {
     this.machine = loaded.machine;
     this.name = loaded.name;
     this.preset = loaded.preset;
+    this.unwatchPauses = this.watchPauses();
   }
 
   /** Swaps in a new machine; every client starts over from its first event. */
@@ -89,6 +80,8 @@ export class MachineSession {
     this.name = loaded.name;
     this.preset = loaded.preset;
     this.qtestSession = null;
+    this.unwatchPauses();
+    this.unwatchPauses = this.watchPauses();
     this.scannedSeq = 0;
     this.lastEventTime.clear();
     this.changed.clear();
@@ -97,12 +90,40 @@ export class MachineSession {
       state.cursor = 0;
       state.client.send('machineLoaded', status);
     }
+    this.announceDebugger();
+  }
+
+  private watchPauses(): () => void {
+    return this.machine.debugger.onPause(() => this.announceDebugger());
+  }
+
+  /**
+   * Tells every client the debugger's state as soon as the operation under way has
+   * ended (a pause is reported from inside it), and ships the events up to now.
+   */
+  announceDebugger(): void {
+    this.debuggerSent = '';
+    if (this.announcing) return;
+    this.announcing = true;
+    queueMicrotask(() => {
+      this.announcing = false;
+      this.pump();
+    });
+  }
+
+  /** Changes whenever what a client shows of the debugger changes: pause, queue, breakpoints and their hit counts. */
+  private debuggerSignature(): string {
+    const d = this.machine.debugger;
+    const marker = d.pauseReport?.markerSeq ?? -1;
+    return `${marker}|${d.runMode}|${d.queued.length}|${d.list().map((b) => `${b.id}:${b.enabled ? 1 : 0}:${b.hits}`).join(',')}`;
   }
 
   /** Attaches a client; it will be sent every retained event, then everything new. Returns the detach function. */
   attach(client: SessionClient): () => void {
     const state: ClientState = { client, cursor: this.machine.log.firstSeq, lastSentAt: -Infinity };
     this.clients.add(state);
+    // The next pump tells everyone the debugger's state, the newcomer included.
+    this.debuggerSent = '';
     return () => {
       this.clients.delete(state);
     };
@@ -169,7 +190,7 @@ export class MachineSession {
         continue;
       }
       if (LEAVES_STATE[kind] === 0) this.changed.add(bdf);
-      if (NAMES_VECTOR[kind] === 1 && !(kind === EventKind.NotifierFired && log.detail[i] === NotifierKind.Poll)) {
+      if (namesVector(kind, log.detail[i]!)) {
         const fn = this.machine.fn(bdf);
         const vector = log.vector[i]!;
         if (fn?.msix && vector < fn.msix.vectors) this.lastTimes(bdf, fn.msix.vectors)[vector] = log.time[i]!;
@@ -178,8 +199,16 @@ export class MachineSession {
     this.scannedSeq = to;
   }
 
-  /** One round of shipping: device-change notices, then up to a few timeline batches per client. */
+  /** One round of shipping: the debugger's state if it changed, device-change notices, then up to a few timeline batches per client. */
   pump(): void {
+    // First, so a pause reaches the screen without waiting behind the batches (the
+    // renderer selects the paused event when its batch arrives).
+    const signature = this.debuggerSignature();
+    if (signature !== this.debuggerSent) {
+      this.debuggerSent = signature;
+      const state = this.machine.debugger.state();
+      for (const s of this.clients) s.client.send('debuggerChanged', state);
+    }
     this.scan();
     if (this.changed.size > 0) {
       const payload = { bdfs: [...this.changed].sort((x, y) => x - y) };

@@ -11,11 +11,14 @@ import { UNMAPPED } from '../machine/pci/bar';
 import { AccessStatus, type AddressSpace } from '../machine/address-space';
 import type { MachineSession } from './machine-session';
 import type { PresetLibrary } from './presets';
+import { createPciTextHandlers } from './pci-text-handlers';
+import { debuggerHandlers } from './debugger-handlers';
+import { sessionHandlers } from './session-handlers';
 import type { AccessResult, DeviceInfo, RequestResult, ValidParams, VectorSnapshot } from '../../src-shared/ipc/contract';
 import type { RequestName } from '../../src-shared/ipc/names';
 import { Origin } from '../../src-shared/timeline/event-kinds';
 
-/** A request the machine refuses: `field` is the params field at fault. */
+/** A request the machine refuses: `field` is the params field at fault ('' when it is the request as a whole). */
 export class RequestError extends Error {
   constructor(
     readonly field: string,
@@ -97,7 +100,7 @@ function access(space: AddressSpace, value: number): AccessResult {
 }
 
 /** Runs `act` with events attributed to `origin`. */
-function as<T>(machine: Machine, origin: Origin, act: () => T): T {
+export function as<T>(machine: Machine, origin: Origin, act: () => T): T {
   const saved = machine.log.currentOrigin;
   machine.log.currentOrigin = origin;
   try {
@@ -141,42 +144,44 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
     readConfig: ({ bdf, offset, size }) => {
       const fn = requireFunction(m(), bdf);
       checkConfigAccess(fn, offset, size);
-      return { value: m().bus.configRead(bdf, offset, size) };
+      return { value: as(m(), Origin.User, () => m().bus.configRead(bdf, offset, size)) };
     },
     writeConfig: ({ bdf, offset, size, value }) => {
       const fn = requireFunction(m(), bdf);
       checkConfigAccess(fn, offset, size);
       checkFits(value, size);
-      m().bus.configWrite(bdf, offset, size, value);
+      as(m(), Origin.User, () => m().bus.configWrite(bdf, offset, size, value));
       return { value: fn.config.read(offset, size) };
     },
     readMmio: ({ address: addr, size }) => {
-      const value = m().memory.read(addr, size);
+      const value = as(m(), Origin.User, () => m().memory.read(addr, size));
       return access(m().memory, value);
     },
     writeMmio: ({ address: addr, size, value, high }) => {
       if (high !== undefined && size !== 8) throw new RequestError('high', `only an 8-byte write has high bytes (size is ${size})`);
       checkFits(value, size);
-      m().memory.write(addr, size, value, high ?? 0);
+      as(m(), Origin.User, () => m().memory.write(addr, size, value, high ?? 0));
       return { ...access(m().memory, 0), high: 0 };
     },
     readPort: ({ port, size }) => {
       if (port + size > 0x10000) throw new RequestError('port', `${hex(port)}+${size} runs past the end of I/O space`);
-      const value = m().io.read(port, size);
+      const value = as(m(), Origin.User, () => m().io.read(port, size));
       return access(m().io, value);
     },
     writePort: ({ port, size, value }) => {
       if (port + size > 0x10000) throw new RequestError('port', `${hex(port)}+${size} runs past the end of I/O space`);
       checkFits(value, size);
-      m().io.write(port, size, value);
+      as(m(), Origin.User, () => m().io.write(port, size, value));
       return { ...access(m().io, 0), high: 0 };
     },
     vectorSnapshot: ({ bdf }) => snapshot(session, bdf),
     fireVector: ({ bdf, vector }) => {
-      const fn = requireFunction(m(), bdf);
+      requireFunction(m(), bdf);
       const before = m().log.total;
-      m().raise(fn, vector);
-      return { events: m().log.total - before };
+      // Through the debugger: while the machine is paused, device-side work waits for continue or step.
+      const outcome = m().debugger.perform({ kind: 'raise', bdf, vector });
+      if (!outcome.ok) throw new RequestError('bdf', outcome.error);
+      return { events: m().log.total - before, queued: outcome.status === 'done' ? null : outcome.position };
     },
     useVector: ({ bdf, vector }) => {
       const { msix } = requireMsix(m(), bdf);
@@ -200,6 +205,9 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
       return { stopped: m().stopSource(bdf, vector) };
     },
     qtest: ({ line }) => ({ reply: session.qtest(line) }),
+    ...createPciTextHandlers(session),
+    ...debuggerHandlers(session),
+    ...sessionHandlers(session),
   };
 }
 

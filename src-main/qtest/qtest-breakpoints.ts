@@ -1,11 +1,13 @@
 // The qtest text form of breakpoints, and the asynchronous BREAK line a pause
 // announces. The grammar (documented in docs of QtestSession) turns into a plain
-// spec that the debugger validates; `formatBreakpoint` writes a spec back in the
-// same grammar, so `break list` shows lines that can be pasted back.
+// spec that the debugger validates; `formatBreakpoint` (src-shared, the app shows it
+// too) writes a spec back in the same grammar, so `break list` shows lines that can be
+// pasted back.
 import type { Machine } from '../machine/machine';
 import { formatBdf, parseBdf } from '../machine/pci/pci-bus';
 import { parseAddress, parseU64 } from './qtest-numbers';
 import { MSIX_CAP_REGISTERS, TYPE0_HEADER } from '../../src-shared/registers/layout';
+import { formatBreakpoint } from '../../src-shared/debugger/breakpoint-text';
 import {
   ACCESS_DIRECTIONS,
   MASK_CAUSES,
@@ -166,40 +168,6 @@ function configPlace(text: string, bdf: number | null, machine: Machine): { offs
   const msix = machine.fn(bdf)?.msix;
   if (msix == null) throw new BreakSyntaxError(`${formatBdf(bdf)} has no MSI-X capability`);
   return { offset: msix.capabilityOffset + cap.offset, length: cap.size };
-}
-
-const hex = (n: number): string => `0x${n.toString(16)}`;
-const dev = (bdf: number | null): string => (bdf === null ? 'any' : formatBdf(bdf));
-const vecs = (v: 'any' | number[]): string => (v === 'any' ? 'any' : v.join(','));
-
-/** A spec in the grammar `break` takes. */
-export function formatBreakpoint(spec: BreakpointSpec): string {
-  let text: string;
-  switch (spec.kind) {
-    case 'unmask':
-      text = `unmask ${dev(spec.bdf)} ${vecs(spec.vectors)}${spec.causes.length === MASK_CAUSES.length ? '' : ` ${spec.causes.join(',')}`}`;
-      break;
-    case 'notify':
-      text = `notify ${dev(spec.bdf)} ${vecs(spec.vectors)} ${spec.outcomes.join(',')}`;
-      break;
-    case 'pending':
-      text = `pending ${dev(spec.bdf)} ${vecs(spec.vectors)}`;
-      break;
-    case 'config-write':
-      text = `config ${dev(spec.bdf)} ${hex(spec.offset)} ${spec.length}`;
-      break;
-    case 'access':
-      text = `${spec.space === 'io' ? 'port' : 'mmio'} ${hex(spec.start)} ${hex(spec.length)} ${spec.direction === 'both' ? 'rw' : spec.direction}`;
-      break;
-    case 'delivery':
-      text = `deliver ${spec.cpu ?? 'any'} ${spec.idtVector === null ? 'any' : hex(spec.idtVector)}`;
-      break;
-  }
-  const c = spec.condition;
-  if (c?.value !== undefined) text += ` value=${hex(c.value.equals)}${c.value.mask === 0xffffffff ? '' : `/${hex(c.value.mask)}`}`;
-  if (c?.minHits !== undefined) text += ` minhits=${c.minHits}`;
-  if (spec.tracepoint) text += ' trace';
-  return text;
 }
 
 /** One entry of `break list`: `#1 unmask 00:03.0 1 count=0` (plus `disabled`). */

@@ -52,6 +52,24 @@ function trim(s: string): string {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }
 
+/** A size as lspci and engineers say it: `4 KiB`, `512 KiB`, `1 GiB`, `32 B`. */
+export function byteSize(n: number): string {
+  for (const [shift, unit] of [[30, 'GiB'], [20, 'MiB'], [10, 'KiB']] as const) {
+    if (n >= 2 ** shift) return `${n / 2 ** shift} ${unit}`;
+  }
+  return `${n} B`;
+}
+
+const SIZE_SUFFIX: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
+
+/** A size typed as a number (`0x1000`, `4096`) or with lspci's suffixes (`4K`, `512K`, `1G`, `4 KiB`). */
+export function parseSize(text: string): number | undefined {
+  const m = /^([0-9]+)\s*([kmg])(?:i?b)?$/i.exec(text.trim());
+  if (m === null) return parseNumber(text);
+  const n = Number.parseInt(m[1]!, 10) * SIZE_SUFFIX[m[2]!.toLowerCase()]!;
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
 export function count(n: number): string {
   return n.toLocaleString('en-US');
 }

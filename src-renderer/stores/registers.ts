@@ -1,8 +1,8 @@
 // The selected function's config space (bytes and write masks), config writes,
-// and the MMIO/port poke panel with its history.
+// and the MMIO/port poke panel with its history (pokes and setpci lines).
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { AccessStatusName, ConfigSpaceImage } from '../../src-shared/ipc/contract';
+import type { AccessStatusName, ConfigSpaceImage, SetpciReply } from '../../src-shared/ipc/contract';
 import { useStatusStore } from './status';
 import { useDevicesStore } from './devices';
 
@@ -18,10 +18,23 @@ export interface PokeRequest {
 }
 
 export interface PokeRecord extends PokeRequest {
+  kind: 'poke';
   id: number;
   result: { value: number; high: number; status: AccessStatusName } | null;
   error: string | null;
 }
+
+export interface SetpciRecord {
+  kind: 'setpci';
+  id: number;
+  /** What the user typed. */
+  line: string;
+  reply: SetpciReply | null;
+  /** A refusal of the request itself (setpci's own complaints are in the reply). */
+  error: string | null;
+}
+
+export type HistoryRecord = PokeRecord | SetpciRecord;
 
 const MAX_HISTORY = 200;
 
@@ -29,7 +42,7 @@ export const useRegistersStore = defineStore('registers', () => {
   const status = useStatusStore();
   const devices = useDevicesStore();
   const image = ref<ConfigSpaceImage | null>(null);
-  const history = ref<PokeRecord[]>([]);
+  const history = ref<HistoryRecord[]>([]);
   let nextPokeId = 1;
 
   async function load(): Promise<void> {
@@ -77,14 +90,29 @@ export const useRegistersStore = defineStore('registers', () => {
         : p.op === 'read'
           ? await status.request('readPort', { port: p.address, size: ioSize })
           : await status.request('writePort', { port: p.address, size: ioSize, value: p.value });
-    const record: PokeRecord = { ...p, id: nextPokeId++, result: reply.ok ? reply.value : null, error: reply.ok ? null : reply.error };
-    history.value = [record, ...history.value].slice(0, MAX_HISTORY);
+    const record: PokeRecord = { ...p, kind: 'poke', id: nextPokeId++, result: reply.ok ? reply.value : null, error: reply.ok ? null : reply.error };
+    remember(record);
     return record;
+  }
+
+  /** A setpci line, run in main against the selected device unless it names one with -s/-d. */
+  async function setpci(line: string): Promise<SetpciRecord> {
+    const bdf = devices.selectedBdf;
+    const reply = await status.request('setpci', bdf === null ? { line } : { line, bdf });
+    const record: SetpciRecord = { kind: 'setpci', id: nextPokeId++, line, reply: reply.ok ? reply.value : null, error: reply.ok ? null : reply.error };
+    remember(record);
+    // setpci may have written config registers, of this device or another.
+    if (reply.ok) await Promise.all([load(), devices.refresh()]);
+    return record;
+  }
+
+  function remember(record: HistoryRecord): void {
+    history.value = [record, ...history.value].slice(0, MAX_HISTORY);
   }
 
   function clearHistory(): void {
     history.value = [];
   }
 
-  return { image, history, load, writeConfig, read, mask, poke, clearHistory };
+  return { image, history, load, writeConfig, read, mask, poke, setpci, clearHistory };
 });

@@ -36,6 +36,8 @@ export const useTimelineStore = defineStore('timeline', () => {
   const selected = ref<number | null>(null);
   const follow = ref(true);
   const view = ref({ start: 0, end: DEFAULT_SPAN });
+  /** An event to select as soon as its batch arrives (a pause can be announced first). */
+  let awaitedSeq: number | null = null;
 
   const vectorFilter = computed(() => parseVectorFilter(vectorFilterText.value));
 
@@ -84,6 +86,7 @@ export const useTimelineStore = defineStore('timeline', () => {
       events.value.append(batch.columns);
       received.value += n;
       revision.value++;
+      if (awaitedSeq !== null) selectSeq(awaitedSeq);
     }
     if (follow.value) followTo(Math.max(batch.now, events.value.lastTime));
   }
@@ -102,6 +105,7 @@ export const useTimelineStore = defineStore('timeline', () => {
     machineEvicted.value = 0;
     now.value = 0;
     selected.value = null;
+    awaitedSeq = null;
     view.value = { start: -DEFAULT_SPAN * 0.02, end: DEFAULT_SPAN * 0.98 };
     revision.value++;
   }
@@ -133,6 +137,20 @@ export const useTimelineStore = defineStore('timeline', () => {
     setView(first - span * 0.02, last + span * 0.02);
   }
 
+  function selectSeq(seq: number): void {
+    const abs = events.value.indexOfSeq(seq);
+    awaitedSeq = abs === null ? seq : null;
+    if (abs !== null) selected.value = abs;
+  }
+
+  /** Stops following, centres the view on the event and selects it (now, or when it arrives). */
+  function revealEvent(seq: number, timeNs: number): void {
+    follow.value = false;
+    const span = view.value.end - view.value.start;
+    setView(timeNs - span / 2, timeNs + span / 2);
+    selectSeq(seq);
+  }
+
   function setFollow(on: boolean): void {
     follow.value = on;
     if (on) followTo(Math.max(now.value, events.value.lastTime));
@@ -162,5 +180,6 @@ export const useTimelineStore = defineStore('timeline', () => {
     pan,
     fitAll,
     setFollow,
+    revealEvent,
   };
 });

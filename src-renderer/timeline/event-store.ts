@@ -14,6 +14,7 @@ export const MARKER_CLASSES = [MarkerClass.Delivered, MarkerClass.Pended, Marker
 /** The lane of a device's function-wide state (Enable, Function Mask, config writes, BARs). */
 export const FUNCTION_LANE = 0xffff;
 export const laneKey = (bdf: number, vector: number): number => bdf * 0x10000 + vector;
+export const splitLaneKey = (key: number): { bdf: number; vector: number } => ({ bdf: Math.floor(key / 0x10000), vector: key % 0x10000 });
 
 export interface LaneIndex {
   markers: [IndexList, IndexList, IndexList, IndexList];
@@ -135,11 +136,17 @@ export class EventStore {
     this.length += count;
   }
 
+  /** A poll notifier names a range of vectors, so it is drawn in none of them. */
+  private inVectorLane(i: number): boolean {
+    const kind = this.kind[i]!;
+    return VECTOR_CLASS[kind] !== NONE && !(kind === EventKind.NotifierFired && this.detail[i] === NotifierKind.Poll);
+  }
+
   private index(i: number): void {
     const kind = this.kind[i]!;
     const abs = this.dropped + i;
     const vc = VECTOR_CLASS[kind]!;
-    if (vc !== NONE && !(kind === EventKind.NotifierFired && this.detail[i] === NotifierKind.Poll)) {
+    if (this.inVectorLane(i)) {
       const lane = this.laneFor(laneKey(this.bdf[i]!, this.vector[i]!));
       if (vc === EDGE) lane.edges.push(abs);
       else lane.markers[vc as MarkerClass].push(abs);
@@ -196,6 +203,26 @@ export class EventStore {
     this.b = grow(this.b, (n) => new Uint32Array(n));
     this.c = grow(this.c, (n) => new Uint32Array(n));
     this.capacity = capacity;
+  }
+
+  /** The absolute index of the event with sequence number `seq`, or null when it is not held. */
+  indexOfSeq(seq: number): number | null {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.seq[mid]! < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.length && this.seq[lo] === seq ? this.dropped + lo : null;
+  }
+
+  /** The lane an event is drawn in: its vector's, its function's, or null for neither. */
+  laneOf(abs: number): number | null {
+    if (abs < this.dropped || abs >= this.end) return null;
+    const i = abs - this.dropped;
+    if (this.inVectorLane(i)) return laneKey(this.bdf[i]!, this.vector[i]!);
+    return FUNCTION_CLASS[this.kind[i]!] === NONE ? null : laneKey(this.bdf[i]!, FUNCTION_LANE);
   }
 
   /** First position in `list` whose event time is >= t, searching from `lo`. */

@@ -4,6 +4,9 @@
 // definition and every error names the field that was wrong.
 import { z } from 'zod';
 import { formatPath } from '../machine-file/description';
+import { ACCESS_DIRECTIONS, MASK_CAUSES, NOTIFY_OUTCOMES, VALUE_OF } from './breakpoint-words';
+
+export { ACCESS_DIRECTIONS, MASK_CAUSES, NOTIFY_OUTCOMES, VALUE_OF, type AccessDirection, type MaskCauseName, type NotifyOutcome } from './breakpoint-words';
 
 const int = (min: number, max: number, what: string) =>
   z
@@ -20,14 +23,6 @@ const seq = int(0, Number.MAX_SAFE_INTEGER, 'a sequence number');
 const device = bdf.nullable();
 /** One vector is a list of one. */
 const vectors = z.union([z.literal('any'), z.array(vector).min(1, { error: 'name at least one vector, or "any"' }).max(2048)]);
-
-/** Where an unmask came from: the VectorUnmasked event's MaskCause, in MaskCause order. */
-export const MASK_CAUSES = ['vector-bit', 'function-mask', 'enable', 'load'] as const;
-export type MaskCauseName = (typeof MASK_CAUSES)[number];
-export const NOTIFY_OUTCOMES = ['delivered', 'pended', 'dropped'] as const;
-export type NotifyOutcome = (typeof NOTIFY_OUTCOMES)[number];
-export const ACCESS_DIRECTIONS = ['read', 'write', 'both'] as const;
-export type AccessDirection = (typeof ACCESS_DIRECTIONS)[number];
 
 export const breakpointConditionSchema = z.strictObject({
   /** Hits only when (value & mask) === equals; what "value" is depends on the kind (see VALUE_OF). */
@@ -87,13 +82,6 @@ const deliverySpec = z.strictObject({
   idtVector: int(0, 255, 'an IDT vector').nullable(),
   ...common,
 });
-
-/** The kinds whose events carry a value a condition can test, and what that value is. */
-export const VALUE_OF = {
-  'config-write': 'the bytes written inside the range, little-endian from its first byte (bytes not written count as 0)',
-  access: 'the value read or written (its low 32 bits)',
-  delivery: 'the message data',
-} as const;
 
 export const breakpointSpecSchema = z
   .discriminatedUnion('kind', [unmaskSpec, notifySpec, pendingSpec, configWriteSpec, accessSpec, deliverySpec], {

@@ -6,6 +6,9 @@
 import type { MsixLayout } from '../registers/layout';
 import { z } from 'zod';
 import type { RequestName, StreamName } from './names';
+import { debuggerParams, type BreakpointInfo, type DebuggerState } from '../debugger/breakpoints';
+import { EXPORT_FORMATS, TIME_AXES, type ExportFormat } from '../timeline/export-formats';
+import type { DumpFileData } from '../pci-text/dump-file';
 
 export type { RequestName, StreamName } from './names';
 
@@ -125,6 +128,32 @@ export interface PresetInfo {
   title: string;
 }
 
+/** What continue, step and run-until answer: whether the machine paused again, and how many queued actions ran. */
+export interface ResumeOutcome {
+  paused: boolean;
+  ran: number;
+}
+
+/** A file main made for the renderer to offer as a download. */
+export interface FileDownload {
+  fileName: string;
+  mimeType: string;
+}
+
+/** A saved session file, base64 (the browser host cannot write to the user's disk). */
+export interface SessionDownload extends FileDownload {
+  data: string;
+  bytes: number;
+}
+
+export interface TimelineExportFile extends FileDownload {
+  format: ExportFormat;
+  text: string;
+}
+
+/** The WebSocket host refuses frames above 32 MiB; base64 takes 4 characters per 3 bytes. */
+const MAX_SESSION_BASE64 = 32 << 20;
+
 const loadMachineParams = z.discriminatedUnion(
   'source',
   [
@@ -133,6 +162,57 @@ const loadMachineParams = z.discriminatedUnion(
   ],
   { error: "must be 'preset' or 'text'" },
 );
+
+const fileName = z.string({ error: 'expected a file name' }).min(1, { error: 'a file name is empty' }).max(4096, { error: 'a file name is too long' });
+const dumpFile = z.discriminatedUnion(
+  'encoding',
+  [
+    z.strictObject({ name: fileName, encoding: z.literal('text'), text: z.string({ error: 'expected the file text' }).max(16 << 20, { error: 'at most 16 MiB of text' }) }),
+    z.strictObject({
+      name: fileName,
+      encoding: z.literal('base64'),
+      base64: z.base64({ error: 'expected the file bytes in base64' }).max(8 << 20, { error: 'at most 6 MiB of binary' }),
+    }),
+  ],
+  { error: "must be 'text' (lspci output) or 'base64' (a sysfs config file)" },
+);
+const dumpFiles = z.array(dumpFile).min(1, { error: 'no files to import' }).max(64, { error: 'at most 64 files at once' });
+const barSizeOverrides = z
+  .array(z.strictObject({ index: int(0, 5, 'a BAR index'), size: int(1, MAX_SAFE_ADDRESS, 'a BAR size') }))
+  .max(6, { error: 'at most one size per BAR index 0-5' })
+  .refine((list) => new Set(list.map((b) => b.index)).size === list.length, { error: 'a BAR index is given twice' });
+
+/** A BAR whose size the dump did not give, with the size the import will use unless told otherwise. */
+export interface AssumedBarSize {
+  /** The device's address in the imported machine. */
+  address: string;
+  device: string;
+  index: number;
+  type: BarKind;
+  size: number;
+}
+
+export interface DumpInspection {
+  devices: { address: string; name: string; title: string | null; msixVectors: number | null }[];
+  assumedBars: AssumedBarSize[];
+  /** What the parsers and the importer said, worded as `irqscope import` words it. */
+  warnings: string[];
+}
+
+export interface DumpImportResult {
+  status: MachineStatus;
+  devices: number;
+  warnings: string[];
+}
+
+export interface SetpciReply {
+  /** The command line run: without `-s`/`-d`, the selected device was filled in. */
+  command: string;
+  output: string[];
+  /** setpci's messages, in its words. */
+  errors: string[];
+  exitCode: number;
+}
 
 export const requests = {
   status: request<MachineStatus>()(noParams),
@@ -153,8 +233,11 @@ export const requests = {
   readPort: request<AccessResult>()(z.strictObject({ port: int(0, 0xffff, 'a port'), size: configSize })),
   writePort: request<AccessResult>()(z.strictObject({ port: int(0, 0xffff, 'a port'), size: configSize, value: u32 })),
   vectorSnapshot: request<VectorSnapshot>()(z.strictObject({ bdf })),
-  /** D1, device-side; `events` is how many events it caused. */
-  fireVector: request<{ events: number }>()(z.strictObject({ bdf, vector })),
+  /**
+   * D1, device-side; `events` is how many events it caused. While the machine is
+   * paused it waits for continue or step: `queued` is its place in that queue (1-based).
+   */
+  fireVector: request<{ events: number; queued: number | null }>()(z.strictObject({ bdf, vector })),
   useVector: request<{ useCount: number }>()(z.strictObject({ bdf, vector })),
   unuseVector: request<{ useCount: number }>()(z.strictObject({ bdf, vector })),
   startSource: request<SourceInfo>()(
@@ -171,6 +254,39 @@ export const requests = {
   /** null for a blank or comment line, which QEMU's qtest does not answer. */
   qtest: request<{ reply: string | null }>()(
     z.strictObject({ line: z.string().max(1 << 20).regex(/^[^\r\n]*$/, { error: 'one line, without line breaks' }) }),
+  ),
+  /** Breakpoints, pause state and the queue of device-side work waiting for continue. */
+  debuggerState: request<DebuggerState>()(debuggerParams.debuggerState),
+  addBreakpoint: request<BreakpointInfo>()(debuggerParams.addBreakpoint),
+  /** Edits in place: the id, enabled state and hit count stay. */
+  replaceBreakpoint: request<BreakpointInfo>()(debuggerParams.replaceBreakpoint),
+  removeBreakpoint: request<{ removed: number }>()(debuggerParams.removeBreakpoint),
+  setBreakpointEnabled: request<BreakpointInfo>()(debuggerParams.setBreakpointEnabled),
+  continue: request<ResumeOutcome>()(debuggerParams.continue),
+  /** Pauses again after the next event (a queued device-side action runs first). */
+  step: request<ResumeOutcome>()(debuggerParams.step),
+  runUntilVectorEvent: request<ResumeOutcome>()(debuggerParams.runUntilVectorEvent),
+  saveSession: request<SessionDownload>()(noParams),
+  /** Replaces the machine with a saved session; a file that cannot be trusted is refused and the machine stays. */
+  openSession: request<MachineStatus>()(
+    z.strictObject({
+      data: z.base64({ error: 'expected the session file as base64' }).max(MAX_SESSION_BASE64, { error: `the session file is over ${MAX_SESSION_BASE64 / 4 * 3} bytes` }),
+      fileName: z.string().max(4096).optional(),
+    }),
+  ),
+  exportTimeline: request<TimelineExportFile>()(
+    z.strictObject({
+      format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }),
+      axis: z.enum(TIME_AXES, { error: `must be ${TIME_AXES.join(' or ')}` }).optional(),
+    }),
+  ),
+  /** Parses and imports without loading: what the Import dialog shows before the user confirms. */
+  inspectDumps: request<DumpInspection>()(z.strictObject({ files: dumpFiles })),
+  /** Imports and loads the result in place of the running machine, only if it builds. */
+  importDumps: request<DumpImportResult>()(z.strictObject({ files: dumpFiles, barSizes: barSizeOverrides.optional() })),
+  /** A setpci command line against the machine, as the user; `bdf` is the device a line without `-s`/`-d` applies to. */
+  setpci: request<SetpciReply>()(
+    z.strictObject({ line: z.string().max(4096, { error: 'at most 4096 characters' }).regex(/^[^\r\n]*$/, { error: 'one line, without line breaks' }), bdf: bdf.optional() }),
   ),
 } satisfies { [N in RequestName]: RequestSpec<z.ZodType, unknown> };
 
@@ -194,9 +310,14 @@ export interface StreamPayloads {
   machineLoaded: MachineStatus;
   /** The native menu asked for a view. */
   viewRequested: { view: ViewName };
+  /** The debugger's state, on every pause, resume and breakpoint change (hit counts within a pump). */
+  debuggerChanged: DebuggerState;
+  /** File ▸ Import… read these files: the renderer's Import dialog takes over. */
+  importRequested: { files: DumpFileData[] };
 }
 export type StreamPayload<S extends StreamName> = StreamPayloads[S];
 
 // Both directions of the check: every stream name has a payload type and no payload type lacks a name.
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const streamNamesMatch: Exactly<keyof StreamPayloads, StreamName> = true;
+export const dumpFileSchemaMatches: Exactly<z.output<typeof dumpFile>, DumpFileData> = true;

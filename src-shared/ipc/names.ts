@@ -21,10 +21,24 @@ export const REQUEST_NAMES = [
   'startSource',
   'stopSource',
   'qtest',
+  'inspectDumps',
+  'importDumps',
+  'setpci',
+  'debuggerState',
+  'addBreakpoint',
+  'replaceBreakpoint',
+  'removeBreakpoint',
+  'setBreakpointEnabled',
+  'continue',
+  'step',
+  'runUntilVectorEvent',
+  'saveSession',
+  'openSession',
+  'exportTimeline',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
-export const STREAM_NAMES = ['timeline', 'deviceStateChanged', 'machineLoaded', 'viewRequested'] as const;
+export const STREAM_NAMES = ['timeline', 'deviceStateChanged', 'machineLoaded', 'viewRequested', 'importRequested', 'debuggerChanged'] as const;
 export type StreamName = (typeof STREAM_NAMES)[number];
 
 export function isRequestName(name: unknown): name is RequestName {

@@ -52,7 +52,8 @@ describe('irqscope in the browser', () => {
   it('C1/M1: enables MSI-X with the capability switch', async () => {
     await byId('msix-enable').click();
     await expect.poll(() => byId('msix-enable').locator('input').isChecked()).toBe(true);
-    expect(nic().msix!.enabled).toBe(true);
+    // The switch may show the new state before the config write's reply has come back.
+    await expect.poll(() => nic().msix!.enabled).toBe(true);
     expect(nic().msix!.functionMasked).toBe(false);
     await screenshot(h.page, 'msix-enabled');
   });
@@ -71,7 +72,7 @@ describe('irqscope in the browser', () => {
     await expect.poll(() => row.textContent()).toContain('fee01000');
     expect(await row.locator('.dest').textContent()).toContain('1');
     expect(await row.locator('.vec').textContent()).toContain('31');
-    expect(Array.from(nic().msix!.table.subarray(0, 4))).toEqual([0xfee01000, 0, 0x31, 0]);
+    await expect.poll(() => Array.from(nic().msix!.table.subarray(0, 4))).toEqual([0xfee01000, 0, 0x31, 0]);
     await screenshot(h.page, 'vector-table');
   });
 

@@ -92,7 +92,7 @@ export const electronMock = {
     getPath: () => '/tmp',
   }),
   Menu: { buildFromTemplate: vi.fn((t: unknown) => ({ template: t })), setApplicationMenu: vi.fn() },
-  dialog: { showErrorBox: vi.fn(), showOpenDialog: vi.fn() },
+  dialog: { showErrorBox: vi.fn(), showOpenDialog: vi.fn(), showSaveDialog: vi.fn() },
   contextBridge: { exposeInMainWorld: vi.fn() },
   ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() },
 };

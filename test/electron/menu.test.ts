@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function actions() {
-  return { openMachine: vi.fn(), openRecent: vi.fn(), clearRecent: vi.fn(), loadPreset: vi.fn(), showView: vi.fn() } satisfies MenuActions;
+  return { openMachine: vi.fn(), importDumps: vi.fn(), openRecent: vi.fn(), clearRecent: vi.fn(), loadPreset: vi.fn(), showView: vi.fn(), openSession: vi.fn(), saveSession: vi.fn(), exportTimeline: vi.fn() } satisfies MenuActions;
 }
 
 const sub = (item: MenuItemConstructorOptions | undefined): MenuItemConstructorOptions[] => (item?.submenu ?? []) as MenuItemConstructorOptions[];
@@ -29,6 +29,17 @@ describe('native menu', () => {
     expect(a.openRecent).toHaveBeenCalledWith('/m/b.json');
     click(sub(find(file, 'Presets'))[0]);
     expect(a.loadPreset).toHaveBeenCalledWith('nvme');
+  });
+
+  it('File ▸ Import… (Ctrl+I) follows Open Machine… and asks for dump files', () => {
+    const a = actions();
+    const file = sub(find(menuTemplate([], [], a, false), 'File'));
+    expect(file.slice(0, 2).map((i) => i.label)).toEqual(['Open Machine…', 'Import…']);
+    const item = find(file, 'Import…')!;
+    expect(item.accelerator).toBe('CmdOrCtrl+I');
+    click(item);
+    expect(a.importDumps).toHaveBeenCalledTimes(1);
+    expect(a.openMachine).not.toHaveBeenCalled();
   });
 
   it('says so when there are no recent machines', () => {

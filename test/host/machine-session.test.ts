@@ -152,15 +152,16 @@ describe('machine session pump', () => {
     const host = hostWith(TWO_DEVICES);
     const client = new RecordingClient();
     host.session.attach(client);
+    const notices = () => client.events.filter((e) => e.stream === 'deviceStateChanged');
     bringUpNic(host);
     host.session.pump();
-    expect(client.events).toEqual([{ stream: 'deviceStateChanged', payload: { bdfs: [NIC] } }]);
+    expect(notices()).toEqual([{ stream: 'deviceStateChanged', payload: { bdfs: [NIC] } }]);
     value(host.dispatch('readMmio', { address: BAR1, size: 4 }));
     host.session.pump();
-    expect(client.events).toHaveLength(1);
+    expect(notices()).toHaveLength(1);
     value(host.dispatch('resetMachine', {}));
     host.session.pump();
-    expect(client.events[1]).toEqual({ stream: 'deviceStateChanged', payload: { bdfs: [NIC, 0x28] } });
+    expect(notices()[1]).toEqual({ stream: 'deviceStateChanged', payload: { bdfs: [NIC, 0x28] } });
   });
 
   it('on a load, every client hears machineLoaded and starts over from the new log', () => {

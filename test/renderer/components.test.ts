@@ -214,7 +214,7 @@ describe('VectorTableGrid', () => {
 
   it('disables guest-side edits while the table BAR is unmapped; Fire still works', async () => {
     const wrapper = await grid(3, null);
-    transport.on('fireVector', () => ({ events: 1 }));
+    transport.on('fireVector', () => ({ events: 1, queued: null }));
     expect(wrapper.get('[data-testid="vector-0-mask"]').attributes('disabled')).toBeDefined();
     expect(wrapper.get('[data-testid="vector-0-data"]').attributes('disabled')).toBeDefined();
     await wrapper.get('[data-testid="vector-0-fire"]').trigger('click');

@@ -145,7 +145,7 @@ describe('vectors store', () => {
   it('fires, counts uses and runs sources device-side, re-reading the snapshot after each', async () => {
     const vectors = await withSnapshot();
     transport
-      .on('fireVector', () => ({ events: 1 }))
+      .on('fireVector', () => ({ events: 1, queued: null }))
       .on('useVector', () => ({ useCount: 2 }))
       .on('startSource', (p) => ({ bdf: p.bdf, vector: p.vector, ratePerSecond: p.ratePerSecond }))
       .on('stopSource', () => ({ stopped: true }));

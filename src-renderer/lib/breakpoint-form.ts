@@ -1,0 +1,178 @@
+// The breakpoint editor's form: text fields as typed, to and from a breakpoint spec.
+// The form checks what it can read (numbers, vector lists); main validates the spec
+// against the machine and its answer names the field.
+import type { BreakpointKind, BreakpointSpec, BreakpointSpecInput } from '../../src-shared/debugger/breakpoints';
+import { MASK_CAUSES, NOTIFY_OUTCOMES, VALUE_OF, type AccessDirection, type MaskCauseName, type NotifyOutcome } from '../../src-shared/debugger/breakpoint-words';
+import { parseNumber } from './format';
+
+export const KIND_LABELS: Record<BreakpointKind, string> = {
+  unmask: 'vector unmasked',
+  notify: 'notify outcome',
+  pending: 'pending bit set',
+  'config-write': 'config write',
+  access: 'MMIO / port access',
+  delivery: 'message delivered',
+};
+export const BREAKPOINT_KINDS = Object.keys(KIND_LABELS) as BreakpointKind[];
+
+export interface BreakpointForm {
+  kind: BreakpointKind;
+  /** A device number, or null for any device. */
+  bdf: number | null;
+  /** `any`, `3`, `0,2,5-7`. */
+  vectors: string;
+  causes: MaskCauseName[];
+  outcomes: NotifyOutcome[];
+  offset: string;
+  length: string;
+  space: 'memory' | 'io';
+  start: string;
+  direction: AccessDirection;
+  /** Empty for any. */
+  cpu: string;
+  idtVector: string;
+  /** Empty for no value condition. */
+  valueEquals: string;
+  valueMask: string;
+  /** Empty for no hit-count condition. */
+  minHits: string;
+  tracepoint: boolean;
+}
+
+export type FormResult = { ok: true; spec: BreakpointSpecInput } | { ok: false; field: keyof BreakpointForm; error: string };
+
+export const hasValue = (kind: BreakpointKind): boolean => kind in VALUE_OF;
+export const hasVectors = (kind: BreakpointKind): boolean => kind === 'unmask' || kind === 'notify' || kind === 'pending';
+export const hasDevice = (kind: BreakpointKind): boolean => hasVectors(kind) || kind === 'config-write';
+
+export function emptyForm(bdf: number | null = null): BreakpointForm {
+  return {
+    kind: 'unmask',
+    bdf,
+    vectors: 'any',
+    causes: [...MASK_CAUSES],
+    outcomes: [...NOTIFY_OUTCOMES],
+    offset: '0x4',
+    length: '2',
+    space: 'memory',
+    start: '',
+    direction: 'both',
+    cpu: '',
+    idtVector: '',
+    valueEquals: '',
+    valueMask: '',
+    minHits: '',
+    tracepoint: false,
+  };
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** The form showing an existing spec (for editing it). */
+export function formFromSpec(spec: BreakpointSpec): BreakpointForm {
+  const form = emptyForm();
+  form.kind = spec.kind;
+  form.tracepoint = spec.tracepoint;
+  const value = spec.condition?.value;
+  form.valueEquals = value === undefined ? '' : hex(value.equals);
+  form.valueMask = value === undefined || value.mask === 0xffffffff ? '' : hex(value.mask);
+  form.minHits = spec.condition?.minHits === undefined ? '' : String(spec.condition.minHits);
+  switch (spec.kind) {
+    case 'unmask':
+    case 'notify':
+    case 'pending':
+      form.bdf = spec.bdf;
+      form.vectors = spec.vectors === 'any' ? 'any' : spec.vectors.join(',');
+      if (spec.kind === 'unmask') form.causes = [...spec.causes];
+      if (spec.kind === 'notify') form.outcomes = [...spec.outcomes];
+      break;
+    case 'config-write':
+      form.bdf = spec.bdf;
+      form.offset = hex(spec.offset);
+      form.length = String(spec.length);
+      break;
+    case 'access':
+      form.space = spec.space;
+      form.start = hex(spec.start);
+      form.length = hex(spec.length);
+      form.direction = spec.direction;
+      break;
+    case 'delivery':
+      form.cpu = spec.cpu === null ? '' : String(spec.cpu);
+      form.idtVector = spec.idtVector === null ? '' : hex(spec.idtVector);
+      break;
+  }
+  return form;
+}
+
+/** `any`, or vectors and ranges: `0,2,5-7`. */
+export function parseVectorList(text: string): { ok: true; vectors: 'any' | number[] } | { ok: false; error: string } {
+  const t = text.trim().toLowerCase();
+  if (t === 'any' || t === '*') return { ok: true, vectors: 'any' };
+  if (t === '') return { ok: false, error: 'name the vectors (0,2,5-7) or "any"' };
+  const out = new Set<number>();
+  for (const part of t.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (m === null) return { ok: false, error: `'${part.trim()}' is not a vector or a range like 0-7` };
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (to < from) return { ok: false, error: `range ${from}-${to} runs backwards` };
+    if (to > 2047) return { ok: false, error: `vector ${to} is above 2047` };
+    for (let v = from; v <= to; v++) out.add(v);
+  }
+  return { ok: true, vectors: [...out].sort((a, b) => a - b) };
+}
+
+class FieldError {
+  constructor(
+    readonly field: keyof BreakpointForm,
+    readonly error: string,
+  ) {}
+}
+
+/** The spec the form describes, or the first field it cannot read. */
+export function specFromForm(form: BreakpointForm): FormResult {
+  let spec: BreakpointSpecInput;
+  const num = (field: keyof BreakpointForm, what: string): number => {
+    const text = String(form[field]);
+    const value = parseNumber(text);
+    if (value === undefined) throw new FieldError(field, `${what}: '${text}' is not a number (0x1f, 31)`);
+    return value;
+  };
+  const optional = (field: keyof BreakpointForm, what: string): number | null => (String(form[field]).trim() === '' ? null : num(field, what));
+  try {
+    switch (form.kind) {
+      case 'unmask':
+      case 'notify':
+      case 'pending': {
+        const parsed = parseVectorList(form.vectors);
+        if (!parsed.ok) return { ok: false, field: 'vectors', error: parsed.error };
+        const vectors = parsed.vectors;
+        if (form.kind === 'unmask') spec = { kind: 'unmask', bdf: form.bdf, vectors, causes: form.causes };
+        else if (form.kind === 'notify') spec = { kind: 'notify', bdf: form.bdf, vectors, outcomes: form.outcomes };
+        else spec = { kind: 'pending', bdf: form.bdf, vectors };
+        break;
+      }
+      case 'config-write':
+        spec = { kind: 'config-write', bdf: form.bdf, offset: num('offset', 'offset'), length: num('length', 'length') };
+        break;
+      case 'access':
+        spec = { kind: 'access', space: form.space, start: num('start', 'start address'), length: num('length', 'length'), direction: form.direction };
+        break;
+      case 'delivery':
+        spec = { kind: 'delivery', cpu: optional('cpu', 'CPU'), idtVector: optional('idtVector', 'IDT vector') };
+        break;
+    }
+    const condition: NonNullable<BreakpointSpecInput['condition']> = {};
+    const equals = hasValue(form.kind) ? optional('valueEquals', 'value') : null;
+    if (equals !== null) condition.value = { equals, mask: optional('valueMask', 'mask') ?? 0xffffffff };
+    const minHits = optional('minHits', 'hit count');
+    if (minHits !== null) condition.minHits = minHits;
+    if (condition.value !== undefined || condition.minHits !== undefined) spec.condition = condition;
+    spec.tracepoint = form.tracepoint;
+    return { ok: true, spec };
+  } catch (err) {
+    if (err instanceof FieldError) return { ok: false, field: err.field, error: err.error };
+    throw err;
+  }
+}

@@ -1,0 +1,72 @@
+// Saved sessions and timeline exports from the browser UI: main builds the file and
+// answers it (base64 for a session, text for an export), the page offers it as a
+// download; a session to open is read here and sent to main as base64. (In Electron
+// the File menu does all of this in main, with native dialogs.)
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { ExportFormat } from '../../src-shared/timeline/export-formats';
+import { base64ToBytes, bytesToBase64, offerDownload } from '../lib/file-transfer';
+import { useStatusStore } from './status';
+
+/**
+ * The browser host takes frames of up to 32 MiB and base64 makes a file 4/3 larger:
+ * a bigger session is refused here rather than by the socket closing. (In Electron
+ * the File menu opens sessions of any size.)
+ */
+export const MAX_UPLOAD_BYTES = 24 << 20;
+
+export const useFilesStore = defineStore('files', () => {
+  const status = useStatusStore();
+  const busy = ref(false);
+  /** What the last action did, or why it was refused (shown beside the buttons). */
+  const note = ref<{ ok: boolean; text: string } | null>(null);
+
+  async function working<T>(run: () => Promise<T>): Promise<T> {
+    busy.value = true;
+    try {
+      return await run();
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  const saveSession = (): Promise<boolean> =>
+    working(async () => {
+      const saved = await status.call('saveSession', {});
+      if (saved === undefined) return false;
+      offerDownload(new Blob([base64ToBytes(saved.data)], { type: saved.mimeType }), saved.fileName);
+      note.value = { ok: true, text: `saved ${saved.fileName} (${saved.bytes.toLocaleString('en-US')} bytes)` };
+      return true;
+    });
+
+  /** The machine is replaced only if main accepts the file; machineLoaded then resets the views. */
+  const openSession = (file: File): Promise<boolean> =>
+    working(async () => {
+      if (file.size > MAX_UPLOAD_BYTES) {
+        const text = `${file.name}: ${file.size.toLocaleString('en-US')} bytes is more than the browser can send (${MAX_UPLOAD_BYTES.toLocaleString('en-US')}); open it in the desktop app or with \`irqscope session open\``;
+        status.reportError(text);
+        note.value = { ok: false, text };
+        return false;
+      }
+      const data = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
+      const reply = await status.request('openSession', { data, fileName: file.name });
+      if (!reply.ok) {
+        note.value = { ok: false, text: reply.error };
+        return false;
+      }
+      status.machine = reply.value;
+      note.value = { ok: true, text: `opened ${file.name}` };
+      return true;
+    });
+
+  const exportTimeline = (format: ExportFormat): Promise<boolean> =>
+    working(async () => {
+      const made = await status.call('exportTimeline', { format });
+      if (made === undefined) return false;
+      offerDownload(new Blob([made.text], { type: made.mimeType }), made.fileName);
+      note.value = { ok: true, text: `exported ${made.fileName}` };
+      return true;
+    });
+
+  return { busy, note, saveSession, openSession, exportTimeline };
+});
