@@ -411,3 +411,25 @@ describe('pausing, the queue, continue, step and run-until-vector', () => {
     expect(h.machine.debugger.state()).toEqual(state);
   });
 });
+
+describe('the vector state in a pause report', () => {
+  it('N3: a delivered notify that hits a breakpoint is already counted in the reported deliveries', () => {
+    const g = nic();
+    g.setup();
+    g.writeEntry(2, CTRL, 0);
+    add(g, { kind: 'notify', bdf: NIC, vectors: [2], outcomes: ['delivered'] });
+    const seen = pauses(g);
+    g.engine.notify(2);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.vector).toMatchObject({ vector: 2, delivered: 1 });
+    expect(g.engine.delivered[2]).toBe(1);
+  });
+
+  it('N3: a message that reaches nothing is not counted as delivered', () => {
+    const g = nic();
+    g.setup();
+    g.program(3, 0x7fff0000, 0x43);
+    g.engine.notify(3);
+    expect(g.engine.delivered[3]).toBe(0);
+  });
+});

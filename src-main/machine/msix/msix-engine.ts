@@ -259,10 +259,12 @@ export class MsixEngine {
     this.send(vector);
   }
 
+  /** Counted before the message goes out, so anything watching its delivery event sees the count include it. */
   private send(vector: number): void {
     const i = vector * 4;
-    if (this.host.sendMessage(vector, this.table[i]!, this.table[i + 1]!, this.table[i + 2]!)) {
-      this.delivered[vector] = this.delivered[vector]! + 1;
+    this.delivered[vector] = this.delivered[vector]! + 1;
+    if (!this.host.sendMessage(vector, this.table[i]!, this.table[i + 1]!, this.table[i + 2]!)) {
+      this.delivered[vector] = this.delivered[vector]! - 1;
     }
   }
 
