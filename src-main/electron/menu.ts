@@ -23,6 +23,7 @@ export const VIEW_ITEMS: { view: ViewName; label: string; accelerator: string }[
   { view: 'devices', label: 'Devices and Registers', accelerator: 'CmdOrCtrl+1' },
   { view: 'vectors', label: 'Vector Table', accelerator: 'CmdOrCtrl+2' },
   { view: 'timeline', label: 'Timeline', accelerator: 'CmdOrCtrl+3' },
+  { view: 'script', label: 'Script', accelerator: 'CmdOrCtrl+4' },
 ];
 
 export function menuTemplate(recent: readonly string[], presets: readonly PresetInfo[], actions: MenuActions, isMac: boolean): MenuItemConstructorOptions[] {

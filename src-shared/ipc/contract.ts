@@ -299,7 +299,7 @@ export type RequestResult<N extends RequestName> = Requests[N] extends RequestSp
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export type ViewName = 'devices' | 'vectors' | 'timeline';
+export type ViewName = 'devices' | 'vectors' | 'timeline' | 'script';
 
 /** Event streams from main to the renderer. */
 export interface StreamPayloads {

@@ -47,13 +47,13 @@ describe('native menu', () => {
     expect(recent).toEqual([{ label: 'No Recent Machines', enabled: false }]);
   });
 
-  it('View switches the three views with Ctrl+1/2/3', () => {
+  it('View switches the four views with Ctrl+1/2/3/4', () => {
     const a = actions();
     const view = sub(find(menuTemplate([], [], a, false), 'View'));
     const shortcuts = view.filter((i) => i.accelerator?.startsWith('CmdOrCtrl+'));
-    expect(shortcuts.map((i) => i.accelerator)).toEqual(['CmdOrCtrl+1', 'CmdOrCtrl+2', 'CmdOrCtrl+3']);
+    expect(shortcuts.map((i) => i.accelerator)).toEqual(['CmdOrCtrl+1', 'CmdOrCtrl+2', 'CmdOrCtrl+3', 'CmdOrCtrl+4']);
     shortcuts.forEach(click);
-    expect(a.showView.mock.calls).toEqual([['devices'], ['vectors'], ['timeline']]);
+    expect(a.showView.mock.calls).toEqual([['devices'], ['vectors'], ['timeline'], ['script']]);
   });
 
   it('keeps recent machines newest first, without duplicates, at most MAX_RECENT', () => {
