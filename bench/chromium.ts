@@ -1,4 +1,4 @@
-// What the browser benches share: Debian's Chromium as the project drives it, and
+// What the browser benches and the e2e tests share: Debian's Chromium as the project drives it, and
 // the percentile they report.
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

@@ -6,6 +6,7 @@ import { measureQtestSocket } from './qtest-socket';
 import { measureBreakLatency } from './break-latency';
 import { wsThroughput } from './ws-throughput';
 import { timelineFrame } from './timeline-frame';
+import { uiBreakLatency } from './ui-break-latency';
 
 const NOTIFIES = 20_000_000;
 const M = (n: number): string => `${(n / 1e6).toFixed(1)} M/s`;
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   const brk = await measureBreakLatency(20_000);
   const ws = await wsThroughput();
   const frame = await timelineFrame();
+  const uiBreak = await uiBreakLatency();
   const rows: Row[] = [
     { name: 'ceiling: delivered notifies (straight-line typed arrays)', value: M(ceiling.deliveredPerSecond), target: '-', ok: true },
     { name: 'ceiling: masked notifies', value: M(ceiling.maskedPerSecond), target: '-', ok: true },
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
     { name: `timeline frame while panning, ${frame.events.toLocaleString('en-US')} events (p95)`, value: `${frame.p95FrameMs} ms`, target: '<= 16 ms', ok: frame.p95FrameMs <= 16 },
     { name: 'breakpoint: event to pause report in the machine (median)', value: `${brk.medianUs.toFixed(1)} µs`, target: '-', ok: true },
     { name: 'breakpoint: event to pause report in the machine (p99)', value: `${brk.p99Us.toFixed(1)} µs`, target: '-', ok: true },
+    { name: `breakpoint: unmask to paused banner on screen (median of ${uiBreak.samples})`, value: `${uiBreak.medianMs.toFixed(1)} ms`, target: '<= 50 ms', ok: uiBreak.medianMs <= 50 },
+    { name: 'breakpoint: unmask to paused banner on screen (p95)', value: `${uiBreak.p95Ms.toFixed(1)} ms`, target: '<= 50 ms', ok: uiBreak.p95Ms <= 50 },
   ];
   print(rows);
 }

@@ -5,7 +5,8 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ExportFormat } from '../../src-shared/timeline/export-formats';
-import { base64ToBytes, bytesToBase64, offerDownload } from '../lib/file-transfer';
+import { offerDownload } from '../lib/file-transfer';
+import { base64ToBytes, bytesToBase64 } from '../../src-shared/base64';
 import { useStatusStore } from './status';
 
 /**

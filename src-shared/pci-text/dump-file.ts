@@ -2,6 +2,8 @@
 // sysfs `config` blob as base64 (both transports carry JSON). The CLI, the
 // Electron menu and the browser's file input all tell the two apart the same way.
 
+import { bytesToBase64 } from '../base64';
+
 export type DumpFileData = { name: string; encoding: 'text'; text: string } | { name: string; encoding: 'base64'; base64: string };
 
 /** A file is a sysfs config image when it has a config space's length and is not text. */
@@ -17,11 +19,7 @@ export function bdfFromPath(path: string, index: number): string {
   return m ? m[1]! : `00:${(index + 1).toString(16).padStart(2, '0')}.0`;
 }
 
-const CHUNK = 0x8000;
-
 export function encodeDumpFile(name: string, bytes: Uint8Array): DumpFileData {
   if (!isBinaryConfig(bytes)) return { name, encoding: 'text', text: new TextDecoder().decode(bytes) };
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += CHUNK) binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  return { name, encoding: 'base64', base64: btoa(binary) };
+  return { name, encoding: 'base64', base64: bytesToBase64(bytes) };
 }

@@ -73,7 +73,7 @@ export function describeEvent(kind: number, detail: number, vector: number, a: n
     case EventKind.FunctionMaskChanged:
       return `function ${a ? 'masked' : 'unmasked'} (Message Control ${hx(b)}, MSI-X ${detail ? 'enabled' : 'disabled'})`;
     case EventKind.NotifyDelivered:
-      return `vector ${vector} delivered to APIC ${a}, IDT vector ${b & 0xff} (${DELIVERY_MODE_NAMES[detail & 7]})${detail & 0x80 ? ' — vector below 16!' : ''}`;
+      return `vector ${vector} delivered to APIC ${a}, IDT vector ${hx(b & 0xff)} (${DELIVERY_MODE_NAMES[detail & 7]})${detail & 0x80 ? ' — vector below 16!' : ''}`;
     case EventKind.NotifyToMemory:
       return `vector ${vector} message written to memory ${hx(c * 0x100000000 + a)} = ${hx(b)}`;
     case EventKind.NotifyPended:

@@ -7,21 +7,11 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { createAppHost, type AppHost, type InitialMachine } from '../../src-main/host/app-host';
 import { folderPresets } from '../../src-main/host/presets';
 import { startWebHost, type WebHost } from '../../src-main/host/web-host';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH as CHROMIUM } from '../../bench/chromium';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_DIR = join(ROOT, 'out/renderer');
 export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface Harness {
   app: AppHost;

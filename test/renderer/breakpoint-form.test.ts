@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { emptyForm, formFromSpec, parseVectorList, specFromForm } from '../../src-renderer/lib/breakpoint-form';
-import { base64ToBytes, bytesToBase64 } from '../../src-renderer/lib/file-transfer';
+import { base64ToBytes, bytesToBase64 } from '../../src-shared/base64';
 import type { BreakpointSpec } from '../../src-shared/debugger/breakpoints';
 
 const SPECS: BreakpointSpec[] = [

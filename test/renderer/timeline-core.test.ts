@@ -175,7 +175,7 @@ describe('timeline rendering', () => {
   it('describes a delivered notify in plain words (A1)', () => {
     const store = new EventStore();
     store.append(columns([{ time: 1500, kind: EventKind.NotifyDelivered, vector: 2, a: 1, b: 0x31, c: 0xfee01000 }], 41));
-    expect(describeEvent(store, 0)).toMatchObject({ seq: 41, kind: 'NotifyDelivered', device: '00:03.0', vector: 2, summary: 'delivered to CPU 1, vector 0x31 (fixed)' });
+    expect(describeEvent(store, 0)).toMatchObject({ seq: 41, kind: 'NotifyDelivered', device: '00:03.0', vector: 2, summary: 'vector 2 delivered to APIC 1, IDT vector 0x31 (fixed)' });
     expect(describeEvent(store, 1)).toBeNull();
   });
 });
