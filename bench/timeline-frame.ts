@@ -6,9 +6,9 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { createAppHost } from '../src-main/host/app-host';
-import { folderPresets } from '../src-main/host/presets';
+import type { AppHost } from '../src-main/host/app-host';
 import { startWebHost } from '../src-main/host/web-host';
+import { BAR1, NIC, ROOT, broughtUpHost } from './app-host-bring-up';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, percentile } from './chromium';
 
 export interface TimelineFrameResult {
@@ -20,31 +20,15 @@ export interface TimelineFrameResult {
   p95IntervalMs: number;
 }
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
 /** Fills the log with `events` notifies over three vectors: delivered, pended while masked, and dropped (not in use). */
-function loadEvents(events: number): ReturnType<typeof createAppHost> {
-  const created = createAppHost({ presets: folderPresets(join(ROOT, 'machines')), initial: { source: 'preset', preset: 'virtio-net' } });
-  if (!created.ok) return created;
-  const { dispatch, session } = created.host;
-  const NIC = 0x18;
-  const BAR1 = 0xfebf0000;
-  const steps: [string, unknown][] = [
-    ['writeConfig', { bdf: NIC, offset: 0x14, size: 4, value: BAR1 }],
-    ['writeConfig', { bdf: NIC, offset: 0x04, size: 2, value: 6 }],
-    ['writeConfig', { bdf: NIC, offset: 0x86, size: 2, value: 0x8000 }],
-    ['writeMmio', { address: BAR1, size: 4, value: 0xfee01000 }],
-    ['writeMmio', { address: BAR1 + 8, size: 4, value: 0x31 }],
-    ['writeMmio', { address: BAR1 + 12, size: 4, value: 0 }],
+function loadEvents(events: number): AppHost {
+  const host = broughtUpHost([
     ['unuseVector', { bdf: NIC, vector: 2 }],
     ['startSource', { bdf: NIC, vector: 0, ratePerSecond: 500_000 }],
     ['startSource', { bdf: NIC, vector: 1, ratePerSecond: 300_000 }],
     ['startSource', { bdf: NIC, vector: 2, ratePerSecond: 200_000 }],
-  ];
-  for (const [name, params] of steps) {
-    const reply = dispatch(name, params);
-    if (!reply.ok) throw new Error(reply.error);
-  }
+  ]);
+  const { dispatch, session } = host;
   const machine = session.machine;
   let toggle = 0;
   while (machine.log.total < events) {
@@ -53,7 +37,7 @@ function loadEvents(events: number): ReturnType<typeof createAppHost> {
     dispatch('writeMmio', { address: BAR1 + 12, size: 4, value: toggle++ & 1 });
   }
   for (const v of [0, 1, 2]) dispatch('stopSource', { bdf: NIC, vector: v });
-  return created;
+  return host;
 }
 
 /**
@@ -80,9 +64,7 @@ const PAN_FRAMES = `async (count) => {
 }`;
 
 export async function timelineFrame(events = 1_000_000, frames = 240): Promise<TimelineFrameResult> {
-  const created = loadEvents(events);
-  if (!created.ok) throw new Error(created.error);
-  const { session, dispatch } = created.host;
+  const { session, dispatch } = loadEvents(events);
   const web = await startWebHost({ session, dispatch, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true });
   try {

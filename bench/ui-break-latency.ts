@@ -18,9 +18,9 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { createAppHost, type AppHost } from '../src-main/host/app-host';
-import { folderPresets } from '../src-main/host/presets';
+import type { AppHost } from '../src-main/host/app-host';
 import { startWebHost } from '../src-main/host/web-host';
+import { MASK_VECTOR_0, NIC, ROOT, broughtUpHost } from './app-host-bring-up';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, percentile } from './chromium';
 
 export interface BreakLatencySample {
@@ -41,9 +41,6 @@ export interface UiBreakLatency extends Spread {
   samples: number;
 }
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const NIC = 0x18;
-const BAR1 = 0xfebf0000;
 
 const spread = (xs: number[]): Spread => ({ medianMs: Number(percentile(xs, 50).toFixed(2)), p95Ms: Number(percentile(xs, 95).toFixed(2)) });
 
@@ -129,28 +126,9 @@ export async function continueAndRemask(page: Page, host: AppHost, vector = 0): 
   await page.waitForFunction(`document.querySelector('[data-testid="vector-${vector}-mask"]')?.checked === true`);
 }
 
-/** The NIC brought up by the guest: memory space, bus master, BAR1, MSI-X on, vector 0 aimed at CPU 1 and masked. */
-export function bringUpNic(host: AppHost): void {
-  const steps: [string, unknown][] = [
-    ['writeConfig', { bdf: NIC, offset: 0x14, size: 4, value: BAR1 }],
-    ['writeConfig', { bdf: NIC, offset: 0x04, size: 2, value: 0x0006 }],
-    ['writeConfig', { bdf: NIC, offset: 0x86, size: 2, value: 0x8000 }],
-    ['writeMmio', { address: BAR1, size: 4, value: 0xfee01000 }],
-    ['writeMmio', { address: BAR1 + 8, size: 4, value: 0x31 }],
-  ];
-  for (const [name, params] of steps) {
-    const reply = host.dispatch(name, params);
-    if (!reply.ok) throw new Error(reply.error);
-  }
-}
-
 export async function uiBreakLatency(samples = 25): Promise<UiBreakLatency> {
-  const created = createAppHost({ presets: folderPresets(join(ROOT, 'machines')), initial: { source: 'preset', preset: 'virtio-net' } });
-  if (!created.ok) throw new Error(created.error);
-  const host = created.host;
-  bringUpNic(host);
-  const added = host.dispatch('addBreakpoint', { spec: { kind: 'unmask', bdf: NIC, vectors: [0] } });
-  if (!added.ok) throw new Error(added.error);
+  // Vector 0 programmed, masked again, with a breakpoint on its unmask.
+  const host = broughtUpHost([MASK_VECTOR_0, ['addBreakpoint', { spec: { kind: 'unmask', bdf: NIC, vectors: [0] } }]]);
   const web = await startWebHost({ session: host.session, dispatch: host.dispatch, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
   host.runner.start();
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true });

@@ -6,9 +6,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { createAppHost } from '../src-main/host/app-host';
-import { folderPresets } from '../src-main/host/presets';
 import { startWebHost } from '../src-main/host/web-host';
+import { NIC, ROOT, broughtUpHost } from './app-host-bring-up';
 
 export interface WsThroughputResult {
   events: number;
@@ -18,8 +17,6 @@ export interface WsThroughputResult {
   batches: number;
   megabytesPerSecond: number;
 }
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The receiving side: plain JavaScript, so it runs in its own process without a TypeScript loader. */
 const CLIENT = `
@@ -50,22 +47,7 @@ ws.on('open', () => process.stdout.write('open\\n'));
 `;
 
 export async function wsThroughput(events = 5_000_000): Promise<WsThroughputResult> {
-  const created = createAppHost({ presets: folderPresets(join(ROOT, 'machines')), initial: { source: 'preset', preset: 'virtio-net' } });
-  if (!created.ok) throw new Error(created.error);
-  const { session, dispatch } = created.host;
-  const NIC = 0x18;
-  const BAR1 = 0xfebf0000;
-  for (const [name, params] of [
-    ['writeConfig', { bdf: NIC, offset: 0x14, size: 4, value: BAR1 }],
-    ['writeConfig', { bdf: NIC, offset: 0x04, size: 2, value: 6 }],
-    ['writeConfig', { bdf: NIC, offset: 0x86, size: 2, value: 0x8000 }],
-    ['writeMmio', { address: BAR1, size: 4, value: 0xfee01000 }],
-    ['writeMmio', { address: BAR1 + 8, size: 4, value: 0x31 }],
-    ['writeMmio', { address: BAR1 + 12, size: 4, value: 0 }],
-  ] as const) {
-    const reply = dispatch(name, params);
-    if (!reply.ok) throw new Error(reply.error);
-  }
+  const { session, dispatch } = broughtUpHost();
   const web = await startWebHost({ session, dispatch, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
   const machine = session.machine;
   const fn = machine.fn(NIC)!;

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Download } from 'playwright-core';
 import { screenshot, startHarness, type Harness } from './harness';
-import { bringUpNic, measureUnmaskBreak } from '../../bench/ui-break-latency';
+import { measureUnmaskBreak } from '../../bench/ui-break-latency';
+import { MASK_VECTOR_0, bringUp } from '../../bench/app-host-bring-up';
 import { finalValue, readVcd, triggers } from '../export/vcd-reader';
 import { readSessionInfo } from '../../src-main/session/session-file';
 import { EventKind, Origin } from '../../src-shared/timeline/event-kinds';
@@ -23,7 +24,7 @@ const IDT = 0x31;
 
 beforeAll(async () => {
   h = await startHarness({ source: 'preset', preset: 'virtio-net' });
-  bringUpNic(h.app);
+  bringUp(h.app, [MASK_VECTOR_0]);
   dir = mkdtempSync(join(tmpdir(), 'irqscope-e2e-'));
 });
 
