@@ -246,3 +246,16 @@ export class RecordingNotifiers implements VectorNotifiers {
     return this.calls.splice(0);
   }
 }
+
+/** Naturally aligned pieces no larger than the alignment of their address (T1's wording), at most 4 bytes. */
+export function pieces(offset: number, size: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let at = offset, left = size; left > 0; ) {
+    let s = 4;
+    while (s > left || at % s !== 0) s /= 2;
+    out.push([at, s]);
+    at += s;
+    left -= s;
+  }
+  return out;
+}

@@ -5,7 +5,7 @@
 // RAM, and the outcome (delivered, to memory, pended, dropped and why) of every message.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BAR1, BUS_MASTER, CAP, Guest, MEM, build, eventsSince, nicDescription } from './guest';
+import { BAR1, BUS_MASTER, CAP, Guest, MEM, build, eventsSince, nicDescription, pieces } from './guest';
 import { DropReason } from '../../src-shared/timeline/event-kinds';
 
 const CPUS = 4;
@@ -111,18 +111,6 @@ class Model {
     for (let v = 0; v < this.n; v++) this.maskUpdate(v, was || (this.table[4 * v + 3]! & 1) === 1);
   }
 
-  /** T1: naturally aligned pieces no larger than the alignment of their address. */
-  private static pieces(offset: number, size: number): [number, number][] {
-    const out: [number, number][] = [];
-    for (let at = offset, left = size; left > 0; ) {
-      let s = 4;
-      while (s > left || at % s !== 0) s /= 2;
-      out.push([at, s]);
-      at += s;
-      left -= s;
-    }
-    return out;
-  }
 
   /** A 4-byte piece of the BAR: T2, P2, A3 (holes read 0). */
   private readDword(off: number): number {
@@ -148,7 +136,7 @@ class Model {
   read(off: number, size: number): [number, number] {
     const bytes = new Array<number>(8).fill(0);
     if (this.mem) {
-      for (const [at, s] of Model.pieces(off, size)) {
+      for (const [at, s] of pieces(off, size)) {
         if (s < 4) continue;
         const d = this.readDword(at);
         for (let k = 0; k < 4; k++) bytes[at - off + k] = (d >>> (8 * k)) & 0xff;
@@ -161,7 +149,7 @@ class Model {
   write(off: number, size: number, lo: number, hi: number): void {
     if (!this.mem) return;
     const byteAt = (k: number): number => (k < 4 ? (lo >>> (8 * k)) & 0xff : (hi >>> (8 * (k - 4))) & 0xff);
-    for (const [at, s] of Model.pieces(off, size)) {
+    for (const [at, s] of pieces(off, size)) {
       if (s < 4) continue;
       let d = 0;
       for (let k = 0; k < 4; k++) d |= byteAt(at - off + k) << (8 * k);

@@ -2,21 +2,9 @@
 // for: every access width at every entry offset, reads past the end into the BAR
 // hole (A3), PBA read-only, pending delivered on unmask.
 import { describe, expect, it } from 'vitest';
-import { ADDR_HI, ADDR_LO, CTRL, DATA, ENABLE, Guest, MASKALL, NIC, RecordingNotifiers, apicAddress } from './guest';
+import { ADDR_HI, ADDR_LO, CTRL, DATA, ENABLE, Guest, MASKALL, NIC, RecordingNotifiers, apicAddress, pieces } from './guest';
 import { ACCESS_WRITE } from '../../src-shared/timeline/event-kinds';
 
-/** Naturally aligned pieces no larger than the alignment of their address (T1's wording), at most 4 bytes. */
-function pieces(offset: number, size: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (let at = offset, left = size; left > 0; ) {
-    let s = 4;
-    while (s > left || at % s !== 0) s /= 2;
-    out.push([at, s]);
-    at += s;
-    left -= s;
-  }
-  return out;
-}
 
 it('T1: the piece rule, spelled out for the cases the reference discusses', () => {
   expect(pieces(8, 8)).toEqual([
