@@ -32,7 +32,7 @@ export const useTimelineStore = defineStore('timeline', () => {
 
   const deviceFilter = ref<number[] | null>(null);
   const vectorFilterText = ref('');
-  const show = reactive<KindFilter>({ delivered: true, pended: true, dropped: true, other: true, masked: true });
+  const show = reactive<KindFilter>({ delivered: true, pended: true, dropped: true, other: true, breakpoint: true, masked: true });
   const selected = ref<number | null>(null);
   const follow = ref(true);
   const view = ref({ start: 0, end: DEFAULT_SPAN });

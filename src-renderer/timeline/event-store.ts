@@ -7,9 +7,9 @@ import type { EventColumns } from '../../src-shared/timeline/columns';
 import { EVENT_KIND_COUNT, EventKind, NotifierKind } from '../../src-shared/timeline/event-kinds';
 import { IndexList } from './seq-list';
 
-export const MarkerClass = { Delivered: 0, Pended: 1, Dropped: 2, Other: 3 } as const;
+export const MarkerClass = { Delivered: 0, Pended: 1, Dropped: 2, Other: 3, Breakpoint: 4 } as const;
 export type MarkerClass = (typeof MarkerClass)[keyof typeof MarkerClass];
-export const MARKER_CLASSES = [MarkerClass.Delivered, MarkerClass.Pended, MarkerClass.Dropped, MarkerClass.Other] as const;
+export const MARKER_CLASSES = [MarkerClass.Delivered, MarkerClass.Pended, MarkerClass.Dropped, MarkerClass.Other, MarkerClass.Breakpoint] as const;
 
 /** The lane of a device's function-wide state (Enable, Function Mask, config writes, BARs). */
 export const FUNCTION_LANE = 0xffff;
@@ -17,7 +17,7 @@ export const laneKey = (bdf: number, vector: number): number => bdf * 0x10000 + 
 export const splitLaneKey = (key: number): { bdf: number; vector: number } => ({ bdf: Math.floor(key / 0x10000), vector: key % 0x10000 });
 
 export interface LaneIndex {
-  markers: [IndexList, IndexList, IndexList, IndexList];
+  markers: [IndexList, IndexList, IndexList, IndexList, IndexList];
   /** Events that set the lane's masked state (VectorMasked/Unmasked, FunctionMaskChanged). */
   edges: IndexList;
 }
@@ -32,6 +32,8 @@ VECTOR_CLASS[EventKind.NotifyDelivered] = MarkerClass.Delivered;
 VECTOR_CLASS[EventKind.NotifyToMemory] = MarkerClass.Delivered;
 VECTOR_CLASS[EventKind.NotifyPended] = MarkerClass.Pended;
 VECTOR_CLASS[EventKind.NotifyDropped] = MarkerClass.Dropped;
+// A breakpoint or tracepoint hit sits on the lane of the event that hit it.
+VECTOR_CLASS[EventKind.Breakpoint] = MarkerClass.Breakpoint;
 VECTOR_CLASS[EventKind.VectorMasked] = EDGE;
 VECTOR_CLASS[EventKind.VectorUnmasked] = EDGE;
 for (const k of [EventKind.TableRead, EventKind.TableWrite, EventKind.PendingCleared, EventKind.UseCountChanged, EventKind.NotifierFired]) {
@@ -162,7 +164,7 @@ export class EventStore {
   private laneFor(key: number): LaneIndex {
     let lane = this.lanes.get(key);
     if (lane === undefined) {
-      lane = { markers: [new IndexList(), new IndexList(), new IndexList(), new IndexList()], edges: new IndexList() };
+      lane = { markers: [new IndexList(), new IndexList(), new IndexList(), new IndexList(), new IndexList()], edges: new IndexList() };
       this.lanes.set(key, lane);
     }
     return lane;

@@ -21,6 +21,7 @@ export interface KindFilter {
   pended: boolean;
   dropped: boolean;
   other: boolean;
+  breakpoint: boolean;
   masked: boolean;
 }
 
@@ -40,6 +41,7 @@ export interface DrawStats {
   pended: number;
   dropped: number;
   other: number;
+  breakpoint: number;
   /** Masked spans drawn. */
   maskedSpans: number;
   lanesDrawn: number;
@@ -58,11 +60,12 @@ export const COLORS = {
   pended: '#fbbf24',
   dropped: '#f87171',
   other: '#64748b',
+  breakpoint: '#c084fc',
   selected: '#ffffff',
 } as const;
 
-const CLASS_COLORS = [COLORS.delivered, COLORS.pended, COLORS.dropped, COLORS.other];
-const CLASS_KEYS = ['delivered', 'pended', 'dropped', 'other'] as const;
+const CLASS_COLORS = [COLORS.delivered, COLORS.pended, COLORS.dropped, COLORS.other, COLORS.breakpoint];
+const CLASS_KEYS = ['delivered', 'pended', 'dropped', 'other', 'breakpoint'] as const;
 
 export function visibleLaneCount(layout: TimelineLayout): number {
   return Math.max(0, Math.ceil((layout.height - layout.axisHeight) / layout.laneHeight));
@@ -78,7 +81,7 @@ export function renderTimeline(
   selected: number | null,
 ): DrawStats {
   const { width, height, labelWidth, axisHeight, laneHeight } = layout;
-  const stats: DrawStats = { delivered: 0, pended: 0, dropped: 0, other: 0, maskedSpans: 0, lanesDrawn: 0 };
+  const stats: DrawStats = { delivered: 0, pended: 0, dropped: 0, other: 0, breakpoint: 0, maskedSpans: 0, lanesDrawn: 0 };
   ctx.fillStyle = COLORS.background;
   ctx.fillRect(0, 0, width, height);
   drawAxis(ctx, scale, layout);
@@ -140,11 +143,26 @@ function drawAxis(ctx: CanvasRenderingContext2D, scale: TimeScale, layout: Timel
   ctx.fillRect(0, axisHeight - 1, width, 1);
 }
 
+/** [top, height, width] of a class's marker in a lane at y of height h: each class its own shape and place. */
+function markerShape(cls: MarkerClass, y: number, h: number): [number, number, number] {
+  switch (cls) {
+    case MarkerClass.Delivered:
+      return [y + 3, h - 6, 2];
+    case MarkerClass.Pended:
+      return [y + 3, (h - 6) / 2, 3];
+    case MarkerClass.Dropped:
+      return [y + h / 2, (h - 6) / 2, 3];
+    case MarkerClass.Breakpoint:
+      return [y + 1, 4, 4];
+    default:
+      return [y + h - 6, 4, 1];
+  }
+}
+
 /** One marker per pixel column: after drawing at px, skip to the first event past it. */
 function drawMarkers(ctx: CanvasRenderingContext2D, store: EventStore, list: IndexList, scale: TimeScale, cls: MarkerClass, y: number, h: number): void {
   ctx.fillStyle = CLASS_COLORS[cls]!;
-  const [top, height, w] =
-    cls === MarkerClass.Delivered ? [y + 3, h - 6, 2] : cls === MarkerClass.Pended ? [y + 3, (h - 6) / 2, 3] : cls === MarkerClass.Dropped ? [y + h / 2, (h - 6) / 2, 3] : [y + h - 6, 4, 1];
+  const [top, height, w] = markerShape(cls, y, h);
   const n = list.length;
   let j = store.lowerBound(list, scale.start);
   while (j < n) {

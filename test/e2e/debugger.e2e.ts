@@ -92,6 +92,8 @@ describe('the debugger in the browser', () => {
     expect(machine().clock.now).toBe(event.record.timeNs);
     await byId('details-break-unmask').click();
     expect(machine().debugger.list()).toHaveLength(1);
+    // The hit itself is on the timeline, in the breakpoint colour, on the vector's lane.
+    await expect.poll(async () => Number(await byId('timeline-canvas').getAttribute('data-breakpoint'))).toBeGreaterThanOrEqual(1);
     await screenshot(h.page, 'paused-timeline');
     await byId('tab-vectors').click();
 

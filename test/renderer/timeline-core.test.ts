@@ -57,7 +57,7 @@ function recordingContext(): { ctx: CanvasRenderingContext2D; rects: { x: number
 }
 
 const LAYOUT: TimelineLayout = { width: 1100, height: 200, labelWidth: 100, axisHeight: 20, laneHeight: 20, firstLane: 0 };
-const ALL: KindFilter = { delivered: true, pended: true, dropped: true, other: true, masked: true };
+const ALL: KindFilter = { delivered: true, pended: true, dropped: true, other: true, breakpoint: true, masked: true };
 const lane = (vector: number, maskedNow: boolean | null = false): TimelineLane => ({ key: laneKey(NIC, vector), bdf: NIC, vector, label: `v${vector}`, maskedNow });
 
 describe('event store', () => {
@@ -146,6 +146,23 @@ describe('timeline rendering', () => {
     expect([span.x, span.w]).toEqual([100 + 100, 200]);
     const { ctx: ctx2 } = recordingContext();
     expect(renderTimeline(ctx2, store, new TimeScale(0, 1000, 1000), [lane(0)], LAYOUT, { ...ALL, masked: false, pended: false }, null)).toMatchObject({ pended: 0, maskedSpans: 0 });
+  });
+
+  it('marks breakpoint and tracepoint hits on the lane of the event that hit, in their own colour', () => {
+    const store = new EventStore();
+    store.append(
+      columns([
+        { time: 100, kind: EventKind.NotifyDelivered },
+        { time: 100, kind: EventKind.Breakpoint },
+      ]),
+    );
+    const { ctx, rects } = recordingContext();
+    const stats = renderTimeline(ctx, store, new TimeScale(0, 1000, 1000), [lane(0)], LAYOUT, ALL, null);
+    expect(stats).toMatchObject({ delivered: 1, breakpoint: 1 });
+    expect(rects.filter((r) => r.style === '#c084fc')).toHaveLength(1);
+    const { ctx: ctx2, rects: hidden } = recordingContext();
+    expect(renderTimeline(ctx2, store, new TimeScale(0, 1000, 1000), [lane(0)], LAYOUT, { ...ALL, breakpoint: false }, null).breakpoint).toBe(0);
+    expect(hidden.filter((r) => r.style === '#c084fc')).toHaveLength(0);
   });
 
   it('shades a lane with no mask events by its current state', () => {
