@@ -1,6 +1,7 @@
 // Differential conformance against the reference itself: the same qtest commands go
 // to real QEMU (its e1000e's MSI-X, hw/pci/msix.c) and to irqscope's e1000e preset,
-// and every reply must be identical. Random sequences cover table writes and reads
+// and every reply must be identical. Notifies are compared through what a guest can
+// see: the PBA, and RAM where the message is aimed (A2). Random sequences cover table writes and reads
 // (4 and 8 bytes, aligned), refused byte/word accesses, PBA reads and writes,
 // Message Control writes through 0xCF8/0xCFC (Enable, Function Mask, the read-only
 // table size), the capability's read-only dwords, and memory decoding on and off.
@@ -13,6 +14,7 @@ import { loadMachineText } from '../../src-main/machine/machine-builder';
 import { QtestSession } from '../../src-main/qtest/qtest-session';
 import { QemuPeer, QEMU, hasQemu } from './qemu-qtest-peer';
 
+const BAR0 = 0xfe000000;
 const BAR3 = 0xfebf0000;
 const PBA = BAR3 + 0x2000;
 const CONFIG = (offset: number): string => `outl 0xcf8 0x${((0x80001000 | offset) >>> 0).toString(16)}`;
@@ -20,6 +22,28 @@ const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
 
 /** BAR3 at 0xfebf0000, memory space and bus master on: what a driver does first. */
 const SETUP = [CONFIG(0x1c), `outl 0xcfc ${hex(BAR3)}`, CONFIG(0x04), 'outw 0xcfc 0x6'];
+
+/**
+ * A device-side notify of vector 2. QEMU's e1000e raises it from its own registers
+ * (IVAR routes the "other" cause to vector 2, IMS enables it, ICS sets it), and it
+ * does so once per process; irqscope's engine is asked directly.
+ */
+const FIRE = '# fire vector 2';
+const QEMU_FIRE = [`writel ${hex(BAR0 + 0xe4)} ${hex((1 << 19) | (2 << 16))}`, `writel ${hex(BAR0 + 0xd0)} ${hex(1 << 24)}`, `writel ${hex(BAR0 + 0xc8)} ${hex(1 << 24)}`];
+const IRQSCOPE_FIRE = 'msix_notify 00:02.0 2';
+/** BAR0 (the e1000e's registers) and BAR3 mapped, MSI-X enabled, vector 2 aimed at RAM 0x1000 (A2) with data 0xabcd. */
+const NOTIFY_SETUP = [
+  CONFIG(0x10),
+  `outl 0xcfc ${hex(BAR0)}`,
+  ...SETUP,
+  CONFIG(0xa0),
+  'outw 0xcfe 0x8000',
+  `writel ${hex(BAR3 + 0x20)} 0x1000`,
+  `writel ${hex(BAR3 + 0x28)} 0xabcd`,
+];
+const VECTOR2_CTRL = hex(BAR3 + 0x2c);
+const OBSERVE = ['readl 0x1000', `readl ${hex(PBA)}`];
+const CONTROL = (v: number): string[] => [CONFIG(0xa0), `outw 0xcfe ${hex(v)}`];
 
 function irqscope(): QtestSession {
   const built = loadMachineText(readFileSync(join(__dirname, '../../machines/e1000e.json'), 'utf8'));
@@ -73,6 +97,36 @@ describe.skipIf(!hasQemu && process.env.IRQSCOPE_REQUIRE_QEMU === undefined)(`ir
     const { ours, theirs } = await both(lines);
     expect(ours).toEqual(theirs);
   });
+
+  const scenarios: [string, string[]][] = [
+    ['N2/U3: a masked vector pends; unmasking it delivers and clears the pending bit', [`writel ${VECTOR2_CTRL} 0x1`, FIRE, ...OBSERVE, `writel ${VECTOR2_CTRL} 0x0`, ...OBSERVE]],
+    ['M1/C4: with Function Mask set it pends; clearing Function Mask delivers', [`writel ${VECTOR2_CTRL} 0x0`, ...CONTROL(0xc000), FIRE, ...OBSERVE, ...CONTROL(0x8000), ...OBSERVE]],
+    ['N3/A2: an unmasked vector is written to RAM at once', [`writel ${VECTOR2_CTRL} 0x0`, FIRE, ...OBSERVE]],
+    ['N3: with Bus Master Enable clear the message goes nowhere', [`writel ${VECTOR2_CTRL} 0x0`, CONFIG(0x04), 'outw 0xcfc 0x2', FIRE, ...OBSERVE]],
+    [
+      'C2: disabling MSI-X keeps the pending bit and sends nothing; enabling it again delivers',
+      [`writel ${VECTOR2_CTRL} 0x1`, FIRE, `readl ${hex(PBA)}`, ...CONTROL(0), `readl ${hex(PBA)}`, `writel ${VECTOR2_CTRL} 0x0`, ...OBSERVE, ...CONTROL(0x8000), ...OBSERVE],
+    ],
+  ];
+  for (const [name, steps] of scenarios) {
+    it(name, async () => {
+      const peer = await QemuPeer.start();
+      try {
+        const session = irqscope();
+        for (const line of [...NOTIFY_SETUP, ...steps]) {
+          if (line === FIRE) {
+            for (const l of QEMU_FIRE) expect(await peer.command(l)).toBe('OK');
+            expect(session.execute(IRQSCOPE_FIRE)).toBe('OK');
+            continue;
+          }
+          const theirs = await peer.command(line);
+          expect({ line, reply: session.execute(line) }).toEqual({ line, reply: theirs });
+        }
+      } finally {
+        await peer.close();
+      }
+    });
+  }
 
   it('T1-T3/P1/C1/B2: random sequences of table, PBA, Message Control and Command accesses', async () => {
     // One QEMU process carries all runs; a fresh e1000e state is not needed because each
