@@ -3,6 +3,7 @@
 import { Menu, app, dialog, ipcMain, session } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createAppHost, type AppHost } from '../host/app-host';
 import { DEFAULT_PRESET, folderPresets } from '../host/presets';
 import type { Reply, ViewName } from '../../src-shared/ipc/contract';
@@ -110,7 +111,7 @@ function openWindow(host: AppHost, paths: AppPaths): void {
 export function defaultPaths(mainDir: string, appPath: string, userData: string, devUrl: string | undefined): AppPaths {
   return {
     preload: join(mainDir, '../preload/index.js'),
-    appUrl: devUrl ?? new URL(`file://${join(mainDir, '../renderer/index.html')}`).href,
+    appUrl: devUrl ?? pathToFileURL(join(mainDir, '../renderer/index.html')).href,
     presetsDir: join(appPath, 'machines'),
     recentFile: join(userData, 'recent-machines.json'),
   };

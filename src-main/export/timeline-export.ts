@@ -6,7 +6,7 @@ import { toVcd } from './vcd';
 import { timelineOf, type TimeAxis } from './timeline-source';
 import type { ExportFormat } from '../../src-shared/timeline/export-formats';
 
-export { EXPORT_FORMATS, EXPORT_EXTENSIONS, type ExportFormat } from '../../src-shared/timeline/export-formats';
+export { EXPORT_FORMATS, type ExportFormat } from '../../src-shared/timeline/export-formats';
 
 export function exportTimeline(machine: Machine, format: ExportFormat, axis: TimeAxis = 'ns'): string {
   const source = timelineOf(machine);

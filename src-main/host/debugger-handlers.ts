@@ -49,7 +49,11 @@ export function debuggerHandlers(session: MachineSession): Pick<Handlers, Debugg
 
   return {
     debuggerState: () => debug().state(),
-    addBreakpoint: ({ spec, enabled }) => breakpoint(debug().add(spec, enabled ?? true)),
+    addBreakpoint: ({ spec, enabled }) => {
+      const full = debug().noRoom();
+      if (full !== null) throw new RequestError('', full);
+      return breakpoint(debug().add(spec, enabled ?? true));
+    },
     replaceBreakpoint: ({ id, spec }) => {
       if (!debug().list().some((b) => b.id === id)) throw noSuchBreakpoint(session.machine, id);
       return breakpoint(debug().replace(id, spec));

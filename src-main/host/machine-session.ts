@@ -5,6 +5,7 @@
 // every client the debugger's state: at once on a pause (ahead of the batches), and
 // whenever breakpoints, hit counts, the queue or the pause change.
 import type { Machine } from '../machine/machine';
+import type { DebuggerLimits } from '../machine/debugger/debugger';
 import { QtestSession } from '../qtest/qtest-session';
 import type { MachineStatus, StreamName, StreamPayload } from '../../src-shared/ipc/contract';
 import { encodeBatch } from '../../src-shared/timeline/wire';
@@ -33,6 +34,14 @@ export interface PumpLimits {
 }
 
 export const DEFAULT_PUMP_LIMITS: PumpLimits = { maxBatchEvents: 1 << 17, maxBatchesPerPump: 2, heartbeatMs: 250 };
+
+/**
+ * The debugger's bounds in the app, where a request from the untrusted renderer must
+ * not hold the event loop (and so every window) for long: one advance fires the sources
+ * about as often as the runner does for 100 ms at the top rate (some tens of ms of work),
+ * and the queue, sent whole to every client on each change, stays short.
+ */
+export const APP_DEBUGGER_LIMITS: Readonly<DebuggerLimits> = { queued: 1024, advanceFirings: 1 << 20 };
 
 interface ClientState {
   readonly client: SessionClient;
@@ -71,29 +80,33 @@ export class MachineSession {
     this.machine = loaded.machine;
     this.name = loaded.name;
     this.preset = loaded.preset;
-    this.unwatchPauses = this.watchPauses();
+    this.unwatchPauses = this.adopt();
   }
 
-  /** Swaps in a new machine; every client starts over from its first event. */
+  /** Swaps in a new machine; every client starts over from its first retained event. */
   replace(loaded: LoadedMachine): void {
     this.machine = loaded.machine;
     this.name = loaded.name;
     this.preset = loaded.preset;
+    this.qtestSession?.dispose();
     this.qtestSession = null;
     this.unwatchPauses();
-    this.unwatchPauses = this.watchPauses();
+    this.unwatchPauses = this.adopt();
     this.scannedSeq = 0;
     this.lastEventTime.clear();
     this.changed.clear();
     const status = this.status();
     for (const state of this.clients) {
-      state.cursor = 0;
+      // A restored session may hold only the tail of its log: what it never had is not lost in transit.
+      state.cursor = this.machine.log.firstSeq;
       state.client.send('machineLoaded', status);
     }
     this.announceDebugger();
   }
 
-  private watchPauses(): () => void {
+  /** Readies the session's (new) machine for the app; returns what stops watching its pauses. */
+  private adopt(): () => void {
+    this.machine.debugger.limits = { ...APP_DEBUGGER_LIMITS };
     return this.machine.debugger.onPause(() => this.announceDebugger());
   }
 

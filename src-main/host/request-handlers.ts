@@ -38,6 +38,8 @@ export interface HostContext {
 }
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
+/** Slower, and the period (ns) passes 2^53: its due time is no longer exact, then no longer finite, and a session cannot save it. */
+const MIN_SOURCE_RATE = 1e9 / Number.MAX_SAFE_INTEGER;
 const STATUS_NAMES = { [AccessStatus.Ok]: 'ok', [AccessStatus.Refused]: 'refused', [AccessStatus.Unclaimed]: 'unclaimed' } as const;
 
 function requireFunction(machine: Machine, bdf: number): PciFunction {
@@ -180,7 +182,8 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
       const before = m().log.total;
       // Through the debugger: while the machine is paused, device-side work waits for continue or step.
       const outcome = m().debugger.perform({ kind: 'raise', bdf, vector });
-      if (!outcome.ok) throw new RequestError('bdf', outcome.error);
+      // The device is there (checked above): what is left to refuse is a full queue, not a field.
+      if (!outcome.ok) throw new RequestError('', outcome.error);
       return { events: m().log.total - before, queued: outcome.status === 'done' ? null : outcome.position };
     },
     useVector: ({ bdf, vector }) => {
@@ -197,6 +200,9 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
     },
     startSource: ({ bdf, vector, ratePerSecond }) => {
       const fn = requireFunction(m(), bdf);
+      if (ratePerSecond < MIN_SOURCE_RATE) {
+        throw new RequestError('ratePerSecond', `expected at least ${MIN_SOURCE_RATE.toPrecision(2)} per second (one firing every 104 days), got ${ratePerSecond}`);
+      }
       const source = m().startSource(fn, vector, ratePerSecond);
       return { bdf, vector, ratePerSecond: source.ratePerSecond };
     },

@@ -34,7 +34,12 @@ export interface WebHost {
 }
 
 const HOST = '127.0.0.1';
-const MAX_REQUEST_BYTES = 32 << 20;
+/** The contract's largest session file (32 MiB of base64) with room for the request around it. */
+const MAX_REQUEST_BYTES = (32 << 20) + (64 << 10);
+
+function dropSocket(this: Duplex): void {
+  this.destroy();
+}
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
@@ -106,6 +111,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // The HTTP server stops watching a socket it hands over for an upgrade: an error
+    // there (a client resetting the connection) with no listener would end the process.
+    socket.on('error', dropSocket);
     const rest = authorise(req);
     const origin = req.headers.origin;
     const originOk = origin === undefined || allowedHosts().some((h) => origin === `http://${h}`);
@@ -113,6 +121,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
+    socket.off('error', dropSocket);
     wss.handleUpgrade(req, socket, head, (ws) => connect(ws));
   });
 
@@ -129,6 +138,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       },
     };
     const detach = options.session.attach(client);
+    // A frame ws refuses (not UTF-8, over maxPayload, a bad opcode) is an error event on
+    // this socket, and ws has already begun closing it with the matching code; unheard,
+    // the event would end the process.
+    ws.on('error', () => undefined);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       ws.send(JSON.stringify(answer(data, isBinary)));
     });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Guest, MASKALL, ENABLE, CTRL, DATA, CAP, apicAddress, eventsSince, NIC, BAR1 } from '../machine/guest';
 import { BreakpointDetail, EventKind, Origin, ACCESS_WRITE } from '../../src-shared/timeline/event-kinds';
-import type { BreakpointSpecInput, PauseReport } from '../../src-shared/debugger/breakpoints';
+import type { BreakpointSpecInput, DebuggerState, PauseReport } from '../../src-shared/debugger/breakpoints';
+import { MAX_BREAKPOINTS } from '../../src-main/machine/debugger/debugger';
 
 /** A NIC with MSI-X enabled, vectors 0..3 in use and programmed (masked) to CPU v, IDT 0x40+v. */
 function nic(): Guest {
@@ -409,6 +410,92 @@ describe('pausing, the queue, continue, step and run-until-vector', () => {
     expect(h.machine.debugger.restore({ ...state, paused: null, mode: 'until-vector' })).toMatchObject({ ok: false, error: expect.stringMatching(/needs its vector/) });
     expect(h.machine.debugger.restore({ ...state, paused: null, mode: 'until-vector', until: { bdf: NIC, vector: 7 } })).toEqual({ ok: false, error: 'debugger state: vector 7 out of range 0..3' });
     expect(h.machine.debugger.state()).toEqual(state);
+  });
+});
+
+describe('limits on what waits and what one advance may run', () => {
+  /** Paused at an unmask of vector 0. */
+  function pausedNic(): Guest {
+    const g = nic();
+    add(g, { kind: 'unmask', bdf: NIC, vectors: [0] });
+    g.writeEntry(0, CTRL, 0);
+    expect(g.machine.debugger.paused).toBe(true);
+    return g;
+  }
+
+  it('unbounded by default, as in QEMU; with a queue limit, one action more is refused, queueing nothing', () => {
+    const g = pausedNic();
+    const dbg = g.machine.debugger;
+    expect(dbg.limits).toEqual({ queued: Infinity, advanceFirings: Infinity });
+    dbg.limits = { ...dbg.limits, queued: 3 };
+    for (let k = 0; k < 3; k++) expect(dbg.perform({ kind: 'notify', bdf: NIC, vector: 1 })).toMatchObject({ ok: true, status: 'queued' });
+    expect(dbg.perform({ kind: 'raise', bdf: NIC, vector: 2 })).toEqual({ ok: false, error: '3 actions already wait for continue or step: run them first' });
+    expect(dbg.queued).toEqual([1, 2, 3].map(() => ({ kind: 'notify', bdf: NIC, vector: 1 })));
+    expect(dbg.continue()).toEqual({ ok: true, paused: false, ran: 3 });
+  });
+
+  it('with an advance limit, an advance that would fire the sources more often is refused before anything moves', () => {
+    const g = nic();
+    g.writeEntry(0, CTRL, 0);
+    g.machine.startSource(g.fn, 0, 1e6); // every µs
+    const dbg = g.machine.debugger;
+    dbg.limits = { ...dbg.limits, advanceFirings: 1000 };
+    const total = g.machine.log.total;
+    expect(dbg.perform({ kind: 'advance', targetNs: 1e18 })).toEqual({
+      ok: false,
+      error: 'advancing to 1000000000000000000 ns would fire the interval sources 1000000000000000 times, more than 1000 at once: advance in smaller steps',
+    });
+    expect(g.machine.clock.now).toBe(0);
+    expect(g.machine.log.total).toBe(total);
+    expect(dbg.perform({ kind: 'advance', targetNs: 1000e3 })).toEqual({ ok: true, status: 'done' });
+    expect(g.engine.delivered[0]).toBe(1000);
+  });
+
+  it('continue refuses to run a queued advance that has grown past the limit, and stays paused', () => {
+    const g = pausedNic();
+    const dbg = g.machine.debugger;
+    dbg.limits = { ...dbg.limits, advanceFirings: 1000 };
+    // Queued while no source runs: nothing to fire then.
+    expect(dbg.perform({ kind: 'advance', targetNs: 1e15 })).toMatchObject({ ok: true, status: 'queued' });
+    g.machine.startSource(g.fn, 1, 1e6);
+    const before = dbg.state();
+    expect(dbg.continue()).toEqual({
+      ok: false,
+      error: 'the queued advance to 1000000000000000 ns would now fire the interval sources 1000000000000 times, more than 1000 at once: stop a source first',
+    });
+    expect(dbg.step()).toMatchObject({ ok: false });
+    expect(dbg.state()).toEqual(before);
+    expect(g.machine.clock.halted).toBe(true);
+    g.machine.stopSource(NIC, 1);
+    expect(dbg.continue()).toEqual({ ok: true, paused: false, ran: 1 });
+    expect(g.machine.clock.now).toBe(1e15);
+  });
+
+  it('the list holds at most MAX_BREAKPOINTS; one more is refused, adding nothing', () => {
+    const g = nic();
+    const dbg = g.machine.debugger;
+    for (let k = 0; k < MAX_BREAKPOINTS; k++) add(g, { kind: 'pending', bdf: NIC, vectors: [k % 4] });
+    const before = dbg.state();
+    expect(dbg.add({ kind: 'pending', bdf: NIC, vectors: 'any' })).toEqual({ ok: false, error: `there are already ${MAX_BREAKPOINTS} breakpoints: remove one first` });
+    expect(dbg.state()).toEqual(before);
+    const over = { ...before, breakpoints: [...before.breakpoints, { ...before.breakpoints[0]!, id: before.nextId }], nextId: before.nextId + 1 };
+    expect(nic().machine.debugger.restore(over)).toEqual({ ok: false, error: `debugger state: ${MAX_BREAKPOINTS + 1} breakpoints, more than ${MAX_BREAKPOINTS}` });
+  });
+
+  it('restore refuses a queue without a pause and two breakpoints with one id', () => {
+    const g = pausedNic();
+    g.machine.debugger.perform({ kind: 'notify', bdf: NIC, vector: 1 });
+    const state = JSON.parse(JSON.stringify(g.machine.debugger.state())) as DebuggerState;
+    const h = nic();
+    const before = h.machine.debugger.state();
+    expect(h.machine.debugger.restore({ ...state, paused: null })).toEqual({
+      ok: false,
+      error: 'debugger state: 1 queued action but the machine is not paused (nothing would ever run it)',
+    });
+    const twins = [...state.breakpoints, { ...state.breakpoints[0]!, enabled: false }];
+    expect(h.machine.debugger.restore({ ...state, breakpoints: twins })).toEqual({ ok: false, error: 'breakpoint 1 is listed twice' });
+    expect(h.machine.debugger.state()).toEqual(before);
+    expect(h.machine.clock.halted).toBe(false);
   });
 });
 

@@ -35,4 +35,12 @@ describe('Electron app start-up', () => {
     window.emit('closed');
     expect(electronMock.ipcMain.handlers.size).toBe(0);
   });
+
+  it('makes the page URL from the install folder whatever characters its path holds', () => {
+    for (const dir of ['/opt/irq#scope', '/opt/100% irq?scope']) {
+      const { appUrl } = defaultPaths(`${dir}/out/main`, dir, '/tmp/irqscope-test-user', undefined);
+      expect(fileURLToPath(appUrl)).toBe(`${dir}/out/renderer/index.html`);
+      expect(new URL(appUrl).hash).toBe('');
+    }
+  });
 });

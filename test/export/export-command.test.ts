@@ -6,6 +6,7 @@ import { exportCommand } from '../../src-main/cli/export-command';
 import { sessionCommand } from '../../src-main/cli/session-command';
 import { runCommand } from '../cli/cli-harness';
 import { finalValue, readVcd, triggers } from './vcd-reader';
+import { NIC_VECTOR_1_MASKED } from '../session/nic-bring-up';
 
 let dir: string;
 beforeEach(() => {
@@ -14,14 +15,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const SCRIPT = [
-  'outl 0xcf8 0x80001814',
-  'outl 0xcfc 0xe0000000',
-  'outl 0xcf8 0x80001804',
-  'outw 0xcfc 0x6',
-  'outl 0xcf8 0x80001884',
-  'outl 0xcfc 0x80000000',
-  'writel 0xe0000010 0xfee01000',
-  'writel 0xe0000018 0x41',
+  ...NIC_VECTOR_1_MASKED,
   'msix_notify 00:03.0 1',
   'writel 0xe000001c 0',
   'msix_notify 00:03.0 1',

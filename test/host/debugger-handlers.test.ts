@@ -2,11 +2,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { BAR1, NIC, PLAIN, TWO_DEVICES, bringUpNic, hostWith, value } from './fixtures';
 import type { AppHost } from '../../src-main/host/app-host';
 import { MachineRunner } from '../../src-main/host/machine-runner';
-import type { SessionClient } from '../../src-main/host/machine-session';
+import { APP_DEBUGGER_LIMITS, type SessionClient } from '../../src-main/host/machine-session';
 import type { StreamName } from '../../src-shared/ipc/contract';
 import type { DebuggerState } from '../../src-shared/debugger/breakpoints';
 import { EventKind, Origin } from '../../src-shared/timeline/event-kinds';
 import { stateOf } from '../session/busy-machine';
+import { MAX_BREAKPOINTS } from '../../src-main/machine/debugger/debugger';
 
 const CPU = 1;
 const IDT = 0x31;
@@ -122,6 +123,43 @@ describe('debugger requests', () => {
     expect(m.apic.total(CPU, IDT)).toBe(2);
     expect(value(host.dispatch('continue', {}))).toEqual({ paused: false, ran: 0 });
     expect(value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }))).toEqual({ events: 1, queued: null });
+  });
+
+  it('a breakpoint beyond the limit is refused for the request as a whole, not for its spec', () => {
+    const host = hostWith(TWO_DEVICES);
+    for (let k = 0; k < MAX_BREAKPOINTS; k++) value(host.dispatch('addBreakpoint', { spec: { kind: 'pending', bdf: NIC, vectors: [k % 3] } }));
+    expect(host.dispatch('addBreakpoint', { spec: { kind: 'pending', bdf: NIC, vectors: 'any' } })).toEqual({
+      ok: false,
+      error: `addBreakpoint: there are already ${MAX_BREAKPOINTS} breakpoints: remove one first`,
+    });
+    expect(host.session.machine.debugger.list()).toHaveLength(MAX_BREAKPOINTS);
+  });
+
+  it('paused, a fire beyond the queue limit is refused for the request as a whole, and changes nothing', () => {
+    const host = armed();
+    unmask(host);
+    for (let k = 0; k < APP_DEBUGGER_LIMITS.queued; k++) value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }));
+    const before = stateOf(host.session.machine);
+    expect(host.dispatch('fireVector', { bdf: NIC, vector: 1 })).toEqual({
+      ok: false,
+      error: `fireVector: ${APP_DEBUGGER_LIMITS.queued} actions already wait for continue or step: run them first`,
+    });
+    expect(stateOf(host.session.machine)).toEqual(before);
+  });
+
+  it('a qtest clock_step that would fire the sources for minutes is refused at once, on a loaded machine too', () => {
+    for (const load of [false, true]) {
+      const host = hostWith(TWO_DEVICES);
+      if (load) value(host.dispatch('loadMachine', { source: 'text', text: JSON.stringify(TWO_DEVICES) }));
+      bringUpNic(host);
+      value(host.dispatch('startSource', { bdf: NIC, vector: 0, ratePerSecond: 10_000_000 }));
+      const before = stateOf(host.session.machine);
+      const reply = host.dispatch('qtest', { line: 'clock_step 18446744073709551615' });
+      expect(JSON.stringify(reply)).toMatch(new RegExp(`advancing to \\d+ ns would fire the interval sources \\d+ times, more than ${APP_DEBUGGER_LIMITS.advanceFirings} at once`));
+      expect(stateOf(host.session.machine)).toEqual(before);
+      // What one runner slice may owe at the top rate still goes through.
+      expect(value(host.dispatch('qtest', { line: 'clock_step 100000000' }))).toEqual({ reply: 'OK 100000000' });
+    }
   });
 
   it("paused, the user's pokes (config, MMIO, ports) still run and are logged as the user's own", () => {

@@ -179,6 +179,43 @@ describe('machine session pump', () => {
     expect(client.batches.at(-1)!.columns.kind[0]).toBe(EventKind.NotifyDropped);
   });
 
+  it('a session opened with overwritten events starts each client at its first retained event, none lost', () => {
+    const saved = hostWith(SMALL_LOG);
+    makeEvents(saved, 40);
+    const data = value(saved.dispatch('saveSession', {})).data;
+    const host = hostWith(SMALL_LOG);
+    const client = new RecordingClient();
+    host.session.attach(client);
+    host.session.pump();
+    value(host.dispatch('openSession', { data }));
+    host.session.pump();
+    expect(client.batches.at(-1)).toMatchObject({ firstSeq: 24, total: 40, evicted: 24, lost: 0 });
+    expect(client.lost).toBe(0);
+    // Exactly what a window attached afterwards is sent.
+    const late = new RecordingClient();
+    host.session.attach(late);
+    host.session.pump();
+    expect(late.batches[0]).toMatchObject({ firstSeq: 24, lost: 0 });
+  });
+
+  it('a load disposes of the qtest session of the machine it replaces', () => {
+    const host = hostWith(TWO_DEVICES);
+    const old = host.session.machine;
+    const unsubscribed: number[] = [];
+    const onPause = old.debugger.onPause.bind(old.debugger);
+    old.debugger.onPause = (listener) => {
+      const off = onPause(listener);
+      return () => {
+        unsubscribed.push(1);
+        off();
+      };
+    };
+    value(host.dispatch('qtest', { line: 'endianness' }));
+    value(host.dispatch('loadMachine', { source: 'preset', preset: 'e1000e' }));
+    // Its pause listener on the old machine is gone (the session's own was never wrapped).
+    expect(unsubscribed).toHaveLength(1);
+  });
+
   it('detaching stops the sending', () => {
     const host = hostWith(TWO_DEVICES);
     const client = new RecordingClient();

@@ -177,6 +177,21 @@ describe('request handlers behind the contract', () => {
     expect(value(host.dispatch('stopSource', { bdf: NIC, vector: 2 }))).toEqual({ stopped: false });
   });
 
+  it('refuses a source too slow to have a due time, which no saved session could hold; the slowest allowed round-trips', () => {
+    const host = hostWith(TWO_DEVICES);
+    bringUpNic(host);
+    for (const ratePerSecond of [5e-324, 1e-300, 1e-8]) {
+      const reply = host.dispatch('startSource', { bdf: NIC, vector: 2, ratePerSecond });
+      expect(reply.ok).toBe(false);
+      expect(!reply.ok && reply.error).toMatch(/^startSource\.ratePerSecond: expected at least 1\.1e-7 per second/);
+    }
+    expect(host.session.machine.listSources()).toEqual([]);
+    value(host.dispatch('startSource', { bdf: NIC, vector: 2, ratePerSecond: 1.2e-7 }));
+    const other = hostWith(TWO_DEVICES);
+    value(other.dispatch('openSession', { data: value(host.dispatch('saveSession', {})).data }));
+    expect(other.session.machine.listSources().map((s) => s.timer.due)).toEqual(host.session.machine.listSources().map((s) => s.timer.due));
+  });
+
   it('reads and writes ports: the 0xCF8/0xCFC pair reaches config space', () => {
     const host = hostWith(TWO_DEVICES);
     value(host.dispatch('writePort', { port: 0xcf8, size: 4, value: 0x80001800 }));

@@ -127,6 +127,41 @@ describe('web host', () => {
     ws.close();
   });
 
+  it('a malformed frame closes only that socket; the host goes on serving', async () => {
+    const bad = await open(`/${web.token}/ws`);
+    const closed = new Promise<number>((resolve) => bad.once('close', (code) => resolve(code)));
+    // A text frame that is not UTF-8: the server's receiver refuses it with an error event.
+    bad.send(Buffer.from([0xff, 0xfe, 0xfd]), { binary: false });
+    expect(await closed).toBe(1007);
+    const good = await open(`/${web.token}/ws`);
+    good.send(JSON.stringify({ id: 7, name: 'status', params: {} }));
+    expect(await nextReply(good)).toMatchObject({ id: 7, reply: { ok: true } });
+    good.close();
+  });
+
+  it('takes the largest session file the contract accepts in one frame, and answers it', async () => {
+    const ws = await open(`/${web.token}/ws`);
+    ws.send(JSON.stringify({ id: 3, name: 'openSession', params: { data: 'A'.repeat(32 << 20), fileName: 'big.irqsession' } }));
+    expect(await nextReply(ws)).toEqual({
+      type: 'reply',
+      id: 3,
+      reply: { ok: false, error: 'openSession.data: big.irqsession: not an irqscope session file (no IRQSCOPE signature) (the running machine is unchanged)' },
+    });
+    ws.close();
+  });
+
+  it('a client that resets the connection while being refused does not bring the host down', async () => {
+    const { connect } = await import('node:net');
+    for (let k = 0; k < 20; k++) {
+      const raw = connect(web.port, '127.0.0.1');
+      await new Promise((resolve) => raw.once('connect', resolve));
+      raw.write(`GET /wrong/ws HTTP/1.1\r\nHost: 127.0.0.1:${web.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${'a'.repeat(22)}==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      raw.resetAndDestroy();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await get(`/${web.token}/`)).status).toBe(200);
+  });
+
   it('streams timeline batches as binary frames to connected clients', async () => {
     const ws = await open(`/${web.token}/ws`);
     const batch = new Promise<ArrayBuffer>((resolve) => ws.on('message', (data, binary) => binary && resolve(data as ArrayBuffer)));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { sessionCommand } from '../../src-main/cli/session-command';
 import { openSession } from '../../src-main/session/session-file';
 import { runCommand } from '../cli/cli-harness';
+import { NIC_VECTOR_1_MASKED } from './nic-bring-up';
 
 let dir: string;
 beforeEach(() => {
@@ -14,14 +15,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Programs and enables vector 1 of the virtio-net preset's NIC, masked, with a breakpoint on its unmask. */
 const SETUP = [
-  'outl 0xcf8 0x80001814',
-  'outl 0xcfc 0xe0000000',
-  'outl 0xcf8 0x80001804',
-  'outw 0xcfc 0x6',
-  'outl 0xcf8 0x80001884',
-  'outl 0xcfc 0x80000000',
-  'writel 0xe0000010 0xfee01000',
-  'writel 0xe0000018 0x41',
+  ...NIC_VECTOR_1_MASKED,
   'break unmask 00:03.0 1',
   'msix_notify 00:03.0 1',
 ].join('\n');

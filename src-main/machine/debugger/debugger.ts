@@ -44,6 +44,20 @@ export type PauseListener = (report: PauseReport) => void;
 
 const { Breakpoint: BREAKPOINT_KIND } = EventKind;
 
+/** Breakpoints at once: each is checked on every event of its kinds, and the list goes to each client whole. */
+export const MAX_BREAKPOINTS = 1024;
+
+/**
+ * What a host that must stay responsive bounds. Both are unbounded by default, as in
+ * QEMU's qtest, where a script may queue and step as far as it likes.
+ */
+export interface DebuggerLimits {
+  /** Actions waiting for continue at once; one more is refused. */
+  queued: number;
+  /** Interval-source firings one advance (clock_step, a queued advance) may run; one beyond is refused before anything moves. */
+  advanceFirings: number;
+}
+
 export class Debugger {
   private breakpoints: Breakpoint[] = [];
   private nextId = 1;
@@ -54,11 +68,14 @@ export class Debugger {
   private report: PauseReport | null = null;
   private readonly queue: DeferredAction[] = [];
   private readonly listeners = new Set<PauseListener>();
+  limits: DebuggerLimits = { queued: Infinity, advanceFirings: Infinity };
 
   constructor(private readonly machine: Machine) {}
 
   /** Validates `input` as a breakpoint spec and checks it against the machine. */
   add(input: unknown, enabled = true): Parsed<BreakpointInfo> {
+    const full = this.noRoom();
+    if (full !== null) return { ok: false, error: full };
     const compiled = this.compile(input);
     if (!compiled.ok) return compiled;
     const bp: Breakpoint = { id: this.nextId++, spec: compiled.value.spec, enabled, hits: 0, matcher: compiled.value.matcher };
@@ -77,6 +94,11 @@ export class Debugger {
     bp.matcher = compiled.value.matcher;
     this.rebuild();
     return { ok: true, value: info(bp) };
+  }
+
+  /** Why no breakpoint can be added now, or null. */
+  noRoom(): string | null {
+    return this.breakpoints.length < MAX_BREAKPOINTS ? null : `there are already ${MAX_BREAKPOINTS} breakpoints: remove one first`;
   }
 
   remove(id: number): boolean {
@@ -129,6 +151,7 @@ export class Debugger {
     const problem = this.checkAction(action);
     if (problem !== null) return { ok: false, error: problem };
     if (this.report !== null) {
+      if (this.queue.length >= this.limits.queued) return { ok: false, error: `${this.queue.length} actions already wait for continue or step: run them first` };
       this.queue.push(action);
       return { ok: true, status: 'queued', position: this.queue.length };
     }
@@ -180,11 +203,17 @@ export class Debugger {
       const problem = this.checkVector(state.until);
       if (problem !== null) return { ok: false, error: `debugger state: ${problem}` };
     }
+    if (state.breakpoints.length > MAX_BREAKPOINTS) return { ok: false, error: `debugger state: ${state.breakpoints.length} breakpoints, more than ${MAX_BREAKPOINTS}` };
+    const queued = state.queue.length;
+    if (queued > 0 && state.paused === null) {
+      return { ok: false, error: `debugger state: ${queued} queued action${queued === 1 ? '' : 's'} but the machine is not paused (nothing would ever run ${queued === 1 ? 'it' : 'them'})` };
+    }
     const restored: Breakpoint[] = [];
     for (const b of state.breakpoints) {
       const compiled = compileBreakpoint(b.spec, this.machine);
       if (!compiled.ok) return { ok: false, error: `breakpoint ${b.id}: ${compiled.error}` };
       if (b.id >= state.nextId) return { ok: false, error: `breakpoint ${b.id} is not below the next id ${state.nextId}` };
+      if (restored.some((r) => r.id === b.id)) return { ok: false, error: `breakpoint ${b.id} is listed twice` };
       restored.push({ id: b.id, spec: b.spec, enabled: b.enabled, hits: b.hits, matcher: compiled.matcher });
     }
     for (const action of state.queue) {
@@ -217,6 +246,9 @@ export class Debugger {
 
   private resume(mode: RunMode, until: VectorRef | null): ResumeResult {
     if (this.report === null) return { ok: false, error: 'the machine is not paused' };
+    // A source started while paused can make a queued advance far longer than when it was queued.
+    const problem = this.checkQueuedAdvances();
+    if (problem !== null) return { ok: false, error: problem };
     this.report = null;
     this.mode = mode;
     this.until = until;
@@ -233,11 +265,34 @@ export class Debugger {
   }
 
   private checkAction(action: DeferredAction): string | null {
-    if (action.kind === 'advance') return null;
+    if (action.kind === 'advance') {
+      const firings = this.firingsUntil(action.targetNs);
+      if (firings <= this.limits.advanceFirings) return null;
+      return `advancing to ${action.targetNs} ns would fire the interval sources ${firings} times, more than ${this.limits.advanceFirings} at once: advance in smaller steps`;
+    }
     const fn = this.machine.fn(action.bdf);
     if (fn === null) return `no device at ${formatBdf(action.bdf)}`;
     if (action.kind === 'notify' && fn.msix === null) return `${formatBdf(action.bdf)} (${fn.name}) has no MSI-X capability`;
     return null;
+  }
+
+  /** The queue's advances together fire the sources at most as often as the way to the furthest target does. */
+  private checkQueuedAdvances(): string | null {
+    let furthest = -1;
+    for (const action of this.queue) if (action.kind === 'advance' && action.targetNs > furthest) furthest = action.targetNs;
+    if (furthest < 0) return null;
+    const firings = this.firingsUntil(furthest);
+    if (firings <= this.limits.advanceFirings) return null;
+    return `the queued advance to ${furthest} ns would now fire the interval sources ${firings} times, more than ${this.limits.advanceFirings} at once: stop a source first`;
+  }
+
+  /** How many times the interval sources fire between now and `targetNs`. */
+  private firingsUntil(targetNs: number): number {
+    let firings = 0;
+    for (const { timer } of this.machine.listSources()) {
+      if (timer.due <= targetNs) firings += Math.floor((targetNs - timer.due) / timer.period) + 1;
+    }
+    return firings;
   }
 
   /** Returns false when a pause cut an advance short. */
