@@ -2,7 +2,7 @@
 // Machine. Params arrive already shape-checked by zod (dispatch.ts); what only the
 // machine can judge (no such device, past the end of config space) is checked
 // here before anything is touched, and reported as a RequestError naming the field.
-import type { Machine } from '../machine/machine';
+import { MIN_SOURCE_RATE, type Machine } from '../machine/machine';
 import type { PciFunction } from '../machine/pci/pci-function';
 import type { MsixEngine } from '../machine/msix/msix-engine';
 import { loadMachineText } from '../machine/machine-builder';
@@ -39,7 +39,6 @@ export interface HostContext {
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 /** Slower, and the period (ns) passes 2^53: its due time is no longer exact, then no longer finite, and a session cannot save it. */
-const MIN_SOURCE_RATE = 1e9 / Number.MAX_SAFE_INTEGER;
 const STATUS_NAMES = { [AccessStatus.Ok]: 'ok', [AccessStatus.Refused]: 'refused', [AccessStatus.Unclaimed]: 'unclaimed' } as const;
 
 function requireFunction(machine: Machine, bdf: number): PciFunction {

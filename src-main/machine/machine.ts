@@ -9,8 +9,10 @@ import { LocalApic } from './irq/local-apic';
 import { PciBus } from './pci/pci-bus';
 import type { PciFunction } from './pci/pci-function';
 import type { Ram } from './ram';
-import type { MachineDescription } from '../../src-shared/machine-file/description';
+import { MAX_SOURCE_RATE, MIN_SOURCE_RATE, type MachineDescription } from '../../src-shared/machine-file/description';
 import { DropReason, EventKind, Origin } from '../../src-shared/timeline/event-kinds';
+
+export { MAX_SOURCE_RATE, MIN_SOURCE_RATE };
 
 export interface IntervalSource {
   readonly bdf: number;
@@ -80,6 +82,9 @@ export class Machine {
   }
 
   startSource(fn: PciFunction, vector: number, ratePerSecond: number): IntervalSource {
+    if (!(ratePerSecond >= MIN_SOURCE_RATE && ratePerSecond <= MAX_SOURCE_RATE)) {
+      throw new RangeError(`source rate ${ratePerSecond} is outside ${MIN_SOURCE_RATE.toPrecision(2)}..${MAX_SOURCE_RATE} per second`);
+    }
     this.stopSource(fn.bdf, vector);
     const timer = this.clock.every(1e9 / ratePerSecond, () => this.raise(fn, vector));
     const source = { bdf: fn.bdf, vector, ratePerSecond, timer };

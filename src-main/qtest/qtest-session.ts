@@ -31,7 +31,7 @@
 //   OK queued #N: <what> (runs at continue or step)         device_irq, msix_notify
 //   OK <now> queued #N: clock to <ns> (runs at continue or step)   clock_step, clock_set
 // and a clock_step or clock_set that a breakpoint cuts short answers the same way for its rest.
-import type { Machine } from '../machine/machine';
+import { MAX_SOURCE_RATE, MIN_SOURCE_RATE, type Machine } from '../machine/machine';
 import type { PciFunction } from '../machine/pci/pci-function';
 import type { MsixEngine } from '../machine/msix/msix-engine';
 import { formatBdf, parseBdf } from '../machine/pci/pci-bus';
@@ -122,23 +122,27 @@ export class QtestSession {
     if (trimmed === '' || trimmed.startsWith('#')) return null;
     const words = trimmed.split(/\s+/);
     const name = words[0]!;
-    if (name === 'clock_step') return this.clockStep(words.slice(1));
-    if (name === 'clock_set') return this.clockSet(words.slice(1));
-    if (name === 'break') return this.breakCommand(words.slice(1));
-    if (name === 'until') return this.until(words.slice(1));
-    if (name === 'setpci') return this.setpci(words.slice(1));
-    const command = this.commands.get(name);
-    if (command === undefined) return `FAIL Unknown command '${name}'`;
     const args = words.slice(1);
-    if (args.length !== command.arity) {
-      return `FAIL ${name}: expected ${command.arity} argument${command.arity === 1 ? '' : 's'} (usage: ${command.usage}), got ${args.length}`;
-    }
     try {
-      return command.run(args);
+      return this.dispatch(name, args);
     } catch (err) {
       if (err instanceof CommandError) return `FAIL ${name}: ${err.message}`;
       throw err;
     }
+  }
+
+  private dispatch(name: string, args: string[]): string {
+    if (name === 'clock_step') return this.clockStep(args);
+    if (name === 'clock_set') return this.clockSet(args);
+    if (name === 'break') return this.breakCommand(args);
+    if (name === 'until') return this.until(args);
+    if (name === 'setpci') return this.setpci(args);
+    const command = this.commands.get(name);
+    if (command === undefined) return `FAIL Unknown command '${name}'`;
+    if (args.length !== command.arity) {
+      return `FAIL ${name}: expected ${command.arity} argument${command.arity === 1 ? '' : 's'} (usage: ${command.usage}), got ${args.length}`;
+    }
+    return command.run(args);
   }
 
   /** pciutils' setpci, one line: values read are answered space-separated after OK. */
@@ -170,7 +174,9 @@ export class QtestSession {
     const fn = this.fn(args[0]!);
     const vector = this.vector(args[1]!);
     const rate = Number(args[2]);
-    if (!(rate > 0 && rate <= 1e9)) throw new CommandError(`rate '${args[2]}' must be a number of raises per second in (0, 1e9]`);
+    if (!(rate >= MIN_SOURCE_RATE && rate <= MAX_SOURCE_RATE)) {
+      throw new CommandError(`rate '${args[2]}' must be a number of raises per second in ${MIN_SOURCE_RATE.toPrecision(2)}..${MAX_SOURCE_RATE}`);
+    }
     this.machine.startSource(fn, vector, rate);
     return 'OK';
   }

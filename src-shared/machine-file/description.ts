@@ -51,7 +51,15 @@ const msixExclusive = z.strictObject({
   used: usedVectors.optional(),
 });
 
-const intervalSource = z.strictObject({ vector: z.number().int().min(0), ratePerSecond: z.number().positive() });
+/** Slowest source: one firing per 2^53 ns (about 104 days), so every due time stays an exact number. */
+export const MIN_SOURCE_RATE = 1e9 / Number.MAX_SAFE_INTEGER;
+/** Fastest source: one firing per virtual nanosecond. */
+export const MAX_SOURCE_RATE = 1e9;
+
+const intervalSource = z.strictObject({
+  vector: z.number().int().min(0),
+  ratePerSecond: z.number().min(MIN_SOURCE_RATE).max(MAX_SOURCE_RATE),
+});
 
 const deviceDescription = z.strictObject({
   bdf: bdfText,

@@ -88,6 +88,10 @@ class Model {
     } else if (hi === 0 && lo < RAM) {
       for (let k = 0; k < 4 && lo + k < RAM; k++) this.ram[lo + k] = (data >>> (8 * k)) & 0xff;
       this.outcomes.push(['NotifyToMemory', 0, v]);
+    } else if (hi === 0 && this.mem && lo >= BAR1 && lo < BAR1 + BAR_SIZE) {
+      // A2: aimed at the device's own BAR, the message is an ordinary write there (peer to self).
+      this.outcomes.push(['NotifyToMemory', 0, v]);
+      this.write(lo - BAR1, 4, data, 0);
     } else {
       this.outcomes.push(['NotifyDropped', DropReason.Unclaimed, v]);
     }

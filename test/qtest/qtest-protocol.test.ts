@@ -199,5 +199,17 @@ describe('qtest setpci and interval sources', () => {
     expect(m.apic.total(0, 0x30)).toBe(10);
     expect(run('source_stop 00:03.0 0')).toBe('FAIL source_stop: no interval source on 00:03.0 vector 0');
     expect(run('source_start 00:03.0 0 fast')).toMatch(/^FAIL source_start: rate 'fast'/);
+    expect(run('source_start 00:03.0 0 1e-9')).toMatch(/^FAIL source_start: rate '1e-9' must be a number of raises per second in 1\.1e-7\.\.1000000000$/);
+  });
+
+  it('a clock_step over the host\'s advance limit is a FAIL naming the problem, and the clock stays', () => {
+    const { m, run } = session();
+    m.debugger.limits = { ...m.debugger.limits, advanceFirings: 1000 };
+    expect(run('source_start 00:03.0 0 1000000')).toBe('OK');
+    expect(run('clock_step 1000000000')).toBe(
+      'FAIL clock_step: advancing to 1000000000 ns would fire the interval sources 1000000 times, more than 1000 at once: advance in smaller steps',
+    );
+    expect(m.clock.now).toBe(0);
+    expect(run('clock_step 1000000')).toBe('OK 1000000');
   });
 });
