@@ -1,6 +1,7 @@
 // The breakpoint editor's form: text fields as typed, to and from a breakpoint spec.
 // The form checks what it can read (numbers, vector lists); main validates the spec
 // against the machine and its answer names the field.
+import { parseVectorRanges } from './vector-ranges';
 import type { BreakpointKind, BreakpointSpec, BreakpointSpecInput } from '../../src-shared/debugger/breakpoints';
 import { MASK_CAUSES, NOTIFY_OUTCOMES, VALUE_OF, type AccessDirection, type MaskCauseName, type NotifyOutcome } from '../../src-shared/debugger/breakpoint-words';
 import { parseNumber } from './format';
@@ -110,13 +111,10 @@ export function parseVectorList(text: string): { ok: true; vectors: 'any' | numb
   const t = text.trim().toLowerCase();
   if (t === 'any' || t === '*') return { ok: true, vectors: 'any' };
   if (t === '') return { ok: false, error: 'name the vectors (0,2,5-7) or "any"' };
+  const parsed = parseVectorRanges(t);
+  if (!parsed.ok) return parsed;
   const out = new Set<number>();
-  for (const part of t.split(',')) {
-    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
-    if (m === null) return { ok: false, error: `'${part.trim()}' is not a vector or a range like 0-7` };
-    const from = Number(m[1]);
-    const to = m[2] === undefined ? from : Number(m[2]);
-    if (to < from) return { ok: false, error: `range ${from}-${to} runs backwards` };
+  for (const [from, to] of parsed.ranges) {
     if (to > 2047) return { ok: false, error: `vector ${to} is above 2047` };
     for (let v = from; v <= to; v++) out.add(v);
   }
