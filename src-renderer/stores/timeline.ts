@@ -27,6 +27,8 @@ export const useTimelineStore = defineStore('timeline', () => {
   const lost = ref(0);
   /** The machine's counts and virtual time as of the last batch. */
   const machineTotal = ref(0);
+  /** Events the machine had logged but had not yet sent when the last batch was cut. */
+  const unsent = ref(0);
   const machineEvicted = ref(0);
   const now = ref(0);
 
@@ -80,6 +82,7 @@ export const useTimelineStore = defineStore('timeline', () => {
     lost.value += batch.lost;
     machineTotal.value = batch.total;
     machineEvicted.value = batch.evicted;
+    unsent.value = batch.total - (batch.firstSeq + batch.columns.kind.length);
     now.value = batch.now;
     const n = batch.columns.kind.length;
     if (n > 0) {
@@ -102,6 +105,7 @@ export const useTimelineStore = defineStore('timeline', () => {
     received.value = 0;
     lost.value = 0;
     machineTotal.value = 0;
+    unsent.value = 0;
     machineEvicted.value = 0;
     now.value = 0;
     selected.value = null;
@@ -162,6 +166,7 @@ export const useTimelineStore = defineStore('timeline', () => {
     received,
     lost,
     machineTotal,
+    unsent,
     machineEvicted,
     now,
     deviceFilter,

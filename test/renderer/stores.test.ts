@@ -191,6 +191,14 @@ describe('timeline store', () => {
     expect(timeline.revision).toBe(2);
   });
 
+  it('knows how many logged events are still on their way: the machine total past the last batch', () => {
+    const timeline = useTimelineStore();
+    timeline.ingest(batch([{ time: 10, kind: EventKind.NotifyDelivered }], 0, { total: 5000 }));
+    expect(timeline.unsent).toBe(4999);
+    timeline.ingest(batch([{ time: 20, kind: EventKind.NotifyDelivered }], 4999, { total: 5000 }));
+    expect(timeline.unsent).toBe(0);
+  });
+
   it('reports a batch it cannot decode and changes nothing', () => {
     const timeline = useTimelineStore();
     timeline.ingest(new ArrayBuffer(12));
