@@ -101,6 +101,7 @@ function access(space: AddressSpace, value: number): AccessResult {
 }
 
 /** Runs `act` with events attributed to `origin`. */
+
 export function as<T>(machine: Machine, origin: Origin, act: () => T): T {
   const saved = machine.log.currentOrigin;
   machine.log.currentOrigin = origin;
@@ -123,6 +124,7 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
 
   return {
     status: () => session.status(),
+    interruptCounts: () => ({ cpus: m().apic.cpus, rows: m().apic.countRows() }),
     listPresets: () => presets.list(),
     loadMachine: (p) => {
       if (p.source === 'text') return load(p.text, p.fileName ?? 'machine', null, 'text');

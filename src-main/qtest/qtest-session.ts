@@ -25,7 +25,7 @@
 //   BREAK bp=1 seq=42 t=0 kind=VectorUnmasked dev=00:03.0 vector=1 masked=0 pending=0 use=1 fmask=0 enable=1 : vector 1 unmasked (vector bit)
 // Also: setpci ARGS… (pciutils' setpci syntax: `setpci -s 00:03.0 COMMAND=0x6`; values read come
 // back as `OK 0006 …`), source_start BDF VECTOR RATE and source_stop BDF VECTOR (periodic raises),
-// interrupts (the APIC's counts, like /proc/interrupts: `OK CPU1 0x41=2; CPU0 NMI=1` or `OK none`).
+// interrupts (the APIC's counts, like /proc/interrupts: `OK CPU1 0x41=2; CPU0 NMI=1` or `OK none`)
 //
 // While paused, device_irq, msix_notify, clock_step and clock_set are queued and answer at once:
 //   OK queued #N: <what> (runs at continue or step)         device_irq, msix_notify
@@ -152,19 +152,13 @@ export class QtestSession {
     return result.output.length === 0 ? 'OK' : `OK ${result.output.join(' ')}`;
   }
 
-  /** The APIC's delivery counts, like /proc/interrupts: every non-zero CPU/IDT-vector pair. */
+  /** The APIC's delivery counts, like /proc/interrupts: every non-zero CPU and IDT vector (or mode). */
   private interrupts(): string {
-    const apic = this.machine.apic;
     const parts: string[] = [];
-    for (let cpu = 0; cpu < apic.cpus; cpu++) {
-      for (let v = 0; v < 256; v++) {
-        const n = apic.counts[cpu * 256 + v]!;
-        if (n > 0) parts.push(`CPU${cpu} 0x${v.toString(16).padStart(2, '0')}=${n}`);
-      }
-      for (const [mode, name] of [[2, 'SMI'], [4, 'NMI'], [5, 'INIT'], [7, 'ExtINT']] as const) {
-        const n = apic.special[cpu * 8 + mode]!;
-        if (n > 0) parts.push(`CPU${cpu} ${name}=${n}`);
-      }
+    for (const row of this.machine.apic.countRows()) {
+      row.perCpu.forEach((n, cpu) => {
+        if (n > 0) parts.push(`CPU${cpu} ${row.label}=${n}`);
+      });
     }
     return parts.length === 0 ? 'OK none' : `OK ${parts.join('; ')}`;
   }

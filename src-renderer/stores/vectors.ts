@@ -3,7 +3,7 @@
 // writes at the BAR address, device-side fire, use counts and interval sources.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { VectorSnapshot } from '../../src-shared/ipc/contract';
+import type { InterruptCounts, VectorSnapshot } from '../../src-shared/ipc/contract';
 import { decodeMsiMessage, type MsiMessage } from '../../src-shared/timeline/msi-message';
 import { MSIX_ENTRY, MSIX_ENTRY_SIZE } from '../../src-shared/registers/layout';
 import { useStatusStore } from './status';
@@ -34,6 +34,8 @@ export const useVectorsStore = defineStore('vectors', () => {
   const status = useStatusStore();
   const devices = useDevicesStore();
   const snapshot = shallowRef<VectorSnapshot | null>(null);
+  /** The APIC's counts (all devices), re-read with the snapshot. */
+  const interrupts = shallowRef<InterruptCounts | null>(null);
   const loading = ref(false);
 
   const rows = computed<VectorRow[]>(() => {
@@ -79,8 +81,9 @@ export const useVectorsStore = defineStore('vectors', () => {
       return;
     }
     loading.value = true;
-    const got = await status.call('vectorSnapshot', { bdf: device.bdf });
+    const [got, counts] = await Promise.all([status.call('vectorSnapshot', { bdf: device.bdf }), status.call('interruptCounts', {})]);
     loading.value = false;
+    if (counts !== undefined) interrupts.value = counts;
     if (got !== undefined && got.bdf === devices.selectedBdf) snapshot.value = got;
   }
 
@@ -116,5 +119,5 @@ export const useVectorsStore = defineStore('vectors', () => {
   const setRate = (vector: number, ratePerSecond: number | null): Promise<void> =>
     act((bdf) => (ratePerSecond === null ? status.call('stopSource', { bdf, vector }) : status.call('startSource', { bdf, vector, ratePerSecond })));
 
-  return { snapshot, rows, loading, entryAddress, refresh, writeEntry, setMasked, fire, use, unuse, setRate };
+  return { snapshot, interrupts, rows, loading, entryAddress, refresh, writeEntry, setMasked, fire, use, unuse, setRate };
 });

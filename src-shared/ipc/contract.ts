@@ -88,6 +88,12 @@ export interface SourceInfo {
   ratePerSecond: number;
 }
 
+/** The local APIC's delivery counts, like /proc/interrupts: one row per IDT vector or special delivery mode that was used. */
+export interface InterruptCounts {
+  cpus: number;
+  rows: { label: string; perCpu: number[] }[];
+}
+
 export interface VectorSnapshot {
   bdf: number;
   vectors: number;
@@ -216,6 +222,7 @@ export interface SetpciReply {
 
 export const requests = {
   status: request<MachineStatus>()(noParams),
+  interruptCounts: request<InterruptCounts>()(noParams),
   listPresets: request<PresetInfo[]>()(noParams),
   loadMachine: request<MachineStatus>()(loadMachineParams),
   resetMachine: request<MachineStatus>()(noParams),

@@ -3,6 +3,7 @@
 // contract.ts checks at compile time that its tables have exactly these keys.
 export const REQUEST_NAMES = [
   'status',
+  'interruptCounts',
   'listPresets',
   'loadMachine',
   'resetMachine',

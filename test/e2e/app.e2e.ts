@@ -80,6 +80,8 @@ describe('irqscope in the browser', () => {
     await byId('vector-0-fire').click();
     await expect.poll(() => byId('vector-0-delivered').textContent()).toBe('1');
     expect(h.app.session.machine.apic.total(1, 0x31)).toBe(1);
+    // The APIC's /proc/interrupts view counts it on CPU 1.
+    await expect.poll(() => byId('interrupts-0x31').locator('td').allTextContents()).toEqual(['0', '1', '0', '0']);
     await showTimelineFitted();
     await expect.poll(() => canvasCount('delivered')).toBe(1);
     await screenshot(h.page, 'timeline-delivered');

@@ -129,6 +129,16 @@ describe('request handlers behind the contract', () => {
     expect(snap.lastEventTime[2]).toBe(-1);
   });
 
+  it('A1: answers the APIC counts like /proc/interrupts, a row per IDT vector that was delivered', () => {
+    const host = hostWith(TWO_DEVICES);
+    expect(value(host.dispatch('interruptCounts', {}))).toEqual({ cpus: 2, rows: [] });
+    bringUpNic(host);
+    value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }));
+    value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }));
+    expect(value(host.dispatch('interruptCounts', {}))).toEqual({ cpus: 2, rows: [{ label: '0x31', perCpu: [0, 2] }] });
+    expect(host.dispatch('interruptCounts', { cpu: 1 })).toMatchObject({ ok: false });
+  });
+
   it('N2/U3: masked fire pends; unmask delivers the pending message', () => {
     const host = hostWith(TWO_DEVICES);
     bringUpNic(host);

@@ -11,6 +11,12 @@ export const MSI_WINDOW_BASE = 0xfee00000;
 export const MSI_WINDOW_SIZE = 0x100000;
 const BROADCAST = 0xff;
 export const DeliveryMode = { Fixed: 0, LowestPriority: 1, Smi: 2, Nmi: 4, Init: 5, ExtInt: 7 } as const;
+const SPECIAL_MODE_NAMES: [number, string][] = [
+  [DeliveryMode.Nmi, 'NMI'],
+  [DeliveryMode.Smi, 'SMI'],
+  [DeliveryMode.Init, 'INIT'],
+  [DeliveryMode.ExtInt, 'ExtINT'],
+];
 /** Flag in a NotifyDelivered event's detail: a fixed interrupt with a vector below 16. */
 export const BAD_VECTOR_FLAG = 0x80;
 
@@ -71,6 +77,20 @@ export class LocalApic {
     else set = dest & all;
     if (mode === DeliveryMode.LowestPriority && set !== 0) set = set & -set;
     return set >>> 0;
+  }
+
+  /** Like /proc/interrupts: a row per IDT vector, then per special delivery mode, that reached any CPU. */
+  countRows(): { label: string; perCpu: number[] }[] {
+    const rows: { label: string; perCpu: number[] }[] = [];
+    for (let v = 0; v < 256; v++) {
+      const perCpu = Array.from({ length: this.cpus }, (_, cpu) => this.counts[cpu * 256 + v]!);
+      if (perCpu.some((n) => n > 0)) rows.push({ label: `0x${v.toString(16).padStart(2, '0')}`, perCpu });
+    }
+    for (const [mode, label] of SPECIAL_MODE_NAMES) {
+      const perCpu = Array.from({ length: this.cpus }, (_, cpu) => this.special[cpu * 8 + mode]!);
+      if (perCpu.some((n) => n > 0)) rows.push({ label, perCpu });
+    }
+    return rows;
   }
 
   total(cpu: number, vector: number): number {
