@@ -45,6 +45,15 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
     }
   };
 
+  /** What the app holds belongs to another machine, or to a connection that dropped: start again. */
+  const startOver = (): void => {
+    timeline.reset();
+    void refreshSelected();
+    // A new machine's pause is news even if its marker has the old one's number.
+    debug.state = null;
+    void debug.refresh();
+  };
+
   const unsubscribe = [
     transport.subscribe('timeline', (buffer) => timeline.ingest(buffer)),
     transport.subscribe('deviceStateChanged', ({ bdfs }) => {
@@ -52,11 +61,7 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
     }),
     transport.subscribe('machineLoaded', (machine) => {
       status.machine = machine;
-      timeline.reset();
-      void refreshSelected();
-      // A new machine's pause is news even if its marker has the old one's number.
-      debug.state = null;
-      void debug.refresh();
+      startOver();
     }),
     transport.subscribe('viewRequested', ({ view }) => {
       status.view = view;
@@ -66,6 +71,12 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
   ];
 
   status.connected();
+  // The host sends a new connection the whole retained timeline again.
+  transport.onReconnect(() => {
+    status.connection = 'open';
+    void status.refresh();
+    startOver();
+  });
   void status.refresh();
   void status.loadPresets();
   void refreshSelected();

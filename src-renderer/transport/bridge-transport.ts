@@ -9,5 +9,6 @@ export function bridgeTransport(bridge: IrqscopeBridge): Transport {
     invoke: (name, params) => (bridge[name] as unknown as (p: unknown) => Promise<never>)(params),
     subscribe: (stream, listener) => (bridge.on[stream] as unknown as (l: unknown) => () => void)(listener),
     onDisconnect: () => undefined,
+    onReconnect: () => undefined,
   };
 }

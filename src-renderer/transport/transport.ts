@@ -6,8 +6,10 @@ export interface Transport {
   readonly kind: 'electron' | 'websocket';
   invoke<N extends RequestName>(name: N, params: RequestParams<N>): Promise<Reply<RequestResult<N>>>;
   subscribe<S extends StreamName>(stream: S, listener: (payload: StreamPayload<S>) => void): () => void;
-  /** Called once if the connection goes away (the bridge never does). */
+  /** Called each time the connection goes away (the bridge never does). */
   onDisconnect(listener: (reason: string) => void): void;
+  /** Called when a dropped connection is back: what the app holds may be stale. */
+  onReconnect(listener: () => void): void;
 }
 
 let current: Transport | null = null;

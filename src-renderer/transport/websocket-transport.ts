@@ -1,5 +1,6 @@
 // The contract over the browser host's WebSocket: JSON requests matched to replies
-// by id, JSON events, and timeline batches as binary frames.
+// by id, JSON events, and timeline batches as binary frames. A connection that drops
+// after it was up is re-opened with a growing delay; the app then reloads its state.
 import type { Reply, StreamName } from '../../src-shared/ipc/contract';
 import { WS_PATH, type WsServerMessage } from '../../src-shared/ipc/ws-protocol';
 import type { Transport } from './transport';
@@ -15,20 +16,33 @@ export function socketUrl(pageUrl: string): string {
 
 type Listener = (payload: never) => void;
 
-export function connectWebSocket(url: string, makeSocket: (url: string) => WebSocket = (u) => new WebSocket(u)): Promise<Transport> {
-  const socket = makeSocket(url);
-  socket.binaryType = 'arraybuffer';
+export interface ReconnectPolicy {
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const RECONNECT: ReconnectPolicy = { firstDelayMs: 500, maxDelayMs: 5000 };
+
+export function connectWebSocket(
+  url: string,
+  makeSocket: (url: string) => WebSocket = (u) => new WebSocket(u),
+  policy: ReconnectPolicy = RECONNECT,
+  schedule: (run: () => void, ms: number) => void = (run, ms) => void setTimeout(run, ms),
+): Promise<Transport> {
   const pending = new Map<number, (reply: Reply<unknown>) => void>();
   const listeners = new Map<StreamName, Set<Listener>>();
   const disconnectListeners: ((reason: string) => void)[] = [];
+  const reconnectListeners: (() => void)[] = [];
+  let socket: WebSocket;
   let nextId = 1;
   let closed: string | null = null;
+  let delay = policy.firstDelayMs;
 
   const emit = (stream: StreamName, payload: unknown): void => {
     for (const l of listeners.get(stream) ?? []) (l as (p: unknown) => void)(payload);
   };
 
-  socket.addEventListener('message', (event: MessageEvent) => {
+  const onMessage = (event: MessageEvent): void => {
     if (event.data instanceof ArrayBuffer) {
       emit('timeline', event.data);
       return;
@@ -39,7 +53,34 @@ export function connectWebSocket(url: string, makeSocket: (url: string) => WebSo
       pending.get(message.id)?.(message.reply);
       pending.delete(message.id);
     }
-  });
+  };
+
+  const onDropped = (event: CloseEvent): void => {
+    closed = event.reason || `connection closed (code ${event.code})`;
+    for (const [id, answer] of pending) answer({ ok: false, error: `request ${id}: ${closed}` });
+    pending.clear();
+    for (const l of disconnectListeners) l(closed);
+    schedule(reopen, delay);
+  };
+
+  /** One attempt; a failed one schedules the next, each waiting twice as long up to the cap. */
+  const reopen = (): void => {
+    const next = makeSocket(url);
+    next.binaryType = 'arraybuffer';
+    next.addEventListener('open', () => {
+      socket = next;
+      closed = null;
+      delay = policy.firstDelayMs;
+      next.addEventListener('message', onMessage);
+      next.addEventListener('close', onDropped);
+      for (const l of reconnectListeners) l();
+    });
+    next.addEventListener('close', () => {
+      if (socket === next) return;
+      delay = Math.min(delay * 2, policy.maxDelayMs);
+      schedule(reopen, delay);
+    });
+  };
 
   const transport: Transport = {
     kind: 'websocket',
@@ -60,16 +101,23 @@ export function connectWebSocket(url: string, makeSocket: (url: string) => WebSo
     onDisconnect: (listener) => {
       disconnectListeners.push(listener);
     },
+    onReconnect: (listener) => {
+      reconnectListeners.push(listener);
+    },
   };
 
+  // The first connection is not retried: a page that cannot reach its host says so at once.
   return new Promise((resolve, reject) => {
-    socket.addEventListener('open', () => resolve(transport));
-    socket.addEventListener('close', (event: CloseEvent) => {
-      closed = event.reason || `connection closed (code ${event.code})`;
-      for (const [id, answer] of pending) answer({ ok: false, error: `request ${id}: ${closed}` });
-      pending.clear();
-      for (const l of disconnectListeners) l(closed);
-      reject(new Error(`cannot connect to ${url}: ${closed}`));
+    socket = makeSocket(url);
+    socket.binaryType = 'arraybuffer';
+    const first = socket;
+    const refuse = (event: CloseEvent): void => reject(new Error(`cannot connect to ${url}: ${event.reason || `connection closed (code ${event.code})`}`));
+    first.addEventListener('close', refuse);
+    first.addEventListener('open', () => {
+      first.removeEventListener('close', refuse);
+      first.addEventListener('message', onMessage);
+      first.addEventListener('close', onDropped);
+      resolve(transport);
     });
   });
 }

@@ -34,6 +34,17 @@ export class FakeTransport implements Transport {
     return () => set.delete(listener as (payload: never) => void);
   }
 
+  private reconnect: (() => void) | null = null;
+
+  onReconnect(listener: () => void): void {
+    this.reconnect = listener;
+  }
+
+  /** The connection is back (as the WebSocket transport reports it). */
+  back(): void {
+    this.reconnect?.();
+  }
+
   onDisconnect(listener: (reason: string) => void): void {
     this.disconnect = listener;
   }

@@ -272,4 +272,30 @@ describe('app session wiring', () => {
     transport.emit('viewRequested', { view: 'timeline' });
     expect(useStatusStore().view).toBe('timeline');
   });
+
+  it('after a dropped connection comes back, starts the timeline over and reloads what it shows', async () => {
+    transport
+      .on('status', () => STATUS)
+      .on('listPresets', () => [])
+      .on('listDevices', () => [nicDevice()])
+      .on('readConfigSpace', () => nicConfig())
+      .on('vectorSnapshot', () => nicSnapshot());
+    startAppSession(transport, getActivePinia()!);
+    await flush();
+    const status = useStatusStore();
+    const timeline = useTimelineStore();
+    transport.emit('timeline', batch([{ time: 1, kind: EventKind.ConfigWrite }], 0));
+    transport.drop('host restarted');
+    expect(status.connection).toBe('closed');
+    const statusCalls = transport.named('status').length;
+    const snapshots = transport.named('vectorSnapshot').length;
+    transport.back();
+    await flush();
+    await flush();
+    expect(status.connection).toBe('open');
+    // The host resends the retained timeline from its start: nothing may be counted twice.
+    expect(timeline.received).toBe(0);
+    expect(transport.named('status').length).toBe(statusCalls + 1);
+    expect(transport.named('vectorSnapshot').length).toBe(snapshots + 1);
+  });
 });

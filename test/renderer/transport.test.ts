@@ -32,7 +32,7 @@ class FakeSocket extends EventTarget {
 
 async function connected(): Promise<{ socket: FakeSocket; transport: Awaited<ReturnType<typeof connectWebSocket>> }> {
   let socket!: FakeSocket;
-  const pending = connectWebSocket('ws://127.0.0.1:1/t/ws', (url) => (socket = new FakeSocket(url)) as unknown as WebSocket);
+  const pending = connectWebSocket('ws://127.0.0.1:1/t/ws', (url) => (socket = new FakeSocket(url)) as unknown as WebSocket, undefined, () => undefined);
   socket.open();
   return { socket, transport: await pending };
 }
@@ -82,6 +82,46 @@ describe('WebSocket transport', () => {
     expect(await pending).toEqual({ ok: false, error: 'request 1: host stopped' });
     expect(onDown).toHaveBeenCalledWith('host stopped');
     expect(await transport.invoke('status', {})).toEqual({ ok: false, error: 'status: not connected (host stopped)' });
+  });
+
+  it('re-opens a dropped connection, waiting twice as long after each failure up to the cap, and says when it is back', async () => {
+    const sockets: FakeSocket[] = [];
+    const timers: [() => void, number][] = [];
+    const pending = connectWebSocket(
+      'ws://127.0.0.1:1/t/ws',
+      (url) => {
+        const s = new FakeSocket(url);
+        sockets.push(s);
+        return s as unknown as WebSocket;
+      },
+      { firstDelayMs: 500, maxDelayMs: 2000 },
+      (run, ms) => timers.push([run, ms]),
+    );
+    sockets[0]!.open();
+    const transport = await pending;
+    const back = vi.fn();
+    transport.onReconnect(back);
+    sockets[0]!.close('host restarted');
+    const waits: number[] = [];
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      const [run, ms] = timers.shift()!;
+      waits.push(ms);
+      run();
+      sockets[attempt]!.close('refused');
+    }
+    expect(waits).toEqual([500, 1000, 2000, 2000]);
+    expect(back).not.toHaveBeenCalled();
+    timers.shift()![0]();
+    sockets[5]!.open();
+    expect(back).toHaveBeenCalledTimes(1);
+    const reply = transport.invoke('status', {});
+    const sent = JSON.parse(sockets[5]!.sent[0]!) as { id: number; name: string };
+    expect(sent.name).toBe('status');
+    sockets[5]!.receive(JSON.stringify({ type: 'reply', id: sent.id, reply: { ok: true, value: 'up' } }));
+    expect(await reply).toEqual({ ok: true, value: 'up' });
+    // A later drop starts again from the first delay.
+    sockets[5]!.close('again');
+    expect(timers.map(([, ms]) => ms)).toEqual([500]);
   });
 
   it('fails to connect with the reason when the host refuses the socket', async () => {
