@@ -71,7 +71,7 @@ describe('irqscope in the browser', () => {
     const row = byId('vector-row-0');
     await expect.poll(() => row.textContent()).toContain('fee01000');
     expect(await row.locator('.dest').textContent()).toContain('1');
-    expect(await row.locator('.vec').textContent()).toContain('31');
+    expect(await row.locator('.vec').textContent()).toContain('0x31');
     await expect.poll(() => Array.from(nic().msix!.table.subarray(0, 4))).toEqual([0xfee01000, 0, 0x31, 0]);
     await screenshot(h.page, 'vector-table');
   });
