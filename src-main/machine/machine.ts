@@ -2,7 +2,7 @@
 // RAM, the local APIC, PCI bus 0 with its functions, and the periodic interrupt
 // sources of the device models. Built from a machine description (machine-builder.ts).
 import { AddressSpace } from './address-space';
-import { Clock, type Timer } from './clock';
+import { Clock, periodOfRate, type Timer } from './clock';
 import { Debugger } from './debugger/debugger';
 import { EventLog } from './event-log';
 import { LocalApic } from './irq/local-apic';
@@ -86,7 +86,7 @@ export class Machine {
       throw new RangeError(`source rate ${ratePerSecond} is outside ${MIN_SOURCE_RATE.toPrecision(2)}..${MAX_SOURCE_RATE} per second`);
     }
     this.stopSource(fn.bdf, vector);
-    const timer = this.clock.every(1e9 / ratePerSecond, () => this.raise(fn, vector));
+    const timer = this.clock.every(periodOfRate(ratePerSecond), () => this.raise(fn, vector));
     const source = { bdf: fn.bdf, vector, ratePerSecond, timer };
     this.sources.set(fn.bdf * 65536 + vector, source);
     return source;

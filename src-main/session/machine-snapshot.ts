@@ -63,7 +63,7 @@ export function encodeSession(machine: Machine, savedAt = new Date()): Buffer {
     description: machine.description,
     clock: {
       nowNs: machine.clock.now,
-      sources: machine.listSources().map((s) => ({ bdf: s.bdf, vector: s.vector, ratePerSecond: s.ratePerSecond, dueNs: s.timer.due })),
+      sources: machine.listSources().map((s) => ({ bdf: s.bdf, vector: s.vector, ratePerSecond: s.ratePerSecond, dueNs: s.timer.due, carry: s.timer.carry })),
     },
     pciConfigAddress: configAddressLatch(machine).read(0, 4),
     functions,
@@ -126,8 +126,13 @@ function restore(header: SessionHeader, section: (name: string, bytes: number) =
   });
 
   for (const source of machine.listSources()) machine.stopSource(source.bdf, source.vector);
-  machine.clock.now = header.clock.nowNs;
-  for (const s of header.clock.sources) machine.startSource(machine.fn(s.bdf)!, s.vector, s.ratePerSecond).timer.due = s.dueNs;
+  machine.clock.setNow(header.clock.nowNs);
+  for (const s of header.clock.sources) {
+    const timer = machine.startSource(machine.fn(s.bdf)!, s.vector, s.ratePerSecond).timer;
+    if (s.carry >= timer.den) throw new SessionFormatError(`the interval source on ${formatBdf(s.bdf)} vector ${s.vector} carries ${s.carry}, more than its period allows (below ${timer.den})`);
+    timer.due = s.dueNs;
+    timer.carry = s.carry;
+  }
 
   const n = header.log.retained;
   const columns = emptyColumns(n);

@@ -11,6 +11,7 @@ import type { Machine } from '../machine';
 import { compileBreakpoint, type CompiledMatcher } from './breakpoint-matcher';
 import { accessWatch, type WatchedRange } from './access-watch';
 import { formatBdf } from '../pci/pci-bus';
+import { clockRangeError } from '../clock';
 import { BreakpointDetail, EventKind, Origin } from '../../../src-shared/timeline/event-kinds';
 import { eventRecord } from '../../../src-shared/timeline/event-record';
 import { namesVector } from '../../../src-shared/debugger/vector-events';
@@ -266,6 +267,8 @@ export class Debugger {
 
   private checkAction(action: DeferredAction): string | null {
     if (action.kind === 'advance') {
+      const outOfRange = clockRangeError(action.targetNs);
+      if (outOfRange !== null) return `cannot advance the clock: ${outOfRange}`;
       const firings = this.firingsUntil(action.targetNs);
       if (firings <= this.limits.advanceFirings) return null;
       return `advancing to ${action.targetNs} ns would fire the interval sources ${firings} times, more than ${this.limits.advanceFirings} at once: advance in smaller steps`;
