@@ -5,7 +5,9 @@
 // reply is its own write, never joined to another (25 replies of 22 MB each would pass
 // V8's string limit). When the reader falls behind, the pump stops between lines and
 // stops reading until the output drains: a client that never reads costs about one
-// reply's worth of memory, not every reply it was sent.
+// reply's worth of memory, not every reply it was sent. After a long line has used up
+// a slice of time, the pump lets the event loop run (a Ctrl+C, another client) before
+// it goes on.
 import type { Readable, Writable } from 'node:stream';
 import { mayRunLong } from './long-commands';
 
@@ -20,6 +22,8 @@ export const DEFAULT_MAX_LINE = 64 << 20;
 
 /** Replies held back at most (characters) before they are written together. */
 const BATCH = 64 << 10;
+/** Time (ms) the pump runs lines before it lets the event loop in, checked after long lines. */
+const SLICE_MS = 20;
 
 export interface PumpOptions {
   maxLine?: number;
@@ -53,24 +57,33 @@ export function pumpLines(session: LineSession, input: Readable, output: Writabl
       output.off('close', finish);
       resolve();
     };
+    const later = (): void => {
+      waiting = false;
+      run();
+    };
     const run = (): void => {
+      const start = performance.now();
       while (!finished) {
         if (output.writableNeedDrain) {
           waiting = true;
           input.pause();
-          output.once('drain', () => {
-            waiting = false;
-            run();
-          });
+          output.once('drain', later);
           return;
         }
         const line = lines.next();
         if (line === null) break;
         if (line === TOO_LONG) answer(`FAIL line: longer than ${lines.maxLine} characters, ignored up to its end`);
-        else {
-          if (runsLong(line)) flush();
+        else if (runsLong(line)) {
+          flush();
           answer(session.execute(line));
-        }
+          if (performance.now() - start >= SLICE_MS) {
+            flush();
+            waiting = true;
+            input.pause();
+            setImmediate(later);
+            return;
+          }
+        } else answer(session.execute(line));
       }
       flush();
       if (finished) return;

@@ -147,6 +147,25 @@ describe('qtest line pump', () => {
     );
   });
 
+  it('after a long line has run a slice, lets the event loop in (Ctrl+C, other clients) before the next', async () => {
+    const order: string[] = [];
+    const session: LineSession = {
+      execute(line) {
+        if (line === '') return null;
+        const until = performance.now() + 25;
+        while (performance.now() < until);
+        order.push(line);
+        return 'OK';
+      },
+    };
+    const input = new PassThrough();
+    const done = pumpLines(session, input, collecting([]));
+    setImmediate(() => order.push('event loop'));
+    input.end('clock_step 1\nclock_step 2\nclock_step 3\n');
+    await done;
+    expect(order).toEqual(['clock_step 1', 'event loop', 'clock_step 2', 'clock_step 3']);
+  });
+
   it('ends when the reader goes away while replies wait', async () => {
     const { session } = recorder();
     const out = new PassThrough({ highWaterMark: 4 });

@@ -57,6 +57,8 @@ export interface DebuggerLimits {
   queued: number;
   /** Interval-source firings one advance (clock_step, a queued advance) may run; one beyond is refused before anything moves. */
   advanceFirings: number;
+  /** How the user raises advanceFirings, said in the refusal (`raise it with --max-firings N`). */
+  advanceFiringsHint?: string;
 }
 
 export class Debugger {
@@ -271,7 +273,7 @@ export class Debugger {
       if (outOfRange !== null) return `cannot advance the clock: ${outOfRange}`;
       const firings = this.firingsUntil(action.targetNs);
       if (firings <= this.limits.advanceFirings) return null;
-      return `advancing to ${action.targetNs} ns would fire the interval sources ${firings} times, more than ${this.limits.advanceFirings} at once: advance in smaller steps`;
+      return `advancing to ${action.targetNs} ns would fire the interval sources ${firings} times, more than ${this.limits.advanceFirings} at once: advance in smaller steps${this.hint()}`;
     }
     const fn = this.machine.fn(action.bdf);
     if (fn === null) return `no device at ${formatBdf(action.bdf)}`;
@@ -286,7 +288,12 @@ export class Debugger {
     if (furthest < 0) return null;
     const firings = this.firingsUntil(furthest);
     if (firings <= this.limits.advanceFirings) return null;
-    return `the queued advance to ${furthest} ns would now fire the interval sources ${firings} times, more than ${this.limits.advanceFirings} at once: stop a source first`;
+    return `the queued advance to ${furthest} ns would now fire the interval sources ${firings} times, more than ${this.limits.advanceFirings} at once: stop a source first${this.hint()}`;
+  }
+
+  private hint(): string {
+    const hint = this.limits.advanceFiringsHint;
+    return hint === undefined ? '' : ` (or ${hint})`;
   }
 
   /** How many times the interval sources fire between now and `targetNs`. */
