@@ -5,7 +5,8 @@
 // Capturing changes nothing in the machine. Restoring builds a new machine from the
 // saved description and fills it in; the caller's running machine is never touched.
 // Not saved: vector notifiers (callbacks a host installs, not machine state).
-import type { Machine } from '../machine/machine';
+import { sourceVectorError, type Machine } from '../machine/machine';
+import { MAX_LOG_TOTAL } from '../machine/event-log';
 import { loadMachineObject } from '../machine/machine-builder';
 import { CONFIG_ADDRESS_PORT, formatBdf } from '../machine/pci/pci-bus';
 import { STATUS_OFFSET } from '../machine/pci/pci-function';
@@ -167,11 +168,18 @@ function checkShape(header: SessionHeader, machine: Machine): void {
   for (const s of header.clock.sources) {
     const fn = machine.fn(s.bdf);
     if (fn === null) throw new SessionFormatError(`an interval source names ${formatBdf(s.bdf)}, which does not exist`);
+    const problem = sourceVectorError(fn, s.vector);
+    if (problem !== null) throw new SessionFormatError(`an interval source: ${problem}`);
     if (s.dueNs < header.clock.nowNs) throw new SessionFormatError(`the interval source on ${formatBdf(s.bdf)} vector ${s.vector} is due before the saved time`);
   }
   const log = header.log;
   if (log.capacity !== machine.log.capacity) throw new SessionFormatError(`event log saved with capacity ${log.capacity}, the description gives ${machine.log.capacity}`);
   if (log.retained > Math.min(log.total, log.capacity)) throw new SessionFormatError(`event log: ${log.retained} retained events cannot come from ${log.total} in a ring of ${log.capacity}`);
+  const paused = header.debugger.paused;
+  if (paused !== null && !(paused.event.seq < paused.markerSeq && paused.markerSeq < log.total)) {
+    throw new SessionFormatError(`the pause report names event ${paused.event.seq} and marker ${paused.markerSeq}, which the log of ${log.total} events cannot hold in that order`);
+  }
+  if (log.total > MAX_LOG_TOTAL) throw new SessionFormatError(`event log: a total of ${log.total} events is more than any run logs (at most 2^50, about a year of events at full speed)`);
 }
 
 /** The 0xCF8 register's own handler: reading or writing it here logs nothing and trips no breakpoint. */

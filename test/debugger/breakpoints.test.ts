@@ -423,10 +423,10 @@ describe('limits on what waits and what one advance may run', () => {
     return g;
   }
 
-  it('unbounded by default, as in QEMU; with a queue limit, one action more is refused, queueing nothing', () => {
+  it('advances unbounded by default, as in QEMU, the queue at 1024; with a queue limit, one action more is refused, queueing nothing', () => {
     const g = pausedNic();
     const dbg = g.machine.debugger;
-    expect(dbg.limits).toEqual({ queued: Infinity, advanceFirings: Infinity });
+    expect(dbg.limits).toEqual({ queued: 1024, advanceFirings: Infinity });
     dbg.limits = { ...dbg.limits, queued: 3 };
     for (let k = 0; k < 3; k++) expect(dbg.perform({ kind: 'notify', bdf: NIC, vector: 1 })).toMatchObject({ ok: true, status: 'queued' });
     expect(dbg.perform({ kind: 'raise', bdf: NIC, vector: 2 })).toEqual({ ok: false, error: '3 actions already wait for continue or step: run them first' });
