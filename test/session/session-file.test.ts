@@ -152,6 +152,12 @@ describe('atomic save', () => {
     expect(temps).toHaveLength(1);
     expect(decodeSession(readFileSync(join(dir, temps[0]!))).ok).toBe(true);
     expect(openSession(path).ok).toBe(true);
+    // The next save of that file removes what the killed one left; a live save's temp and other files stay.
+    const live = `.crash.irqsession.${process.pid}.0badf00d.tmp`;
+    writeFileSync(join(dir, live), 'in progress');
+    writeFileSync(join(dir, '.other.irqsession.1.0badf00d.tmp'), 'not this file');
+    saveSession(busyMachine().machine, path);
+    expect(readdirSync(dir).sort()).toEqual([live, '.other.irqsession.1.0badf00d.tmp', 'crash.irqsession'].sort());
   });
 });
 
