@@ -34,7 +34,7 @@ export const webCommand: CliCommand = async (args, io) => {
   const { host } = created;
   let web;
   try {
-    web = await startWebHost({ session: host.session, dispatch: host.dispatch, rendererDir: RENDERER_DIR, port });
+    web = await startWebHost({ session: host.session, dispatch: host.dispatch, rendererDir: RENDERER_DIR, port, log: (line) => io.stderr.write(`${line}\n`) });
   } catch (err) {
     io.stderr.write(`irqscope web: cannot listen on 127.0.0.1:${port}: ${(err as Error).message}\n`);
     return 1;

@@ -3,6 +3,12 @@
 // path (page, assets and socket alike). Anything without it is refused, as is a
 // Host header that is not this loopback address (DNS rebinding) or a socket whose
 // Origin is not the page's.
+//
+// Every reply goes through back-pressure: once a client has more than
+// replyHighWaterBytes unsent, the host stops reading its requests until it drains, so
+// a client that never reads holds at most one reply past that mark. One that stays
+// behind for stallMs, or passes maxClientBytes unsent, is dropped and the log says so;
+// the other clients are answered meanwhile.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -24,6 +30,14 @@ export interface WebHostOptions {
   token?: string;
   /** A client whose socket holds more unsent bytes than this is skipped by the pump. */
   maxBufferedBytes?: number;
+  /** Unsent bytes past which the host stops reading a client's requests (default 1 MiB). */
+  replyHighWaterBytes?: number;
+  /** How long (ms) a client may stay past the high-water mark before it is dropped (default 30 s). */
+  stallMs?: number;
+  /** Unsent bytes past which a client is dropped at once (default 256 MiB). */
+  maxClientBytes?: number;
+  /** Where the host says it dropped a client (default: standard error). */
+  log?: (line: string) => void;
 }
 
 export interface WebHost {
@@ -54,6 +68,10 @@ function sameToken(given: string, token: string): boolean {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? newToken();
   const maxBuffered = options.maxBufferedBytes ?? 16 << 20;
+  const highWater = options.replyHighWaterBytes ?? 1 << 20;
+  const stallMs = options.stallMs ?? 30_000;
+  const maxClientBytes = options.maxClientBytes ?? 256 << 20;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let port = options.port;
 
   const allowedHosts = (): string[] => [`${HOST}:${port}`, `localhost:${port}`];
@@ -127,14 +145,38 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const sockets = new Set<WebSocket>();
 
+  let clientCount = 0;
+
   function connect(ws: WebSocket): void {
     sockets.add(ws);
+    const name = `client ${++clientCount}`;
+    let stall: ReturnType<typeof setTimeout> | null = null;
+    const drop = (why: string): void => {
+      if (ws.readyState === ws.CLOSED) return;
+      log(`irqscope web: dropped ${name}: ${why} (${(ws.bufferedAmount / 2 ** 20).toFixed(1)} MiB unsent)`);
+      ws.terminate();
+    };
+    const drained = (): void => {
+      if (stall === null || ws.bufferedAmount >= highWater) return;
+      clearTimeout(stall);
+      stall = null;
+      ws.resume();
+    };
+    /** Sends, then stops reading the client's requests while it is behind. */
+    const send = (data: string | ArrayBuffer): void => {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(data, drained);
+      if (ws.bufferedAmount > maxClientBytes) drop(`more than ${maxClientBytes >> 20} MiB of replies and events unread`);
+      else if (stall === null && ws.bufferedAmount >= highWater) {
+        ws.pause();
+        stall = setTimeout(() => drop(`it read nothing for ${stallMs / 1000} s`), stallMs);
+      }
+    };
     const client: SessionClient = {
       ready: () => ws.readyState === ws.OPEN && ws.bufferedAmount < maxBuffered,
       send: <S extends StreamName>(stream: S, payload: StreamPayload<S>) => {
-        if (ws.readyState !== ws.OPEN) return;
-        if (stream === 'timeline') ws.send(payload as ArrayBuffer);
-        else ws.send(JSON.stringify({ type: 'event', stream, payload } as WsServerMessage));
+        if (stream === 'timeline') send(payload as ArrayBuffer);
+        else send(JSON.stringify({ type: 'event', stream, payload } as WsServerMessage));
       },
     };
     const detach = options.session.attach(client);
@@ -143,9 +185,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     // the event would end the process.
     ws.on('error', () => undefined);
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      ws.send(JSON.stringify(answer(data, isBinary)));
+      send(JSON.stringify(answer(data, isBinary)));
     });
     ws.on('close', () => {
+      if (stall !== null) clearTimeout(stall);
       detach();
       sockets.delete(ws);
     });

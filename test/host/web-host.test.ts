@@ -139,7 +139,7 @@ describe('web host', () => {
     good.close();
   });
 
-  it('takes the largest session file the contract accepts in one frame, and answers it', async () => {
+  it('takes the largest session file the contract accepts in one frame, and answers it', { timeout: 30_000 }, async () => {
     const ws = await open(`/${web.token}/ws`);
     ws.send(JSON.stringify({ id: 3, name: 'openSession', params: { data: 'A'.repeat(32 << 20), fileName: 'big.irqsession' } }));
     expect(await nextReply(ws)).toEqual({
@@ -170,5 +170,69 @@ describe('web host', () => {
     const decoded = decodeBatch(await batch);
     expect(decoded.ok && decoded.batch.total).toBe(1);
     ws.close();
+  });
+});
+
+describe('web host back-pressure', () => {
+  it('stops reading a client that does not read, drops it after stallMs saying so, and answers the others meanwhile', async () => {
+    const lines: string[] = [];
+    let answered = 0;
+    const counting = ((name: unknown, params: unknown) => {
+      answered++;
+      return app.dispatch(name, params);
+    }) as typeof app.dispatch;
+    const host = await startWebHost({ session: app.session, dispatch: counting, rendererDir: dir, port: 0, replyHighWaterBytes: 64 << 10, stallMs: 400, log: (l) => lines.push(l) });
+    try {
+      const deaf = new WebSocket(`ws://127.0.0.1:${host.port}/${host.token}/ws`);
+      await new Promise((resolve) => deaf.once('open', resolve));
+      // Stop reading at the socket: replies pile up on the server's side.
+      (deaf as unknown as { _socket: { pause(): void } })._socket.pause();
+      const closed = new Promise((resolve) => deaf.once('close', resolve));
+      const request = JSON.stringify({ id: 1, name: 'readConfigSpace', params: { bdf: NIC } });
+      for (let i = 0; i < 20_000; i++) deaf.send(request);
+      await new Promise((r) => setTimeout(r, 150));
+      const good = new WebSocket(`ws://127.0.0.1:${host.port}/${host.token}/ws`);
+      await new Promise((resolve) => good.once('open', resolve));
+      good.send(JSON.stringify({ id: 7, name: 'status', params: {} }));
+      expect(await nextReply(good)).toMatchObject({ id: 7, reply: { ok: true } });
+      // Far fewer than the 20,000 were run: the host stopped reading at the high-water mark.
+      expect(answered).toBeLessThan(20_000 / 2);
+      for (let k = 0; k < 100 && lines.length === 0; k++) await new Promise((r) => setTimeout(r, 20));
+      (deaf as unknown as { _socket: { resume(): void } })._socket.resume();
+      await closed;
+      expect(lines).toEqual([expect.stringMatching(/^irqscope web: dropped client 1: it read nothing for 0.4 s \(\d+\.\d MiB unsent\)$/)]);
+      good.close();
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('a client that reads slowly gets every reply, in order', async () => {
+    const host = await startWebHost({ session: app.session, dispatch: app.dispatch, rendererDir: dir, port: 0, replyHighWaterBytes: 16 << 10, stallMs: 5000 });
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/${host.token}/ws`);
+      await new Promise((resolve) => ws.once('open', resolve));
+      const ids: number[] = [];
+      const all = new Promise<void>((resolve) =>
+        ws.on('message', (data: Buffer, binary: boolean) => {
+          if (binary) return;
+          const m = JSON.parse(data.toString()) as WsServerMessage;
+          if (m.type === 'reply' && typeof m.id === 'number') ids.push(m.id);
+          if (ids.length === 300) resolve();
+        }),
+      );
+      const socket = (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+      for (let i = 0; i < 300; i++) ws.send(JSON.stringify({ id: i, name: 'readConfigSpace', params: { bdf: NIC } }));
+      for (let k = 0; k < 20; k++) {
+        socket.pause();
+        await new Promise((r) => setTimeout(r, 10));
+        socket.resume();
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await all;
+      expect(ids).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    } finally {
+      await host.close();
+    }
   });
 });
