@@ -1,9 +1,9 @@
 // The Electron app: one window on the default preset machine, the machine
 // running in bounded slices in this process, the contract over ipcMain.
-import { Menu, app, dialog, ipcMain, session } from 'electron';
+import { Menu, app, dialog, ipcMain, protocol, session } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { APP_URL, registerAppScheme, serveRenderer } from './app-protocol';
 import { createAppHost, type AppHost } from '../host/app-host';
 import { DEFAULT_PRESET, folderPresets } from '../host/presets';
 import type { Reply, ViewName } from '../../src-shared/ipc/contract';
@@ -18,16 +18,20 @@ import { fileMenuActions } from './file-menu-actions';
 export interface AppPaths {
   /** Built preload script. */
   preload: string;
-  /** The page: the built index.html as a file URL, or the dev server. */
+  /** The page: the built index.html on the app's own scheme, or the dev server. */
   appUrl: string;
+  /** The built renderer the app scheme serves. */
+  rendererDir: string;
   presetsDir: string;
   recentFile: string;
 }
 
 export function startElectronApp(paths: AppPaths): void {
+  registerAppScheme(protocol);
   app.on('web-contents-created', (_event, contents) => hardenContents(contents, paths.appUrl));
   app.on('window-all-closed', () => app.quit());
   void app.whenReady().then(() => {
+    serveRenderer(protocol, paths.rendererDir);
     hardenSession(session.defaultSession);
     const created = createAppHost({
       presets: folderPresets(paths.presetsDir),
@@ -96,6 +100,7 @@ function openWindow(host: AppHost, paths: AppPaths): void {
         exportTimeline: (format) => void files.exportTimeline(format),
       },
       process.platform === 'darwin',
+      !app.isPackaged,
     );
     Menu.setApplicationMenu(Menu.buildFromTemplate(template));
   }
@@ -111,7 +116,8 @@ function openWindow(host: AppHost, paths: AppPaths): void {
 export function defaultPaths(mainDir: string, appPath: string, userData: string, devUrl: string | undefined): AppPaths {
   return {
     preload: join(mainDir, '../preload/index.js'),
-    appUrl: devUrl ?? pathToFileURL(join(mainDir, '../renderer/index.html')).href,
+    appUrl: devUrl ?? APP_URL,
+    rendererDir: join(mainDir, '../renderer'),
     presetsDir: join(appPath, 'machines'),
     recentFile: join(userData, 'recent-machines.json'),
   };

@@ -26,7 +26,8 @@ export const VIEW_ITEMS: { view: ViewName; label: string; accelerator: string }[
   { view: 'script', label: 'Script', accelerator: 'CmdOrCtrl+4' },
 ];
 
-export function menuTemplate(recent: readonly string[], presets: readonly PresetInfo[], actions: MenuActions, isMac: boolean): MenuItemConstructorOptions[] {
+/** `devTools`: only an unpackaged (development) app offers Toggle Developer Tools. */
+export function menuTemplate(recent: readonly string[], presets: readonly PresetInfo[], actions: MenuActions, isMac: boolean, devTools: boolean): MenuItemConstructorOptions[] {
   const file: MenuItemConstructorOptions = {
     label: 'File',
     submenu: [
@@ -58,7 +59,7 @@ export function menuTemplate(recent: readonly string[], presets: readonly Preset
       { role: 'zoomOut' },
       { type: 'separator' },
       { role: 'togglefullscreen' },
-      { role: 'toggleDevTools' },
+      ...(devTools ? [{ role: 'toggleDevTools' } as MenuItemConstructorOptions] : []),
     ],
   };
   return [...(isMac ? [{ role: 'appMenu' } as MenuItemConstructorOptions] : []), file, { role: 'editMenu' }, view, { role: 'windowMenu' }];

@@ -36,12 +36,16 @@ export function hardenSession(session: Session): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 }
 
-/** Same document, ignoring the hash: the only place the window may be. */
+/**
+ * Same document, ignoring query and hash: the only place the window may be. Scheme,
+ * host and port are compared one by one: a custom scheme's origin is the opaque
+ * "null", the same for every such URL.
+ */
 export function isAppUrl(url: string, appUrl: string): boolean {
   try {
     const a = new URL(url);
     const b = new URL(appUrl);
-    return a.origin === b.origin && a.pathname === b.pathname;
+    return a.protocol === b.protocol && a.host === b.host && a.pathname === b.pathname;
   } catch {
     return false;
   }

@@ -85,10 +85,21 @@ export const electronMock = {
   BrowserWindow: FakeBrowserWindow,
   ipcMain: new FakeIpcMain(),
   session: { defaultSession: session },
+  protocol: {
+    privileged: [] as unknown[],
+    handlers: new Map<string, (request: Request) => Promise<Response>>(),
+    registerSchemesAsPrivileged(schemes: unknown[]) {
+      this.privileged.push(...schemes);
+    },
+    handle(scheme: string, handler: (request: Request) => Promise<Response>) {
+      this.handlers.set(scheme, handler);
+    },
+  },
   app: Object.assign(new FakeEmitter(), {
     whenReady: vi.fn(() => Promise.resolve()),
     quit: vi.fn(),
     getAppPath: () => '/app',
+    isPackaged: true,
     getPath: () => '/tmp',
   }),
   Menu: { buildFromTemplate: vi.fn((t: unknown) => ({ template: t })), setApplicationMenu: vi.fn() },

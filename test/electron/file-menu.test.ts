@@ -37,7 +37,7 @@ function actions() {
 describe('File menu: sessions and exports', () => {
   it('has Open Session…, Save Session… and Export Timeline ▸ VCD / Perfetto JSON / CSV', () => {
     const a = actions();
-    const file = sub(find(menuTemplate([], [], a, false), 'File'));
+    const file = sub(find(menuTemplate([], [], a, false, true), 'File'));
     const open = find(file, 'Open Session…')!;
     const save = find(file, 'Save Session…')!;
     expect([open.accelerator, save.accelerator]).toEqual(['CmdOrCtrl+Shift+O', 'CmdOrCtrl+S']);

@@ -12,7 +12,8 @@ const PRESETS = fileURLToPath(new URL('../../machines', import.meta.url));
 describe('Electron app start-up', () => {
   it('opens one hardened window on the default preset, with every request handled and the menu set', async () => {
     const paths = { ...defaultPaths('/app/out/main', '/app', '/tmp/irqscope-test-user', undefined), presetsDir: PRESETS };
-    expect(paths.appUrl).toBe('file:///app/out/renderer/index.html');
+    expect(paths.appUrl).toBe('irqscope-app://app/index.html');
+    expect(paths.rendererDir).toBe('/app/out/renderer');
     expect(paths.preload).toBe('/app/out/preload/index.js');
     startElectronApp(paths);
     await new Promise((r) => setTimeout(r, 0));
@@ -29,18 +30,22 @@ describe('Electron app start-up', () => {
     electronMock.app.emit('web-contents-created', {}, other.webContents);
     other.webContents.emit('will-navigate', { preventDefault: navigate }, 'https://example.com');
     expect(navigate).toHaveBeenCalled();
-    const template = electronMock.Menu.buildFromTemplate.mock.calls.at(-1)![0] as { label?: string; submenu?: { label?: string; click?: () => void }[] }[];
+    const template = electronMock.Menu.buildFromTemplate.mock.calls.at(-1)![0] as { label?: string; submenu?: { label?: string; role?: string; click?: () => void }[] }[];
+    // The packaged app: no developer tools in the menu, the renderer on its own scheme.
+    expect(template.find((m) => m.label === 'View')!.submenu!.some((i) => i.role === 'toggleDevTools')).toBe(false);
+    expect(electronMock.protocol.privileged).toEqual([{ scheme: 'irqscope-app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect([...electronMock.protocol.handlers.keys()]).toEqual(['irqscope-app']);
     template.find((m) => m.label === 'View')!.submenu!.find((i) => i.label === 'Timeline')!.click!();
     expect(window.webContents.sent.at(-1)).toEqual({ channel: streamChannel('viewRequested'), payload: { view: 'timeline' } });
     window.emit('closed');
     expect(electronMock.ipcMain.handlers.size).toBe(0);
   });
 
-  it('makes the page URL from the install folder whatever characters its path holds', () => {
+  it('serves the renderer folder whatever characters its path holds, on a URL that does not depend on it', () => {
     for (const dir of ['/opt/irq#scope', '/opt/100% irq?scope']) {
-      const { appUrl } = defaultPaths(`${dir}/out/main`, dir, '/tmp/irqscope-test-user', undefined);
-      expect(fileURLToPath(appUrl)).toBe(`${dir}/out/renderer/index.html`);
-      expect(new URL(appUrl).hash).toBe('');
+      const { appUrl, rendererDir } = defaultPaths(`${dir}/out/main`, dir, '/tmp/irqscope-test-user', undefined);
+      expect(rendererDir).toBe(`${dir}/out/renderer`);
+      expect(appUrl).toBe('irqscope-app://app/index.html');
     }
   });
 });

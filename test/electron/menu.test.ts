@@ -17,7 +17,7 @@ const click = (item: MenuItemConstructorOptions | undefined): void => (item!.cli
 describe('native menu', () => {
   it('File has Open Machine…, the recent machines and the presets', () => {
     const a = actions();
-    const template = menuTemplate(['/m/a.json', '/m/b.json'], [{ name: 'nvme', title: 'NVMe' }], a, false);
+    const template = menuTemplate(['/m/a.json', '/m/b.json'], [{ name: 'nvme', title: 'NVMe' }], a, false, true);
     const file = sub(find(template, 'File'));
     const open = find(file, 'Open Machine…')!;
     expect(open.accelerator).toBe('CmdOrCtrl+O');
@@ -33,7 +33,7 @@ describe('native menu', () => {
 
   it('File ▸ Import… (Ctrl+I) follows Open Machine… and asks for dump files', () => {
     const a = actions();
-    const file = sub(find(menuTemplate([], [], a, false), 'File'));
+    const file = sub(find(menuTemplate([], [], a, false, true), 'File'));
     expect(file.slice(0, 2).map((i) => i.label)).toEqual(['Open Machine…', 'Import…']);
     const item = find(file, 'Import…')!;
     expect(item.accelerator).toBe('CmdOrCtrl+I');
@@ -43,17 +43,23 @@ describe('native menu', () => {
   });
 
   it('says so when there are no recent machines', () => {
-    const recent = sub(find(sub(find(menuTemplate([], [], actions(), false), 'File')), 'Open Recent'));
+    const recent = sub(find(sub(find(menuTemplate([], [], actions(), false, true), 'File')), 'Open Recent'));
     expect(recent).toEqual([{ label: 'No Recent Machines', enabled: false }]);
   });
 
   it('View switches the four views with Ctrl+1/2/3/4', () => {
     const a = actions();
-    const view = sub(find(menuTemplate([], [], a, false), 'View'));
+    const view = sub(find(menuTemplate([], [], a, false, true), 'View'));
     const shortcuts = view.filter((i) => i.accelerator?.startsWith('CmdOrCtrl+'));
     expect(shortcuts.map((i) => i.accelerator)).toEqual(['CmdOrCtrl+1', 'CmdOrCtrl+2', 'CmdOrCtrl+3', 'CmdOrCtrl+4']);
     shortcuts.forEach(click);
     expect(a.showView.mock.calls).toEqual([['devices'], ['vectors'], ['timeline'], ['script']]);
+  });
+
+  it('offers Toggle Developer Tools only in development, never in the packaged app', () => {
+    const roles = (devTools: boolean) => sub(find(menuTemplate([], [], actions(), false, devTools), 'View')).map((i) => i.role);
+    expect(roles(true)).toContain('toggleDevTools');
+    expect(roles(false)).not.toContain('toggleDevTools');
   });
 
   it('keeps recent machines newest first, without duplicates, at most MAX_RECENT', () => {

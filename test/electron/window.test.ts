@@ -75,4 +75,11 @@ describe('main window', () => {
     expect(isAppUrl('file:///opt/irqscope/out/renderer/other.html', APP)).toBe(false);
     expect(isAppUrl('not a url', APP)).toBe(false);
   });
+
+  it('"our page" on a custom scheme is that scheme, host and path: its origin is the opaque "null" for all of them', () => {
+    expect(isAppUrl('irqscope-app://app/index.html#x', 'irqscope-app://app/index.html')).toBe(true);
+    expect(isAppUrl('evil://app/index.html', 'irqscope-app://app/index.html')).toBe(false);
+    expect(isAppUrl('irqscope-app://other/index.html', 'irqscope-app://app/index.html')).toBe(false);
+    expect(isAppUrl('file:///index.html', 'irqscope-app://app/index.html')).toBe(false);
+  });
 });
