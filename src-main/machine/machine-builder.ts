@@ -36,6 +36,9 @@ function fromParse(parsed: ParseResult<MachineDescription>): BuildResult {
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
+/** All RAM regions together: each is a real byte array in this process. */
+export const MAX_TOTAL_RAM = 2 ** 31;
+
 export function buildMachine(desc: MachineDescription): BuildResult {
   const errors = checkDescription(desc);
   if (errors.length > 0) return { ok: false, errors };
@@ -69,6 +72,8 @@ function checkDescription(desc: MachineDescription): string[] {
     }
     ranges.push([r.base, r.base + r.size, `ram[${i}]`]);
   });
+  const totalRam = desc.ram.reduce((n, r) => n + r.size, 0);
+  if (totalRam > MAX_TOTAL_RAM) errors.push(`ram: ${hex(totalRam)} bytes in all, more than the ${MAX_TOTAL_RAM / 2 ** 30} GiB a machine may have (RAM is held in memory and saved with every session)`);
   const seen = new Map<number, string>();
   desc.devices.forEach((d, i) => {
     const path = `devices[${i}]`;

@@ -68,6 +68,7 @@ const cases: [string, (d: Desc) => void, string][] = [
   ['BAR type', (d) => (d0(d).bars[0].type = 'mem16'), 'devices[0].bars[0].type: Invalid option'],
   ['BAR size not a power of two', (d) => (d0(d).bars[1].size = '0x1800'), 'devices[0].bars[1].size: 0x1800 is not a power of two >= 16'],
   // Math.log2 rounds both of these to an integer; the check is exact.
+  ['RAM over 2 GiB in all', (d) => (d.ram = [0, 1, 2].map((k) => ({ base: k * 0x40000000, size: '0x40000000' }))), 'ram: 0xc0000000 bytes in all, more than the 2 GiB a machine may have'],
   ['64-bit BAR one past 2^50', (d) => (d0(d).bars[2].size = '0x4000000000001'), 'devices[0].bars[2].size: 0x4000000000001 is not a power of two >= 16'],
   ['64-bit BAR of 2^53 - 1', (d) => (d0(d).bars[2].size = '0x1fffffffffffff'), 'devices[0].bars[2].size: 0x1fffffffffffff is not a power of two >= 16'],
   ['memory BAR under 16 bytes', (d) => (d0(d).bars[2].size = 8), 'devices[0].bars[2].size: 0x8 is not a power of two >= 16'],
