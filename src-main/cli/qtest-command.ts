@@ -58,7 +58,9 @@ function serve(session: QtestSession, path: string, once: boolean, say: (line: s
       process.off('SIGTERM', stop);
       done();
     };
-    server = createServer((conn) => {
+    // Half-open: a client that sends its script and shuts its side still gets every
+    // reply, though back-pressure holds some back until after its end arrived.
+    server = createServer({ allowHalfOpen: true }, (conn) => {
       clients.add(conn);
       conn.on('close', () => clients.delete(conn));
       // A client reset mid-reply is that client's end, not the server's.
