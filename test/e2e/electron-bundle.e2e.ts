@@ -34,7 +34,10 @@ describe('the built Electron main process', () => {
     expect(of('window')).toHaveLength(1);
     expect(of('window')[0]!.detail).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
     expect(String((of('window')[0]!.detail as { preload: string }).preload)).toMatch(/out[\\/]preload[\\/]index\.js$/);
-    expect(String(of('load')[0]!.detail)).toMatch(/^file:\/\/.*out\/renderer\/index\.html$/);
+    // The renderer on the app's own scheme, never file://.
+    expect(of('load')[0]!.detail).toBe('irqscope-app://app/index.html');
+    expect(of('privileged-schemes')[0]!.detail).toEqual([{ scheme: 'irqscope-app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(of('protocol-handler').map((r) => r.detail)).toEqual(['irqscope-app']);
     expect(of('window-open')[0]!.detail).toBe('deny');
     expect(of('contents-on').map((r) => r.detail)).toEqual(expect.arrayContaining(['will-navigate', 'will-redirect', 'will-attach-webview']));
     expect(of('csp-hook')).toHaveLength(1);

@@ -63,6 +63,10 @@ module.exports = {
   },
   BrowserWindow,
   session,
+  protocol: {
+    registerSchemesAsPrivileged: (schemes) => report('privileged-schemes', schemes),
+    handle: (scheme) => report('protocol-handler', scheme),
+  },
   ipcMain: { handle: (channel) => channels.push(channel), on: () => undefined, removeHandler: () => undefined },
   Menu: { buildFromTemplate: (t) => (report('menu', t.map((m) => m.label ?? m.role)), {}), setApplicationMenu: () => undefined },
   dialog: {},
