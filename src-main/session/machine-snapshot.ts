@@ -7,6 +7,7 @@
 // Not saved: vector notifiers (callbacks a host installs, not machine state).
 import { sourceVectorError, type Machine } from '../machine/machine';
 import { MAX_LOG_TOTAL } from '../machine/event-log';
+import { RAM_PAGE } from '../machine/ram';
 import { loadMachineObject } from '../machine/machine-builder';
 import { CONFIG_ADDRESS_PORT, formatBdf } from '../machine/pci/pci-bus';
 import { STATUS_OFFSET } from '../machine/pci/pci-function';
@@ -15,7 +16,8 @@ import { STATUS } from '../../src-shared/registers/layout';
 import { SESSION_FORMAT, SESSION_VERSION, type SessionHeader } from '../../src-shared/session/session-header';
 import { SessionFormatError, decodeContainer, encodeContainer } from './session-container';
 
-const PAGE = 4096;
+/** RAM is saved as its 4 KiB pages that hold a non-zero byte; the last page of a region may be short. */
+const PAGE = RAM_PAGE;
 const ZERO_PAGE = Buffer.alloc(PAGE);
 const GENERATOR = 'irqscope 0.1.0';
 
@@ -24,9 +26,6 @@ const LOG_COLUMNS: readonly Column[] = ['time', 'kind', 'detail', 'origin', 'bdf
 
 const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 const fnKey = (bdf: number): string => `fn.${formatBdf(bdf)}`;
-/** RAM is saved as its 4 KiB pages that hold a non-zero byte; the last page of a region may be short. */
-const pageBytes = (size: number, p: number): number => Math.min(PAGE, size - p * PAGE);
-const page = (bytes: Uint8Array, p: number): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset + p * PAGE, pageBytes(bytes.length, p));
 
 export function encodeSession(machine: Machine, savedAt = new Date()): Buffer {
   const sections = new Map<string, Uint8Array>();
@@ -47,11 +46,11 @@ export function encodeSession(machine: Machine, savedAt = new Date()): Buffer {
   }
   sections.set('apic.counts', bytesOf(machine.apic.counts));
   sections.set('apic.special', bytesOf(machine.apic.special));
+  // Only pages ever written exist, so this costs what the guest wrote, not the RAM's size.
   const ram = machine.ram.map((r, i) => {
-    const pages: number[] = [];
-    for (let p = 0; p * PAGE < r.size; p++) if (!page(r.bytes, p).equals(ZERO_PAGE.subarray(0, pageBytes(r.size, p)))) pages.push(p);
-    sections.set(`ram.${i}`, Buffer.concat(pages.map((p) => page(r.bytes, p))));
-    return { base: r.region.base, size: r.size, pageSize: PAGE, pages };
+    const written = r.writtenPages().filter(([, bytes]) => !Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).equals(ZERO_PAGE.subarray(0, bytes.length)));
+    sections.set(`ram.${i}`, Buffer.concat(written.map(([, bytes]) => bytes)));
+    return { base: r.region.base, size: r.size, pageSize: PAGE, pages: written.map(([p]) => p) };
   });
   const log = machine.log;
   const columns = log.slice(log.firstSeq, log.total);
@@ -118,11 +117,11 @@ function restore(header: SessionHeader, section: (name: string, bytes: number) =
   fill(machine.apic.special, 'apic.special');
   header.ram.forEach((saved, i) => {
     const ram = machine.ram[i]!;
-    const packed = section(`ram.${i}`, saved.pages.reduce((n, p) => n + pageBytes(ram.size, p), 0));
+    const packed = section(`ram.${i}`, saved.pages.reduce((n, p) => n + ram.pageLength(p), 0));
     let at = 0;
     for (const p of saved.pages) {
-      ram.bytes.set(packed.subarray(at, at + pageBytes(ram.size, p)), p * PAGE);
-      at += pageBytes(ram.size, p);
+      ram.setPage(p, packed.subarray(at, at + ram.pageLength(p)));
+      at += ram.pageLength(p);
     }
   });
 

@@ -19,7 +19,7 @@ function machineState(host: AppHost): unknown {
       use: fn.msix && Array.from(fn.msix.useCount),
     })),
     sources: m.listSources().map((s) => [s.bdf, s.vector, s.ratePerSecond]),
-    ram: Array.from(m.ram[0]!.bytes.subarray(0, 64)),
+    ram: Array.from(m.ram[0]!.readBytes(0, 64)),
   };
 }
 

@@ -52,7 +52,7 @@ describe('splitting into naturally aligned pieces (T1)', () => {
   it.each([0, 1, 2, 3, 4, 5])('T1: RAM takes a 3-byte write at offset %i as its pieces, byte-exact', (off) => {
     const { mem, ram, log } = space();
     mem.write(0x1000 + off, 3, 0x00ccbbaa);
-    expect([...ram.bytes.subarray(off, off + 4)]).toEqual([0xaa, 0xbb, 0xcc, 0]);
+    expect([...ram.readBytes(off, 4)]).toEqual([0xaa, 0xbb, 0xcc, 0]);
     expect(mem.read(0x1000 + off, 3)).toBe(0xccbbaa);
     expect(mem.lastStatus).toBe(AccessStatus.Ok);
     expect(log.total).toBe(0);
@@ -61,7 +61,7 @@ describe('splitting into naturally aligned pieces (T1)', () => {
   it('T1: an 8-byte RAM access at an odd address moves all eight bytes', () => {
     const { mem, ram } = space();
     mem.write(0x1003, 8, 0x44332211, 0x88776655);
-    expect([...ram.bytes.subarray(3, 11)]).toEqual([0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88]);
+    expect([...ram.readBytes(3, 8)]).toEqual([0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88]);
     expect(mem.read(0x1003, 8)).toBe(0x44332211);
     expect(mem.readHigh).toBe(0x88776655);
   });

@@ -122,12 +122,12 @@ describe('interrupt controller (A1)', () => {
 describe('memory writes (A2)', () => {
   it.each([0, 1, 2, 3])('A2: a message to RAM at byte offset %i lands there byte-exact', (low) => {
     const g = enabled();
-    const ram = g.machine.ram[0]!.bytes;
+    const ram = g.machine.ram[0]!;
     g.markEvents();
     sendVia(g, 0x3000 + low, 0x44332211);
     const expected = new Uint8Array(8);
     expected.set([0x11, 0x22, 0x33, 0x44], low);
-    expect(ram.subarray(0x3000, 0x3008)).toEqual(expected);
+    expect(ram.readBytes(0x3000, 8)).toEqual(expected);
     expect(g.eventsOf('NotifyToMemory').map((e) => [e.a, e.b, e.c])).toEqual([[0x3000 + low, 0x44332211, 0]]);
   });
 
@@ -145,7 +145,7 @@ describe('memory writes (A2)', () => {
     g.setup();
     g.writeControl(ENABLE);
     sendVia(g, 0x10, 0xabcd, 1);
-    expect([...g.machine.ram[0]!.bytes.subarray(0x10, 0x14)]).toEqual([0xcd, 0xab, 0, 0]);
+    expect([...g.machine.ram[0]!.readBytes(0x10, 4)]).toEqual([0xcd, 0xab, 0, 0]);
   });
 });
 

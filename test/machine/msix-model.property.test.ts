@@ -387,7 +387,7 @@ function run(n: number, ops: Op[], used: 'all' | number[] = []): Outcome[] {
     agree('function masked', engine.functionMasked === m.functionMasked(), () => engine.functionMasked, () => m.functionMasked());
     agree('APIC counts', sameNumbers(g.machine.apic.counts, m.counts), () => nonZero(g.machine.apic.counts), () => nonZero(m.counts));
     agree('APIC special', sameNumbers(g.machine.apic.special, m.special), () => nonZero(g.machine.apic.special), () => nonZero(m.special));
-    agree('RAM', Buffer.compare(g.machine.ram[0]!.bytes, m.ram) === 0, () => nonZero(g.machine.ram[0]!.bytes), () => nonZero(m.ram));
+    agree('RAM', Buffer.compare(g.machine.ram[0]!.readBytes(0, g.machine.ram[0]!.size), m.ram) === 0, () => nonZero(g.machine.ram[0]!.readBytes(0, g.machine.ram[0]!.size)), () => nonZero(m.ram));
   }
   return seen;
 }

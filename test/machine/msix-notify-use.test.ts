@@ -65,15 +65,15 @@ describe('notify (N1-N3)', () => {
 
   it('N3: a message outside the APIC window is a 4-byte little-endian write of the data to the 64-bit address', () => {
     const g = enabled();
-    const ram = g.machine.ram[0]!.bytes;
+    const ram = g.machine.ram[0]!;
     g.program(0, 0x1000, 0xa1b2c3d4);
     g.engine.notify(0);
-    expect([...ram.subarray(0x1000, 0x1004)]).toEqual([0xd4, 0xc3, 0xb2, 0xa1]);
+    expect([...ram.readBytes(0x1000, 4)]).toEqual([0xd4, 0xc3, 0xb2, 0xa1]);
     // The same low address with a non-zero high half is a different place: above 4 GiB, nothing there.
     g.program(1, 0x2000, 0x11223344, false, 1);
     g.markEvents();
     g.engine.notify(1);
-    expect([...ram.subarray(0x2000, 0x2004)]).toEqual([0, 0, 0, 0]);
+    expect([...ram.readBytes(0x2000, 4)]).toEqual([0, 0, 0, 0]);
     expect(g.events().map((e) => [e.kind, e.detail, e.a, e.b, e.c])).toEqual([['NotifyDropped', DropReason.Unclaimed, 0x2000, 0x11223344, 1]]);
     expect(g.engine.delivered[1]).toBe(0);
     expect(RAM_SIZE).toBeGreaterThan(0x2004);
@@ -86,7 +86,7 @@ describe('notify (N1-N3)', () => {
     g.markEvents();
     g.engine.notify(0);
     g.engine.notify(1);
-    expect(g.machine.ram[0]!.bytes.subarray(0x100, 0x104)).toEqual(new Uint8Array(4));
+    expect(g.machine.ram[0]!.readBytes(0x100, 4)).toEqual(new Uint8Array(4));
     expect(g.delivered(0x41)).toBe(0);
     expect(g.events().map((e) => [e.kind, e.vector, e.detail])).toEqual([
       ['NotifyDropped', 0, DropReason.BusMasterDisabled],

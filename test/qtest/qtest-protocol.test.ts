@@ -104,12 +104,12 @@ describe('qtest bad input: FAIL naming the problem, nothing changed', () => {
     it(`${line} → FAIL`, () => {
       const { m, run } = session();
       const before = m.log.total;
-      const ram = m.ram[0]!.bytes.slice(0, 16);
+      const ram = m.ram[0]!.readBytes(0, 16);
       const reply = run(line);
       expect(reply).toMatch(pattern);
       expect(reply!.startsWith('FAIL')).toBe(true);
       expect(m.log.total).toBe(before);
-      expect(m.ram[0]!.bytes.slice(0, 16)).toEqual(ram);
+      expect(m.ram[0]!.readBytes(0, 16)).toEqual(ram);
     });
   }
 

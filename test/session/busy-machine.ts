@@ -66,7 +66,7 @@ export function stateOf(m: Machine): unknown {
       retained: log.retained,
       columns: Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, typeof v === 'number' ? v : Array.from(v as ArrayLike<number>)])),
     },
-    ram: m.ram.map((r) => Buffer.from(r.bytes).toString('base64')),
+    ram: m.ram.map((r) => Buffer.from(r.readBytes(0, r.size)).toString('base64')),
     latch: m.io.resolve(CONFIG_ADDRESS_PORT).region!.handler!.read(0, 4),
     memoryMap: m.memory.mapped().map((r) => [r.name, r.base, r.end]),
     ioMap: m.io.mapped().map((r) => [r.name, r.base, r.end]),
