@@ -8,6 +8,7 @@ import { sessionCommand } from './session-command';
 import { exportCommand } from './export-command';
 import { webCommand } from './web-command';
 import { doctorCommand } from './doctor-command';
+import { diffCommand } from './diff-command';
 
 const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   qtest: { run: qtestCommand, summary: 'drive a machine with QEMU qtest commands (stdin, a file, or --socket PATH)' },
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   import: { run: importCommand, summary: 'turn lspci -xxx dumps or sysfs config files into a machine file' },
   session: { run: sessionCommand, summary: 'save, open or describe a session file (machine, state, timeline, breakpoints)' },
   export: { run: exportCommand, summary: 'export a timeline as VCD, Perfetto trace JSON or CSV' },
+  diff: { run: diffCommand, summary: 'align two runs (sessions or --events files): first divergence and a summary' },
   doctor: { run: doctorCommand, summary: 'lint a run (session, machine + script, or --events file) for bring-up mistakes' },
 };
 
