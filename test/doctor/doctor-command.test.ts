@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../cli/cli-harness';
 import { loadPreset } from './preset';
 import { QtestSession } from '../../src-main/qtest/qtest-session';
 import { UP } from './rule-scripts';
+import { RULES } from '../../src-shared/doctor/rules';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'irqscope-doctor-'));
 /** A PBA write (a warning) and a message dropped with Bus Master off (an error). */
@@ -69,5 +70,12 @@ describe('qtest doctor', () => {
     for (const line of WARNING_ONLY) q.execute(line);
     expect(q.execute('doctor')).toMatch(/^OK 1 finding: DR-PBA-WRITE warning 00:03.0 #\d+: the PBA is read-only.*\]$/);
     expect(q.execute('doctor now')).toMatch(/^FAIL doctor: expected 0 arguments/);
+  });
+});
+
+describe('docs/doctor.md', () => {
+  it('documents every rule with its own section', () => {
+    const doc = readFileSync(join(__dirname, '../../docs/doctor.md'), 'utf8');
+    for (const rule of RULES) expect(doc).toContain(`## ${rule.id}\n`);
   });
 });
