@@ -212,6 +212,7 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
       return { stopped: m().stopSource(bdf, vector) };
     },
     qtest: ({ line }) => ({ reply: session.qtest(line) }),
+    doctorFindings: () => session.doctorReport(),
     ...createPciTextHandlers(session),
     ...debuggerHandlers(session),
     ...sessionHandlers(session),

@@ -4,6 +4,7 @@
 // the first few events and the latest.
 import type { EventColumns } from '../timeline/columns';
 import { bdfText } from '../timeline/event-record';
+import { EVENT_KIND_COUNT } from '../timeline/event-kinds';
 import { DeviceTrack } from './device-track';
 import type { DoctorEvent } from './doctor-event';
 import { SEVERITY_ORDER, type Finding } from './finding';
@@ -21,7 +22,12 @@ export class Doctor {
   overflow = 0;
   private readonly event: DoctorEvent = { seq: 0, kind: 0, detail: 0, bdf: 0, vector: 0, a: 0, b: 0, c: 0 };
 
-  constructor(private readonly rules: readonly Rule[] = RULES) {}
+  /** The rules by the event kind they look at. */
+  private readonly byKind: Rule[][] = Array.from({ length: EVENT_KIND_COUNT }, () => []);
+
+  constructor(private readonly rules: readonly Rule[] = RULES) {
+    for (const rule of rules) for (const kind of rule.kinds) this.byKind[kind]!.push(rule);
+  }
 
   private device(bdf: number): DeviceTrack {
     let d = this.devices.get(bdf);
@@ -34,37 +40,33 @@ export class Doctor {
 
   /** Takes events in sequence order (batches, slices of a log, a file). */
   feed(columns: EventColumns, from = 0, to = columns.kind.length): void {
-    const e = this.event;
     for (let i = from; i < to; i++) {
-      e.seq = columns.firstSeq + i;
-      e.kind = columns.kind[i]!;
-      e.detail = columns.detail[i]!;
-      e.bdf = columns.bdf[i]!;
-      e.vector = columns.vector[i]!;
-      e.a = columns.a[i]!;
-      e.b = columns.b[i]!;
-      e.c = columns.c[i]!;
-      this.step(e);
+      this.feedEvent(columns.firstSeq + i, columns.kind[i]!, columns.detail[i]!, columns.bdf[i]!, columns.vector[i]!, columns.a[i]!, columns.b[i]!, columns.c[i]!);
     }
   }
 
-  private step(e: DoctorEvent): void {
-    if (e.bdf === NO_DEVICE) {
-      for (const rule of this.rules) {
-        const hit = rule.check?.(e, this.device(NO_DEVICE));
-        if (hit) this.record(rule, e.bdf, e.vector, e.seq, hit);
-      }
-      return;
-    }
-    const dev = this.device(e.bdf);
-    for (const rule of this.rules) {
+  /** One event, the next in sequence order (a host reading its log's ring). */
+  feedEvent(seq: number, kind: number, detail: number, bdf: number, vector: number, a: number, b: number, c: number): void {
+    const e = this.event;
+    e.seq = seq;
+    e.kind = kind;
+    e.detail = detail;
+    e.bdf = bdf;
+    e.vector = vector;
+    e.a = a;
+    e.b = b;
+    e.c = c;
+    const rules = this.byKind[kind] ?? [];
+    const dev = this.device(bdf);
+    for (const rule of rules) {
       const hit = rule.check?.(e, dev);
-      if (hit) this.record(rule, e.bdf, e.vector, e.seq, hit);
+      if (hit) this.record(rule, bdf, vector, seq, hit);
     }
+    if (bdf === NO_DEVICE) return;
     dev.apply(e);
-    for (const rule of this.rules) {
+    for (const rule of rules) {
       const hit = rule.after?.(e, dev);
-      if (hit) this.record(rule, e.bdf, e.vector, e.seq, hit);
+      if (hit) this.record(rule, bdf, vector, seq, hit);
     }
   }
 

@@ -34,6 +34,8 @@ export interface Rule {
   /** The table's one line. */
   title: string;
   source: string;
+  /** The event kinds `check` and `after` look at: the doctor calls them for those only. */
+  kinds: readonly number[];
   check?(e: DoctorEvent, dev: DeviceTrack): Hit | null;
   after?(e: DoctorEvent, dev: DeviceTrack): Hit | null;
   atEnd?(dev: DeviceTrack): EndHit[];
@@ -55,6 +57,7 @@ function maskedWhy(t: VectorTrack): string {
 export const RULES: readonly Rule[] = [
   {
     id: 'DR-PBA-WRITE',
+    kinds: [EventKind.PbaWrite],
     severity: 'warning',
     title: 'software wrote the PBA (read-only; the write is ignored)',
     source: 'msix-semantics P1; PCIe Base Spec, MSI-X PBA: Pending Bits are read-only; QEMU hw/pci/msix.c msix_pba_mmio_write',
@@ -63,6 +66,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-ACCESS-SIZE',
+    kinds: [EventKind.AccessRefused],
     severity: 'error',
     title: 'table/PBA access narrower than 4 bytes or misaligned (refused)',
     source: 'msix-semantics T1/P1; PCIe Base Spec, MSI-X Table: DWORD or aligned QWORD accesses only; QEMU msix_table_mmio_ops .valid',
@@ -76,6 +80,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-UPDATE-UNMASKED',
+    kinds: [EventKind.TableWrite],
     severity: 'warning',
     title: 'message address/data of an entry changed while it could fire',
     source:
@@ -90,6 +95,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-QWORD-DATA-CTRL',
+    kinds: [EventKind.TableWrite],
     severity: 'warning',
     title: 'one 8-byte write of data + vector control that unmasks the entry',
     source: 'msix-semantics T1 (an 8-byte access is two 4-byte ones, low half first); PCIe Base Spec, MSI-X Table: QWORD accesses need not be atomic',
@@ -103,6 +109,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-NEVER-UNMASKED',
+    kinds: [],
     severity: 'warning',
     title: 'a vector was notified while masked and never unmasked: its interrupt is pending for good',
     source: 'msix-semantics N2, U3; QEMU msix_notify (masked: msix_set_pending) and msix_handle_mask_update',
@@ -122,6 +129,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-FMASK-LEFT-SET',
+    kinds: [EventKind.NotifyPended],
     severity: 'warning',
     title: 'MSI-X enabled with Function Mask still set while a vector is notified',
     source: 'msix-semantics M1, N2; PCIe Base Spec, MSI-X Message Control: Function Mask masks every vector; QEMU msix_masked',
@@ -132,6 +140,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-BUS-MASTER-OFF',
+    kinds: [EventKind.NotifyDropped],
     severity: 'error',
     title: 'a message was dropped because Bus Master is off',
     source: 'msix-semantics N3; PCI Local Bus Spec, Command bit 2 (Bus Master): MSI/MSI-X writes need it; QEMU msix_notify -> msi_send_message',
@@ -142,6 +151,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-NOT-IN-USE',
+    kinds: [EventKind.NotifyDropped],
     severity: 'error',
     title: 'notify on a vector the device does not use, or past the table',
     source: 'msix-semantics N1, U3, V1; QEMU msix_notify (msix_is_masked / vector >= nentries / !msix_vector_use_count)',
@@ -156,6 +166,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-ADDR-UNCLAIMED',
+    kinds: [EventKind.NotifyDropped],
     severity: 'error',
     title: 'message aimed at an address nothing claims',
     source: 'msix-semantics A2; QEMU msi_send_message -> address_space_stl_le (unassigned access)',
@@ -166,6 +177,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-LOW-VECTOR',
+    kinds: [EventKind.NotifyDelivered],
     severity: 'error',
     title: 'fixed delivery to IDT vector 0–15',
     source: 'msix-semantics A1; Intel SDM Vol. 3, 10.5.2 (vectors 0-15 are reserved: an illegal vector error)',
@@ -176,6 +188,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-NO-SUCH-CPU',
+    kinds: [EventKind.NotifyDropped],
     severity: 'error',
     title: 'destination names no present CPU',
     source: 'msix-semantics A1; Intel SDM Vol. 3, 10.11.1 (Message Address bits 19:12: Destination ID)',
@@ -186,6 +199,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-RESERVED-CTRL',
+    kinds: [EventKind.TableWrite],
     severity: 'warning',
     title: 'reserved bits 31:1 of Vector Control set',
     source: 'PCIe Base Spec, MSI-X Vector Control: bits 31:1 reserved, software must write 0 (or preserve); msix-semantics T2',
@@ -196,6 +210,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-MSI-AND-MSIX',
+    kinds: [EventKind.IntxChanged, EventKind.FunctionMaskChanged],
     severity: 'error',
     title: 'MSI and MSI-X enabled together (or INTx asserted while either is enabled)',
     source: 'PCIe Base Spec, MSI-X Enable: while set, the function must not use INTx or MSI; msix-semantics C3, D1; QEMU msix_write_config (pci_device_deassert_intx)',
@@ -207,6 +222,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-BEYOND-TABLE',
+    kinds: [EventKind.AccessUnclaimed],
     severity: 'error',
     title: 'an entry written past table size N−1',
     source: 'PCIe Base Spec, MSI-X Message Control Table Size (N-1); msix-semantics A3; QEMU msix_table_mmio_ops covers N entries only',
@@ -217,6 +233,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-DECODE-OFF',
+    kinds: [EventKind.AccessUnclaimed],
     severity: 'error',
     title: 'table or PBA accessed while the BAR does not decode (Memory Space off or BAR unassigned)',
     source: 'PCI Local Bus Spec, Command bit 1 (Memory Space); msix-semantics B2, A3; QEMU pci_update_mappings',

@@ -9,6 +9,7 @@ import type { RequestName, StreamName } from './names';
 import { debuggerParams, type BreakpointInfo, type DebuggerState } from '../debugger/breakpoints';
 import { EXPORT_FORMATS, TIME_AXES, type ExportFormat } from '../timeline/export-formats';
 import type { DumpFileData } from '../pci-text/dump-file';
+import type { Finding } from '../doctor/finding';
 
 export type { RequestName, StreamName } from './names';
 
@@ -220,6 +221,15 @@ export interface SetpciReply {
   exitCode: number;
 }
 
+/** The doctor's findings over everything the machine logged since it was loaded (docs/doctor.md). */
+export interface DoctorReport {
+  findings: Finding[];
+  /** Findings not kept: more places than the doctor keeps. */
+  notKept: number;
+  /** Events the doctor has read. */
+  events: number;
+}
+
 export const requests = {
   status: request<MachineStatus>()(noParams),
   interruptCounts: request<InterruptCounts>()(noParams),
@@ -281,6 +291,7 @@ export const requests = {
       fileName: z.string().max(4096).optional(),
     }),
   ),
+  doctorFindings: request<DoctorReport>()(noParams),
   exportTimeline: request<TimelineExportFile>()(
     z.strictObject({
       format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }),
