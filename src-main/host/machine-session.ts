@@ -12,6 +12,7 @@ import { encodeBatch } from '../../src-shared/timeline/wire';
 import { EVENT_KIND_COUNT, EventKind } from '../../src-shared/timeline/event-kinds';
 import { namesVector } from '../../src-shared/debugger/vector-events';
 import { Doctor } from '../../src-shared/doctor/doctor';
+import type { DeviceTrack } from '../../src-shared/doctor/device-track';
 
 export interface SessionClient {
   /** False while the transport is backed up: the pump leaves this client for a later round. */
@@ -218,6 +219,12 @@ export class MachineSession {
     }
     this.doctorEvents += Math.max(0, to - from);
     this.scannedSeq = to;
+  }
+
+  /** What the doctor knows of a device from the events logged up to now (the why column). */
+  deviceTrack(bdf: number): DeviceTrack | undefined {
+    this.scan();
+    return this.doctor.track(bdf);
   }
 
   /** The doctor's findings over the events logged up to now. */

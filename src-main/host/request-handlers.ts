@@ -17,6 +17,7 @@ import { sessionHandlers } from './session-handlers';
 import type { AccessResult, DeviceInfo, RequestResult, ValidParams, VectorSnapshot } from '../../src-shared/ipc/contract';
 import type { RequestName } from '../../src-shared/ipc/names';
 import { Origin } from '../../src-shared/timeline/event-kinds';
+import { vectorWhy } from '../../src-shared/doctor/vector-why';
 
 /** A request the machine refuses: `field` is the params field at fault ('' when it is the request as a whole). */
 export class RequestError extends Error {
@@ -225,6 +226,13 @@ function snapshot(session: MachineSession, bdf: number): VectorSnapshot {
   const n = msix.vectors;
   const tableBar = fn.bars[msix.layout.tableBar];
   const pbaBar = fn.bars[msix.layout.pbaBar];
+  const track = session.deviceTrack(bdf);
+  const why = Array.from({ length: n }, (_, v) =>
+    vectorWhy(
+      { enabled: msix.enabled, functionMask: msix.functionMaskBit, vectorBit: (msix.table[v * 4 + 3]! & 1) !== 0, pending: msix.isPending(v), useCount: msix.useCount[v]! },
+      track?.vectors.get(v),
+    ),
+  );
   return {
     bdf,
     vectors: n,
@@ -242,5 +250,7 @@ function snapshot(session: MachineSession, bdf: number): VectorSnapshot {
       .map((s) => ({ bdf: s.bdf, vector: s.vector, ratePerSecond: s.ratePerSecond })),
     tableAddress: tableBar ? address(tableBar, msix.layout.tableOffset) : null,
     pbaAddress: pbaBar ? address(pbaBar, msix.layout.pbaOffset) : null,
+    why,
+    dropped: track?.droppedTotal ?? 0,
   };
 }

@@ -17,7 +17,31 @@ export class VectorTrack {
   maskCause: number = MaskCause.VectorBit;
   /** Sequence number of the notify that set the pending bit, or -1 when not pending. */
   pendingSince = -1;
+  /** Notifies folded into the pending bit since it was set. */
+  pendedNotifies = 0;
+  /** The latest outcome of a message (Outcome), how many times in a row, and its last event. */
+  outcome: number = Outcome.None;
+  outcomeCount = 0;
+  outcomeSeq = -1;
+  /** For a delivery: APIC ID and IDT vector; for a drop: the DropReason. */
+  outcomeTarget = 0;
+  outcomeIdt = 0;
+  dropped = 0;
+
+  /** Counts a message outcome: a repeat of the last one (same target) extends its streak. */
+  noteOutcome(outcome: number, seq: number, target: number, idt: number): void {
+    const same = outcome === this.outcome && target === this.outcomeTarget && idt === this.outcomeIdt;
+    this.outcomeCount = same ? this.outcomeCount + 1 : 1;
+    this.outcome = outcome;
+    this.outcomeTarget = target;
+    this.outcomeIdt = idt;
+    this.outcomeSeq = seq;
+    if (outcome === Outcome.Dropped) this.dropped++;
+  }
 }
+
+/** What last became of a vector's message. */
+export const Outcome = { None: 0, Delivered: 1, ToMemory: 2, Dropped: 3 } as const;
 
 export class DeviceTrack {
   intx = false;
@@ -27,6 +51,8 @@ export class DeviceTrack {
   functionMaskBit = false;
   /** Plain MSI's Enable: no event sets it until the machine has MSI (see interrupt-modes.ts). */
   msiEnabled = false;
+  /** Messages dropped, out-of-range vectors included. */
+  droppedTotal = 0;
   readonly vectors = new Map<number, VectorTrack>();
 
   vector(v: number): VectorTrack {
@@ -61,10 +87,24 @@ export class DeviceTrack {
       case EventKind.NotifyPended: {
         const t = this.vector(e.vector);
         if (t.pendingSince < 0) t.pendingSince = e.seq;
+        t.pendedNotifies++;
         return;
       }
-      case EventKind.PendingCleared:
-        this.vector(e.vector).pendingSince = -1;
+      case EventKind.PendingCleared: {
+        const t = this.vector(e.vector);
+        t.pendingSince = -1;
+        t.pendedNotifies = 0;
+        return;
+      }
+      case EventKind.NotifyDelivered:
+        this.vector(e.vector).noteOutcome(Outcome.Delivered, e.seq, e.a, e.b & 0xff);
+        return;
+      case EventKind.NotifyToMemory:
+        this.vector(e.vector).noteOutcome(Outcome.ToMemory, e.seq, e.a, e.c);
+        return;
+      case EventKind.NotifyDropped:
+        this.droppedTotal++;
+        this.vector(e.vector).noteOutcome(Outcome.Dropped, e.seq, e.detail, 0);
         return;
       case EventKind.Reset:
         if (e.detail === RESET_DEVICE) this.intx = false;
@@ -83,6 +123,7 @@ export class DeviceTrack {
       t.maskedSince = -1;
       t.maskCause = MaskCause.VectorBit;
       t.pendingSince = -1;
+      t.pendedNotifies = 0;
     }
   }
 }

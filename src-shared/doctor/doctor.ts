@@ -29,6 +29,11 @@ export class Doctor {
     for (const rule of rules) for (const kind of rule.kinds) this.byKind[kind]!.push(rule);
   }
 
+  /** What the doctor knows of a device so far (undefined: no event named it). */
+  track(bdf: number): DeviceTrack | undefined {
+    return this.devices.get(bdf);
+  }
+
   private device(bdf: number): DeviceTrack {
     let d = this.devices.get(bdf);
     if (d === undefined) {

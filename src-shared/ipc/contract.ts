@@ -10,6 +10,7 @@ import { debuggerParams, type BreakpointInfo, type DebuggerState } from '../debu
 import { EXPORT_FORMATS, TIME_AXES, type ExportFormat } from '../timeline/export-formats';
 import type { DumpFileData } from '../pci-text/dump-file';
 import type { Finding } from '../doctor/finding';
+import type { VectorWhy } from '../doctor/vector-why';
 
 export type { RequestName, StreamName } from './names';
 
@@ -114,6 +115,10 @@ export interface VectorSnapshot {
   /** Guest address of the table and PBA while their BARs decode; null while unmapped. */
   tableAddress: number | null;
   pbaAddress: number | null;
+  /** Per vector: what its state means now, and the event that says so (src-shared/doctor/vector-why.ts). */
+  why: VectorWhy[];
+  /** Messages dropped, out-of-range vectors included, as far as the retained events tell. */
+  dropped: number;
 }
 
 export interface MachineStatus {

@@ -57,3 +57,25 @@ describe('Problems', () => {
     expect((timeline.view.start + timeline.view.end) / 2).toBe(200);
   });
 });
+
+describe('the why column', () => {
+  it('shows each vector\'s line from the snapshot, naming the event on hover, and the dropped total', async () => {
+    const { useVectorsStore } = await import('../../src-renderer/stores/vectors');
+    const { default: VectorTableGrid } = await import('../../src-renderer/components/VectorTableGrid.vue');
+    const { nicSnapshot } = await import('./fixtures');
+    useVectorsStore().snapshot = nicSnapshot({
+      why: [
+        { text: 'masked (vector bit) since #12, 2 notifies pending', seq: 14 },
+        { text: 'dropped: vector not in use ×3', seq: 20 },
+        { text: 'MSI-X disabled', seq: null },
+      ],
+      dropped: 3,
+    });
+    const grid = mount(VectorTableGrid, opts());
+    await flushPromises();
+    const cell = grid.get('[data-testid="vector-0-why"]');
+    expect(cell.text()).toBe('masked (vector bit) since #12, 2 notifies pending');
+    expect(cell.attributes('title')).toBe('masked (vector bit) since #12, 2 notifies pending — event #14');
+    expect(grid.get('[data-testid="vector-2-why"]').attributes('title')).toBe('MSI-X disabled');
+  });
+});
