@@ -135,9 +135,12 @@ export class PciBus {
       const space = bar.type === 'io' ? this.io : this.memory;
       const addr = bar.decodeAddress(fn.config, command);
       if (addr === bar.mappedAt) continue;
-      if (bar.mappedAt !== UNMAPPED) {
+      const was = bar.mappedAt;
+      if (was !== UNMAPPED) {
+        // The state matches each event as it is logged (the state history stops right after any event).
         space.unmap(bar.region);
-        this.log.append(EventKind.BarMapped, 0, fn.bdf, 0, bar.mappedAt >>> 0, Math.floor(bar.mappedAt / 0x100000000), bar.index);
+        bar.mappedAt = UNMAPPED;
+        this.log.append(EventKind.BarMapped, 0, fn.bdf, 0, was >>> 0, Math.floor(was / 0x100000000), bar.index);
       }
       bar.mappedAt = addr;
       if (addr === UNMAPPED) continue;
