@@ -72,22 +72,52 @@ export interface Tally {
   total: number;
 }
 
+/** Length of the longest common subsequence: the lines two outputs share, in order. */
+function commonLines(a: readonly string[], b: readonly string[]): boolean[] {
+  const table = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) table[i]![j] = a[i] === b[j] ? table[i + 1]![j + 1]! + 1 : Math.max(table[i + 1]![j]!, table[i]![j + 1]!);
+  }
+  const matched = new Array<boolean>(a.length).fill(false);
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] === b[j]) {
+      matched[i] = true;
+      i++;
+      j++;
+    } else if (table[i + 1]![j]! >= table[i]![j + 1]!) i++;
+    else j++;
+  }
+  return matched;
+}
+
+/**
+ * What `lspci -F` cannot know and irqscope does: BAR and ROM sizes come from
+ * the kernel on a live system, so lspci -F prints none; irqscope prints them
+ * as lspci does there. They are taken off irqscope's lines before comparing.
+ */
+export function withoutSizes(line: string): string {
+  return /^\t(Region \d+: |Expansion ROM at )/.test(line) ? line.replace(/ \[size=[0-9]+[KMGT]?\]$/, '') : line;
+}
+
 /**
  * Identical lines of one device, per capability kind: lspci's lines of a
- * section against irqscope's lines of the section at the same offset, position
- * by position. A section irqscope lacks counts all its lines as different.
+ * section against irqscope's lines of the section at the same offset, aligned
+ * as a diff aligns them. A section irqscope lacks counts all its lines as
+ * different; lines only irqscope prints are listed, not counted.
  */
 export function compareDevice(expected: readonly string[], actual: readonly string[], tallies: Map<string, Tally>, diffs: string[]): void {
-  const mine = new Map(sections(actual).map((s) => [s.key, s.lines]));
+  const mine = new Map(sections(actual.map(withoutSizes)).map((s) => [s.key, s.lines]));
   for (const section of sections(expected)) {
     const got = mine.get(section.key) ?? [];
     const tally = tallies.get(section.kind) ?? { identical: 0, total: 0 };
+    const matched = commonLines(section.lines, got);
     section.lines.forEach((line, i) => {
       tally.total++;
-      if (got[i] === line) tally.identical++;
-      else diffs.push(`- ${JSON.stringify(line)}\n+ ${JSON.stringify(got[i] ?? '(missing)')}`);
+      if (matched[i]) tally.identical++;
+      else diffs.push(`- ${JSON.stringify(line)}`);
     });
-    if (got.length > section.lines.length) diffs.push(`+ ${got.length - section.lines.length} extra lines in ${section.kind} [${section.key}]`);
+    const theirs = new Set(section.lines);
+    for (const line of got) if (!theirs.has(line)) diffs.push(`+ ${JSON.stringify(line)}`);
     tallies.set(section.kind, tally);
   }
 }
