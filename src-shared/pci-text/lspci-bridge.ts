@@ -11,7 +11,8 @@ function sizeText(size: bigint): string {
     size /= 1024n;
     unit++;
   }
-  return `${size}${units[unit]}`;
+  // lspci prints the count as a 32-bit unsigned.
+  return `${size & 0xffffffffn}${units[unit]}`;
 }
 
 /** `base-limit [size=..] [N-bit]`; an empty window (base above limit) is `[disabled]`, its addresses shown only at -vvv. */

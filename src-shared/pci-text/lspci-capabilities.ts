@@ -30,8 +30,8 @@ function pmLines(read: ConfigReader, where: number, verbose: number): string[] {
   lines.push(`\t\tFlags: ${cap.flags('PMEClk', 'DSI', 'D1', 'D2')} AuxCurrent=${AUX_CURRENT[cap.get('auxCurrent')]}mA PME(${pme})`);
   const ctrl = r('PM_CTRL');
   lines.push(`\t\tStatus: D${ctrl.get('state')} ${ctrl.flags('NoSoftRst', 'PME-Enable')} DSel=${ctrl.get('DSel')} DScale=${ctrl.get('DScale')} PME${ctrl.flag('PME')}`);
-  // lspci tests the bridge extension byte but prints the bits of the control word (bits 7 and 6 of PMCSR).
-  if (r('PM_BRIDGE').value) lines.push(`\t\tBridge: PM${flag(ctrl.value, 0x80)} B3${flag(~ctrl.value, 0x40)}`);
+  const bridge = r('PM_BRIDGE');
+  if (bridge.value) lines.push(`\t\tBridge: PM${bridge.flag('PM')} B3${bridge.get('B3') ? '-' : '+'}`);
   return lines;
 }
 
@@ -57,7 +57,8 @@ function msixLines(read: ConfigReader, where: number, control: number, verbose: 
   return lines;
 }
 
-const VIRTIO_TYPES: Readonly<Record<number, string>> = { 1: 'CommonCfg', 2: 'Notify', 3: 'ISR', 4: 'DeviceCfg', 5: 'PCICfg' };
+/** The structure types pciutils 3.9 names (it does not know PCICfg or SharedMemory yet). */
+const VIRTIO_TYPES: Readonly<Record<number, string>> = { 1: 'CommonCfg', 2: 'Notify', 3: 'ISR', 4: 'DeviceCfg' };
 
 function vendorLines(read: ConfigReader, where: number, verbose: number): string[] {
   const length = read(where + 2, 1);
@@ -149,7 +150,8 @@ function standardText(read: ConfigReader, cap: CapabilityEntry, context: Capabil
     case CAP_ID.AGP:
       return [`AGP version ${hex((flags >> 4) & 0xf)}.${hex(flags & 0xf)}`];
     case CAP_ID.VPD:
-      return ['Vital Product Data'];
+      // lspci reads VPD through the OS, which a dump (or irqscope's machine) does not offer.
+      return verbose < 2 ? ['Vital Product Data'] : ['Vital Product Data', '\t\tNot readable'];
     case CAP_ID.SLOT_ID:
       return [`Slot ID: ${flags & 0x1f} slots, First${flag(flags, 0x20)}, chassis ${hex(flags >> 8, 2)}`];
     case CAP_ID.MSI:

@@ -82,16 +82,20 @@ function sriov(read: ConfigRead, where: number, r: (d: RegisterDef) => RegisterV
     if (low === 0xffffffff) low = 0;
     if (!low) continue;
     let text = `\t\tRegion ${i}: Memory at `;
-    const is64 = (low & 6) === 4;
-    if (is64 && i + 1 < SRIOV.BARS.length) text += hex(r(SRIOV.BARS[++i]!).value, 8);
-    lines.push(`${text}${hex((low & ~0xf) >>> 0, 8)} (${is64 ? '64' : '32'}-bit, ${low & 8 ? '' : 'non-'}prefetchable)`);
+    const type = low & 6;
+    // lspci takes the next register as the upper half even after VF BAR 5, where it is VF Migration.
+    if (type === 4) text += hex(read(where + SRIOV.BARS[0]!.offset + 4 * ++i, 4), 8);
+    // lspci calls every memory type but 00 64-bit here.
+    lines.push(`${text}${hex((low & ~0xf) >>> 0, 8)} (${type === 0 ? '32' : '64'}-bit, ${low & 8 ? '' : 'non-'}prefetchable)`);
   }
   const migration = r(SRIOV.MIGRATION);
   lines.push(`\t\tVF Migration: offset: ${hex((migration.value & ~7) >>> 0, 8)}, BIR: ${migration.get('bir')}`);
   return lines;
 }
 
-const ltrNs = (v: RegisterView) => BigInt(v.get('value')) * (1n << BigInt(5 * v.get('scale')));
+/** lspci's scale is `1 << (5 * scale)` in 32-bit C, so scale 7 shifts by 35 mod 32 on x86. */
+const ltrScale = (scale: number) => BigInt((1 << ((5 * scale) & 31)) >>> 0);
+const ltrNs = (v: RegisterView) => BigInt(v.get('value')) * ltrScale(v.get('scale'));
 
 function l1pm(r: (d: RegisterDef) => RegisterView): Lines {
   const cap = r(EXT.L1PM_CAP);
@@ -106,7 +110,7 @@ function l1pm(r: (d: RegisterDef) => RegisterView): Lines {
     let line = `\t\t\t   T_CommonMode=${ctl1.get('commonMode')}us`;
     if (cap.get('ASPM_L1.2')) {
       const scale = ctl1.get('ltrScale');
-      line += scale > 5 ? ' LTR1.2_Threshold=<error>' : ` LTR1.2_Threshold=${BigInt(ctl1.get('ltrValue')) * (1n << BigInt(5 * scale))}ns`;
+      line += scale > 5 ? ' LTR1.2_Threshold=<error>' : ` LTR1.2_Threshold=${BigInt(ctl1.get('ltrValue')) * ltrScale(scale)}ns`;
     }
     lines.push(line);
   }
@@ -114,6 +118,7 @@ function l1pm(r: (d: RegisterDef) => RegisterView): Lines {
   return lines;
 }
 
+/** lspci reads the lane error status as a word: lanes 0-15. */
 function laneErrors(lanes: number): string {
   if (!lanes) return '0';
   const set: number[] = [];
@@ -127,6 +132,52 @@ function dsn(r: (d: RegisterDef) => RegisterView): string {
   return [high >>> 24, (high >>> 16) & 0xff, (high >>> 8) & 0xff, high & 0xff, low >>> 24, (low >>> 16) & 0xff, (low >>> 8) & 0xff, low & 0xff].map((b) => hex(b, 2)).join('-');
 }
 
+/** C's `1 << n` for an int on x86: the count is taken mod 32 and the result is signed. */
+const cShift = (n: number) => 1 << (n & 31);
+
+function multicast(r: (d: RegisterDef) => RegisterView, type: number): Lines {
+  const cap = r(EXT.MCAST_CAP);
+  const ctrl = r(EXT.MCAST_CTRL);
+  const qword = (lo: RegisterDef, hi: RegisterDef) => (BigInt(r(hi).value) << 32n) | BigInt(r(lo).value);
+  const endpoint = type === EXP_TYPE.ENDPOINT || type === EXP_TYPE.ROOT_INT_EP;
+  const port = type === EXP_TYPE.ROOT_PORT || type === EXP_TYPE.UPSTREAM || type === EXP_TYPE.DOWNSTREAM;
+  let first = `\t\tMcastCap: MaxGroups ${cap.get('maxGroup') + 1}`;
+  if (endpoint) first += `, WindowSz ${cap.get('windowSize')} (${cShift(cap.get('windowSize'))} bytes)`;
+  if (port) first += `, ECRCRegen${cap.flag('ECRCRegen')}`;
+  // lspci ends the McastCap line only after ECRCRegen, so other types run on into McastCtl.
+  const control = `\t\tMcastCtl: NumGroups ${ctrl.get('numGroup') + 1}, Enable${ctrl.flag('Enable')}`;
+  const bar = qword(EXT.MCAST_BAR_LO, EXT.MCAST_BAR_HI);
+  const lines = [
+    ...(port ? [first, control] : [first + control]),
+    `\t\tMcastBAR: IndexPos ${Number(bar & 0x3fn)}, BaseAddr ${hex(bar & 0xfffffffffffff000n, 16)}`,
+    `\t\tMcastReceiveVec:      ${hex(qword(EXT.MCAST_RCV_LO, EXT.MCAST_RCV_HI), 16)}`,
+    `\t\tMcastBlockAllVec:     ${hex(qword(EXT.MCAST_BLOCK_LO, EXT.MCAST_BLOCK_HI), 16)}`,
+    `\t\tMcastBlockUntransVec: ${hex(qword(EXT.MCAST_UNTRANS_LO, EXT.MCAST_UNTRANS_HI), 16)}`,
+  ];
+  if (endpoint) return lines;
+  const overlay = qword(EXT.MCAST_OVERLAY_LO, EXT.MCAST_OVERLAY_HI);
+  const size = Number(overlay & 0x3fn);
+  lines.push(`\t\tMcastOverlayBAR: OverlaySize ${size} ${size >= 6 ? `(${cShift(size)} bytes)` : '(disabled)'}, BaseAddr ${hex(overlay & 0xffffffffffffffc0n, 16)}`);
+  return lines;
+}
+
+function dpc(r: (d: RegisterDef) => RegisterView): Lines {
+  const cap = r(EXT.DPC_CAP);
+  const ctl = r(EXT.DPC_CTL);
+  const sta = r(EXT.DPC_STATUS);
+  return [
+    `\t\tDpcCap:\tINT Msg #${cap.get('intMsg')}, ${cap.flags('RPExt', 'PoisonedTLP', 'SwTrigger')} RP PIO Log ${cap.get('pioLog')}, DL_ActiveErr${cap.flag('DL_ActiveErr')}`,
+    `\t\tDpcCtl:\tTrigger:${hex(ctl.get('trigger'))} ${ctl.flags('Cmpl', 'INT', 'ErrCor', 'PoisonedTLP', 'SwTrigger', 'DL_ActiveErr')}`,
+    `\t\tDpcSta:\tTrigger${sta.flag('Trigger')} Reason:${hex(sta.get('reason'), 2)} ${sta.flags('INT', 'RPBusy')} TriggerExt:${hex(sta.get('reasonExt'), 2)} RP PIO ErrPtr:${hex(sta.get('pioFep'), 2)}`,
+    `\t\tSource:\t${hex(r(EXT.DPC_SOURCE).value, 4)}`,
+  ];
+}
+
+/** pciutils 3.9 tests Error against bits 1:0 (Busy and Interrupt Status), not the Error bit; so does irqscope, to print what lspci prints. */
+function doeStatus(sta: RegisterView): string {
+  return `\t\tDOESta: ${sta.flags('Busy', 'IntSta')} Error${sta.value & 0x3 ? '+' : '-'} ObjectReady${sta.flag('ObjectReady')}`;
+}
+
 const NAMES_ONLY: Readonly<Record<number, string>> = {
   0x0000: 'Null',
   0x0004: 'Power Budgeting <?>',
@@ -136,13 +187,11 @@ const NAMES_ONLY: Readonly<Record<number, string>> = {
   0x0008: 'Multi-Function Virtual Channel <?>',
   0x000a: 'Root Complex Register Block <?>',
   0x0011: 'Multi-Root I/O Virtualization <?>',
-  0x0012: 'Multicast',
   0x0015: 'Physical Resizable BAR',
   0x0016: 'Dynamic Power Allocation <?>',
   0x0017: 'Transaction Processing Hints',
   0x001a: 'Protocol Multiplexing <?>',
   0x001c: 'LN Requester <?>',
-  0x001d: 'Downstream Port Containment',
   0x001f: 'Precision Time Measurement',
   0x0020: 'PCI Express over M_PHY <?>',
   0x0021: 'FRS Queueing <?>',
@@ -210,13 +259,17 @@ export function extendedCapabilityText(read: ConfigRead, where: number, id: numb
     case EXT_CAP_ID.L1PM:
       return detailed('L1 PM Substates', () => l1pm(r));
     case EXT_CAP_ID.SECPCI:
-      return detailed('Secondary PCI Express', () => [`\t\tLnkCtl3: ${r(EXT.SEC_LNKCTL3).flags('LnkEquIntrruptEn', 'PerformEqu')}`, `\t\tLaneErrStat: ${laneErrors(r(EXT.SEC_LANE_ERR).value)}`]);
+      return detailed('Secondary PCI Express', () => [`\t\tLnkCtl3: ${r(EXT.SEC_LNKCTL3).flags('LnkEquIntrruptEn', 'PerformEqu')}`, `\t\tLaneErrStat: ${laneErrors(r(EXT.SEC_LANE_ERR).value & 0xffff)}`]);
+    case EXT_CAP_ID.MCAST:
+      return detailed('Multicast', () => multicast(r, expressType));
+    case EXT_CAP_ID.DPC:
+      return detailed('Downstream Port Containment', () => dpc(r));
     case EXT_CAP_ID.DOE:
       return detailed('Data Object Exchange', () => {
         const cap = r(EXT.DOE_CAP);
         const lines = [`\t\tDOECap: IntSup${cap.flag('IntSup')}`];
         if (cap.get('IntSup')) lines.push(`\t\t\tInterrupt Message Number ${hex(cap.get('imn'), 3)}`);
-        return [...lines, `\t\tDOECtl: IntEn${r(EXT.DOE_CTL).flag('IntEn')}`, `\t\tDOESta: ${r(EXT.DOE_STA).flags('Busy', 'IntSta', 'Error', 'ObjectReady')}`];
+        return [...lines, `\t\tDOECtl: IntEn${r(EXT.DOE_CTL).flag('IntEn')}`, doeStatus(r(EXT.DOE_STA))];
       });
     default:
       return [NAMES_ONLY[id] ?? `Extended Capability ID 0x${hex(id)}`];

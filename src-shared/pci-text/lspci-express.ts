@@ -41,7 +41,8 @@ const is = (type: number, ...types: number[]) => types.includes(type);
 
 /** lspci prints power as C's `%g` of a float product: six significant digits, no trailing zeros. */
 export function powerLimit(value: number, scale: number): string {
-  if (scale === 0 && value >= 0xf0) return value === 0xf0 ? '250W' : value === 0xf1 ? '275W' : value === 0xf2 ? '300W' : '[reserved]';
+  // Scale 0 with values from F0h means 250 W and up in 25 W steps; FFh is above 600 W.
+  if (scale === 0 && value >= 0xf0) return value === 0xff ? '>600W' : `${250 + 25 * (value - 0xf0)}W`;
   const watts = Math.fround(value * Math.fround([1, 0.1, 0.01, 0.001][scale] ?? 1));
   return `${Number(watts.toPrecision(6))}W`;
 }
@@ -81,8 +82,11 @@ function deviceLines(devcap: RegisterView, ctl: RegisterView, sta: RegisterView,
   ];
 }
 
-function compare(status: number, cap: number): string {
-  return status < cap ? ' (downgraded)' : status > cap ? ' (strange)' : '';
+/** A downstream-facing port's link may run below its own maximum without being downgraded: its partner decides. */
+function compare(type: number, status: number, cap: number): string {
+  if (status > cap) return ' (overdriven)';
+  if (status === cap || is(type, T.ROOT_PORT, T.DOWNSTREAM, T.PCIE_BRIDGE)) return '';
+  return ' (downgraded)';
 }
 
 function linkLines(cap: RegisterView, ctl: RegisterView, sta: RegisterView, type: number): string[] {
@@ -100,7 +104,7 @@ function linkLines(cap: RegisterView, ctl: RegisterView, sta: RegisterView, type
     `\t\t\t${cap.flags('ClockPM', 'Surprise', 'LLActRep', 'BwNot', 'ASPMOptComp')}`,
     `${control} ${ctl.flags('Disabled', 'CommClk')}`,
     `\t\t\t${ctl.flags('ExtSynch', 'ClockPM', 'AutWidDis', 'BWInt', 'AutBWInt')}`,
-    `\t\tLnkSta:\tSpeed ${speed(sta.get('speed'))}${compare(sta.get('speed'), cap.get('speed'))}, Width x${sta.get('width')}${compare(sta.get('width'), cap.get('width'))}`,
+    `\t\tLnkSta:\tSpeed ${speed(sta.get('speed'))}${compare(type, sta.get('speed'), cap.get('speed'))}, Width x${sta.get('width')}${compare(type, sta.get('width'), cap.get('width'))}`,
     `\t\t\t${sta.flags('TrErr', 'Train', 'SlotClk', 'DLActive', 'BWMgmt', 'ABWMgmt')}`,
   ];
 }
@@ -133,7 +137,8 @@ function device2Lines(cap: RegisterView, ctl: RegisterView, type: number, hasMem
   lines.push(`\t\t\t EmergencyPowerReduction ${EPR[cap.get('epr')]}, EmergencyPowerReductionInit${cap.flag('EmergencyPowerReductionInit')}`);
   line = `\t\t\t FRS${cap.flag('FRS')}`;
   if (type === T.ROOT_PORT) line += ` LN System CLS ${LN_CLS[cap.get('lnCls')]},`;
-  if (is(type, T.ROOT_PORT, T.ENDPOINT)) line += ` ${cap.flags('TPHComp', 'ExtTPHComp')}`;
+  // lspci names the two valid TPH completer codes and prints nothing for Extended without plain TPH.
+  if (is(type, T.ROOT_PORT, T.ENDPOINT)) line += ` ${cap.get('ExtTPHComp') && !cap.get('TPHComp') ? '' : cap.flags('TPHComp', 'ExtTPHComp')}`;
   if (is(type, T.ROOT_PORT, T.DOWNSTREAM)) line += ` ARIFwd${cap.flag('ARIFwd')}`;
   lines.push(line);
   const port = is(type, T.ROOT_PORT, T.UPSTREAM, T.DOWNSTREAM);
@@ -155,12 +160,11 @@ function device2Lines(cap: RegisterView, ctl: RegisterView, type: number, hasMem
   return lines;
 }
 
+/** LnkCap2's speed vector (bits 7:1) as lspci names it: the range up to the highest rate, bits above 32 GT/s reserved. */
 function speedRange(vector: number): string {
-  // Bit 0 of the field is 2.5 GT/s; lspci names the range up to the highest speed set.
-  const top = ['2.5', '5', '8', '16', '32', '64'];
-  for (let b = 6; b >= 0; b--) {
-    if (vector & (1 << b)) return b >= top.length ? 'RsvdP' : b === 0 ? '2.5GT/s' : `2.5-${top[b]}GT/s`;
-  }
+  if (vector & 0x60) return 'RsvdP';
+  const top = ['2.5', '5', '8', '16', '32'];
+  for (let b = 4; b >= 0; b--) if (vector & (1 << b)) return b === 0 ? '2.5GT/s' : `2.5-${top[b]}GT/s`;
   return 'Unknown';
 }
 
@@ -177,7 +181,7 @@ function link2Lines(cap: RegisterView, ctl: RegisterView, sta: RegisterView, typ
   lines.push(`\t\tLnkSta2: Current De-emphasis Level: ${sta.get('deemphasis') ? '-3.5dB' : '-6dB'}, ${sta.flags('EqualizationComplete', 'EqualizationPhase1')}`);
   lines.push(`\t\t\t ${sta.flags('EqualizationPhase2', 'EqualizationPhase3', 'LinkEqualizationRequest')}`);
   let line = `\t\t\t ${sta.flags('Retimer', '2Retimers')} CrosslinkRes: ${CROSSLINK[sta.get('crosslink')]}`;
-  if (type === T.DOWNSTREAM) {
+  if (cap.get('DRS') && is(type, T.ROOT_PORT, T.DOWNSTREAM, T.PCIE_BRIDGE)) {
     line += `, DRS${sta.flag('DRS')}`;
     lines.push(line, `\t\t\t DownstreamComp: ${COMPONENT[sta.get('component')] ?? 'Reserved'}`);
   } else lines.push(line);

@@ -117,7 +117,8 @@ function controlStatusLines(h: ConfigHeader): string[] {
     lines.push(latency);
   }
   if (h.interruptPin || h.interruptLine) {
-    const pin = h.interruptPin ? String.fromCharCode('A'.charCodeAt(0) + h.interruptPin - 1) : '?';
+    // lspci prints the byte 'A' + pin - 1 as a char, so it wraps past 0xff.
+    const pin = h.interruptPin ? String.fromCharCode(('A'.charCodeAt(0) + h.interruptPin - 1) & 0xff) : '?';
     lines.push(`\tInterrupt: pin ${pin} routed to IRQ ${h.interruptLine}`);
   }
   return lines;
@@ -148,14 +149,37 @@ function memoryType(flags: number): string {
 }
 
 /**
- * lspci's BAR lines. Without an OS, the address lspci would get from the kernel
- * is the register's own; a BAR whose register is 0 but which the OS placed
+ * The addresses pciutils' library derives from the BAR registers, as lspci -F
+ * (and irqscope, which has no OS to ask) sees them: a 64-bit BAR takes the next
+ * register as its upper half, which then has no address of its own; a 64-bit
+ * BAR in the last slot has none either.
+ */
+function barPositions(read: ConfigReader, count: number): bigint[] {
+  const positions = new Array<bigint>(count).fill(0n);
+  for (let i = 0; i < count; i++) {
+    const register = read(0x10 + 4 * i, 4);
+    if (register === 0xffffffff) continue;
+    if (register & BAR_BITS.IO) positions[i] = BigInt((register & ~3) >>> 0);
+    else if ((register & BAR_BITS.MEM_TYPE_MASK) !== BAR_BITS.MEM_TYPE_64) positions[i] = BigInt((register & ~0xf) >>> 0);
+    else if (i + 1 < count) {
+      positions[i] = BigInt((register & ~0xf) >>> 0) | (BigInt(read(0x10 + 4 * (i + 1), 4)) << 32n);
+      i++;
+    }
+  }
+  return positions;
+}
+
+/**
+ * lspci's BAR lines, as pciutils 3.9 prints them: every non-zero register with
+ * its own type bits, so the non-zero upper half of a 64-bit BAR shows again as
+ * an `<unassigned>` region. A BAR whose register is 0 but which the OS placed
  * (`virtualBars`) is shown as lspci showed such BARs in the fixtures' era:
  * `[virtual] ` in front, never `[disabled]`.
  */
 function regionLines(device: PrintableDevice, read: ConfigReader, count: number, verbose: number): string[] {
   const lines: string[] = [];
   const command = read(0x04, 2);
+  const positions = barPositions(read, count);
   for (let i = 0; i < count; i++) {
     let flags = read(0x10 + 4 * i, 4);
     if (flags === 0xffffffff) flags = 0;
@@ -163,34 +187,17 @@ function regionLines(device: PrintableDevice, read: ConfigReader, count: number,
     const osBar = flags === 0 ? device.virtualBars?.[i] : undefined;
     if (!flags && !osBar && !size) continue;
     let line = verbose > 1 ? `\tRegion ${i}: ` : '\t';
-    let position = BigInt(flags);
+    let position = positions[i] ?? 0n;
     if (osBar) {
       line += '[virtual] ';
-      position = osBar.address | BigInt(osBar.flags);
-      flags = Number(position & 0xffffffffn);
+      position = osBar.address;
+      flags = osBar.flags;
     }
     if (flags & BAR_BITS.IO) {
-      const address = position & ~3n;
-      line += 'I/O ports at ';
-      if (address || command & COMMAND.IO_SPACE) line += hex(address, 4);
-      else line += flags & ~3 ? '<ignored>' : '<unassigned>';
+      line += `I/O ports at ${position || command & COMMAND.IO_SPACE ? hex(position, 4) : '<unassigned>'}`;
       if (!osBar && !(command & COMMAND.IO_SPACE)) line += ' [disabled]';
     } else {
-      const type = flags & BAR_BITS.MEM_TYPE_MASK;
-      let upper = 0;
-      let where: string | undefined;
-      if (type === BAR_BITS.MEM_TYPE_64) {
-        if (i >= count - 1) where = '<invalid-64bit-slot>';
-        else {
-          // pciutils 3.9 reads the upper half but does not skip its register: a non-zero
-          // upper half is printed again as a region of its own, as lspci does.
-          upper = read(0x10 + 4 * (i + 1), 4);
-          if (!osBar) position |= BigInt(upper) << 32n;
-        }
-      }
-      const address = position & ~0xfn;
-      where ??= address ? hex(address, 8) : (flags & ~0xf) || upper ? '<ignored>' : '<unassigned>';
-      line += `Memory at ${where} (${memoryType(flags)}, ${flags & BAR_BITS.PREFETCH ? '' : 'non-'}prefetchable)`;
+      line += `Memory at ${position ? hex(position, 8) : '<unassigned>'} (${memoryType(flags)}, ${flags & BAR_BITS.PREFETCH ? '' : 'non-'}prefetchable)`;
       if (!osBar && !(command & COMMAND.MEMORY_SPACE)) line += ' [disabled]';
     }
     lines.push(line + sizeSuffix(size));
@@ -227,12 +234,10 @@ function deviceFunction(bdf: string): number {
   return m ? (Number.parseInt(m[1]!, 16) << 3) | Number(m[2]) : 0;
 }
 
+/** A memory BAR with an address, as lspci asks before it shows AtomicOps completer bits. */
 function hasMemoryBar(read: ConfigReader, count: number): boolean {
-  for (let i = 0; i < count; i++) {
-    const bar = read(0x10 + 4 * i, 4);
-    if (bar !== 0 && bar !== 0xffffffff && !(bar & BAR_BITS.IO)) return true;
-  }
-  return false;
+  const positions = barPositions(read, count);
+  return positions.some((position, i) => position !== 0n && !(read(0x10 + 4 * i, 4) & BAR_BITS.IO));
 }
 
 function verboseLines(device: PrintableDevice, h: ConfigHeader, options: LspciOptions): string[] {

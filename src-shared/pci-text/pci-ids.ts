@@ -6,6 +6,12 @@
 import { hex } from './hex';
 
 export interface PciIds {
+  /**
+   * Whether names missing from pci.ids are looked up in udev's hardware
+   * database too, as Debian's lspci does. Its device pattern (`pci:vVVVVdDDDD*`)
+   * matches every subsystem of the device, so an unknown subsystem takes the device's name.
+   */
+  readonly hwdb: boolean;
   vendor(vendor: number): string | undefined;
   device(vendor: number, device: number): string | undefined;
   subsystem(vendor: number, device: number, subVendor: number, subDevice: number): string | undefined;
@@ -81,6 +87,7 @@ export function parsePciIds(text: string): ParsedPciIds {
   });
   return {
     ids: {
+      hwdb: false,
       vendor: (v) => names.get(`v${v}`),
       device: (v, d) => names.get(`d${v}:${d}`),
       subsystem: (v, d, sv, sd) => names.get(`S${v}:${d}:${sv}:${sd}`),
@@ -102,14 +109,50 @@ export function deviceName(ids: PciIds, vendor: number, device: number): string 
   return `${v} Device ${hex(device, 4)}`;
 }
 
+const HWDB_ENTRY = /^pci:v([0-9A-F]{8})(?:d([0-9A-F]{8})(?:sv([0-9A-F]{8})sd([0-9A-F]{8}))?)?\*$/;
+
 /**
- * lspci's Subsystem name: the subsystem entry, else the device's own name.
- * Debian's lspci asks udev's hardware database when pci.ids has no entry, and
- * its pattern for the device (`pci:vVVVVdDDDD*`) matches every subsystem of it.
+ * udev's PCI hardware database in its source form (hwdb.d/20-pci-vendor-model.hwdb):
+ * a `pci:v…*` match line, then ` ID_VENDOR_FROM_DATABASE=` or ` ID_MODEL_FROM_DATABASE=`.
+ */
+export function parseHwdbPci(text: string): Map<string, string> {
+  const names = new Map<string, string>();
+  let key: string | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    const m = HWDB_ENTRY.exec(line);
+    if (m) {
+      const [v, d, sv, sd] = [m[1], m[2], m[3], m[4]].map((x) => (x === undefined ? undefined : Number.parseInt(x, 16)));
+      key = d === undefined ? `v${v}` : sv === undefined ? `d${v}:${d}` : `S${v}:${d}:${sv}:${sd}`;
+      continue;
+    }
+    const value = /^ ID_(?:VENDOR|MODEL)_FROM_DATABASE=(.*)$/.exec(line);
+    if (value && key !== undefined) names.set(key, value[1]!);
+    else if (line.trim() === '') key = undefined;
+  }
+  return names;
+}
+
+/** pci.ids first, then the hardware database for what it lacks, as lspci asks them. */
+export function withHwdb(ids: PciIds, hwdb: Map<string, string>): PciIds {
+  return {
+    ...ids,
+    hwdb: true,
+    vendor: (v) => ids.vendor(v) ?? hwdb.get(`v${v}`),
+    device: (v, d) => ids.device(v, d) ?? hwdb.get(`d${v}:${d}`),
+    subsystem: (v, d, sv, sd) => ids.subsystem(v, d, sv, sd) ?? hwdb.get(`S${v}:${d}:${sv}:${sd}`),
+  };
+}
+
+/**
+ * lspci's Subsystem name: the subsystem entry; else, with the hardware database,
+ * the device's own name (its device pattern matches any subsystem); without it,
+ * the device's name only when the subsystem IDs repeat the device's.
  */
 export function subsystemName(ids: PciIds, vendor: number, device: number, subVendor: number, subDevice: number): string {
   const v = ids.vendor(subVendor);
-  const d = ids.subsystem(vendor, device, subVendor, subDevice) ?? ids.device(vendor, device);
+  const sameIds = vendor === subVendor && device === subDevice;
+  const d = ids.subsystem(vendor, device, subVendor, subDevice) ?? (ids.hwdb || sameIds ? ids.device(vendor, device) : undefined);
   if (v && d) return `${v} ${d}`;
   if (!v) return `Device ${hex(subVendor, 4)}:${hex(subDevice, 4)}`;
   return `${v} Device ${hex(subDevice, 4)}`;

@@ -18,7 +18,7 @@ const EXT_HEADER = reg('EXT_HEADER', 0, 4, [f('id', 0, 16, 'ro', 'Extended capab
 export const CAP_ID = { PM: 0x01, AGP: 0x02, VPD: 0x03, SLOT_ID: 0x04, MSI: 0x05, PCIX: 0x07, HT: 0x08, VENDOR: 0x09, SSVID: 0x0d, EXP: 0x10, MSIX: 0x11, EA: 0x14 } as const;
 export const EXT_CAP_ID = {
   AER: 0x01, VC: 0x02, DSN: 0x03, VC9: 0x09, VENDOR: 0x0b, ACS: 0x0d, ARI: 0x0e, ATS: 0x0f, SRIOV: 0x10, PRI: 0x13,
-  LTR: 0x18, SECPCI: 0x19, PASID: 0x1b, L1PM: 0x1e, DOE: 0x2e,
+  MCAST: 0x12, LTR: 0x18, SECPCI: 0x19, PASID: 0x1b, DPC: 0x1d, L1PM: 0x1e, DOE: 0x2e,
 } as const;
 
 export const PM_REGISTERS: readonly RegisterDef[] = [
@@ -240,6 +240,22 @@ export const EXT = {
   DOE_CAP: reg('DOE_CAP', 4, 4, [bit('IntSup', 0, 'ro', 'Interrupt support'), f('imn', 1, 11, 'ro', 'Interrupt message number')]),
   DOE_CTL: reg('DOE_CTL', 8, 4, [bit('Abort', 0, 'rw', 'DOE abort'), bit('IntEn', 1, 'rw', 'Interrupt enable'), bit('Go', 31, 'rw', 'DOE go')]),
   DOE_STA: reg('DOE_STA', 0x0c, 4, [bit('Busy', 0, 'ro'), bit('IntSta', 1, 'rw1c', 'Interrupt status'), bit('Error', 2, 'ro'), bit('ObjectReady', 31, 'ro', 'Data object ready')]),
+  DPC_CAP: reg('DPC_CAP', 4, 2, [f('intMsg', 0, 5, 'ro', 'DPC interrupt message number'), bit('RPExt', 5, 'ro', 'RP extensions for DPC'), bit('PoisonedTLP', 6, 'ro', 'Poisoned TLP egress blocking supported'), bit('SwTrigger', 7, 'ro', 'DPC software triggering supported'), f('pioLog', 8, 4, 'ro', 'RP PIO log size'), bit('DL_ActiveErr', 12, 'ro', 'DL_Active ERR_COR signaling supported')]),
+  DPC_CTL: reg('DPC_CTL', 6, 2, [f('trigger', 0, 2, 'rw', 'DPC trigger enable'), bit('Cmpl', 2, 'rw', 'DPC completion control'), bit('INT', 3, 'rw', 'DPC interrupt enable'), bit('ErrCor', 4, 'rw', 'DPC ERR_COR enable'), bit('PoisonedTLP', 5, 'rw', 'Poisoned TLP egress blocking enable'), bit('SwTrigger', 6, 'rw', 'DPC software trigger'), bit('DL_ActiveErr', 7, 'rw', 'DL_Active ERR_COR enable')]),
+  DPC_STATUS: reg('DPC_STATUS', 8, 2, [bit('Trigger', 0, 'rw1c', 'DPC trigger status'), f('reason', 1, 2, 'ro', 'DPC trigger reason'), bit('INT', 3, 'rw1c', 'DPC interrupt status'), bit('RPBusy', 4, 'ro', 'DPC RP busy'), f('reasonExt', 5, 2, 'ro', 'DPC trigger reason extension'), f('pioFep', 8, 5, 'ro', 'RP PIO first error pointer')]),
+  DPC_SOURCE: whole('DPC_SOURCE', 10, 2, 'ro', 'DPC error source ID'),
+  MCAST_CAP: reg('MCAST_CAP', 4, 2, [f('maxGroup', 0, 6, 'ro', 'Max groups - 1'), f('windowSize', 8, 6, 'ro', 'Window size requested (log2)'), bit('ECRCRegen', 15, 'ro', 'ECRC regeneration supported')]),
+  MCAST_CTRL: reg('MCAST_CTRL', 6, 2, [f('numGroup', 0, 6, 'rw', 'Number of groups - 1'), bit('Enable', 15, 'rw', 'Multicast enable')]),
+  MCAST_BAR_LO: whole('MCAST_BAR_LO', 8, 4, 'rw', 'Multicast base address (low) and index position'),
+  MCAST_BAR_HI: whole('MCAST_BAR_HI', 0x0c, 4, 'rw', 'Multicast base address (high)'),
+  MCAST_RCV_LO: whole('MCAST_RCV_LO', 0x10, 4, 'rw', 'Receive vector (low)'),
+  MCAST_RCV_HI: whole('MCAST_RCV_HI', 0x14, 4, 'rw', 'Receive vector (high)'),
+  MCAST_BLOCK_LO: whole('MCAST_BLOCK_ALL_LO', 0x18, 4, 'rw', 'Block all vector (low)'),
+  MCAST_BLOCK_HI: whole('MCAST_BLOCK_ALL_HI', 0x1c, 4, 'rw', 'Block all vector (high)'),
+  MCAST_UNTRANS_LO: whole('MCAST_BLOCK_UNTRANS_LO', 0x20, 4, 'rw', 'Block untranslated vector (low)'),
+  MCAST_UNTRANS_HI: whole('MCAST_BLOCK_UNTRANS_HI', 0x24, 4, 'rw', 'Block untranslated vector (high)'),
+  MCAST_OVERLAY_LO: whole('MCAST_OVERLAY_LO', 0x28, 4, 'rw', 'Overlay BAR (low) and size'),
+  MCAST_OVERLAY_HI: whole('MCAST_OVERLAY_HI', 0x2c, 4, 'rw', 'Overlay BAR (high)'),
   VENDOR_HEADER: reg('VSEC_HEADER', 4, 4, [f('id', 0, 16, 'ro', 'VSEC ID'), f('rev', 16, 4, 'ro', 'VSEC revision'), f('length', 20, 12, 'ro', 'VSEC length')]),
 } as const;
 
@@ -271,7 +287,7 @@ export const VC = {
 export function vcResourceRegisters(i: number): RegisterDef[] {
   const at = 0x10 + 12 * i;
   return [
-    reg(`VC${i}_CAP`, at, 4, [f('arbCap', 0, 8, 'ro', 'Port arbitration capability'), bit('RejSnoopTrans', 15, 'ro', 'Reject snoop transactions'), f('maxSlots', 16, 6, 'ro', 'Maximum time slots - 1'), f('patOffset', 24, 8, 'ro', 'Port arbitration table offset')]),
+    reg(`VC${i}_CAP`, at, 4, [f('arbCap', 0, 8, 'ro', 'Port arbitration capability'), bit('RejSnoopTrans', 15, 'ro', 'Reject snoop transactions'), f('maxSlots', 16, 7, 'ro', 'Maximum time slots - 1'), f('patOffset', 24, 8, 'ro', 'Port arbitration table offset')]),
     reg(`VC${i}_CTRL`, at + 4, 4, [f('tcVc', 0, 8, i === 0 ? 'ro' : 'rw', 'TC/VC map'), bit('load', 16, 'rw', 'Load port arbitration table'), f('arbSelect', 17, 3, 'rw', 'Port arbitration select'), f('id', 24, 3, i === 0 ? 'ro' : 'rw', 'VC ID'), bit('Enable', 31, i === 0 ? 'ro' : 'rw', 'VC enable')]),
     reg(`VC${i}_STATUS`, at + 10, 2, [bit('InProgress', 0, 'ro', 'Port arbitration table status'), bit('NegoPending', 1, 'ro', 'VC negotiation pending')]),
   ];
@@ -348,6 +364,10 @@ export function extendedCapabilityRegisters(id: number, expressType: number): re
       return list(EXT.SEC_LNKCTL3, EXT.SEC_LANE_ERR);
     case EXT_CAP_ID.DOE:
       return list(EXT.DOE_CAP, EXT.DOE_CTL, EXT.DOE_STA);
+    case EXT_CAP_ID.DPC:
+      return list(EXT.DPC_CAP, EXT.DPC_CTL, EXT.DPC_STATUS, EXT.DPC_SOURCE);
+    case EXT_CAP_ID.MCAST:
+      return list(EXT.MCAST_CAP, EXT.MCAST_CTRL, EXT.MCAST_BAR_LO, EXT.MCAST_BAR_HI, EXT.MCAST_RCV_LO, EXT.MCAST_RCV_HI, EXT.MCAST_BLOCK_LO, EXT.MCAST_BLOCK_HI, EXT.MCAST_UNTRANS_LO, EXT.MCAST_UNTRANS_HI, EXT.MCAST_OVERLAY_LO, EXT.MCAST_OVERLAY_HI);
     default:
       return [EXT_HEADER];
   }

@@ -15,7 +15,7 @@ export function realLspci(dump: string, verbose = '-vvv'): string {
   try {
     const file = join(dir, 'dump.txt');
     writeFileSync(file, dump);
-    const run = spawnSync(LSPCI, ['-F', file, verbose], { encoding: 'utf8' });
+    const run = spawnSync(LSPCI, ['-F', file, verbose], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     if (run.status !== 0) throw new Error(`lspci -F failed (${run.status}): ${run.stderr}`);
     return run.stdout;
   } finally {
