@@ -199,6 +199,14 @@ function standardText(read: ConfigReader, cap: CapabilityEntry, context: Capabil
   }
 }
 
+/** What lspci prints after `Capabilities: [..] ` for this capability, as the app names it. */
+export function capabilityTitle(read: ConfigReader, cap: CapabilityEntry, expressType: number): string {
+  const lines = cap.extended
+    ? extendedCapabilityText(read, cap.offset, cap.id, expressType, 1)
+    : standardText(read, cap, { verbose: 2, ids: undefined, deviceFn: 0, hasMemoryBar: false });
+  return lines[0] ?? '';
+}
+
 function chainEndLine(end: ChainEnd, label: (at: number) => string): string[] {
   if (end.kind === 'looped') return [`\tCapabilities: ${label(end.at)} <chain looped>`];
   if (end.kind === 'broken') return [`\tCapabilities: ${label(end.at)} <chain broken>`];
