@@ -19,7 +19,8 @@ export function pumpLines(session: QtestSession, input: Readable, output: Writab
       if (replies !== '') output.write(replies);
     });
     input.on('end', () => {
-      const replies = runLines(session, pending);
+      // Input ending in a newline leaves nothing: that is no line to answer.
+      const replies = pending === '' ? '' : runLines(session, pending);
       if (replies !== '') output.write(replies);
       resolve();
     });
