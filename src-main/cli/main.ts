@@ -7,9 +7,11 @@ import { setpciCommand } from './setpci-command';
 import { sessionCommand } from './session-command';
 import { exportCommand } from './export-command';
 import { webCommand } from './web-command';
+import { qemuCompatCommand } from './qemu-compat-command';
 
 const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
   qtest: { run: qtestCommand, summary: 'drive a machine with QEMU qtest commands (stdin, a file, or --socket PATH)' },
+  'qemu-compat': { run: qemuCompatCommand, summary: 'stand in for qemu-system-x86_64 under a qtest harness (libqtest, QEMUQtestMachine)' },
   web: { run: webCommand, summary: 'serve the app to a browser on 127.0.0.1 (--machine FILE, --port N)' },
   lspci: { run: lspciCommand, summary: "list a machine's devices as lspci does (-v/-vv/-vvv, -x/-xxx/-xxxx, -s BDF)" },
   setpci: { run: setpciCommand, summary: "read and write config registers with setpci's syntax" },
@@ -23,7 +25,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
   const command = name === undefined ? undefined : COMMANDS[name];
   if (command === undefined) {
     const list = Object.entries(COMMANDS)
-      .map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`)
+      .map(([n, c]) => `  ${n.padEnd(11)} ${c.summary}`)
       .join('\n');
     io.stderr.write(`${name === undefined || name === '--help' ? '' : `irqscope: unknown command '${name}'\n`}usage: irqscope <command> [options]\n${list}\n`);
     return name === '--help' ? 0 : 2;
