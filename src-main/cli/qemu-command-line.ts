@@ -16,7 +16,7 @@ export interface QemuCommandLine {
   machine: MachineDescriptionInput;
 }
 
-type PresetDevice = MachineDescriptionInput['devices'][number];
+type PresetDevice = NonNullable<MachineDescriptionInput['devices']>[number];
 export type PresetReader = (name: string) => MachineDescriptionInput;
 
 /** `key=value,key=value` after a leading word (QEMU's option syntax, without escaping). */
