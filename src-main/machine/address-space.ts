@@ -176,6 +176,25 @@ export class AddressSpace {
   }
 
   /**
+   * What a write of `size` bytes at `addr` would reach, without doing it: Ok when some
+   * piece is taken, Refused when pieces are claimed but every one is refused, else
+   * Unclaimed (a hole, even inside a mapped container).
+   */
+  classify(addr: number, size: number): AccessStatus {
+    let claimed = false;
+    for (let done = 0; done < size; ) {
+      const piece = pieceSize(addr + done, size - done);
+      const { region } = this.resolve(addr + done);
+      if (region !== null) {
+        if ((region.sizes & (1 << piece)) !== 0) return AccessStatus.Ok;
+        claimed = true;
+      }
+      done += piece;
+    }
+    return claimed ? AccessStatus.Refused : AccessStatus.Unclaimed;
+  }
+
+  /**
    * A buffer read as QEMU's address_space_read does it: split into the largest naturally
    * aligned pieces (at most 4 bytes), so a region that takes only 4-byte accesses (the
    * MSI-X table) still answers; a refused or unclaimed piece reads as zeros.
