@@ -1,4 +1,4 @@
-// `irqscope qtest --machine FILE [SCRIPT] [--socket PATH [--once] | --connect PATH] [--events FILE]`
+// `irqscope qtest --machine FILE [SCRIPT] [--socket PATH [--once] | --connect PATH] [--events FILE] [--max-firings N]`
 import { createReadStream, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliCommand } from './cli-io';
@@ -11,9 +11,18 @@ import type { Machine } from '../machine/machine';
 import { eventRecord } from '../../src-shared/timeline/event-record';
 
 export const qtestCommand: CliCommand = async (args, io) => {
-  const { options, positional } = parseOptions(args, { '--machine': 'value', '--socket': 'value', '--connect': 'value', '--events': 'value', '--once': 'flag' });
+  const { options, positional } = parseOptions(args, {
+    '--machine': 'value',
+    '--socket': 'value',
+    '--connect': 'value',
+    '--events': 'value',
+    '--once': 'flag',
+    '--max-firings': 'value',
+  });
   if (positional.length > 1) throw new UsageError(`expected at most one script file, got ${positional.length}`);
+  const maxFirings = firingLimit(options.get('--max-firings'));
   const machine = loadMachineOption(options.get('--machine'), io.cwd, (l) => io.stderr.write(`${l}\n`));
+  machine.debugger.limits = { ...machine.debugger.limits, advanceFirings: maxFirings, advanceFiringsHint: 'raise the limit with --max-firings N' };
   const script = positional[0];
   // A script file may hold comments and blank lines; over a socket or stdin every line gets one reply.
   const session = new QtestSession(machine, { replyToEveryLine: script === undefined || script === '-' });
@@ -32,6 +41,19 @@ export const qtestCommand: CliCommand = async (args, io) => {
   if (typeof events === 'string') writeEventsFile(machine, resolve(io.cwd, events));
   return 0;
 };
+
+/**
+ * Interval-source firings one clock_step may run (each is a notify, about 50 ns): a step
+ * that would run longer than about a second is refused, naming --max-firings.
+ */
+export const DEFAULT_QTEST_FIRINGS = 20_000_000;
+
+function firingLimit(option: string | true | undefined): number {
+  if (option === undefined) return DEFAULT_QTEST_FIRINGS;
+  const n = typeof option === 'string' && /^[0-9]+$/.test(option) ? Number(option) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--max-firings takes a whole number of firings, at least 1, got '${String(option)}'`);
+  return n;
+}
 
 /** JSON lines: a header with the log's counts, then one line per retained event. */
 export function writeEventsFile(machine: Machine, path: string): void {

@@ -28,7 +28,9 @@ export async function listenQtest(session: QtestSession, path: string, once: boo
   await claimSocketPath(path);
   return new Promise((done, fail) => {
     let server: Server | undefined = undefined;
+    const clients = new Set<Socket>();
     const stop = (): void => {
+      for (const conn of clients) conn.destroy();
       server?.close();
       if (existsSync(path)) rmSync(path);
       process.off('SIGINT', stop);
@@ -36,6 +38,10 @@ export async function listenQtest(session: QtestSession, path: string, once: boo
       done();
     };
     server = createServer((conn) => {
+      clients.add(conn);
+      conn.on('close', () => clients.delete(conn));
+      // A client reset mid-reply is that client's end, not the server's.
+      conn.on('error', () => conn.destroy());
       pumpLines(session, conn, conn).then(
         () => {
           conn.end();
