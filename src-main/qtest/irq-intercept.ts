@@ -8,7 +8,7 @@
 import type { Machine } from '../machine/machine';
 import { EventKind } from '../../src-shared/timeline/event-kinds';
 import { parseQemuSigned } from './qtest-numbers';
-import { QtestInputError } from './qemu-commands';
+import { QtestInputError } from './qtest-input-error';
 
 const IOAPIC_PATH = 'ioapic';
 const IOAPIC_PINS = 24;

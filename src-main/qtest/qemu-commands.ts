@@ -9,8 +9,8 @@
 import type { Machine } from '../machine/machine';
 import { hex16, parseQemuU64 } from './qtest-numbers';
 import type { IrqIntercept } from './irq-intercept';
+import { QtestInputError } from './qtest-input-error';
 
-export class QtestInputError extends Error {}
 
 /** Largest read/write/memset/b64 transfer: QEMU allocates the buffer, irqscope bounds it. */
 export const MAX_BULK = 1 << 24;
