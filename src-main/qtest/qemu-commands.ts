@@ -11,7 +11,6 @@ import { hex16, parseQemuU64 } from './qtest-numbers';
 import type { IrqIntercept } from './irq-intercept';
 import { QtestInputError } from './qtest-input-error';
 
-
 /** Largest read/write/memset/b64 transfer: QEMU allocates the buffer, irqscope bounds it. */
 export const MAX_BULK = 1 << 24;
 const IO_END = 0x10000;
