@@ -3,7 +3,11 @@
 import { UsageError, type CliCommand, type CliIo } from './cli-io';
 
 const COMMANDS: Record<string, { load: () => Promise<CliCommand>; summary: string }> = {
-  qtest: { load: async () => (await import('./qtest-command')).qtestCommand, summary: 'drive a machine with QEMU qtest commands (stdin, a file, or --socket PATH)' },
+  qtest: { load: async () => (await import('./qtest-command')).qtestCommand, summary: 'drive a machine with QEMU qtest commands (stdin, a file, --socket PATH or --connect PATH)' },
+  'qemu-compat': {
+    load: async () => (await import('./qemu-compat-command')).qemuCompatCommand,
+    summary: 'stand in for qemu-system-x86_64 under a qtest harness (libqtest, QEMUQtestMachine)',
+  },
   web: { load: async () => (await import('./web-command')).webCommand, summary: 'serve the app to a browser on 127.0.0.1 (--machine FILE, --port N)' },
   lspci: { load: async () => (await import('./lspci-command')).lspciCommand, summary: "list a machine's devices as lspci does (-v/-vv/-vvv, -x/-xxx/-xxxx, -s BDF)" },
   setpci: { load: async () => (await import('./setpci-command')).setpciCommand, summary: "read and write config registers with setpci's syntax" },
@@ -19,7 +23,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
   const command = name === undefined ? undefined : COMMANDS[name];
   if (command === undefined) {
     const list = Object.entries(COMMANDS)
-      .map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`)
+      .map(([n, c]) => `  ${n.padEnd(11)} ${c.summary}`)
       .join('\n');
     io.stderr.write(`${name === undefined || name === '--help' ? '' : `irqscope: unknown command '${name}'\n`}usage: irqscope <command> [options]\n${list}\n`);
     return name === '--help' ? 0 : 2;

@@ -1,28 +1,39 @@
-// `irqscope qtest --machine FILE [SCRIPT] [--socket PATH [--once]] [--events FILE]`
-import { createReadStream, writeFileSync, rmSync, existsSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+// `irqscope qtest --machine FILE [SCRIPT] [--socket PATH [--once] | --connect PATH] [--events FILE] [--max-firings N]`
+import { createReadStream, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliCommand } from './cli-io';
 import { UsageError, parseOptions } from './cli-io';
 import { loadMachineOption } from './machine-option';
 import { QtestSession } from '../qtest/qtest-session';
 import { pumpLines } from '../qtest/line-pump';
+import { connectQtest, listenQtest } from './qtest-sockets';
 import type { Machine } from '../machine/machine';
 import { eventRecord } from '../../src-shared/timeline/event-record';
 
 export const qtestCommand: CliCommand = async (args, io) => {
-  const { options, positional } = parseOptions(args, { '--machine': 'value', '--socket': 'value', '--events': 'value', '--once': 'flag', '--max-firings': 'value' });
+  const { options, positional } = parseOptions(args, {
+    '--machine': 'value',
+    '--socket': 'value',
+    '--connect': 'value',
+    '--events': 'value',
+    '--once': 'flag',
+    '--max-firings': 'value',
+  });
   if (positional.length > 1) throw new UsageError(`expected at most one script file, got ${positional.length}`);
   const maxFirings = firingLimit(options.get('--max-firings'));
   const machine = loadMachineOption(options.get('--machine'), io.cwd, (l) => io.stderr.write(`${l}\n`));
   machine.debugger.limits = { ...machine.debugger.limits, advanceFirings: maxFirings, advanceFiringsHint: 'raise the limit with --max-firings N' };
-  const session = new QtestSession(machine);
+  const script = positional[0];
+  // A script file may hold comments and blank lines; over a socket or stdin every line gets one reply.
+  const session = new QtestSession(machine, { replyToEveryLine: script === undefined || script === '-' });
   const socket = options.get('--socket');
+  const peer = options.get('--connect');
+  if ([socket, peer, script].filter((x) => x !== undefined).length > 1) throw new UsageError('a script file, --socket and --connect exclude each other');
   if (typeof socket === 'string') {
-    if (positional.length > 0) throw new UsageError('a script file and --socket exclude each other');
-    await serve(session, resolve(io.cwd, socket), options.has('--once'), (l) => io.stderr.write(`${l}\n`));
+    await listenQtest(session, resolve(io.cwd, socket), options.has('--once'), (l) => io.stderr.write(`${l}\n`));
+  } else if (typeof peer === 'string') {
+    await connectQtest(session, resolve(io.cwd, peer));
   } else {
-    const script = positional[0];
     const input = script === undefined || script === '-' ? io.stdin : createReadStream(resolve(io.cwd, script));
     await pumpLines(session, input, io.stdout);
   }
@@ -42,42 +53,6 @@ function firingLimit(option: string | true | undefined): number {
   const n = typeof option === 'string' && /^[0-9]+$/.test(option) ? Number(option) : NaN;
   if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--max-firings takes a whole number of firings, at least 1, got '${String(option)}'`);
   return n;
-}
-
-/** Serves clients one after another until SIGINT/SIGTERM, or after the first with --once. */
-function serve(session: QtestSession, path: string, once: boolean, say: (line: string) => void): Promise<void> {
-  if (existsSync(path)) rmSync(path);
-  return new Promise((done, fail) => {
-    let server: Server | undefined = undefined;
-    const clients = new Set<Socket>();
-    const stop = (): void => {
-      for (const conn of clients) conn.destroy();
-      server?.close();
-      if (existsSync(path)) rmSync(path);
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    // Half-open: a client that sends its script and shuts its side still gets every
-    // reply, though back-pressure holds some back until after its end arrived.
-    server = createServer({ allowHalfOpen: true }, (conn) => {
-      clients.add(conn);
-      conn.on('close', () => clients.delete(conn));
-      // A client reset mid-reply is that client's end, not the server's.
-      conn.on('error', () => conn.destroy());
-      pumpLines(session, conn, conn).then(
-        () => {
-          conn.end();
-          if (once) stop();
-        },
-        () => conn.destroy(),
-      );
-    });
-    server.on('error', fail);
-    server.listen(path, () => say(`irqscope qtest: listening on ${path}`));
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 /** JSON lines: a header with the log's counts, then one line per retained event. */

@@ -184,6 +184,50 @@ export class AddressSpace {
     }
   }
 
+  /**
+   * What a write of `size` bytes at `addr` would reach, without doing it: Ok when some
+   * piece is taken, Refused when pieces are claimed but every one is refused, else
+   * Unclaimed (a hole, even inside a mapped container).
+   */
+  classify(addr: number, size: number): AccessStatus {
+    let claimed = false;
+    for (let done = 0; done < size; ) {
+      const piece = pieceSize(addr + done, size - done);
+      const { region } = this.resolve(addr + done);
+      if (region !== null) {
+        if ((region.sizes & (1 << piece)) !== 0) return AccessStatus.Ok;
+        claimed = true;
+      }
+      done += piece;
+    }
+    return claimed ? AccessStatus.Refused : AccessStatus.Unclaimed;
+  }
+
+  /**
+   * A buffer read as QEMU's address_space_read does it: split into the largest naturally
+   * aligned pieces (at most 4 bytes), so a region that takes only 4-byte accesses (the
+   * MSI-X table) still answers; a refused or unclaimed piece reads as zeros.
+   */
+  readBytes(addr: number, out: Uint8Array): void {
+    for (let done = 0; done < out.length; ) {
+      const piece = pieceSize(addr + done, out.length - done);
+      const v = this.read(addr + done, piece);
+      for (let k = 0; k < piece; k++) out[done + k] = (v >>> (8 * k)) & 0xff;
+      done += piece;
+    }
+  }
+
+  /** A buffer written as QEMU's address_space_write does it, in the pieces readBytes uses. */
+  writeBytes(addr: number, data: Uint8Array): void {
+    for (let done = 0; done < data.length; ) {
+      const piece = pieceSize(addr + done, data.length - done);
+      let v = 0;
+      for (let k = 0; k < piece; k++) v |= data[done + k]! << (8 * k);
+      this.write(addr + done, piece, v >>> 0);
+      done += piece;
+    }
+  }
+
   private readPiece(addr: number, size: AccessSize, access: number): number {
     const { region, offset } = this.resolve(addr);
     if (region === null) {

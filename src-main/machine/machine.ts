@@ -1,7 +1,7 @@
 // The whole simulated machine: clock, event log, memory and I/O address spaces,
 // RAM, the local APIC, PCI bus 0 with its functions, and the periodic interrupt
 // sources of the device models. Built from a machine description (machine-builder.ts).
-import { AddressSpace } from './address-space';
+import { AccessStatus, AddressSpace } from './address-space';
 import { Clock, periodOfRate } from './clock';
 import type { IntervalSource } from './interval-source';
 import { Debugger } from './debugger/debugger';
@@ -42,17 +42,19 @@ export class Machine implements DebuggedMachine {
   }
 
   /**
-   * Where a device's message write goes (N3, A1, A2): the APIC window decodes it,
-   * anything else claimed is an ordinary memory write, an unclaimed address drops it.
+   * Where a device's message write goes (N3, A1, A2, A3): the APIC window decodes it,
+   * a region that takes the 4-byte write gets an ordinary memory write, and a hole
+   * (nothing claims the address, even inside a mapped BAR) or a region that refuses the
+   * write drops it, so the engine's delivered count and the log agree.
    */
   readonly routeMessage = (bdf: number, vector: number, addrLo: number, addrHi: number, data: number): boolean => {
     // The APIC window is the highest-priority region, so it is checked before the lookup.
     const window = this.apic.region;
     if (addrHi === 0 && addrLo >= window.base && addrLo < window.end) return this.apic.deliver(bdf, vector, addrLo, data);
     const addr = addrHi * 0x100000000 + addrLo;
-    const region = this.memory.find(addr);
-    if (region === null) {
-      this.log.append(EventKind.NotifyDropped, DropReason.Unclaimed, bdf, vector, addrLo, data, addrHi);
+    const reach = this.memory.classify(addr, 4);
+    if (reach !== AccessStatus.Ok) {
+      this.log.append(EventKind.NotifyDropped, reach === AccessStatus.Refused ? DropReason.Refused : DropReason.Unclaimed, bdf, vector, addrLo, data, addrHi);
       return false;
     }
     this.log.append(EventKind.NotifyToMemory, 0, bdf, vector, addrLo, data, addrHi);

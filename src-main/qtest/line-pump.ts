@@ -92,7 +92,8 @@ export function pumpLines(session: LineSession, input: Readable, output: Writabl
         return;
       }
       const last = lines.rest();
-      answer(last === TOO_LONG ? `FAIL line: longer than ${lines.maxLine} characters, ignored` : session.execute(last));
+      // Input ending in a newline leaves nothing: that is no line to answer.
+      if (last !== '') answer(last === TOO_LONG ? `FAIL line: longer than ${lines.maxLine} characters, ignored` : session.execute(last));
       flush();
       finish();
     };

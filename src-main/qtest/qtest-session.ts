@@ -31,11 +31,14 @@
 //   OK queued #N: <what> (runs at continue or step)         device_irq, msix_notify
 //   OK <now> queued #N: clock to <ns> (runs at continue or step)   clock_step, clock_set
 // and a clock_step or clock_set that a breakpoint cuts short answers the same way for its rest.
-import { MAX_SOURCE_RATE, MIN_SOURCE_RATE, type Machine } from '../machine/machine';
+import { MAX_SOURCE_RATE, type Machine } from '../machine/machine';
 import type { PciFunction } from '../machine/pci/pci-function';
 import type { MsixEngine } from '../machine/msix/msix-engine';
 import { formatBdf, parseBdf } from '../machine/pci/pci-bus';
-import { hex16, parseAddress, parseSized, parseU64 } from './qtest-numbers';
+import { integerText, parseQemuSigned, parseU64, quoted } from './qtest-numbers';
+import { QemuCommands } from './qemu-commands';
+import { QtestInputError as CommandError } from './qtest-input-error';
+import { IrqIntercept } from './irq-intercept';
 import { configAccessor } from '../pci-tools/machine-pci-view';
 import { runSetpci } from '../../src-shared/pci-text/setpci';
 import { BREAK_USAGE, BreakSyntaxError, formatBreakLine, formatListEntry, parseBreakRequest } from './qtest-breakpoints';
@@ -44,38 +47,35 @@ import { doctorReply } from './qtest-doctor';
 
 type Handler = (args: string[]) => string;
 
-class CommandError extends Error {}
-
-const SIZE_OF: Record<string, number> = { b: 1, w: 2, l: 4, q: 8 };
-const MAX_BULK = 1 << 24;
+export interface QtestSessionOptions {
+  /**
+   * true (sockets, stdin): every line gets exactly one reply, so a lock-step client
+   * never waits: a `#` comment answers `OK`, an empty line `FAIL`. false (script files,
+   * the app's script console): comments and blank lines are skipped without a reply.
+   */
+  replyToEveryLine: boolean;
+}
 
 export class QtestSession {
   private readonly commands: Map<string, { arity: number; usage: string; run: Handler }>;
   /** BREAK lines not yet written: they go out before the next reply. */
   private readonly asyncLines: string[] = [];
   private readonly unsubscribe: () => void;
+  private readonly qemu: QemuCommands;
+  private readonly irq: IrqIntercept;
 
-  constructor(private readonly machine: Machine) {
+  constructor(
+    private readonly machine: Machine,
+    private readonly options: QtestSessionOptions = { replyToEveryLine: false },
+  ) {
     this.unsubscribe = machine.debugger.onPause((report) => this.asyncLines.push(formatBreakLine(report)));
+    this.irq = new IrqIntercept(machine, (line) => this.asyncLines.push(line));
+    this.qemu = new QemuCommands(machine, this.irq);
     this.commands = new Map();
     const add = (name: string, usage: string, run: Handler): void => {
       const arity = usage.split(' ').length - 1;
       this.commands.set(name, { arity, usage, run });
     };
-    for (const [suffix, size] of Object.entries(SIZE_OF)) {
-      if (size !== 8) {
-        add(`out${suffix}`, `out${suffix} ADDR VALUE`, (a) => this.out(a, size));
-        add(`in${suffix}`, `in${suffix} ADDR`, (a) => this.in(a, size));
-      }
-      add(`write${suffix}`, `write${suffix} ADDR VALUE`, (a) => this.writeN(a, size));
-      add(`read${suffix}`, `read${suffix} ADDR`, (a) => this.readN(a, size));
-    }
-    add('read', 'read ADDR SIZE', (a) => this.readBulk(a));
-    add('write', 'write ADDR SIZE DATA', (a) => this.writeBulk(a));
-    add('memset', 'memset ADDR SIZE VALUE', (a) => this.memset(a));
-    add('b64read', 'b64read ADDR SIZE', (a) => this.b64read(a));
-    add('b64write', 'b64write ADDR SIZE DATA', (a) => this.b64write(a));
-    add('endianness', 'endianness', () => 'OK little');
     add('system_reset', 'system_reset', () => {
       this.machine.systemReset();
       return 'OK';
@@ -103,11 +103,13 @@ export class QtestSession {
   }
 
   /**
-   * Executes one line; returns the reply line, or null for comments and blank lines.
-   * BREAK lines announced since the last reply come first, each on its own line.
+   * Executes one line; returns the reply line, or null for a comment or blank line of a
+   * script. Asynchronous lines (BREAK, IRQ raise/lower) announced since the last reply
+   * come first, each on its own line.
    */
   execute(line: string): string | null {
     const reply = this.reply(line);
+    this.irq.collect();
     if (reply === null || this.asyncLines.length === 0) return reply;
     const lines = [...this.asyncLines, reply].join('\n');
     this.asyncLines.length = 0;
@@ -120,15 +122,18 @@ export class QtestSession {
   }
 
   private reply(line: string): string | null {
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) return null;
-    const words = trimmed.split(/\s+/);
+    const comment = line.trimStart().startsWith('#');
+    if (!this.options.replyToEveryLine && (comment || line.trim() === '')) return null;
+    if (comment) return 'OK';
+    if (line === '') return 'FAIL empty line';
+    // Words are separated by single spaces, as QEMU splits them.
+    const words = line.split(' ');
     const name = words[0]!;
-    const args = words.slice(1);
     try {
-      return this.dispatch(name, args);
+      const reply = this.qemu.has(name) ? this.qemu.run(name, words.slice(1)) : this.dispatch(name, extensionWords(words.slice(1)));
+      return reply.startsWith('FAIL') ? quoted(reply) : reply;
     } catch (err) {
-      if (err instanceof CommandError) return `FAIL ${name}: ${err.message}`;
+      if (err instanceof CommandError) return quoted(`FAIL ${name}: ${err.message}`);
       throw err;
     }
   }
@@ -169,106 +174,12 @@ export class QtestSession {
   private sourceStart(args: string[]): string {
     const fn = this.fn(args[0]!);
     const vector = this.vector(args[1]!);
-    const rate = Number(args[2]);
-    if (!(rate >= MIN_SOURCE_RATE && rate <= MAX_SOURCE_RATE)) {
-      throw new CommandError(`rate '${args[2]}' must be a number of raises per second in ${MIN_SOURCE_RATE.toPrecision(2)}..${MAX_SOURCE_RATE}`);
+    if (fn.msix !== null && vector >= fn.msix.vectors) throw this.rangeError(fn.msix, vector, 'no source started');
+    const r = parseU64(args[2]!, 'rate');
+    if (!r.ok || r.value < 1n || r.value > BigInt(MAX_SOURCE_RATE)) {
+      throw new CommandError(`rate '${args[2]}' must be a whole number of raises per second in 1..${MAX_SOURCE_RATE}`);
     }
-    this.machine.startSource(fn, vector, rate);
-    return 'OK';
-  }
-
-  private address(text: string): number {
-    const r = parseAddress(text);
-    if (!r.ok) throw new CommandError(r.error);
-    return r.value;
-  }
-
-  private value(text: string, size: number): bigint {
-    const r = parseSized(text, size, 'value');
-    if (!r.ok) throw new CommandError(r.error);
-    return r.value;
-  }
-
-  private count(text: string): number {
-    const r = parseU64(text, 'size');
-    if (!r.ok) throw new CommandError(r.error);
-    if (r.value > BigInt(MAX_BULK)) throw new CommandError(`size ${text} is larger than ${MAX_BULK} bytes`);
-    return Number(r.value);
-  }
-
-  private port(text: string): number {
-    const port = this.address(text);
-    if (port > 0xffff) throw new CommandError(`port ${text} is beyond 0xffff`);
-    return port;
-  }
-
-  private out(args: string[], size: number): string {
-    const port = this.port(args[0]!);
-    this.machine.io.write(port, size, Number(this.value(args[1]!, size)));
-    return 'OK';
-  }
-
-  private in(args: string[], size: number): string {
-    const v = this.machine.io.read(this.port(args[0]!), size);
-    return `OK 0x${v.toString(16).padStart(4, '0')}`;
-  }
-
-  private writeN(args: string[], size: number): string {
-    const addr = this.address(args[0]!);
-    const value = this.value(args[1]!, size);
-    this.machine.memory.write(addr, size, Number(value & 0xffffffffn), Number(value >> 32n));
-    return 'OK';
-  }
-
-  private readN(args: string[], size: number): string {
-    const memory = this.machine.memory;
-    const lo = memory.read(this.address(args[0]!), size);
-    return `OK ${hex16(lo, memory.readHigh)}`;
-  }
-
-  private readBytes(addr: number, n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.machine.memory.read(addr + i, 1);
-    return out;
-  }
-
-  private readBulk(args: string[]): string {
-    return `OK 0x${toHex(this.readBytes(this.address(args[0]!), this.count(args[1]!)))}`;
-  }
-
-  private writeBulk(args: string[]): string {
-    const addr = this.address(args[0]!);
-    const n = this.count(args[1]!);
-    const data = args[2]!;
-    if (!/^0[xX][0-9a-fA-F]*$/.test(data)) throw new CommandError(`data '${data}' is not 0x followed by hex digits`);
-    if (data.length - 2 > 2 * n) throw new CommandError(`data has ${Math.ceil((data.length - 2) / 2)} bytes, more than size ${n}`);
-    // As QEMU: bytes past the data given are written as zero.
-    for (let i = 0; i < n; i++) {
-      const pair = data.slice(2 + 2 * i, 4 + 2 * i);
-      this.machine.memory.write(addr + i, 1, pair.length === 2 ? Number.parseInt(pair, 16) : 0);
-    }
-    return 'OK';
-  }
-
-  private memset(args: string[]): string {
-    const addr = this.address(args[0]!);
-    const n = this.count(args[1]!);
-    const value = Number(this.value(args[2]!, 1));
-    for (let i = 0; i < n; i++) this.machine.memory.write(addr + i, 1, value);
-    return 'OK';
-  }
-
-  private b64read(args: string[]): string {
-    return `OK ${Buffer.from(this.readBytes(this.address(args[0]!), this.count(args[1]!))).toString('base64')}`;
-  }
-
-  private b64write(args: string[]): string {
-    const addr = this.address(args[0]!);
-    const n = this.count(args[1]!);
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(args[2]!)) throw new CommandError('data is not base64');
-    const data = Buffer.from(args[2]!, 'base64');
-    if (data.length > n) throw new CommandError(`data has ${data.length} bytes, more than size ${n}`);
-    for (let i = 0; i < n; i++) this.machine.memory.write(addr + i, 1, data[i] ?? 0);
+    this.machine.startSource(fn, vector, Number(r.value));
     return 'OK';
   }
 
@@ -281,25 +192,26 @@ export class QtestSession {
       const due = clock.nextDue();
       ns = due === Infinity ? 0 : due - clock.now;
     } else {
-      const r = parseU64(args[0]!, 'clock_step');
+      // QEMU's qemu_strtoi64; a step back in time changes nothing.
+      const r = parseQemuSigned(args[0]!, 64, 'clock_step');
       if (!r.ok) return `FAIL ${r.error}`;
-      ns = Number(r.value);
+      ns = r.value < 0n ? 0 : Number(r.value);
     }
     return this.advance(clock.now + ns);
   }
 
   private clockSet(args: string[]): string {
     if (args.length !== 1) return 'FAIL clock_set: expected 1 argument (usage: clock_set NS)';
-    const r = parseU64(args[0]!, 'clock_set');
+    const r = parseQemuSigned(args[0]!, 64, 'clock_set');
     if (!r.ok) return `FAIL ${r.error}`;
     const target = Number(r.value);
-    if (target <= this.machine.clock.now) return `OK ${this.machine.clock.now}`;
+    if (target <= this.machine.clock.now) return `OK ${integerText(this.machine.clock.now)}`;
     return this.advance(target);
   }
 
   private advance(targetNs: number): string {
     const outcome = this.perform({ kind: 'advance', targetNs });
-    return `OK ${this.machine.clock.now}${outcome}`;
+    return `OK ${integerText(this.machine.clock.now)}${outcome}`;
   }
 
   /** Runs a device-side action or clock advance through the debugger; returns the note for a queued one ('' when done). */
@@ -307,7 +219,7 @@ export class QtestSession {
     const outcome = this.machine.debugger.perform(action);
     if (!outcome.ok) throw new CommandError(outcome.error);
     if (outcome.status === 'done') return '';
-    const what = action.kind === 'advance' ? `clock to ${action.targetNs}` : `${action.kind === 'raise' ? 'device_irq' : 'msix_notify'} ${formatBdf(action.bdf)} ${action.vector}`;
+    const what = action.kind === 'advance' ? `clock to ${integerText(action.targetNs)}` : `${action.kind === 'raise' ? 'device_irq' : 'msix_notify'} ${formatBdf(action.bdf)} ${action.vector}`;
     return ` queued #${outcome.position}: ${what} (runs at continue or step)`;
   }
 
@@ -375,7 +287,8 @@ export class QtestSession {
   private vector(text: string): number {
     const r = parseU64(text, 'vector');
     if (!r.ok) throw new CommandError(r.error);
-    return r.value > 0xffffn ? 0xffff : Number(r.value);
+    if (r.value > 0xffffn) throw new CommandError(`vector ${text} is beyond 65535 (MSI-X has at most 2048 vectors)`);
+    return Number(r.value);
   }
 
   private rangeError(msix: MsixEngine, vector: number, consequence: string): CommandError {
@@ -387,18 +300,19 @@ export class QtestSession {
     const vector = this.vector(args[1]!);
     const queued = this.perform({ kind: 'raise', bdf: fn.bdf, vector });
     if (queued !== '') return `OK${queued}`;
-    if (fn.msix?.enabled && vector >= fn.msix.vectors) throw this.rangeError(fn.msix, vector, 'recorded as a drop');
-    return 'OK';
+    return fn.msix?.enabled && vector >= fn.msix.vectors ? dropped(fn.msix, vector) : 'OK';
   }
 
-  /** N1: the engine records an out-of-range notify as a drop; the reply says so too. */
+  /**
+   * N1: the engine records an out-of-range notify as a drop. That is a change of state
+   * (an event, maybe a breakpoint hit), so the reply is an OK that says what happened.
+   */
   private msixNotify(args: string[]): string {
     const msix = this.msix(args[0]!);
     const vector = this.vector(args[1]!);
     const queued = this.perform({ kind: 'notify', bdf: this.fn(args[0]!).bdf, vector });
     if (queued !== '') return `OK${queued}`;
-    if (vector >= msix.vectors) throw this.rangeError(msix, vector, 'recorded as a drop');
-    return 'OK';
+    return vector >= msix.vectors ? dropped(msix, vector) : 'OK';
   }
 
   private msixUse(args: string[]): string {
@@ -423,6 +337,19 @@ export class QtestSession {
     if (!r.ok) throw new CommandError(r.error);
     return 'OK';
   }
+}
+
+function dropped(msix: MsixEngine, vector: number): string {
+  return `OK dropped: vector ${vector} out of range 0..${msix.vectors - 1}`;
+}
+
+/** irqscope's extensions take exactly their arguments: trailing spaces are ignored, an empty word is not. */
+function extensionWords(words: string[]): string[] {
+  let end = words.length;
+  while (end > 0 && words[end - 1] === '') end--;
+  const args = words.slice(0, end);
+  if (args.includes('')) throw new CommandError('an empty argument (two spaces in a row)');
+  return args;
 }
 
 function toHex(bytes: Uint8Array): string {

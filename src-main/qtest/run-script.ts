@@ -8,7 +8,7 @@ import { QtestSession } from './qtest-session';
 import { pumpLines } from './line-pump';
 
 export async function runQtestScript(machine: Machine, script: string, cwd: string, stdin: Readable, replies: Writable): Promise<void> {
-  const session = new QtestSession(machine);
+  const session = new QtestSession(machine, { replyToEveryLine: script === '-' });
   const input = script === '-' ? stdin : createReadStream(resolve(cwd, script));
   try {
     await pumpLines(session, input, replies);

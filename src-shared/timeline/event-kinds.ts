@@ -12,10 +12,10 @@ export const EventKind = {
   FunctionMaskChanged: 7, // Enable or Function Mask changed: a=1 function masked (M1) / 0 unmasked, b=Message Control, detail=1 MSI-X enabled
   NotifyDelivered: 8, // a=destination APIC ID b=data c=address low detail=delivery mode (|0x80: vector < 16 flagged)
   NotifyToMemory: 9, // A2: a=address low b=data c=address high
-  NotifyPended: 10, // detail=1 when the pending bit went from 0 to 1
+  NotifyPended: 10, // detail=1 when the pending bit went from 0 to 1, PENDED_BY_LOAD when msix_load set it
   NotifyDropped: 11, // detail=DropReason, b=data when a message was built
   PendingCleared: 12, // detail=PendingClearCause
-  IntxChanged: 13, // a=level
+  IntxChanged: 13, // a=output level; detail=INTX_HELD: raised while INTx Disable holds the output low (D1)
   AccessRefused: 14, // a=address low b=address high c=value detail=AccessFlags
   AccessUnclaimed: 15, // same columns as AccessRefused; vector=UnclaimedKind, bdf=the device it names (or the BAR whose hole it hit)
   Reset: 16, // detail=0 device reset, 1 system reset, 2 MSI-X reset alone
@@ -43,7 +43,10 @@ export const DropReason = {
   Unclaimed: 3, // A2: the message address hits nothing
   UnmaskNotInUse: 4, // U3
   NoSuchCpu: 5, // A1: destination APIC ID names no CPU
-  IntxDisabled: 6, // D1: device-side raise with MSI-X off and Command bit 10 set
+  /** Written by older versions for a raise under INTx Disable; that is now an IntxChanged "held" (D1). Kept so their sessions read right. */
+  IntxDisabled: 6,
+  Refused: 7, // A3: the message lands on a piece of a region that refuses a 4-byte write
+  ReservedDeliveryMode: 8, // A1: delivery mode 3 or 6, which the APIC ignores
 } as const;
 export const DROP_REASON_NAMES = [
   'vector out of range',
@@ -53,7 +56,15 @@ export const DROP_REASON_NAMES = [
   'unmasked while not in use',
   'no such CPU',
   'INTx disabled',
+  'message address refused',
+  'reserved delivery mode',
 ] as const;
+/** NotifyDelivered detail flag: `a` is the set of CPUs reached (bit i = CPU i), not one APIC ID. */
+export const CPU_SET_FLAG = 0x40;
+/** NotifyPended detail: the pending bit was set by restoring saved state (msix_load), not by a notify. */
+export const PENDED_BY_LOAD = 2;
+/** IntxChanged detail: the device raised INTx while INTx Disable holds the output low; the level is latched in Status bit 3. */
+export const INTX_HELD = 1;
 /** What an unclaimed memory access would have reached (AccessUnclaimed's vector column). */
 export const UnclaimedKind = {
   Nothing: 0,

@@ -11,6 +11,9 @@ import {
   MaskCause,
   NotifierKind,
   PendingClearCause,
+  CPU_SET_FLAG,
+  INTX_HELD,
+  PENDED_BY_LOAD,
   UNCLAIMED_KIND_TEXT,
 } from './event-kinds';
 
@@ -54,6 +57,16 @@ function accessText(detail: number): string {
   return `${detail & 0xf}-byte ${space} ${detail & ACCESS_WRITE ? 'write' : 'read'}`;
 }
 
+/** Who a delivered message reached: one APIC ID, or the CPUs of a logical, broadcast or lowest-priority message and how. */
+function deliveryTargets(detail: number, a: number, addrLo: number): string {
+  if ((detail & CPU_SET_FLAG) === 0) return `APIC ${a}`;
+  const cpus: number[] = [];
+  for (let cpu = 0; cpu < 32; cpu++) if ((a >>> cpu) & 1) cpus.push(cpu);
+  const dest = (addrLo >>> 12) & 0xff;
+  const how = (addrLo & 4) !== 0 ? `logical destination ${hx(dest)}` : dest === 0xff ? 'broadcast' : `APIC ${dest}`;
+  return `${cpus.length === 1 ? 'CPU' : 'CPUs'} ${cpus.join(', ')} (${(detail & 7) === 1 ? `lowest priority of ${how}` : how})`;
+}
+
 /** A one-line human description of event `i` of `cols`. */
 export function describeEvent(kind: number, detail: number, vector: number, a: number, b: number, c: number): string {
   switch (kind) {
@@ -74,16 +87,18 @@ export function describeEvent(kind: number, detail: number, vector: number, a: n
     case EventKind.FunctionMaskChanged:
       return `function ${a ? 'masked' : 'unmasked'} (Message Control ${hx(b)}, MSI-X ${detail ? 'enabled' : 'disabled'}, Function Mask ${b & 0x4000 ? 'set' : 'clear'})`;
     case EventKind.NotifyDelivered:
-      return `vector ${vector} delivered to APIC ${a}, IDT vector ${hx(b & 0xff)} (${DELIVERY_MODE_NAMES[detail & 7]})${detail & 0x80 ? ' — vector below 16!' : ''}`;
+      return `vector ${vector} delivered to ${deliveryTargets(detail, a, c)}, IDT vector ${hx(b & 0xff)} (${DELIVERY_MODE_NAMES[detail & 7]})${detail & 0x80 ? ' — vector below 16!' : ''}`;
     case EventKind.NotifyToMemory:
       return `vector ${vector} message written to memory ${hx(c * 0x100000000 + a)} = ${hx(b)}`;
     case EventKind.NotifyPended:
+      if (detail === PENDED_BY_LOAD) return `vector ${vector} pending bit set (msix_load)`;
       return `vector ${vector} masked: pending${detail ? ' bit set' : ' (already pending)'}`;
     case EventKind.NotifyDropped:
       return `vector ${vector} dropped: ${DROP_REASON_NAMES[detail] ?? detail}`;
     case EventKind.PendingCleared:
       return `vector ${vector} pending bit cleared (${CLEAR_CAUSE_NAMES[detail] ?? detail})`;
     case EventKind.IntxChanged:
+      if (detail === INTX_HELD) return 'INTx raised, held while INTx is disabled (Status bit 3 set; asserts when INTx Disable clears)';
       return `INTx ${a ? 'asserted' : 'deasserted'}`;
     case EventKind.AccessRefused:
       return `${accessText(detail)} at ${hx(b * 0x100000000 + a)} refused`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './cli-harness';
@@ -11,7 +11,8 @@ describe('irqscope qtest', () => {
   it('answers commands from standard input, one reply per command', async () => {
     const r = await runCli(['qtest', '--machine', 'virtio-net'], '# comment\nendianness\nbogus\nwritel 0x10 0x5\nreadl 0x10\n');
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe("OK little\nFAIL Unknown command 'bogus'\nOK\nOK 0x0000000000000005\n");
+    // The comment gets its own OK: a lock-step client never waits on a line.
+    expect(r.stdout).toBe("OK\nOK little\nFAIL Unknown command 'bogus'\nOK\nOK 0x0000000000000005\n");
   });
 
   it('reads a script file and writes the event log as JSON lines with --events', async () => {
@@ -67,6 +68,39 @@ describe('irqscope qtest', () => {
     expect(text).toBe("OK\nOK 0x000000000000abcd\nFAIL Unknown command 'nope'\n");
     expect(existsSync(join(dir, 'e.jsonl'))).toBe(true);
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('--connect joins a listening harness as QEMU\'s -qtest unix:PATH does; a comment still gets a reply', async () => {
+    const dir = tmp();
+    const path = join(dir, 'harness.sock');
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(path, r));
+    const accepted = new Promise<Socket>((r) => server.once('connection', r));
+    const served = runCli(['qtest', '--machine', 'e1000e', '--connect', path]);
+    const sock = await accepted;
+    let text = '';
+    sock.on('data', (d) => (text += d.toString()));
+    sock.write('# hello\nwritel 0x40 0x7\nreadl 0x40\n');
+    for (let i = 0; i < 200 && text.split('\n').length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+    sock.end();
+    expect((await served).code).toBe(0);
+    server.close();
+    expect(text).toBe('OK\nOK\nOK 0x0000000000000007\n');
+  });
+
+  it('--socket leaves a harness\'s live socket and any other file alone', async () => {
+    const dir = tmp();
+    const path = join(dir, 'live.sock');
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(path, r));
+    const r = await runCli(['qtest', '--machine', 'e1000e', '--socket', path]);
+    server.close();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`something is listening on ${path}`);
+    writeFileSync(join(dir, 'plain'), 'x');
+    const plain = await runCli(['qtest', '--machine', 'e1000e', '--socket', join(dir, 'plain')]);
+    expect(plain.stderr).toContain('exists and is not a socket');
+    expect(readFileSync(join(dir, 'plain'), 'utf8')).toBe('x');
   });
 
   it('refuses a clock_step that would fire the sources more than --max-firings times, before anything moves', async () => {

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMachineText } from '../../src-main/machine/machine-builder';
-import { QtestSession } from '../../src-main/qtest/qtest-session';
+import { QtestSession, type QtestSessionOptions } from '../../src-main/qtest/qtest-session';
 import { QemuPeer, QEMU, hasQemu } from './qemu-qtest-peer';
 
 const BAR0 = 0xfe000000;
@@ -45,10 +45,10 @@ const VECTOR2_CTRL = hex(BAR3 + 0x2c);
 const OBSERVE = ['readl 0x1000', `readl ${hex(PBA)}`];
 const CONTROL = (v: number): string[] => [CONFIG(0xa0), `outw 0xcfe ${hex(v)}`];
 
-function irqscope(): QtestSession {
+function irqscope(options?: QtestSessionOptions): QtestSession {
   const built = loadMachineText(readFileSync(join(__dirname, '../../machines/e1000e.json'), 'utf8'));
   if (!built.ok) throw new Error(built.errors.join('\n'));
-  return new QtestSession(built.machine);
+  return new QtestSession(built.machine, options);
 }
 
 const entry = fc.integer({ min: 0, max: 4 });
@@ -127,6 +127,76 @@ describe.skipIf(!hasQemu && process.env.IRQSCOPE_REQUIRE_QEMU === undefined)(`ir
       }
     });
   }
+
+  // qtest as QEMU parses it (QEMU's system/qtest.c): each group runs on a fresh QEMU and a
+  // fresh irqscope, line by line, IRQ lines included; every reply must be identical.
+  const BAR0_SETUP = [CONFIG(0x10), `outl 0xcfc ${hex(BAR0)}`];
+  const protocolCases: [string, string[][]][] = [
+    [
+      'bulk commands on the MSI-X table go through the address space in the pieces it takes',
+      [
+        SETUP,
+        ['read 0xfebf0000 16', 'write 0xfebf0000 8 0x0010e0fe00000000', 'read 0xfebf0000 16', 'memset 0xfebf0010 4 0x1ab', 'readl 0xfebf0010'],
+        ['writel 0xfebf0008 0x41', 'read 0xfebf0001 12', 'b64read 0xfebf0000 16', 'b64write 0xfebf0000 8 ABCDEFGHIJKL', 'read 0xfebf0000 8', 'read 0xfebf2000 8'],
+        ['memset 0xfebf0000 80 0', 'read 0xfebf0000 80', 'write 0xfebf0030 16 0x00000000000000000000000000000000', 'b64read 0xfebf0030 16'],
+      ],
+    ],
+    [
+      'numbers: truncation to the width, negative numbers, +N, extra and trailing words',
+      [
+        ['writel 0x1000 0x1ffffffff', 'readl 0x1000', 'writel 0x1000 -1', 'readq 0x1000', 'readl +4096', 'readl 0x1000 extra args', 'readl 0x1000 '],
+        ['writeb 0x1000 0x1ff', 'readb 0x1000', 'writew 0x1000 -2', 'readw 0x1000', 'memset 0x1000 4 -1', 'readl 0x1000', 'memset 0x1000 4 0x100000000', 'readl 0x1000'],
+        ['memset 0x40 0 1', 'b64read 0x1000 0', 'readq -1', 'writeq 0x2000 -0x1', 'readq 0x2000', 'outb 0x80 0x1ff', 'readl 010000'],
+      ],
+    ],
+    [
+      'write and b64write data: what QEMU takes, and ERR invalid argument size',
+      [
+        ['writel 0x1000 -1', 'write 0x1000 2 0x11223344', 'readl 0x1000', 'write 0x1000 4 11223344', 'readl 0x1000', 'write 0x1000 8 0x0102', 'read 0x1000 8'],
+        ['write 0x1000 4 0x', 'write 0x1000 4 ', 'b64write 0x1000 1 qg', 'b64write 0x10 4 A', 'b64write 0x1000 2 ABCDEFGH', 'read 0x1000 4', 'b64write 0x1000 8 AAAAAAAAAAA=', 'read 0x1000 8'],
+      ],
+    ],
+    [
+      'irq_intercept_in, set_irq_in and module_load as QEMU answers them',
+      [
+        ['set_irq_in ioapic unnamed-gpio-in 3 1', 'irq_intercept_in /machine/ioapic', 'irq_intercept_in ioapic', 'irq_intercept_out ioapic'],
+        ['set_irq_in ioapic unnamed-gpio-in 3 1', 'set_irq_in ioapic unnamed-gpio-in 3 2', 'set_irq_in ioapic unnamed-gpio-in 3 0', 'set_irq_in ioapic unnamed-gpio-in 3 0', 'set_irq_in ioapic unnamed-gpio-in 23 -1'],
+        ['set_irq_in /machine/nosuch x 0 1', 'irq_intercept_in /machine/nosuch', 'module_load block curl', 'endianness'],
+      ],
+    ],
+  ];
+  for (const [name, groups] of protocolCases) {
+    it(name, async () => {
+      const peer = await QemuPeer.start();
+      try {
+        const session = irqscope({ replyToEveryLine: true });
+        for (const line of groups.flat()) {
+          const theirs = await peer.exchange(line);
+          expect({ line, reply: session.execute(line) }).toEqual({ line, reply: theirs });
+        }
+      } finally {
+        await peer.close();
+      }
+    });
+  }
+
+  it('D1: a function\'s INTx reaches GSI 22 of the intercepted I/O APIC; INTx Disable lowers and raises it', async () => {
+    const peer = await QemuPeer.start();
+    try {
+      const session = irqscope({ replyToEveryLine: true });
+      for (const line of [...BAR0_SETUP, ...SETUP, 'irq_intercept_in ioapic']) expect(session.execute(line)).toBe(await peer.exchange(line));
+      // QEMU's e1000e raises INTx from its registers (IMS, then ICS); irqscope's device model by device_irq.
+      expect(await peer.exchange(`writel ${hex(BAR0 + 0xd0)} ${hex(1 << 24)}`)).toBe('OK');
+      expect(await peer.exchange(`writel ${hex(BAR0 + 0xc8)} ${hex(1 << 24)}`)).toBe('IRQ raise 22\nOK');
+      expect(session.execute('device_irq 00:02.0 0')).toBe('IRQ raise 22\nOK');
+      for (const line of [CONFIG(0x04), 'outw 0xcfc 0x406', 'outw 0xcfc 0x6', 'inw 0xcfe']) {
+        const theirs = await peer.exchange(line);
+        expect({ line, reply: session.execute(line) }).toEqual({ line, reply: theirs });
+      }
+    } finally {
+      await peer.close();
+    }
+  });
 
   it('T1-T3/P1/C1/B2: random sequences of table, PBA, Message Control and Command accesses', async () => {
     // One QEMU process carries all runs; a fresh e1000e state is not needed because each

@@ -13,6 +13,8 @@ export const hasQemu = existsSync(QEMU);
 export class QemuPeer {
   private buffered = '';
   private waiting: ((line: string) => void)[] = [];
+  /** Asynchronous `IRQ raise/lower` lines since the last reply. */
+  private asyncLines: string[] = [];
 
   private constructor(
     private readonly child: ChildProcess,
@@ -25,8 +27,11 @@ export class QemuPeer {
       for (let nl = this.buffered.indexOf('\n'); nl >= 0; nl = this.buffered.indexOf('\n')) {
         const line = this.buffered.slice(0, nl);
         this.buffered = this.buffered.slice(nl + 1);
-        // Asynchronous IRQ lines are not replies.
-        if (line.startsWith('IRQ ')) continue;
+        // Asynchronous IRQ lines are not replies: they are kept for exchange().
+        if (line.startsWith('IRQ ')) {
+          this.asyncLines.push(line);
+          continue;
+        }
         this.waiting.shift()?.(line);
       }
     });
@@ -57,6 +62,14 @@ export class QemuPeer {
       this.waiting.push(resolve);
       this.socket.write(`${line}\n`);
     });
+  }
+
+  /** Sends one command; answers the IRQ lines announced before its reply and the reply, one per line (as irqscope's execute does). */
+  async exchange(line: string): Promise<string> {
+    const reply = await this.command(line);
+    const lines = [...this.asyncLines, reply].join('\n');
+    this.asyncLines = [];
+    return lines;
   }
 
   async close(): Promise<void> {

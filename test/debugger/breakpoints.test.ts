@@ -126,6 +126,20 @@ describe('notify and pending breakpoints', () => {
     expect(seen.map((r) => r.event.record.kind)).toEqual(['NotifyToMemory']);
   });
 
+  it('X3/N2: a pending bit set by msix_load hits a pending breakpoint, and no notify breakpoint (it is no notify)', () => {
+    const g = nic();
+    g.engine.notify(2);
+    const saved = g.engine.save();
+    g.engine.notify(3);
+    const pending = add(g, { kind: 'pending', bdf: NIC, vectors: 'any', tracepoint: true });
+    const pended = add(g, { kind: 'notify', bdf: NIC, vectors: 'any', outcomes: ['pended'], tracepoint: true });
+    const from = g.machine.log.total;
+    expect(g.engine.load(saved).ok).toBe(true);
+    const hits = eventsSince(g.machine.log, from).filter((e) => e.kind === 'Breakpoint');
+    expect(hits.map((e) => [e.a, e.vector])).toEqual([[pending, 2]]);
+    expect(g.machine.debugger.list().find((b) => b.id === pended)!.hits).toBe(0);
+  });
+
   it('N2: a pending breakpoint hits when the bit goes from 0 to 1, not when it is already set', () => {
     const g = nic();
     add(g, { kind: 'pending', bdf: NIC, vectors: [3] });

@@ -176,7 +176,7 @@ describe('machine session pump', () => {
     host.session.machine.raise(host.session.machine.fn(0x10)!, 0);
     host.session.pump();
     expect(client.batches.at(-1)).toMatchObject({ firstSeq: 0, total: 1, lost: 0 });
-    expect(client.batches.at(-1)!.columns.kind[0]).toBe(EventKind.NotifyDropped);
+    expect(client.batches.at(-1)!.columns.kind[0]).toBe(EventKind.IntxChanged);
   });
 
   it('a session opened with overwritten events starts each client at its first retained event, none lost', () => {

@@ -22,7 +22,8 @@ import {
   eventsSince,
   nicDescription,
 } from './guest';
-import { ACCESS_CONFIG, ACCESS_IO, ACCESS_WRITE, DropReason, Origin } from '../../src-shared/timeline/event-kinds';
+import { ACCESS_CONFIG, ACCESS_IO, ACCESS_WRITE, CPU_SET_FLAG, DropReason, EventKind, INTX_HELD, Origin } from '../../src-shared/timeline/event-kinds';
+import { describeEvent } from '../../src-shared/timeline/event-record';
 
 function sendVia(g: Guest, addrLo: number, data: number, addrHi = 0): void {
   g.program(0, addrLo, data, false, addrHi);
@@ -98,6 +99,38 @@ describe('interrupt controller (A1)', () => {
     expect(g.total(0, 0x0f)).toBe(1);
   });
 
+  it.each([3, 6])('A1: reserved delivery mode %i delivers nothing: a drop with its reason, no count anywhere', (mode) => {
+    const g = enabled(2);
+    g.markEvents();
+    sendVia(g, apicAddress(1), (mode << 8) | 0x20);
+    expect(g.eventsOf('NotifyDelivered')).toEqual([]);
+    expect(g.eventsOf('NotifyDropped').map((e) => e.detail)).toEqual([DropReason.ReservedDeliveryMode]);
+    expect(Array.from(g.machine.apic.special).every((n) => n === 0)).toBe(true);
+    expect(g.total(1, 0x20)).toBe(0);
+  });
+
+  it('A1: logical, broadcast and lowest-priority deliveries record which CPUs got them, and say how', () => {
+    const g = enabled(4);
+    g.markEvents();
+    sendVia(g, apicAddress(0x3, true), 0x33);
+    sendVia(g, apicAddress(0xff), 0x34);
+    sendVia(g, apicAddress(0xc, true), 0x135);
+    sendVia(g, apicAddress(2), 0x36);
+    const delivered = g.eventsOf('NotifyDelivered');
+    expect(delivered.map((e) => [e.detail & CPU_SET_FLAG, e.a])).toEqual([
+      [CPU_SET_FLAG, 0b11],
+      [CPU_SET_FLAG, 0b1111],
+      [CPU_SET_FLAG, 0b100],
+      [0, 2],
+    ]);
+    expect(delivered.map((e) => describeEvent(EventKind.NotifyDelivered, e.detail, e.vector, e.a, e.b, e.c))).toEqual([
+      'vector 0 delivered to CPUs 0, 1 (logical destination 0x3), IDT vector 0x33 (fixed)',
+      'vector 0 delivered to CPUs 0, 1, 2, 3 (broadcast), IDT vector 0x34 (fixed)',
+      'vector 0 delivered to CPU 2 (lowest priority of logical destination 0xc), IDT vector 0x35 (lowest)',
+      'vector 0 delivered to APIC 2, IDT vector 0x36 (fixed)',
+    ]);
+  });
+
   it('A1: a destination that names no CPU is recorded as a drop', () => {
     const g = enabled(2);
     g.markEvents();
@@ -116,6 +149,26 @@ describe('interrupt controller (A1)', () => {
     sendVia(g, apicAddress(0), 0x40, 1);
     expect(g.delivered(0x40)).toBe(0);
     expect(g.eventsOf('NotifyDropped').map((e) => e.detail)).toEqual([DropReason.Unclaimed]);
+  });
+});
+
+describe('messages into holes (A2, A3, N3)', () => {
+  it('A2/A3/N3: a message to an unclaimed offset of a mapped BAR (past the PBA) is dropped as unclaimed, not written to memory', () => {
+    const g = enabled();
+    g.markEvents();
+    sendVia(g, BAR1 + 0x900, 0x1234);
+    expect(g.eventsOf('NotifyToMemory')).toEqual([]);
+    expect(g.eventsOf('NotifyDropped').map((e) => [e.detail, e.a])).toEqual([[DropReason.Unclaimed, BAR1 + 0x900]]);
+  });
+
+  it('A3/N3: a message landing on a refused piece of the device\'s own table is dropped as refused', () => {
+    const g = enabled();
+    g.markEvents();
+    // Entry 2's data field at +2: two 2-byte pieces, which the table refuses (T1).
+    sendVia(g, BAR1 + 0x2a, 0x1234);
+    expect(g.eventsOf('NotifyToMemory')).toEqual([]);
+    expect(g.eventsOf('NotifyDropped').map((e) => e.detail)).toEqual([DropReason.Refused]);
+    expect(g.readEntry(2, DATA)).toBe(0);
   });
 });
 
@@ -213,14 +266,17 @@ describe('device interrupt causes (D1)', () => {
     expect(g.fn.intxOutput).toBe(0);
   });
 
-  it('D1: Command bit 10 keeps the INTx pin low; the cause is recorded as dropped', () => {
+  it('D1: Command bit 10 keeps the INTx pin low; the cause is held (latched in Status), not dropped', () => {
     const g = Guest.nic({ used: 'all' });
     g.command(MEM | BUS_MASTER | INTX_DISABLE);
     g.markEvents();
     g.machine.raise(g.fn, 2);
     expect(g.fn.intxOutput).toBe(0);
     expect(g.cfgRead(0x06, 2) & 0x8).toBe(0x8); // the function's own level still shows in Status
-    expect(g.eventsOf('NotifyDropped').map((e) => [e.vector, e.detail])).toEqual([[2, DropReason.IntxDisabled]]);
+    expect(g.eventsOf('NotifyDropped')).toEqual([]);
+    const held = g.eventsOf('IntxChanged');
+    expect(held.map((e) => [e.vector, e.detail, e.a])).toEqual([[2, INTX_HELD, 0]]);
+    expect(describeEvent(EventKind.IntxChanged, INTX_HELD, 2, 0, 0, 0)).toBe('INTx raised, held while INTx is disabled (Status bit 3 set; asserts when INTx Disable clears)');
     g.command(MEM | BUS_MASTER);
     expect(g.fn.intxOutput).toBe(1);
     g.command(MEM | BUS_MASTER | INTX_DISABLE);

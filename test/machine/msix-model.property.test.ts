@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BAR1, BUS_MASTER, CAP, Guest, MEM, build, eventsSince, nicDescription, pieces } from './guest';
-import { DropReason } from '../../src-shared/timeline/event-kinds';
+import { CPU_SET_FLAG, DropReason, PENDED_BY_LOAD } from '../../src-shared/timeline/event-kinds';
 
 const CPUS = 4;
 const RAM = 0x1000;
@@ -73,6 +73,7 @@ class Model {
       const dest = (lo >>> 12) & 0xff;
       const mode = (data >>> 8) & 7;
       const vec = data & 0xff;
+      if (mode === 3 || mode === 6) return void this.outcomes.push(['NotifyDropped', DropReason.ReservedDeliveryMode, v]);
       let cpus: number[] = [];
       for (let cpu = 0; cpu < CPUS; cpu++) {
         const logical = (lo & 4) !== 0;
@@ -84,7 +85,9 @@ class Model {
         if (mode <= 1) this.counts[cpu * 256 + vec]! += 1;
         else this.special[cpu * 8 + mode]! += 1;
       }
-      this.outcomes.push(['NotifyDelivered', mode | (mode === 0 && vec < 16 ? 0x80 : 0), v]);
+      // One physical APIC ID is recorded as such; a logical, broadcast or lowest-priority message as the set of CPUs reached.
+      const set = (lo & 4) !== 0 || dest === 0xff || mode === 1 ? CPU_SET_FLAG : 0;
+      this.outcomes.push(['NotifyDelivered', mode | set | (mode === 0 && vec < 16 ? 0x80 : 0), v]);
     } else if (hi === 0 && lo < RAM) {
       for (let k = 0; k < 4 && lo + k < RAM; k++) this.ram[lo + k] = (data >>> (8 * k)) & 0xff;
       this.outcomes.push(['NotifyToMemory', 0, v]);
@@ -198,6 +201,8 @@ class Model {
     this.pending.fill(false);
     state.table.forEach((x, i) => (this.table[i] = x));
     state.pending.forEach((x, i) => (this.pending[i] = x));
+    // Each pending bit the state sets is recorded (break pending sees it), before the mask updates.
+    for (let v = 0; v < this.n; v++) if (this.pending[v]) this.outcomes.push(['NotifyPended', PENDED_BY_LOAD, v]);
     for (let v = 0; v < this.n; v++) this.maskUpdate(v, true);
   }
 

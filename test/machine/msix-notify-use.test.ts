@@ -218,6 +218,21 @@ describe('vector notifiers (F1-F2)', () => {
     expect(n.calls).toEqual([]);
   });
 
+  it('F1: a failing use clears use and release but keeps the poll notifier: later PBA reads still poll', () => {
+    const g = Guest.nic({ vectors: 3, used: 'all' });
+    for (let v = 0; v < 3; v++) g.program(v, apicAddress(0), 0x40 + v);
+    g.writeControl(ENABLE);
+    const n = new RecordingNotifiers(true);
+    n.failUse = 1;
+    expect(g.engine.setVectorNotifiers(n).ok).toBe(false);
+    n.take();
+    g.pba();
+    expect(n.take()).toEqual([['poll', 0, 3]]);
+    g.writeEntry(0, CTRL, 1);
+    g.writeEntry(0, CTRL, 0);
+    expect(n.calls).toEqual([]);
+  });
+
   it('F2: unsetting releases every unmasked vector when enabled and unmasked, then clears all three', () => {
     const g = enabled();
     g.writeEntry(1, CTRL, 1);

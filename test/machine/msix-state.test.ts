@@ -1,6 +1,7 @@
 // Rules X1-X6: reset, removal, saved state, get/set message, present/enabled, no Xen.
 import { describe, expect, it } from 'vitest';
-import { ADDR_HI, ADDR_LO, CAP, CTRL, DATA, ENABLE, Guest, MASKALL, RecordingNotifiers, apicAddress } from './guest';
+import { ADDR_HI, ADDR_LO, CAP, CTRL, DATA, ENABLE, Guest, MASKALL, NIC, RecordingNotifiers, apicAddress } from './guest';
+import { loadMachineObject } from '../../src-main/machine/machine-builder';
 import { MsixEngine } from '../../src-main/machine/msix/msix-engine';
 import { PendingClearCause } from '../../src-shared/timeline/event-kinds';
 
@@ -40,6 +41,20 @@ describe('reset (X1)', () => {
     g.writeControl(ENABLE);
     g.engine.notify(2);
     expect(g.pba()).toBe(0b100); // masked by its (reset) mask bit, still in use
+  });
+
+  it('X1: with 2048 vectors the reset keeps the table size in Message Control (bits 10:8 are in the high byte)', () => {
+    const built = loadMachineObject({
+      cpus: 1,
+      devices: [{ bdf: '00:03.0', name: 'big', vendor: 1, device: 2, class: 0x020000, msix: { vectors: 2048, capOffset: CAP, exclusiveBar: 2, used: 'all' } }],
+    });
+    if (!built.ok) throw new Error(built.errors.join('\n'));
+    const fn = built.machine.fn(NIC)!;
+    fn.configWrite(CAP + 2, 2, 0xc000);
+    expect(fn.config.read(CAP + 2, 2)).toBe(0xc7ff);
+    fn.msix!.reset();
+    expect(fn.config.read(CAP + 2, 2)).toBe(0x07ff);
+    expect(fn.msix!.vectors).toBe(2048);
   });
 
   it('X1: only vectors unmasked before the reset get a release; one masked by its own bit gets none', () => {

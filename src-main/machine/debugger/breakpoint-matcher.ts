@@ -5,8 +5,7 @@
 import type { DebuggedMachine } from './debugged-machine';
 import type { EventLog } from '../event-log';
 import { formatBdf } from '../pci/pci-bus';
-import { DeliveryMode } from '../irq/local-apic';
-import { ACCESS_IO, ACCESS_WRITE, EventKind } from '../../../src-shared/timeline/event-kinds';
+import { ACCESS_IO, ACCESS_WRITE, CPU_SET_FLAG, EventKind, PENDED_BY_LOAD } from '../../../src-shared/timeline/event-kinds';
 import { MASK_CAUSES, type BreakpointSpec, type NotifyOutcome } from '../../../src-shared/debugger/breakpoints';
 
 export interface CompiledMatcher {
@@ -27,8 +26,6 @@ const OUTCOME_KINDS: Record<NotifyOutcome, number[]> = {
   dropped: [EventKind.NotifyDropped],
 };
 
-const BROADCAST = 0xff;
-
 export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine): CompileResult {
   switch (spec.kind) {
     case 'unmask':
@@ -43,9 +40,11 @@ export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine
         for (const cause of spec.causes) causes |= 1 << MASK_CAUSES.indexOf(cause);
         return matcher([EventKind.VectorUnmasked], (log, i) => onDevice(log, i) && onVector(log, i) && ((causes >>> log.detail[i]!) & 1) === 1);
       }
-      if (spec.kind === 'pending') return matcher([EventKind.NotifyPended], (log, i) => log.detail[i] === 1 && onDevice(log, i) && onVector(log, i));
+      // A pending bit goes from 0 to 1 by a notify (detail 1) or by msix_load (PENDED_BY_LOAD).
+      if (spec.kind === 'pending') return matcher([EventKind.NotifyPended], (log, i) => log.detail[i] !== 0 && onDevice(log, i) && onVector(log, i));
       const kinds = [...new Set(spec.outcomes.flatMap((o) => OUTCOME_KINDS[o]))];
-      return matcher(kinds, (log, i) => onDevice(log, i) && onVector(log, i));
+      // A pending bit restored by msix_load is no notify outcome.
+      return matcher(kinds, (log, i) => !(log.kind[i] === EventKind.NotifyPended && log.detail[i] === PENDED_BY_LOAD) && onDevice(log, i) && onVector(log, i));
     }
     case 'config-write': {
       const { offset, length } = spec;
@@ -90,7 +89,7 @@ export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine
         [EventKind.NotifyDelivered],
         (log, i) =>
           (idtVector === null || (log.b[i]! & 0xff) === idtVector) &&
-          (cpu === null || reachesCpu(log.a[i]!, (log.c[i]! & 4) !== 0, log.detail[i]! & 7, cpu, cpus)),
+          (cpu === null || reachesCpu(log.a[i]!, log.detail[i]!, cpu)),
         (log, i) => log.b[i]!,
       );
     }
@@ -134,9 +133,7 @@ function bytesInRange(at: number, size: number, value: number, start: number, en
 }
 
 /** A1 as the local APIC model resolves targets: physical ID or broadcast, flat logical, lowest priority picks the lowest. */
-function reachesCpu(dest: number, logical: boolean, mode: number, cpu: number, cpus: number): boolean {
-  const all = cpus >= 32 ? 0xffffffff : (1 << cpus) - 1;
-  let set = logical ? dest & all : dest === BROADCAST ? all : dest < cpus ? 1 << dest : 0;
-  if (mode === DeliveryMode.LowestPriority && set !== 0) set &= -set;
-  return ((set >>> cpu) & 1) === 1;
+/** A NotifyDelivered event reached `cpu`: one APIC ID, or the set of CPUs it recorded (CPU_SET_FLAG). */
+function reachesCpu(a: number, detail: number, cpu: number): boolean {
+  return (detail & CPU_SET_FLAG) !== 0 ? ((a >>> cpu) & 1) === 1 : a === cpu;
 }

@@ -2,7 +2,7 @@
 // messages (rule A1) and counts deliveries per CPU and vector, like /proc/interrupts.
 import { Region, SIZES_4 } from '../address-space';
 import type { EventLog } from '../event-log';
-import { DropReason, EventKind } from '../../../src-shared/timeline/event-kinds';
+import { CPU_SET_FLAG, DropReason, EventKind } from '../../../src-shared/timeline/event-kinds';
 
 // Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
 const { NotifyDelivered } = EventKind;
@@ -19,6 +19,8 @@ const SPECIAL_MODE_NAMES: [number, string][] = [
 ];
 /** Flag in a NotifyDelivered event's detail: a fixed interrupt with a vector below 16. */
 export const BAD_VECTOR_FLAG = 0x80;
+const RESERVED_MODE_3 = 3;
+const RESERVED_MODE_6 = 6;
 
 export class LocalApic {
   /** Fixed and lowest-priority deliveries: counts[cpu * 256 + vector]. */
@@ -49,7 +51,13 @@ export class LocalApic {
       this.log.append(NotifyDelivered, idtVector < 16 ? BAD_VECTOR_FLAG : 0, bdf, vector, dest, data, addrLo);
       return true;
     }
-    const targets = this.targets(dest, (addrLo & 4) !== 0, mode);
+    // QEMU's APIC delivers nothing for the reserved modes (`default: return;`).
+    if (mode === RESERVED_MODE_3 || mode === RESERVED_MODE_6) {
+      this.log.append(EventKind.NotifyDropped, DropReason.ReservedDeliveryMode, bdf, vector, dest, data, addrLo);
+      return false;
+    }
+    const logical = (addrLo & 4) !== 0;
+    const targets = LocalApic.targets(dest, logical, mode, this.cpus);
     if (targets === 0) {
       this.log.append(EventKind.NotifyDropped, DropReason.NoSuchCpu, bdf, vector, dest, data, addrLo);
       return false;
@@ -61,7 +69,9 @@ export class LocalApic {
       else this.counts[cpu * 256 + idtVector] = this.counts[cpu * 256 + idtVector]! + 1;
     }
     const flag = mode === DeliveryMode.Fixed && idtVector < 16 ? BAD_VECTOR_FLAG : 0;
-    this.log.append(NotifyDelivered, mode | flag, bdf, vector, dest, data, addrLo);
+    // One physical APIC ID keeps `a` = that ID; a logical, broadcast or lowest-priority message records the CPUs it reached.
+    const single = !logical && dest !== BROADCAST && mode !== DeliveryMode.LowestPriority;
+    this.log.append(NotifyDelivered, mode | flag | (single ? 0 : CPU_SET_FLAG), bdf, vector, single ? dest : targets, data, addrLo);
     return true;
   }
 
@@ -70,10 +80,10 @@ export class LocalApic {
    * broadcast. Logical mode: the flat model, one bit per CPU. Lowest priority picks
    * the lowest-numbered target.
    */
-  private targets(dest: number, logical: boolean, mode: number): number {
-    const all = this.cpus >= 32 ? 0xffffffff : (1 << this.cpus) - 1;
+  static targets(dest: number, logical: boolean, mode: number, cpus: number): number {
+    const all = cpus >= 32 ? 0xffffffff : (1 << cpus) - 1;
     let set: number;
-    if (!logical) set = dest === BROADCAST ? all : dest < this.cpus && dest < 32 ? 1 << dest : 0;
+    if (!logical) set = dest === BROADCAST ? all : dest < cpus && dest < 32 ? 1 << dest : 0;
     else set = dest & all;
     if (mode === DeliveryMode.LowestPriority && set !== 0) set = set & -set;
     return set >>> 0;

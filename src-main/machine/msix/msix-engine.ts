@@ -13,7 +13,7 @@ import {
   MSIX_MAX_VECTORS,
   type MsixLayout,
 } from '../../../src-shared/registers/layout';
-import { DropReason, EventKind, MaskCause, NotifierKind, PendingClearCause } from '../../../src-shared/timeline/event-kinds';
+import { DropReason, EventKind, MaskCause, NotifierKind, PENDED_BY_LOAD, PendingClearCause } from '../../../src-shared/timeline/event-kinds';
 
 /** What the engine needs from the function that owns it. */
 export interface MsixHost {
@@ -124,6 +124,8 @@ export class MsixEngine {
   /** M1, cached as the reference caches msix_function_masked. */
   functionMasked = true;
   private notifiers: VectorNotifiers | null = null;
+  /** Kept apart: a failed setVectorNotifiers clears use and release but not poll (F1). */
+  private pollNotifier: ((start: number, end: number) => void) | null = null;
   /** Enable as of the last config write, to tell an enable from a function-mask change. */
   private lastEnabled = false;
   /** Enable and Function Mask as last seen (I5: both clear at creation). */
@@ -340,7 +342,7 @@ export class MsixEngine {
 
   /** P2: the poll notifier first, for [offset*8, min((offset+size)*8, N)). */
   pbaRead(offset: number, size: AccessSize, access: number = size): number {
-    const poll = this.notifiers?.poll;
+    const poll = this.pollNotifier;
     const start = offset * 8;
     const end = Math.min((offset + size) * 8, this.vectors);
     // A read past the last vector covers none, so there is nothing to poll.
@@ -390,6 +392,8 @@ export class MsixEngine {
   /** F1 */
   setVectorNotifiers(notifiers: VectorNotifiers): { ok: true } | { ok: false; error: string } {
     this.notifiers = notifiers;
+    // QEMU sets the poll notifier first and, on failure, clears only use and release.
+    this.pollNotifier = notifiers.poll ?? null;
     if ((this.controlHigh() & (ENABLE_BIT | MASKALL_BIT)) === ENABLE_BIT) {
       for (let v = 0; v < this.vectors; v++) {
         if (this.isMasked(v)) continue;
@@ -426,6 +430,7 @@ export class MsixEngine {
       }
     }
     this.notifiers = null;
+    this.pollNotifier = null;
   }
 
   get hasNotifiers(): boolean {
@@ -468,6 +473,7 @@ export class MsixEngine {
     this.tableBarRegion.removeSubregion(this.tableRegion);
     this.pbaBarRegion.removeSubregion(this.pbaRegion);
     this.notifiers = null;
+    this.pollNotifier = null;
   }
 
   /** X3: table (16*N bytes) then PBA (ceil(N/8) bytes). */
@@ -497,6 +503,8 @@ export class MsixEngine {
     pbaView.fill(0);
     pbaView.set(state.subarray(n * 16));
     this.log.append(EventKind.StateLoaded, 0, this.bdf, 0, state.length, 0, 0);
+    // Pending bits the state sets are pending bits going from 0 to 1 (`break pending` sees them).
+    for (let v = 0; v < n; v++) if (this.isPending(v)) this.log.append(NotifyPended, PENDED_BY_LOAD, this.bdf, v, 0, 0, 0);
     this.refreshFunctionMask();
     for (let v = 0; v < n; v++) this.handleMaskUpdate(v, true, MaskCause.Load);
     return { ok: true };

@@ -7,7 +7,7 @@ import { Bar } from './bar';
 import type { EventLog } from '../event-log';
 import type { MsixEngine } from '../msix/msix-engine';
 import { COMMAND, STATUS, TYPE0_HEADER, fillByteMasks } from '../../../src-shared/registers/layout';
-import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, EventKind } from '../../../src-shared/timeline/event-kinds';
+import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, EventKind, INTX_HELD } from '../../../src-shared/timeline/event-kinds';
 
 /** Routes a device's bus-master message write; returns true when something took it. */
 export type MessageRouter = (bdf: number, vector: number, addrLo: number, addrHi: number, data: number) => boolean;
@@ -87,9 +87,8 @@ export class PciFunction {
       msix.notify(cause);
       return;
     }
-    if (this.command & COMMAND.INTX_DISABLE) {
-      this.log.append(EventKind.NotifyDropped, DropReason.IntxDisabled, this.bdf, cause & 0xffff, 0, 0, 0);
-    }
+    // Not a drop: the level is latched in Status bit 3 and asserts when INTx Disable clears, as in QEMU.
+    if (this.command & COMMAND.INTX_DISABLE) this.log.append(EventKind.IntxChanged, INTX_HELD, this.bdf, cause & 0xffff, 0, 0, 0);
     this.setIntxLevel(1);
   }
 

@@ -1,0 +1,51 @@
+// `irqscope qemu-compat QEMU-OPTIONS…` (also `bin/irqscope-qemu.mjs`, usable as
+// QTEST_QEMU_BINARY): a drop-in for qemu-system-x86_64 under a qtest harness. It takes
+// the command line libqtest or QEMU's Python QEMUQtestMachine passes, builds the machine
+// from the presets named by -device, connects to the harness's qtest socket (and QMP
+// socket, if any) as QEMU does, and serves both until `quit`, SIGTERM, or the harness
+// closing the qtest connection.
+import { Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+import type { CliCommand } from './cli-io';
+import { UsageError } from './cli-io';
+import { readMachineSpec } from './machine-option';
+import { parseQemuCommandLine, type Peer } from './qemu-command-line';
+import { connectSocket } from './qtest-sockets';
+import { QmpMonitor } from './qmp-monitor';
+import { loadMachineObject } from '../machine/machine-builder';
+import { QtestSession } from '../qtest/qtest-session';
+import { pumpLines } from '../qtest/line-pump';
+import type { MachineDescriptionInput } from '../../src-shared/machine-file/description';
+
+function open(peer: Peer): Promise<Socket> {
+  return peer.kind === 'unix' ? connectSocket(peer.path) : Promise.resolve(new Socket({ fd: peer.fd, readable: true, writable: true }));
+}
+
+export const qemuCompatCommand: CliCommand = async (args, io) => {
+  const line = parseQemuCommandLine(args, (name) => JSON.parse(readMachineSpec(name, io.cwd).text) as MachineDescriptionInput);
+  const built = loadMachineObject(line.machine);
+  if (!built.ok) throw new UsageError(`the machine for this command line is invalid:\n  ${built.errors.join('\n  ')}`);
+  const machine = built.machine;
+  const session = new QtestSession(machine, { replyToEveryLine: true });
+  const qtest = await open(line.qtest);
+  const qmp = line.qmp === null ? null : await open(line.qmp);
+  return new Promise<number>((done) => {
+    const finish = (): void => {
+      process.off('SIGTERM', finish);
+      process.off('SIGINT', finish);
+      qmp?.end();
+      qtest.end();
+      done(0);
+    };
+    process.on('SIGTERM', finish);
+    process.on('SIGINT', finish);
+    if (qmp !== null) {
+      const monitor = new QmpMonitor(machine, line.startPaused, (text) => qmp.write(text), finish);
+      monitor.greet();
+      createInterface({ input: qmp, crlfDelay: Infinity }).on('line', (l) => monitor.handle(l));
+      qmp.on('error', () => undefined);
+    }
+    qtest.on('error', () => undefined);
+    void pumpLines(session, qtest, qtest).then(finish, finish);
+  });
+};
