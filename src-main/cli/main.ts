@@ -2,21 +2,86 @@
 import { UsageError, type CliCommand, type CliIo } from './cli-io';
 import { qtestCommand } from './qtest-command';
 import { lspciCommand } from './lspci-command';
-import { importCommand } from './import-command';
+import { importCommand, USAGE as IMPORT_USAGE } from './import-command';
 import { setpciCommand } from './setpci-command';
-import { sessionCommand } from './session-command';
+import { sessionCommand, USAGE as SESSION_USAGE } from './session-command';
 import { exportCommand } from './export-command';
 import { webCommand } from './web-command';
+import { SETPCI_USAGE } from '../../src-shared/pci-text/setpci';
 
-const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
-  qtest: { run: qtestCommand, summary: 'drive a machine with QEMU qtest commands (stdin, a file, or --socket PATH)' },
-  web: { run: webCommand, summary: 'serve the app to a browser on 127.0.0.1 (--machine FILE, --port N)' },
-  lspci: { run: lspciCommand, summary: "list a machine's devices as lspci does (-v/-vv/-vvv, -x/-xxx/-xxxx, -s BDF)" },
-  setpci: { run: setpciCommand, summary: "read and write config registers with setpci's syntax" },
-  import: { run: importCommand, summary: 'turn lspci -xxx dumps or sysfs config files into a machine file' },
-  session: { run: sessionCommand, summary: 'save, open or describe a session file (machine, state, timeline, breakpoints)' },
-  export: { run: exportCommand, summary: 'export a timeline as VCD, Perfetto trace JSON or CSV' },
+const MACHINE = '  --machine FILE|PRESET  a machine file, or a preset in machines/ (virtio-net, e1000e, nvme)';
+
+interface CommandEntry {
+  run: CliCommand;
+  summary: string;
+  /** What `irqscope <command> --help` prints: the synopsis, then one line per option. */
+  usage: string;
+}
+
+const COMMANDS: Record<string, CommandEntry> = {
+  qtest: {
+    run: qtestCommand,
+    summary: 'drive a machine with QEMU qtest commands (stdin, a file, or --socket PATH)',
+    usage: [
+      'usage: irqscope qtest --machine FILE|PRESET [SCRIPT|-] [--socket PATH [--once]] [--events FILE]',
+      MACHINE,
+      '  SCRIPT                qtest lines to run (default: standard input)',
+      '  --socket PATH         serve the protocol on a unix socket instead, one client after another',
+      '  --once                with --socket: stop after the first client',
+      '  --events FILE         write the event log as JSON lines when done',
+    ].join('\n'),
+  },
+  web: {
+    run: webCommand,
+    summary: 'serve the app to a browser on 127.0.0.1 (--machine FILE, --port N)',
+    usage: [
+      'usage: irqscope web [--machine FILE|PRESET] [--port N]',
+      '  the desktop app in a browser (no Electron needed); prints a URL with an access token',
+      `${MACHINE} (default: virtio-net)`,
+      '  --port N              the port on 127.0.0.1 (default 0: a free one)',
+    ].join('\n'),
+  },
+  lspci: {
+    run: lspciCommand,
+    summary: "list a machine's devices as lspci does (-v/-vv/-vvv, -x/-xxx/-xxxx, -s BDF)",
+    usage: [
+      'usage: irqscope lspci --machine FILE|PRESET [-s BDF] [-v|-vv|-vvv] [-x|-xxx|-xxxx]',
+      MACHINE,
+      '  -s BDF                only the device at that address (00:03.0)',
+      '  -v, -vv, -vvv         verbose, as lspci',
+      '  -x, -xxx, -xxxx       hex dump of the first 64, 256 or 4096 bytes of config space',
+    ].join('\n'),
+  },
+  setpci: {
+    run: setpciCommand,
+    summary: "read and write config registers with setpci's syntax",
+    usage: [
+      'usage: irqscope setpci --machine FILE|PRESET [setpci arguments…]   e.g. -s 00:03.0 COMMAND=0x6 CAP_MSIX+2.w=0x8000:0xc000 0x84.l',
+      MACHINE,
+      "the rest is pciutils' setpci:",
+      ...SETPCI_USAGE,
+    ].join('\n'),
+  },
+  import: { run: importCommand, summary: 'turn lspci -xxx dumps or sysfs config files into a machine file', usage: IMPORT_USAGE },
+  session: {
+    run: sessionCommand,
+    summary: 'save, open or describe a session file (machine, state, timeline, breakpoints)',
+    usage: SESSION_USAGE,
+  },
+  export: {
+    run: exportCommand,
+    summary: 'export a timeline as VCD, Perfetto trace JSON or CSV',
+    usage: [
+      'usage: irqscope export --format vcd|perfetto|csv (--session IN | --machine FILE|PRESET [--script FILE|-]) [--out FILE] [--axis ns|seq]',
+      '  --session IN          a saved session file',
+      `${MACHINE}; with --script, the timeline after that qtest script`,
+      '  --out FILE            where to write (default: standard output)',
+      '  --axis ns|seq         time axis: virtual nanoseconds (default) or event numbers',
+    ].join('\n'),
+  },
 };
+
+const isHelp = (arg: string): boolean => arg === '--help' || arg === '-h';
 
 export async function main(args: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = args;
@@ -25,8 +90,16 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     const list = Object.entries(COMMANDS)
       .map(([n, c]) => `  ${n.padEnd(8)} ${c.summary}`)
       .join('\n');
-    io.stderr.write(`${name === undefined || name === '--help' ? '' : `irqscope: unknown command '${name}'\n`}usage: irqscope <command> [options]\n${list}\n`);
-    return name === '--help' ? 0 : 2;
+    const asked = name !== undefined && isHelp(name);
+    const text = `usage: irqscope <command> [options]   (irqscope <command> --help for its options)\n${list}\n`;
+    if (asked) io.stdout.write(text);
+    else io.stderr.write(`${name === undefined ? '' : `irqscope: unknown command '${name}'\n`}${text}`);
+    return asked ? 0 : 2;
+  }
+  // Every command answers --help, wherever it appears among its arguments.
+  if (rest.some(isHelp)) {
+    io.stdout.write(`${command.usage}\n`);
+    return 0;
   }
   try {
     return await command.run(rest, io);

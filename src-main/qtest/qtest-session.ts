@@ -145,11 +145,14 @@ export class QtestSession {
     return command.run(args);
   }
 
-  /** pciutils' setpci, one line: values read are answered space-separated after OK. */
+  /**
+   * pciutils' setpci, one line: values read are answered space-separated after OK, then
+   * `# …` for each write that did not all take. A line that selects no device fails.
+   */
   private setpci(args: string[]): string {
-    const result = runSetpci(args, configAccessor(this.machine));
+    const result = runSetpci(args, configAccessor(this.machine), { noDeviceIsError: true });
     if (result.exitCode !== 0) return `FAIL ${result.errors[0] ?? 'setpci failed'}`;
-    return result.output.length === 0 ? 'OK' : `OK ${result.output.join(' ')}`;
+    return ['OK', ...result.output, ...result.notes.map((n) => `# ${n}`)].join(' ');
   }
 
   /** The APIC's delivery counts, like /proc/interrupts: every non-zero CPU and IDT vector (or mode). */

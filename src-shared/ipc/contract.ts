@@ -217,6 +217,8 @@ export interface SetpciReply {
   output: string[];
   /** setpci's messages, in its words. */
   errors: string[];
+  /** Writes that did not all take: what took effect and why the rest was ignored. */
+  notes: string[];
   exitCode: number;
 }
 

@@ -15,6 +15,7 @@ import {
   type ConfigReader,
 } from './config-decode';
 import { hex } from './hex';
+import { EXTENDED_CAPABILITIES } from '../registers/capability-names';
 
 const CAP_ID = { PCIX: 0x07, EXP: 0x10 } as const;
 
@@ -104,40 +105,6 @@ function standardText(read: ConfigReader, cap: CapabilityEntry, verbose: number)
   }
 }
 
-const EXTENDED_NAMES: Readonly<Record<number, string>> = {
-  0x0000: 'Null',
-  0x0001: 'Advanced Error Reporting',
-  0x0002: 'Virtual Channel',
-  0x0004: 'Power Budgeting <?>',
-  0x0005: 'Root Complex Link',
-  0x0006: 'Root Complex Internal Link <?>',
-  0x0007: 'Root Complex Event Collector Endpoint Association',
-  0x0008: 'Multi-Function Virtual Channel <?>',
-  0x0009: 'Virtual Channel',
-  0x000a: 'Root Bridge Control Block <?>',
-  0x000d: 'Access Control Services',
-  0x000e: 'Alternative Routing-ID Interpretation (ARI)',
-  0x000f: 'Address Translation Service (ATS)',
-  0x0010: 'Single Root I/O Virtualization (SR-IOV)',
-  0x0011: 'Multi-Root I/O Virtualization <?>',
-  0x0012: 'Multicast',
-  0x0013: 'Page Request Interface (PRI)',
-  0x0015: 'Physical Resizable BAR',
-  0x0016: 'Dynamic Power Allocation <?>',
-  0x0017: 'Transaction Processing Hints',
-  0x0018: 'Latency Tolerance Reporting',
-  0x0019: 'Secondary PCI Express',
-  0x001b: 'Process Address Space ID (PASID)',
-  0x001d: 'Downstream Port Containment',
-  0x001e: 'L1 PM Substates',
-  0x001f: 'Precision Time Measurement',
-  0x0023: 'Designated Vendor-Specific <?>',
-  0x0024: 'VF Resizable BAR',
-  0x0025: 'Data Link Feature <?>',
-  0x0026: 'Physical Layer 16.0 GT/s <?>',
-  0x002e: 'Data Object Exchange',
-};
-
 function extendedText(read: ConfigReader, cap: CapabilityEntry): string {
   if (cap.id === 0x0003) {
     const low = read(cap.offset + 4, 4);
@@ -149,7 +116,7 @@ function extendedText(read: ConfigReader, cap: CapabilityEntry): string {
     const header = read(cap.offset + 4, 4);
     return `Vendor Specific Information: ID=${hex(header & 0xffff, 4)} Rev=${(header >>> 16) & 0xf} Len=${hex(header >>> 20, 3)} <?>`;
   }
-  return EXTENDED_NAMES[cap.id] ?? `#${hex(cap.id, 2)}`;
+  return EXTENDED_CAPABILITIES[cap.id]?.lspci ?? `#${hex(cap.id, 2)}`;
 }
 
 function chainEndLine(end: ChainEnd, label: (at: number) => string): string[] {

@@ -57,7 +57,7 @@ function accessText(detail: number): string {
 export function describeEvent(kind: number, detail: number, vector: number, a: number, b: number, c: number): string {
   switch (kind) {
     case EventKind.ConfigWrite:
-      return `config write [${hx(a)}] = ${hx(b)} (${detail} bytes)`;
+      return `config write [${hx(a)}] = ${hx(b)} (${detail} bytes)${c === b ? '' : `, took effect as ${hx(c)}`}`;
     case EventKind.TableRead:
       return `table read +${hx(a)} (vector ${vector}) = ${hx(b)}`;
     case EventKind.TableWrite:

@@ -145,7 +145,7 @@ describe('setpci', () => {
   it('a line without -s applies to the selected device, as the user', () => {
     const host = hostWith(TWO_DEVICES);
     const wrote = value(host.dispatch('setpci', { line: 'setpci COMMAND=0x0006', bdf: NIC }));
-    expect(wrote).toEqual({ command: 'setpci -s 00:03.0 COMMAND=0x0006', output: [], errors: [], exitCode: 0 });
+    expect(wrote).toEqual({ command: 'setpci -s 00:03.0 COMMAND=0x0006', output: [], errors: [], notes: [], exitCode: 0 });
     const m = host.session.machine;
     expect(m.fn(NIC)!.config.read(4, 2)).toBe(0x0006);
     const log = m.log;
@@ -171,6 +171,7 @@ describe('setpci', () => {
       command: 'setpci -s 00:05.0 COMMAND=6 BOGUS',
       output: [],
       errors: ['setpci: Unknown register "BOGUS".', "Try `setpci --help' for more information."],
+      notes: [],
       exitCode: 1,
     });
     expect(value(host.dispatch('setpci', { line: 'COMMAND' })).errors[0]).toBe('setpci: Filter specification expected.');

@@ -53,11 +53,14 @@ describe('ConfigHexGrid', () => {
     expect(grid.findAll('[role="gridcell"]')).toHaveLength(256);
   });
 
-  it('selects the access unit that holds the clicked byte', async () => {
+  it('reports the byte clicked (not the unit start), so the view can keep it across width changes', async () => {
     await loadNic();
-    const grid = mount(ConfigHexGrid, { props: { selectedOffset: 0, width: 4 }, ...opts() });
+    const grid = mount(ConfigHexGrid, { props: { selectedOffset: 4, width: 4, chosen: 7 }, ...opts() });
     await grid.get('[data-offset="7"]').trigger('click');
-    expect(grid.emitted('select')).toEqual([[4]]);
+    expect(grid.emitted('select')).toEqual([[7]]);
+    expect(grid.get('[data-offset="7"]').classes()).toContain('chosen');
+    expect(grid.get('[data-offset="4"]').classes()).toEqual(expect.arrayContaining(['selected']));
+    expect(grid.get('[data-offset="4"]').classes()).not.toContain('chosen');
   });
 });
 

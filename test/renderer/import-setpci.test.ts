@@ -184,10 +184,10 @@ describe('setpci in the poke panel', () => {
       .on('listDevices', () => [nicDevice()])
       .on('readConfigSpace', () => nicConfig(command))
       .on('setpci', ({ line }) => {
-        if (line.includes('BOGUS')) return { command: `setpci -s 00:03.0 ${line}`, output: [], errors: ['setpci: Unknown register "BOGUS".', "Try `setpci --help' for more information."], exitCode: 1 };
-        if (line === '0x84.l') return { command: 'setpci -s 00:03.0 0x84.l', output: ['c0020011'], errors: [], exitCode: 0 };
+        if (line.includes('BOGUS')) return { command: `setpci -s 00:03.0 ${line}`, output: [], errors: ['setpci: Unknown register "BOGUS".', "Try `setpci --help' for more information."], notes: [], exitCode: 1 };
+        if (line === '0x84.l') return { command: 'setpci -s 00:03.0 0x84.l', output: ['c0020011'], errors: [], notes: [], exitCode: 0 };
         command = 6;
-        return { command: `setpci -s 00:03.0 ${line}`, output: [], errors: [], exitCode: 0 };
+        return { command: `setpci -s 00:03.0 ${line}`, output: [], errors: [], notes: [], exitCode: 0 };
       });
     await useDevicesStore().refresh();
     await useRegistersStore().load();
@@ -231,7 +231,7 @@ describe('setpci in the poke panel', () => {
   });
 
   it('without a selected device the line goes as typed', async () => {
-    transport.on('setpci', () => ({ command: 'setpci -s 00:05.0 VENDOR_ID', output: ['8086'], errors: [], exitCode: 0 })).on('listDevices', () => []);
+    transport.on('setpci', () => ({ command: 'setpci -s 00:05.0 VENDOR_ID', output: ['8086'], errors: [], notes: [], exitCode: 0 })).on('listDevices', () => []);
     await useDevicesStore().refresh();
     const p = mount(MmioPokePanel, { ...opts() });
     await run(p, '-s 00:05.0 VENDOR_ID');
