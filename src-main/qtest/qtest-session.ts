@@ -20,6 +20,7 @@
 //   continue                    -> OK running | OK paused (a breakpoint hit again while the queue ran)
 //   step                        -> OK paused (after the next event) | OK running (nothing queued: pauses at the next event)
 //   until [BDF VECTOR]          -> like step, up to the next event of that vector (default: the vector paused at)
+//   cancel                      -> OK cancelled step|until-vector: disarms a step or until still waiting for its event
 // A pause is announced by an asynchronous line before the reply of the command that
 // caused it (formatBreakLine):
 //   BREAK bp=1 seq=42 t=0 kind=VectorUnmasked dev=00:03.0 vector=1 masked=0 pending=0 use=1 fmask=0 enable=1 : vector 1 unmasked (vector bit)
@@ -98,6 +99,10 @@ export class QtestSession {
     });
     add('continue', 'continue', () => this.resumed(this.machine.debugger.continue()));
     add('step', 'step', () => this.resumed(this.machine.debugger.step()));
+    add('cancel', 'cancel', () => {
+      const r = this.machine.debugger.cancelRun();
+      return r.ok ? `OK cancelled ${r.value}` : `FAIL cancel: ${r.error}`;
+    });
   }
 
   /**

@@ -275,6 +275,8 @@ export const requests = {
   /** Pauses again after the next event (a queued device-side action runs first). */
   step: request<ResumeOutcome>()(debuggerParams.step),
   runUntilVectorEvent: request<ResumeOutcome>()(debuggerParams.runUntilVectorEvent),
+  /** Disarms a step or run-until still waiting for its event; answers which it was. */
+  cancelRun: request<{ cancelled: 'step' | 'until-vector' }>()(debuggerParams.cancelRun),
   saveSession: request<SessionDownload>()(noParams),
   /** Replaces the machine with a saved session; a file that cannot be trusted is refused and the machine stays. */
   openSession: request<MachineStatus>()(
