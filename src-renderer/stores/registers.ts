@@ -120,5 +120,11 @@ export const useRegistersStore = defineStore('registers', () => {
     history.value = [];
   }
 
-  return { image, history, load, writeConfig, read, mask, poke, setpci, clearHistory };
+  /** Another machine: its config space is read afresh and the pokes of the last one are gone. */
+  function reset(): void {
+    image.value = null;
+    clearHistory();
+  }
+
+  return { image, history, load, writeConfig, read, mask, poke, setpci, clearHistory, reset };
 });

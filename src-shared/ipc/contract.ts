@@ -23,6 +23,8 @@ const request =
   <P extends z.ZodType>(params: P): RequestSpec<P, R> => ({ params });
 
 const MAX_SAFE_ADDRESS = Number.MAX_SAFE_INTEGER;
+/** The fastest interval source the app may start (raises per second); the hosts stay responsive below it. */
+export const MAX_APP_SOURCE_RATE = 10_000_000;
 
 const int = (min: number, max: number, what: string) =>
   z
@@ -256,7 +258,7 @@ export const requests = {
       ratePerSecond: z
         .number({ error: 'expected a rate as a number' })
         .positive({ error: 'the rate must be above 0' })
-        .max(10_000_000, { error: 'at most 10,000,000 per second' }),
+        .max(MAX_APP_SOURCE_RATE, { error: `at most ${MAX_APP_SOURCE_RATE.toLocaleString('en-US')} per second` }),
     }),
   ),
   stopSource: request<{ stopped: boolean }>()(z.strictObject({ bdf, vector })),

@@ -161,7 +161,7 @@ describe('MmioPokePanel', () => {
     await panel.get('[data-testid="poke-size"]').setValue('8');
     await panel.get('[data-testid="poke-write"]').trigger('click');
     await flushPromises();
-    expect(panel.get('[data-testid="poke-history"]').text()).toContain('writePort.size: must be 1, 2 or 4 bytes');
+    expect(panel.get('[data-testid="poke-history"]').text()).toContain('size: must be 1, 2 or 4 bytes');
   });
 });
 

@@ -124,8 +124,8 @@ describe('debugger store', () => {
     transport.on('continue', () => ({ ok: false, error: 'continue: the machine is not paused' }));
     const debug = useDebuggerStore();
     const reply = await debug.continueRun();
-    expect(reply).toEqual({ ok: false, error: 'continue: the machine is not paused' });
-    expect(useStatusStore().lastError?.message).toBe('continue: the machine is not paused');
+    expect(reply).toEqual({ ok: false, error: 'Continue: the machine is not paused' });
+    expect(useStatusStore().lastError?.message).toBe('Continue: the machine is not paused');
     expect(transport.calls.map((c) => c.name)).toEqual(['continue', 'debuggerState']);
   });
 
@@ -304,7 +304,7 @@ describe('BreakpointPanel', () => {
     await panel.get('[data-testid="bp-vectors"]').setValue('9');
     await panel.get('[data-testid="breakpoint-editor"]').trigger('submit');
     await flushPromises();
-    expect(panel.get('[data-testid="bp-error"]').text()).toBe('addBreakpoint.spec.vectors: 9 out of range 0..2 on 00:03.0');
+    expect(panel.get('[data-testid="bp-error"]').text()).toBe('vectors: 9 out of range 0..2 on 00:03.0');
     expect(panel.find('[data-testid="breakpoint-editor"]').exists()).toBe(true);
   });
 
@@ -419,7 +419,7 @@ describe('files store (browser downloads and uploads)', () => {
     const file = new File([new Uint8Array([0x49, 0x52, 0xff, 0])], 'x.irqsession');
     expect(await files.openSession(file)).toBe(false);
     expect(transport.named('openSession')).toEqual([{ data: 'SVL/AA==', fileName: 'x.irqsession' }]);
-    expect(files.note).toEqual({ ok: false, text: 'openSession.data: x.irqsession: truncated (the running machine is unchanged)' });
+    expect(files.note).toEqual({ ok: false, text: 'session file: x.irqsession: truncated (the running machine is unchanged)' });
     expect(status.machine).toEqual(before);
     const after = { ...before, name: 'opened' };
     transport.on('openSession', () => after);

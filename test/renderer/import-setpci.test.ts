@@ -227,7 +227,7 @@ describe('setpci in the poke panel', () => {
     const p = await panel();
     transport.on('setpci', () => ({ ok: false, error: 'setpci.line: one line, without line breaks' }));
     await run(p, 'COMMAND');
-    expect(p.get('[data-testid="setpci-record"]').text()).toContain('setpci.line: one line, without line breaks');
+    expect(p.get('[data-testid="setpci-record"]').text()).toContain('line: one line, without line breaks');
   });
 
   it('without a selected device the line goes as typed', async () => {
