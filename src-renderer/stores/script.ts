@@ -4,7 +4,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { useStatusStore } from './status';
 import type { DeviceInfo } from '../../src-shared/ipc/contract';
-import { starterScript } from '../lib/starter-script';
+import { starterScript } from '../../src-shared/qtest/bringup-script';
 
 export type ReplyTone = 'ok' | 'fail' | 'break' | 'none';
 

@@ -10,6 +10,7 @@ import { startAppSession } from '../../src-renderer/app-session';
 import { useRegistersStore } from '../../src-renderer/stores/registers';
 import { useScriptStore, EXAMPLE_SCRIPT } from '../../src-renderer/stores/script';
 import { useDevicesStore } from '../../src-renderer/stores/devices';
+import { starterScript } from '../../src-shared/qtest/bringup-script';
 import MmioPokePanel from '../../src-renderer/components/MmioPokePanel.vue';
 
 let transport: FakeTransport;
@@ -44,6 +45,10 @@ async function session(devices: DeviceInfo[]): Promise<{ devices: { current: Dev
 }
 
 describe('defaults that fit the machine', () => {
+  it('for virtio-net the starter script is the example the app has always shown', () => {
+    expect(starterScript([nicDevice()])).toBe(EXAMPLE_SCRIPT);
+  });
+
   it('the poke panel starts at a BAR the selected device has, and setpci names it', async () => {
     await session([NVME]);
     const panel = mount(MmioPokePanel, opts());

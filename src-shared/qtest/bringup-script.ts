@@ -1,8 +1,8 @@
-// The Script tab's first script, written for the machine that is loaded: its first
+// The Script tab's starter script, written for the machine that is loaded: its first
 // MSI-X function's BARs, capability, table and PBA, as a driver's bring-up of
 // vector 0 (program the BARs, enable memory space and bus master, enable MSI-X,
 // aim vector 0 at APIC 1, raise it masked, unmask it).
-import type { BarInfo, DeviceInfo } from '../../src-shared/ipc/contract';
+import type { BarInfo, DeviceInfo } from '../ipc/contract';
 
 const PREFERRED_BASE = 0xfebd0000;
 const FALLBACK_BASE = 0x80000000;

@@ -1,10 +1,9 @@
 // The Script tab's starter script, written from the loaded machine's devices, is a
 // working bring-up on every preset: run through qtest, vector 0 pends, then is
-// delivered on unmask. For virtio-net it is the example the README shows.
+// delivered on unmask.
 import { describe, expect, it } from 'vitest';
 import { hostOn, value } from './fixtures';
-import { starterScript } from '../../src-renderer/lib/starter-script';
-import { EXAMPLE_SCRIPT } from '../../src-renderer/stores/script';
+import { starterScript } from '../../src-shared/qtest/bringup-script';
 
 describe('the starter script fits the machine', () => {
   for (const preset of ['virtio-net', 'e1000e', 'nvme']) {
@@ -24,11 +23,6 @@ describe('the starter script fits the machine', () => {
       expect(script).toContain(`setpci -s ${msix.address} CAP_MSIX+2.w=0x8000:0xc000`);
     });
   }
-
-  it('virtio-net: the starter is the example script', () => {
-    const devices = value(hostOn().dispatch('listDevices', {}));
-    expect(starterScript(devices)).toBe(EXAMPLE_SCRIPT);
-  });
 
   it('a machine without MSI-X, or without devices, gets a script that says so', () => {
     expect(starterScript([])).toBe('# This machine has no PCI devices.\n');
