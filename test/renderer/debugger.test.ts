@@ -298,13 +298,21 @@ describe('BreakpointPanel', () => {
     await panel.get('[data-testid="bp-vectors"]').setValue('3-1');
     await panel.get('[data-testid="breakpoint-editor"]').trigger('submit');
     await flushPromises();
-    expect(panel.get('[data-testid="bp-error"]').text()).toBe('range 3-1 runs backwards');
+    expect(panel.get('[data-testid="bp-field-error"]').text()).toBe('vectors: range 3-1 runs backwards');
     expect(panel.get('[data-testid="bp-vectors"]').classes()).toContain('bad');
     expect(transport.named('addBreakpoint')).toHaveLength(0);
     await panel.get('[data-testid="bp-vectors"]').setValue('9');
     await panel.get('[data-testid="breakpoint-editor"]').trigger('submit');
     await flushPromises();
-    expect(panel.get('[data-testid="bp-error"]').text()).toBe('vectors: 9 out of range 0..2 on 00:03.0');
+    // The form knows the device has 3 vectors: refused before main is asked.
+    expect(panel.get('[data-testid="bp-field-error"]').text()).toBe('vectors: 9 is past the last vector of 00:03.0 (it has 0..2)');
+    expect(transport.named('addBreakpoint')).toHaveLength(0);
+    // Main's refusal, in the app's words, goes under the field it names.
+    await panel.get('[data-testid="bp-vectors"]').setValue('2');
+    await panel.get('[data-testid="breakpoint-editor"]').trigger('submit');
+    await flushPromises();
+    expect(panel.get('[data-testid="bp-field-error"]').text()).toBe('vectors: 9 out of range 0..2 on 00:03.0');
+    expect(panel.find('[data-testid="bp-error"]').exists()).toBe(false);
     expect(panel.find('[data-testid="breakpoint-editor"]').exists()).toBe(true);
   });
 
