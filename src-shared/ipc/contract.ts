@@ -213,6 +213,10 @@ export interface DumpImportResult {
   warnings: string[];
 }
 
+/** Which MSI-X vectors an imported device starts with in use. */
+export const VECTORS_IN_USE = ['all', 'none'] as const;
+export type VectorsInUse = (typeof VECTORS_IN_USE)[number];
+
 export interface SetpciReply {
   /** The command line run: without `-s`/`-d`, the selected device was filled in. */
   command: string;
@@ -295,8 +299,14 @@ export const requests = {
   ),
   /** Parses and imports without loading: what the Import dialog shows before the user confirms. */
   inspectDumps: request<DumpInspection>()(z.strictObject({ files: dumpFiles })),
-  /** Imports and loads the result in place of the running machine, only if it builds. */
-  importDumps: request<DumpImportResult>()(z.strictObject({ files: dumpFiles, barSizes: barSizeOverrides.optional() })),
+  /**
+   * Imports and loads the result in place of the running machine, only if it builds.
+   * `vectorsInUse`: 'all' (default) marks every MSI-X vector in use, as a driver that
+   * requested them would; 'none' starts them unused, as right after QEMU's msix_init.
+   */
+  importDumps: request<DumpImportResult>()(
+    z.strictObject({ files: dumpFiles, barSizes: barSizeOverrides.optional(), vectorsInUse: z.enum(VECTORS_IN_USE, { error: "must be 'all' or 'none'" }).optional() }),
+  ),
   /** A setpci command line against the machine, as the user; `bdf` is the device a line without `-s`/`-d` applies to. */
   setpci: request<SetpciReply>()(
     z.strictObject({ line: z.string().max(4096, { error: 'at most 4096 characters' }).regex(/^[^\r\n]*$/, { error: 'one line, without line breaks' }), bdf: bdf.optional() }),

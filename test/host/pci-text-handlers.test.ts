@@ -61,6 +61,25 @@ describe('inspectDumps', () => {
 });
 
 describe('importDumps', () => {
+  it("starts imported vectors in use (as a driver would) unless asked for QEMU's none-in-use", () => {
+    const useCounts = (vectorsInUse?: 'all' | 'none') => {
+      const host = hostWith(TWO_DEVICES);
+      value(host.dispatch('importDumps', { files: [VIRTIO], ...(vectorsInUse === undefined ? {} : { vectorsInUse }) }));
+      return host.session.machine.functions().map((fn) => Array.from(fn.msix!.useCount));
+    };
+    expect(useCounts()).toEqual([
+      [1, 1, 1],
+      [1, 1, 1],
+    ]);
+    expect(useCounts('all')).toEqual(useCounts());
+    expect(useCounts('none')).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    const host = hostWith(TWO_DEVICES);
+    expect(host.dispatch('importDumps', { files: [VIRTIO], vectorsInUse: 'some' as 'all' })).toEqual({ ok: false, error: "importDumps.vectorsInUse: must be 'all' or 'none'" });
+  });
+
   it('loads the imported machine in place of the running one, with live MSI-X engines where the dump put them', () => {
     const host = hostWith(TWO_DEVICES);
     const streams = recorder(host);

@@ -70,7 +70,7 @@ describe('ImportDialog', () => {
     expect(dialog.text()).toContain('512 KiB');
     await dialog.get('[data-testid="import-confirm"]').trigger('click');
     await flushPromises();
-    expect(transport.named('importDumps')).toEqual([{ files: [SYSFS], barSizes: [{ index: 2, size: 0x80000 }] }]);
+    expect(transport.named('importDumps')).toEqual([{ files: [SYSFS], vectorsInUse: 'all', barSizes: [{ index: 2, size: 0x80000 }] }]);
     expect(dialog.get('[data-testid="import-done"]').text()).toContain('imported from 0000:00:07.0/config');
     expect(dialog.get('[data-testid="import-warnings"]').text()).toContain('using the given default 0x80000');
     expect(useStatusStore().machine).toEqual(IMPORTED);
@@ -79,12 +79,23 @@ describe('ImportDialog', () => {
     dialog.unmount();
   });
 
+  it("offers all vectors in use (the default, as a driver would) or none (QEMU's msix_init)", async () => {
+    const dialog = await openDialog();
+    transport.on('importDumps', () => imported([]));
+    expect((dialog.get('[data-testid="import-in-use-all"]').element as HTMLInputElement).checked).toBe(true);
+    await dialog.get('[data-testid="import-in-use-none"]').setValue(true);
+    await dialog.get('[data-testid="import-confirm"]').trigger('click');
+    await flushPromises();
+    expect(transport.named('importDumps')).toEqual([{ files: [SYSFS], vectorsInUse: 'none' }]);
+    dialog.unmount();
+  });
+
   it('confirming the defaults sends no sizes: the importer applies its own', async () => {
     const dialog = await openDialog();
     transport.on('importDumps', () => imported([]));
     await dialog.get('[data-testid="import-confirm"]').trigger('click');
     await flushPromises();
-    expect(transport.named('importDumps')).toEqual([{ files: [SYSFS] }]);
+    expect(transport.named('importDumps')).toEqual([{ files: [SYSFS], vectorsInUse: 'all' }]);
     dialog.unmount();
   });
 

@@ -136,3 +136,19 @@ describe('the poke panel', () => {
     expect(panel.find('[data-testid="poke-error"]').exists()).toBe(false);
   });
 });
+
+describe('vectors in use', () => {
+  it('the vector view says when vectors are not in use (their notifies drop), and when all are', async () => {
+    transport.on('listDevices', () => [nicDevice(BAR1)]).on('vectorSnapshot', () => nicSnapshot({ tableAddress: BAR1, useCount: [0, 1, 0] }));
+    await useDevicesStore().refresh();
+    await useVectorsStore().refresh();
+    const view = mount(VectorsView, opts());
+    expect(view.get('[data-testid="vectors-unused"]').text()).toContain('2 of 3 vectors are not in use');
+    transport.on('vectorSnapshot', () => nicSnapshot({ tableAddress: BAR1, useCount: [0, 0, 0] }));
+    await useVectorsStore().refresh();
+    expect(view.get('[data-testid="vectors-unused"]').text()).toContain('No vector is in use');
+    transport.on('vectorSnapshot', () => nicSnapshot({ tableAddress: BAR1 }));
+    await useVectorsStore().refresh();
+    expect(view.get('[data-testid="vectors-unused"]').text()).toBe('Every vector is in use (as a driver that requested them).');
+  });
+});
