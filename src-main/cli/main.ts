@@ -1,83 +1,82 @@
-// `irqscope <command> …`: the command table. Each command lives in its own module.
+// `irqscope <command> …`: the command table. Each command lives in its own module, loaded only
+// when it runs, so a command starts without paying for the others (the web host, exports, …).
 import { UsageError, type CliCommand, type CliIo } from './cli-io';
-import { qtestCommand } from './qtest-command';
-import { lspciCommand } from './lspci-command';
-import { importCommand, USAGE as IMPORT_USAGE } from './import-command';
-import { setpciCommand } from './setpci-command';
-import { sessionCommand, USAGE as SESSION_USAGE } from './session-command';
-import { exportCommand } from './export-command';
-import { webCommand } from './web-command';
-import { SETPCI_USAGE } from '../../src-shared/pci-text/setpci';
 
 const MACHINE = '  --machine FILE|PRESET  a machine file, or a preset in machines/ (virtio-net, e1000e, nvme)';
+const lines = (...text: string[]) => async (): Promise<string> => text.join('\n');
 
 interface CommandEntry {
-  run: CliCommand;
+  load: () => Promise<CliCommand>;
   summary: string;
-  /** What `irqscope <command> --help` prints: the synopsis, then one line per option. */
-  usage: string;
+  /** What `irqscope <command> --help` prints: the synopsis, then one line per option (loaded, like the command, only when asked). */
+  usage: () => Promise<string>;
 }
 
 const COMMANDS: Record<string, CommandEntry> = {
   qtest: {
-    run: qtestCommand,
+    load: async () => (await import('./qtest-command')).qtestCommand,
     summary: 'drive a machine with QEMU qtest commands (stdin, a file, or --socket PATH)',
-    usage: [
+    usage: lines(
       'usage: irqscope qtest --machine FILE|PRESET [SCRIPT|-] [--socket PATH [--once]] [--events FILE]',
       MACHINE,
       '  SCRIPT                qtest lines to run (default: standard input)',
       '  --socket PATH         serve the protocol on a unix socket instead, one client after another',
       '  --once                with --socket: stop after the first client',
       '  --events FILE         write the event log as JSON lines when done',
-    ].join('\n'),
+    ),
   },
   web: {
-    run: webCommand,
+    load: async () => (await import('./web-command')).webCommand,
     summary: 'serve the app to a browser on 127.0.0.1 (--machine FILE, --port N)',
-    usage: [
+    usage: lines(
       'usage: irqscope web [--machine FILE|PRESET] [--port N]',
       '  the desktop app in a browser (no Electron needed); prints a URL with an access token',
       `${MACHINE} (default: virtio-net)`,
       '  --port N              the port on 127.0.0.1 (default 0: a free one)',
-    ].join('\n'),
+    ),
   },
   lspci: {
-    run: lspciCommand,
+    load: async () => (await import('./lspci-command')).lspciCommand,
     summary: "list a machine's devices as lspci does (-v/-vv/-vvv, -x/-xxx/-xxxx, -s BDF)",
-    usage: [
+    usage: lines(
       'usage: irqscope lspci --machine FILE|PRESET [-s BDF] [-v|-vv|-vvv] [-x|-xxx|-xxxx]',
       MACHINE,
       '  -s BDF                only the device at that address (00:03.0)',
       '  -v, -vv, -vvv         verbose, as lspci',
       '  -x, -xxx, -xxxx       hex dump of the first 64, 256 or 4096 bytes of config space',
-    ].join('\n'),
+    ),
   },
   setpci: {
-    run: setpciCommand,
+    load: async () => (await import('./setpci-command')).setpciCommand,
     summary: "read and write config registers with setpci's syntax",
-    usage: [
-      'usage: irqscope setpci --machine FILE|PRESET [setpci arguments…]   e.g. -s 00:03.0 COMMAND=0x6 CAP_MSIX+2.w=0x8000:0xc000 0x84.l',
-      MACHINE,
-      "the rest is pciutils' setpci:",
-      ...SETPCI_USAGE,
-    ].join('\n'),
+    usage: async () =>
+      [
+        'usage: irqscope setpci --machine FILE|PRESET [setpci arguments…]   e.g. -s 00:03.0 COMMAND=0x6 CAP_MSIX+2.w=0x8000:0xc000 0x84.l',
+        MACHINE,
+        "the rest is pciutils' setpci:",
+        ...(await import('../../src-shared/pci-text/setpci')).SETPCI_USAGE,
+      ].join('\n'),
   },
-  import: { run: importCommand, summary: 'turn lspci -xxx dumps or sysfs config files into a machine file', usage: IMPORT_USAGE },
+  import: {
+    load: async () => (await import('./import-command')).importCommand,
+    summary: 'turn lspci -xxx dumps or sysfs config files into a machine file',
+    usage: async () => (await import('./import-command')).USAGE,
+  },
   session: {
-    run: sessionCommand,
+    load: async () => (await import('./session-command')).sessionCommand,
     summary: 'save, open or describe a session file (machine, state, timeline, breakpoints)',
-    usage: SESSION_USAGE,
+    usage: async () => (await import('./session-command')).USAGE,
   },
   export: {
-    run: exportCommand,
+    load: async () => (await import('./export-command')).exportCommand,
     summary: 'export a timeline as VCD, Perfetto trace JSON or CSV',
-    usage: [
+    usage: lines(
       'usage: irqscope export --format vcd|perfetto|csv (--session IN | --machine FILE|PRESET [--script FILE|-]) [--out FILE] [--axis ns|seq]',
       '  --session IN          a saved session file',
       `${MACHINE}; with --script, the timeline after that qtest script`,
       '  --out FILE            where to write (default: standard output)',
       '  --axis ns|seq         time axis: virtual nanoseconds (default) or event numbers',
-    ].join('\n'),
+    ),
   },
 };
 
@@ -98,11 +97,11 @@ export async function main(args: string[], io: CliIo): Promise<number> {
   }
   // Every command answers --help, wherever it appears among its arguments.
   if (rest.some(isHelp)) {
-    io.stdout.write(`${command.usage}\n`);
+    io.stdout.write(`${await command.usage()}\n`);
     return 0;
   }
   try {
-    return await command.run(rest, io);
+    return await (await command.load())(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr.write(`irqscope ${name}: ${err.message}\n`);

@@ -2,35 +2,21 @@
 // Machine. Params arrive already shape-checked by zod (dispatch.ts); what only the
 // machine can judge (no such device, past the end of config space) is checked
 // here before anything is touched, and reported as a RequestError naming the field.
-import { MIN_SOURCE_RATE, type Machine } from '../machine/machine';
+import { MIN_SOURCE_RATE, sourceVectorError, type Machine } from '../machine/machine';
 import type { PciFunction } from '../machine/pci/pci-function';
 import type { MsixEngine } from '../machine/msix/msix-engine';
 import { loadMachineText } from '../machine/machine-builder';
 import { formatBdf } from '../machine/pci/pci-bus';
 import { UNMAPPED } from '../machine/pci/bar';
 import { AccessStatus, type AddressSpace } from '../machine/address-space';
+import { RequestError, as, type Handlers } from './handler-kit';
 import type { MachineSession } from './machine-session';
 import type { PresetLibrary } from './presets';
 import { createPciTextHandlers } from './pci-text-handlers';
 import { debuggerHandlers } from './debugger-handlers';
 import { sessionHandlers } from './session-handlers';
-import type { AccessResult, DeviceInfo, RequestResult, ValidParams, VectorSnapshot } from '../../src-shared/ipc/contract';
-import type { RequestName } from '../../src-shared/ipc/names';
+import type { AccessResult, DeviceInfo, RequestResult, VectorSnapshot } from '../../src-shared/ipc/contract';
 import { Origin } from '../../src-shared/timeline/event-kinds';
-
-/** A request the machine refuses: `field` is the params field at fault ('' when it is the request as a whole). */
-export class RequestError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export type Handlers = {
-  [N in RequestName]: (params: ValidParams<N>) => RequestResult<N>;
-};
 
 export interface HostContext {
   session: MachineSession;
@@ -98,18 +84,6 @@ function describe(fn: PciFunction): DeviceInfo {
 
 function access(space: AddressSpace, value: number): AccessResult {
   return { value: value >>> 0, high: space.readHigh >>> 0, status: STATUS_NAMES[space.lastStatus] };
-}
-
-/** Runs `act` with events attributed to `origin`. */
-
-export function as<T>(machine: Machine, origin: Origin, act: () => T): T {
-  const saved = machine.log.currentOrigin;
-  machine.log.currentOrigin = origin;
-  try {
-    return act();
-  } finally {
-    machine.log.currentOrigin = saved;
-  }
 }
 
 export function createHandlers({ session, presets }: HostContext): Handlers {
@@ -204,6 +178,8 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
       if (ratePerSecond < MIN_SOURCE_RATE) {
         throw new RequestError('ratePerSecond', `expected at least ${MIN_SOURCE_RATE.toPrecision(2)} per second (one firing every 104 days), got ${ratePerSecond}`);
       }
+      const problem = sourceVectorError(fn, vector);
+      if (problem !== null) throw new RequestError('vector', problem);
       const source = m().startSource(fn, vector, ratePerSecond);
       return { bdf, vector, ratePerSecond: source.ratePerSecond };
     },
