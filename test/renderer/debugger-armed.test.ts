@@ -67,8 +67,9 @@ describe('an armed step or run-until', () => {
     const controls = mount(DebugControls, { ...opts(), attachTo: document.body });
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'F10' }));
     await flushPromises();
-    expect(controls.get('[data-testid="run-state"]').text()).toBe('running · armed');
-    expect(controls.get('[data-testid="debug-armed"]').text()).toContain('step armed: pauses at the next event');
+    expect(controls.get('[data-testid="run-state"]').classes()).toContain('armed');
+    expect(controls.get('[data-testid="debug-armed"]').text()).toContain('step armed');
+    expect(controls.get('[data-testid="debug-armed"]').attributes('title')).toBe('step armed: pauses at the next event, whatever logs it');
     await controls.get('[data-testid="debug-cancel-armed"]').trigger('click');
     await flushPromises();
     expect(transport.named('cancelRun')).toEqual([{}]);
@@ -84,7 +85,8 @@ describe('an armed step or run-until', () => {
     const controls = mount(DebugControls, opts());
     await debug.runUntilVectorEvent();
     await flushPromises();
-    expect(controls.get('[data-testid="debug-armed"]').text()).toContain("run to 00:03.0 v0's next event armed");
+    expect(controls.get('[data-testid="debug-armed"]').text()).toContain('run to 00:03.0 v0 armed');
+    expect(controls.get('[data-testid="debug-armed"]').attributes('title')).toContain("run to 00:03.0 v0's next event armed");
     box.current = state({ paused: pauseAt(9, { reason: 'until-vector', breakpoint: null }) });
     debug.apply(box.current);
     await flushPromises();
