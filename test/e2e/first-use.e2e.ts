@@ -91,7 +91,7 @@ describe('a first bring-up of the nvme preset', () => {
     for (let round = 0; round < 2; round++) {
       await byId('tab-devices').click();
       await byId('debug-show-event').click();
-      await expect.poll(() => h.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('timeline-canvas');
+      await expect.poll(() => h.page.locator('[data-testid="timeline-canvas"]:focus').count()).toBe(1);
     }
     await h.page.keyboard.press('F10');
     await expect.poll(() => byId('debug-armed').textContent()).toContain('step armed');
