@@ -199,7 +199,7 @@ describe('the debugger in the browser', () => {
     const corrupt = join(dir, 'corrupt.irqsession');
     writeFileSync(corrupt, readFileSync(saved.path).subarray(0, 100));
     await byId('session-file').setInputFiles(corrupt);
-    await expect.poll(() => byId('files-note').textContent()).toContain('openSession.data: corrupt.irqsession: truncated');
+    await expect.poll(() => byId('files-note').textContent()).toContain('session file: corrupt.irqsession: truncated');
     expect(await byId('files-note').textContent()).toContain('the running machine is unchanged');
     expect(machine()).toBe(before);
     expect(machine().debugger.list()).toHaveLength(2);
