@@ -78,6 +78,23 @@ const COMMANDS: Record<string, CommandEntry> = {
       '  --axis ns|seq         time axis: virtual nanoseconds (default) or event numbers',
     ),
   },
+  diff: {
+    load: async () => (await import('./diff-command')).diffCommand,
+    summary: 'align two runs (sessions or --events files): first divergence and a summary',
+    usage: async () => (await import('./diff-command')).USAGE,
+  },
+  doctor: {
+    load: async () => (await import('./doctor-command')).doctorCommand,
+    summary: 'lint a run (session, machine + script, or --events file) for bring-up mistakes',
+    usage: lines(
+      'usage: irqscope doctor (--session FILE | --machine FILE|PRESET [--script FILE|-] | --events FILE) [--json]',
+      '  the bring-up mistakes in a run, one line each; exits 1 when any is an error',
+      '  --session FILE        a saved session',
+      `${MACHINE}; with --script, the run of that qtest script`,
+      '  --events FILE         an --events JSON-lines file of irqscope qtest',
+      '  --json                the findings as JSON',
+    ),
+  },
 };
 
 const isHelp = (arg: string): boolean => arg === '--help' || arg === '-h';

@@ -10,6 +10,8 @@ const COMMANDS: Record<string, string[]> = {
   import: ['-o', '--bar-size'],
   session: ['save', 'open', 'info', '--script', '--save', '--json'],
   export: ['--format', '--session', '--machine', '--script', '--out', '--axis'],
+  diff: ['--events', '--context', '--json'],
+  doctor: ['--session', '--machine', '--script', '--events', '--json'],
 };
 
 describe('every command answers --help', () => {
