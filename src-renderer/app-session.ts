@@ -9,6 +9,7 @@ import { useVectorsStore } from './stores/vectors';
 import { useTimelineStore } from './stores/timeline';
 import { useDebuggerStore } from './stores/debugger';
 import { useImportStore } from './stores/import';
+import { useScriptStore } from './stores/script';
 
 export interface AppSession {
   /** Re-reads the device list and the selected device (registers and vectors). */
@@ -23,6 +24,7 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
   const vectors = useVectorsStore(pinia);
   const timeline = useTimelineStore(pinia);
   const debug = useDebuggerStore(pinia);
+  const script = useScriptStore(pinia);
 
   let inFlight: Promise<void> | null = null;
   let again = false;
@@ -35,6 +37,7 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
       do {
         again = false;
         await devices.refresh();
+        script.fitMachine(devices.list);
         await Promise.all([registers.load(), vectors.refresh()]);
       } while (again);
     })();
@@ -61,6 +64,7 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
     }),
     transport.subscribe('machineLoaded', (machine) => {
       status.machine = machine;
+      registers.reset();
       startOver();
     }),
     transport.subscribe('viewRequested', ({ view }) => {

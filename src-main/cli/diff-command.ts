@@ -8,7 +8,7 @@ import { diffRuns, runsDiffer, type RunDiff } from '../../src-shared/diff/run-di
 import type { EventColumns } from '../../src-shared/timeline/columns';
 import { eventRecord } from '../../src-shared/timeline/event-record';
 
-const USAGE = 'usage: irqscope diff A B [--events] [--context N] [--json]   (A and B: session files, or --events JSON-lines files)';
+export const USAGE = 'usage: irqscope diff A B [--events] [--context N] [--json]   (A and B: session files, or --events JSON-lines files)';
 
 export const diffCommand: CliCommand = async (args, io) => {
   const { options, positional } = parseOptions(args, { '--events': 'flag', '--context': 'value', '--json': 'flag' });

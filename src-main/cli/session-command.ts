@@ -13,7 +13,7 @@ import { openSession, readSessionInfo, saveSession } from '../session/session-fi
 import { formatBdf } from '../machine/pci/pci-bus';
 import type { SessionInfo } from '../../src-shared/session/session-header';
 
-const USAGE = 'usage: irqscope session save OUT --machine FILE|PRESET [--script FILE|-] | open IN [--script FILE|-] [--save OUT] | info IN [--json]';
+export const USAGE = 'usage: irqscope session save OUT --machine FILE|PRESET [--script FILE|-] | open IN [--script FILE|-] [--save OUT] | info IN [--json]';
 
 export const sessionCommand: CliCommand = async (args, io) => {
   const [action, ...rest] = args;

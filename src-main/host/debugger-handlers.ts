@@ -15,7 +15,8 @@ export type DebuggerRequest =
   | 'setBreakpointEnabled'
   | 'continue'
   | 'step'
-  | 'runUntilVectorEvent';
+  | 'runUntilVectorEvent'
+  | 'cancelRun';
 
 /**
  * The machine checks a spec against its devices and answers `vectors: 5 out of
@@ -71,5 +72,10 @@ export function debuggerHandlers(session: MachineSession): Pick<Handlers, Debugg
     continue: () => resumed(debug().continue(), ''),
     step: () => resumed(debug().step(), ''),
     runUntilVectorEvent: ({ target }) => resumed(debug().runUntilVectorEvent(target), target === undefined || !debug().paused ? '' : 'target'),
+    cancelRun: () => {
+      const result = debug().cancelRun();
+      if (!result.ok) throw new RequestError('', result.error);
+      return changed({ cancelled: result.value });
+    },
   };
 }

@@ -52,9 +52,9 @@ function inspect(dump: ReturnType<typeof readOrRefuse>): DumpInspection {
 export function createPciTextHandlers(session: MachineSession): Pick<Handlers, PciTextRequestName> {
   return {
     inspectDumps: ({ files }) => inspect(readOrRefuse(files)),
-    importDumps: ({ files, barSizes }) => {
+    importDumps: ({ files, barSizes, vectorsInUse }) => {
       const dump = readOrRefuse(files, barSizes);
-      const built = buildImportedMachine(dump);
+      const built = buildImportedMachine(dump, vectorsInUse ?? 'all');
       if (!built.ok) throw new RequestError('files', `${built.problem}, the running machine is unchanged: ${built.details.join('; ')}`);
       session.replace({ machine: built.machine, name: `imported from ${files.map((f) => shortName(f.name)).join(', ')}`, preset: null });
       return { status: session.status(), devices: built.machine.functions().length, warnings: warningsOf(dump) };

@@ -54,9 +54,12 @@ export type ImportedMachine = { ok: true; machine: Machine; imported: ImportResu
 export const NO_DEVICE_READ = 'no device could be read';
 
 /** Builds an import's machine exactly as `--machine` will load the written file. */
-export function buildImportedMachine(dump: DumpImport): ImportedMachine {
+/** `vectorsInUse` 'all' marks every MSI-X vector in use (a driver's view); 'none' leaves them as msix_init does. */
+export function buildImportedMachine(dump: DumpImport, vectorsInUse: 'all' | 'none' = 'none'): ImportedMachine {
   if (dump.imported === undefined) return { ok: false, problem: NO_DEVICE_READ, details: [] };
-  const parsed = parseMachineDescription(dump.imported.description);
+  const description = dump.imported.description;
+  const input = vectorsInUse === 'none' ? description : { ...description, devices: (description.devices ?? []).map((d) => (d.msix ? { ...d, msix: { ...d.msix, used: 'all' as const } } : d)) };
+  const parsed = parseMachineDescription(input);
   const built = parsed.ok ? buildMachine(parsed.value) : parsed;
   return built.ok ? { ok: true, machine: built.machine, imported: dump.imported } : { ok: false, problem: 'the imported machine does not load', details: built.errors };
 }

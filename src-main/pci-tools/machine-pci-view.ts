@@ -11,6 +11,15 @@ export function configAccessor(machine: Machine): ConfigAccessor {
     readConfig: (bdf, offset, size) => machine.bus.configRead(bdf, offset, size),
     writeConfig: (bdf, offset, size, value) => machine.bus.configWrite(bdf, offset, size, value),
     listBdfs: () => machine.functions().map((fn) => fn.bdf),
+    writeMasks: (bdf, offset, size) => {
+      const config = machine.fn(bdf)?.config;
+      const mask = (bytes: Uint8Array | undefined): number => {
+        let v = 0;
+        for (let i = size - 1; i >= 0; i--) v = v * 256 + (bytes?.[offset + i] ?? 0);
+        return v;
+      };
+      return { writable: mask(config?.writable), w1c: mask(config?.w1c) };
+    },
   };
 }
 

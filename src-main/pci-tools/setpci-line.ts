@@ -26,5 +26,5 @@ export interface SetpciLineResult extends SetpciResult {
 
 export function runSetpciLine(machine: Machine, line: string, selectedBdf: number | null): SetpciLineResult {
   const words = setpciWords(line, selectedBdf === null ? null : formatBdf(selectedBdf));
-  return { command: ['setpci', ...words].join(' '), ...runSetpci(words, configAccessor(machine)) };
+  return { command: ['setpci', ...words].join(' '), ...runSetpci(words, configAccessor(machine), { noDeviceIsError: true }) };
 }

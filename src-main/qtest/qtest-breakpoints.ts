@@ -6,7 +6,7 @@
 import type { Machine } from '../machine/machine';
 import { formatBdf, parseBdf } from '../machine/pci/pci-bus';
 import { parseAddress, parseU64 } from './qtest-numbers';
-import { MSIX_CAP_REGISTERS, TYPE0_HEADER } from '../../src-shared/registers/layout';
+import { registerPlace } from '../../src-shared/registers/register-names';
 import { formatBreakpoint } from '../../src-shared/debugger/breakpoint-text';
 import {
   ACCESS_DIRECTIONS,
@@ -159,15 +159,10 @@ function wordList<T extends string>(text: string, allowed: readonly T[], what: s
 /** A number, a type 0 header register (COMMAND, BASE_ADDRESS_1, …) or an MSI-X capability register (MSIX_FLAGS, …). */
 function configPlace(text: string, bdf: number | null, machine: Machine): { offset: number; length: number } {
   if (/^[0-9]/.test(text)) return { offset: number(text, 'offset'), length: 1 };
-  const name = text.toUpperCase();
-  const header = TYPE0_HEADER.find((r) => r.name === name);
-  if (header !== undefined) return { offset: header.offset, length: header.size };
-  const cap = MSIX_CAP_REGISTERS.find((r) => r.name === name && r.name.startsWith('MSIX_'));
-  if (cap === undefined) throw new BreakSyntaxError(`'${text}' is neither an offset nor a register name (COMMAND, STATUS, BASE_ADDRESS_0…5, MSIX_FLAGS, MSIX_TABLE, MSIX_PBA, …)`);
-  if (bdf === null) throw new BreakSyntaxError(`${name} is at a different offset on each device: name one`);
-  const msix = machine.fn(bdf)?.msix;
-  if (msix == null) throw new BreakSyntaxError(`${formatBdf(bdf)} has no MSI-X capability`);
-  return { offset: msix.capabilityOffset + cap.offset, length: cap.size };
+  const device = bdf === null ? null : { address: formatBdf(bdf), msixCapOffset: machine.fn(bdf)?.msix?.capabilityOffset ?? null };
+  const place = registerPlace(text, device);
+  if (!place.ok) throw new BreakSyntaxError(place.error);
+  return place;
 }
 
 /** One entry of `break list`: `#1 unmask 00:03.0 1 count=0` (plus `disabled`). */

@@ -20,6 +20,7 @@
 //   continue                    -> OK running | OK paused (a breakpoint hit again while the queue ran)
 //   step                        -> OK paused (after the next event) | OK running (nothing queued: pauses at the next event)
 //   until [BDF VECTOR]          -> like step, up to the next event of that vector (default: the vector paused at)
+//   cancel                      -> OK cancelled step|until-vector: disarms a step or until still waiting for its event
 // A pause is announced by an asynchronous line before the reply of the command that
 // caused it (formatBreakLine):
 //   BREAK bp=1 seq=42 t=0 kind=VectorUnmasked dev=00:03.0 vector=1 masked=0 pending=0 use=1 fmask=0 enable=1 : vector 1 unmasked (vector bit)
@@ -100,6 +101,10 @@ export class QtestSession {
     });
     add('continue', 'continue', () => this.resumed(this.machine.debugger.continue()));
     add('step', 'step', () => this.resumed(this.machine.debugger.step()));
+    add('cancel', 'cancel', () => {
+      const r = this.machine.debugger.cancelRun();
+      return r.ok ? `OK cancelled ${r.value}` : `FAIL cancel: ${r.error}`;
+    });
   }
 
   /**
@@ -152,11 +157,14 @@ export class QtestSession {
     return command.run(args);
   }
 
-  /** pciutils' setpci, one line: values read are answered space-separated after OK. */
+  /**
+   * pciutils' setpci, one line: values read are answered space-separated after OK, then
+   * `# …` for each write that did not all take. A line that selects no device fails.
+   */
   private setpci(args: string[]): string {
-    const result = runSetpci(args, configAccessor(this.machine));
+    const result = runSetpci(args, configAccessor(this.machine), { noDeviceIsError: true });
     if (result.exitCode !== 0) return `FAIL ${result.errors[0] ?? 'setpci failed'}`;
-    return result.output.length === 0 ? 'OK' : `OK ${result.output.join(' ')}`;
+    return ['OK', ...result.output, ...result.notes.map((n) => `# ${n}`)].join(' ');
   }
 
   /** The APIC's delivery counts, like /proc/interrupts: every non-zero CPU and IDT vector (or mode). */

@@ -1,7 +1,12 @@
 // The breakpoint editor's form: text fields as typed, to and from a breakpoint spec.
-// The form checks what it can read (numbers, vector lists); main validates the spec
-// against the machine and its answer names the field.
+// The form checks what it can read against the devices it knows (numbers, vector
+// lists, register names as `break config` takes them, `barN+offset` as the poke
+// panel takes it); main validates the spec against the machine and its answer names
+// the field.
 import { parseVectorRanges } from './vector-ranges';
+import { resolveAddress } from './address-expression';
+import { registerPlace } from '../../src-shared/registers/register-names';
+import type { DeviceInfo } from '../../src-shared/ipc/contract';
 import type { BreakpointKind, BreakpointSpec, BreakpointSpecInput } from '../../src-shared/debugger/breakpoints';
 import { MASK_CAUSES, NOTIFY_OUTCOMES, VALUE_OF, type AccessDirection, type MaskCauseName, type NotifyOutcome } from '../../src-shared/debugger/breakpoint-words';
 import { parseNumber } from './format';
@@ -53,8 +58,8 @@ export function emptyForm(bdf: number | null = null): BreakpointForm {
     vectors: 'any',
     causes: [...MASK_CAUSES],
     outcomes: [...NOTIFY_OUTCOMES],
-    offset: '0x4',
-    length: '2',
+    offset: 'COMMAND',
+    length: '',
     space: 'memory',
     start: '',
     direction: 'both',
@@ -121,6 +126,34 @@ export function parseVectorList(text: string): { ok: true; vectors: 'any' | numb
   return { ok: true, vectors: [...out].sort((a, b) => a - b) };
 }
 
+/** What the form reads names and `barN+…` against. */
+export interface FormDevices {
+  list: readonly DeviceInfo[];
+  /** The device `barN+offset` refers to (the one selected in the app). */
+  selected: DeviceInfo | null;
+}
+
+const NO_DEVICES: FormDevices = { list: [], selected: null };
+
+/** A refusal's leading words (`vectors: …`, as the app words main's errors) to the form field they concern. */
+const FIELD_OF_WORDS: Readonly<Record<string, keyof BreakpointForm>> = {
+  vectors: 'vectors',
+  offset: 'offset',
+  length: 'length',
+  'start address': 'start',
+  CPU: 'cpu',
+  'IDT vector': 'idtVector',
+  value: 'valueEquals',
+  mask: 'valueMask',
+  'hit count': 'minHits',
+  device: 'bdf',
+};
+
+export function fieldOfError(message: string): keyof BreakpointForm | null {
+  const words = /^([^:]+):/.exec(message)?.[1];
+  return words === undefined ? null : (FIELD_OF_WORDS[words] ?? null);
+}
+
 class FieldError {
   constructor(
     readonly field: keyof BreakpointForm,
@@ -129,14 +162,18 @@ class FieldError {
 }
 
 /** The spec the form describes, or the first field it cannot read. */
-export function specFromForm(form: BreakpointForm): FormResult {
+export function specFromForm(form: BreakpointForm, devices: FormDevices = NO_DEVICES): FormResult {
   let spec: BreakpointSpecInput;
-  const num = (field: keyof BreakpointForm, what: string): number => {
-    const text = String(form[field]);
+  const num = (field: keyof BreakpointForm, what: string, min = 0): number => {
+    const text = String(form[field]).trim();
+    if (text === '') throw new FieldError(field, `${what}: empty (type a number: 0x1f or 31)`);
+    if (/^-\s*\d/.test(text)) throw new FieldError(field, `${what}: cannot be negative ('${text}')`);
     const value = parseNumber(text);
-    if (value === undefined) throw new FieldError(field, `${what}: '${text}' is not a number (0x1f, 31)`);
+    if (value === undefined) throw new FieldError(field, `${what}: '${text}' is not a number (0x1f or 31)`);
+    if (value < min) throw new FieldError(field, `${what}: at least ${min} ('${text}')`);
     return value;
   };
+  const device = devices.list.find((d) => d.bdf === form.bdf) ?? null;
   const optional = (field: keyof BreakpointForm, what: string): number | null => (String(form[field]).trim() === '' ? null : num(field, what));
   try {
     switch (form.kind) {
@@ -144,19 +181,29 @@ export function specFromForm(form: BreakpointForm): FormResult {
       case 'notify':
       case 'pending': {
         const parsed = parseVectorList(form.vectors);
-        if (!parsed.ok) return { ok: false, field: 'vectors', error: parsed.error };
+        if (!parsed.ok) return { ok: false, field: 'vectors', error: `vectors: ${parsed.error}` };
         const vectors = parsed.vectors;
+        const count = device?.msix?.vectors;
+        const past = count === undefined || vectors === 'any' ? undefined : vectors.find((v) => v >= count);
+        if (past !== undefined) return { ok: false, field: 'vectors', error: `vectors: ${past} is past the last vector of ${device!.address} (it has 0..${count! - 1})` };
         if (form.kind === 'unmask') spec = { kind: 'unmask', bdf: form.bdf, vectors, causes: form.causes };
         else if (form.kind === 'notify') spec = { kind: 'notify', bdf: form.bdf, vectors, outcomes: form.outcomes };
         else spec = { kind: 'pending', bdf: form.bdf, vectors };
         break;
       }
-      case 'config-write':
-        spec = { kind: 'config-write', bdf: form.bdf, offset: num('offset', 'offset'), length: num('length', 'length') };
+      case 'config-write': {
+        const place = configPlace(form.offset, device, num);
+        const length = form.length.trim() === '' ? place.length : num('length', 'length', 1);
+        spec = { kind: 'config-write', bdf: form.bdf, offset: place.offset, length };
         break;
-      case 'access':
-        spec = { kind: 'access', space: form.space, start: num('start', 'start address'), length: num('length', 'length'), direction: form.direction };
+      }
+      case 'access': {
+        if (form.start.trim() === '') throw new FieldError('start', 'start address: empty (0xfebf0000, or bar1+0x800 on the selected device)');
+        const where = resolveAddress(form.start, devices.selected);
+        if (!where.ok) throw new FieldError('start', `start address: ${where.error}`);
+        spec = { kind: 'access', space: where.space ?? form.space, start: where.address, length: num('length', 'length', 1), direction: form.direction };
         break;
+      }
       case 'delivery':
         spec = { kind: 'delivery', cpu: optional('cpu', 'CPU'), idtVector: optional('idtVector', 'IDT vector') };
         break;
@@ -164,7 +211,7 @@ export function specFromForm(form: BreakpointForm): FormResult {
     const condition: NonNullable<BreakpointSpecInput['condition']> = {};
     const equals = hasValue(form.kind) ? optional('valueEquals', 'value') : null;
     if (equals !== null) condition.value = { equals, mask: optional('valueMask', 'mask') ?? 0xffffffff };
-    const minHits = optional('minHits', 'hit count');
+    const minHits = String(form.minHits).trim() === '' ? null : num('minHits', 'hit count', 1);
     if (minHits !== null) condition.minHits = minHits;
     if (condition.value !== undefined || condition.minHits !== undefined) spec.condition = condition;
     spec.tracepoint = form.tracepoint;
@@ -173,4 +220,13 @@ export function specFromForm(form: BreakpointForm): FormResult {
     if (err instanceof FieldError) return { ok: false, field: err.field, error: err.error };
     throw err;
   }
+}
+
+/** An offset (a number), or a register name as `break config` takes it, on the form's device. */
+function configPlace(text: string, device: DeviceInfo | null, num: (field: keyof BreakpointForm, what: string) => number): { offset: number; length: number } {
+  if (/^\s*[0-9]/.test(text)) return { offset: num('offset', 'offset'), length: 1 };
+  if (text.trim() === '') throw new FieldError('offset', 'offset: empty (an offset such as 0x84, or a register name such as COMMAND)');
+  const place = registerPlace(text, device === null ? null : { address: device.address, msixCapOffset: device.msix?.capOffset ?? null });
+  if (!place.ok) throw new FieldError('offset', `offset: ${place.error}`);
+  return place;
 }

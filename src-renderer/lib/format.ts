@@ -8,8 +8,8 @@ export function hex0x(value: number, digits = 0): string {
   return `0x${hex(value, digits)}`;
 }
 
-/** A guest address: 8 hex digits, or more above 4 GiB. */
-export function address(value: number): string {
+/** A guest address: 8 hex digits, or more above 4 GiB (a bigint is exact above 2^53). */
+export function address(value: number | bigint): string {
   return `0x${value.toString(16).padStart(8, '0')}`;
 }
 

@@ -49,6 +49,12 @@ export const useDebuggerStore = defineStore('debugger', () => {
   const breakpoints = computed(() => state.value?.breakpoints ?? []);
   const paused = computed(() => state.value?.paused ?? null);
   const queue = computed(() => state.value?.queue ?? []);
+  /** A step or run-until the machine is running toward: shown until it lands, and cancellable. */
+  const armed = computed(() => {
+    const s = state.value;
+    if (s === null || s.paused !== null || s.mode === 'run') return null;
+    return { mode: s.mode, until: s.until };
+  });
   /** The vector the machine paused at, when the event names one. */
   const pausedVector = computed<VectorRef | null>(() => {
     const v = paused.value?.vector ?? null;
@@ -96,12 +102,23 @@ export const useDebuggerStore = defineStore('debugger', () => {
   const continueRun = () => change('continue', {});
   const step = () => change('step', {});
   const runUntilVectorEvent = (target?: VectorRef) => change('runUntilVectorEvent', target === undefined ? {} : { target });
+  const cancelRun = () => change('cancelRun', {});
+
+  /** "Show on timeline": every time, not only when the pause arrives; the canvas takes the keyboard. */
+  function showPausedEvent(): void {
+    const report = paused.value;
+    if (report === null) return;
+    timeline.revealEvent(report.event.seq, report.event.record.timeNs);
+    timeline.requestFocus();
+    status.view = 'timeline';
+  }
 
   return {
     state,
     breakpoints,
     paused,
     queue,
+    armed,
     pausedVector,
     pauseReceivedAt,
     panelOpen,
@@ -115,5 +132,7 @@ export const useDebuggerStore = defineStore('debugger', () => {
     continueRun,
     step,
     runUntilVectorEvent,
+    cancelRun,
+    showPausedEvent,
   };
 });

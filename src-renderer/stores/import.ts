@@ -3,7 +3,7 @@
 // user, then main imports them and loads the result in place of the machine.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { AssumedBarSize, DumpImportResult, DumpInspection } from '../../src-shared/ipc/contract';
+import type { AssumedBarSize, DumpImportResult, DumpInspection, VectorsInUse } from '../../src-shared/ipc/contract';
 import { encodeDumpFile, type DumpFileData } from '../../src-shared/pci-text/dump-file';
 import { hex0x, parseSize } from '../lib/format';
 import { useStatusStore } from './status';
@@ -46,6 +46,8 @@ export const useImportStore = defineStore('import', () => {
   const fields = ref<BarSizeField[]>([]);
   const error = ref('');
   const result = ref<DumpImportResult | null>(null);
+  /** Imported vectors start in use, as a driver would have them; or unused, as QEMU's msix_init leaves them. */
+  const vectorsInUse = ref<VectorsInUse>('all');
   /** Which open() is current: a reply to an earlier one (files chosen again meanwhile) is dropped. */
   let opened = 0;
 
@@ -96,7 +98,7 @@ export const useImportStore = defineStore('import', () => {
     }
     error.value = '';
     phase.value = 'importing';
-    const reply = await status.request('importDumps', { files: files.value, ...(sizes.barSizes.length > 0 ? { barSizes: sizes.barSizes } : {}) });
+    const reply = await status.request('importDumps', { files: files.value, vectorsInUse: vectorsInUse.value, ...(sizes.barSizes.length > 0 ? { barSizes: sizes.barSizes } : {}) });
     if (!reply.ok) {
       error.value = reply.error;
       phase.value = 'confirm';
@@ -118,5 +120,5 @@ export const useImportStore = defineStore('import', () => {
     result.value = null;
   }
 
-  return { phase, files, inspection, fields, error, result, overrides, open, openFiles, confirm, close };
+  return { phase, files, inspection, fields, error, result, overrides, vectorsInUse, open, openFiles, confirm, close };
 });

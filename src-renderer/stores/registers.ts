@@ -5,6 +5,7 @@ import { ref } from 'vue';
 import type { AccessStatusName, ConfigSpaceImage, SetpciReply } from '../../src-shared/ipc/contract';
 import { useStatusStore } from './status';
 import { useDevicesStore } from './devices';
+import { writeEffect, type WriteEffect } from '../../src-shared/registers/write-effect';
 
 export interface PokeRequest {
   space: 'memory' | 'io';
@@ -55,13 +56,18 @@ export const useRegistersStore = defineStore('registers', () => {
     if (got !== undefined && got.bdf === devices.selectedBdf) image.value = got;
   }
 
-  /** A real config write through the machine; the image and device list are re-read after it. */
-  async function writeConfig(offset: number, size: 1 | 2 | 4, value: number): Promise<boolean> {
+  /**
+   * A real config write through the machine; the image and device list are re-read after it.
+   * Answers what took effect against what was written (null when the write was refused).
+   */
+  async function writeConfig(offset: number, size: 1 | 2 | 4, value: number): Promise<WriteEffect | null> {
     const bdf = devices.selectedBdf;
-    if (bdf === null) return false;
+    if (bdf === null) return null;
+    const before = read(offset, size);
+    const masks = { writable: mask('writable', offset, size), w1c: mask('w1c', offset, size) };
     const done = await status.call('writeConfig', { bdf, offset, size, value });
     await Promise.all([load(), devices.refresh()]);
-    return done !== undefined;
+    return done === undefined ? null : writeEffect(before, value, done.value, masks);
   }
 
   function read(offset: number, size: 1 | 2 | 4): number {
@@ -114,5 +120,11 @@ export const useRegistersStore = defineStore('registers', () => {
     history.value = [];
   }
 
-  return { image, history, load, writeConfig, read, mask, poke, setpci, clearHistory };
+  /** Another machine: its config space is read afresh and the pokes of the last one are gone. */
+  function reset(): void {
+    image.value = null;
+    clearHistory();
+  }
+
+  return { image, history, load, writeConfig, read, mask, poke, setpci, clearHistory, reset };
 });

@@ -3,6 +3,8 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { useStatusStore } from './status';
+import type { DeviceInfo } from '../../src-shared/ipc/contract';
+import { starterScript } from '../../src-shared/qtest/bringup-script';
 
 export type ReplyTone = 'ok' | 'fail' | 'break' | 'none';
 
@@ -51,6 +53,18 @@ export const useScriptStore = defineStore('script', () => {
   const cursor = ref(0);
   const stopOnFail = ref(true);
   let nextId = 1;
+  /** The starter script last offered: while the text is still exactly that, a new machine replaces it. */
+  let offered = EXAMPLE_SCRIPT;
+
+  /** The starter script for the machine's devices, unless the user has written their own. */
+  function fitMachine(devices: readonly DeviceInfo[]): void {
+    const starter = starterScript(devices);
+    if (text.value === offered && text.value !== starter) {
+      text.value = starter;
+      cursor.value = 0;
+    }
+    offered = starter;
+  }
 
   function record(lineNo: number | null, line: string, reply: string): TranscriptEntry {
     const entry = { id: nextId++, lineNo, line, reply, tone: toneOf(reply) };
@@ -109,5 +123,5 @@ export const useScriptStore = defineStore('script', () => {
     transcript.value = [];
   }
 
-  return { text, transcript, running, cursor, stopOnFail, execute, step, run, edited, clear };
+  return { text, transcript, running, cursor, stopOnFail, execute, step, run, edited, clear, fitMachine };
 });

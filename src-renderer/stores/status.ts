@@ -4,6 +4,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { MachineStatus, PresetInfo, Reply, RequestName, RequestParams, RequestResult, ViewName } from '../../src-shared/ipc/contract';
 import { useTransport } from '../transport/transport';
+import { userWords } from '../lib/user-words';
 
 export interface ReportedError {
   id: number;
@@ -11,6 +12,9 @@ export interface ReportedError {
 }
 
 const MAX_ERRORS = 20;
+
+/** Requests the app sends by itself to show the machine: their success says nothing about what the user did. */
+const READS: ReadonlySet<RequestName> = new Set<RequestName>(['status', 'interruptCounts', 'listPresets', 'listDevices', 'readConfigSpace', 'readConfig', 'vectorSnapshot', 'debuggerState']);
 
 export const useStatusStore = defineStore('status', () => {
   const machine = ref<MachineStatus | null>(null);
@@ -31,11 +35,19 @@ export const useStatusStore = defineStore('status', () => {
     errors.value = [];
   }
 
-  /** Sends a request and answers its reply; a refusal is also reported. */
+  /**
+   * Sends a request and answers its reply, a refusal in the user's words (and
+   * reported). A later user action that succeeds clears the reported errors.
+   */
   async function request<N extends RequestName>(name: N, params: RequestParams<N>): Promise<Reply<RequestResult<N>>> {
     const reply = await useTransport().invoke(name, params);
-    if (!reply.ok) reportError(reply.error);
-    return reply;
+    if (reply.ok) {
+      if (!READS.has(name)) dismissErrors();
+      return reply;
+    }
+    const refused = { ok: false as const, error: userWords(reply.error) };
+    reportError(refused.error);
+    return refused;
   }
 
   /** Sends a request; a refusal is reported and answers undefined. */

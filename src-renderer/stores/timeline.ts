@@ -148,6 +148,12 @@ export const useTimelineStore = defineStore('timeline', () => {
   }
 
   /** Stops following, centres the view on the event and selects it (now, or when it arrives). */
+  /** Set when the canvas should take the keyboard as soon as it is shown; the canvas clears it. */
+  const focusPending = ref(false);
+  function requestFocus(): void {
+    focusPending.value = true;
+  }
+
   function revealEvent(seq: number, timeNs: number): void {
     follow.value = false;
     const span = view.value.end - view.value.start;
@@ -186,5 +192,7 @@ export const useTimelineStore = defineStore('timeline', () => {
     fitAll,
     setFollow,
     revealEvent,
+    focusPending,
+    requestFocus,
   };
 });

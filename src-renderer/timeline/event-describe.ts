@@ -30,7 +30,10 @@ function extraFields(kind: number, detail: number, a: number, b: number, c: numb
     case EventKind.FunctionMaskChanged:
       return [['Message Control', hex0x(b, 4)]];
     case EventKind.ConfigWrite:
-      return [['value', hex0x(b, detail * 2)]];
+      return [
+        ['value written', hex0x(b, detail * 2)],
+        ['took effect', c === b ? 'as written' : hex0x(c, detail * 2)],
+      ];
     case EventKind.TableRead:
     case EventKind.TableWrite:
     case EventKind.PbaRead:

@@ -216,6 +216,7 @@ export const debuggerParams = {
   step: z.strictObject({}),
   /** Defaults to the vector of the current pause. */
   runUntilVectorEvent: z.strictObject({ target: vectorRefSchema.optional() }),
+  cancelRun: z.strictObject({}),
 };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };

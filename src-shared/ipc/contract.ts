@@ -25,6 +25,8 @@ const request =
   <P extends z.ZodType>(params: P): RequestSpec<P, R> => ({ params });
 
 const MAX_SAFE_ADDRESS = Number.MAX_SAFE_INTEGER;
+/** The fastest interval source the app may start (raises per second); the hosts stay responsive below it. */
+export const MAX_APP_SOURCE_RATE = 10_000_000;
 
 const int = (min: number, max: number, what: string) =>
   z
@@ -217,12 +219,18 @@ export interface DumpImportResult {
   warnings: string[];
 }
 
+/** Which MSI-X vectors an imported device starts with in use. */
+export const VECTORS_IN_USE = ['all', 'none'] as const;
+export type VectorsInUse = (typeof VECTORS_IN_USE)[number];
+
 export interface SetpciReply {
   /** The command line run: without `-s`/`-d`, the selected device was filled in. */
   command: string;
   output: string[];
   /** setpci's messages, in its words. */
   errors: string[];
+  /** Writes that did not all take: what took effect and why the rest was ignored. */
+  notes: string[];
   exitCode: number;
 }
 
@@ -269,7 +277,7 @@ export const requests = {
       ratePerSecond: z
         .number({ error: 'expected a rate as a number' })
         .positive({ error: 'the rate must be above 0' })
-        .max(10_000_000, { error: 'at most 10,000,000 per second' }),
+        .max(MAX_APP_SOURCE_RATE, { error: `at most ${MAX_APP_SOURCE_RATE.toLocaleString('en-US')} per second` }),
     }),
   ),
   stopSource: request<{ stopped: boolean }>()(z.strictObject({ bdf, vector })),
@@ -288,6 +296,8 @@ export const requests = {
   /** Pauses again after the next event (a queued device-side action runs first). */
   step: request<ResumeOutcome>()(debuggerParams.step),
   runUntilVectorEvent: request<ResumeOutcome>()(debuggerParams.runUntilVectorEvent),
+  /** Disarms a step or run-until still waiting for its event; answers which it was. */
+  cancelRun: request<{ cancelled: 'step' | 'until-vector' }>()(debuggerParams.cancelRun),
   saveSession: request<SessionDownload>()(noParams),
   /** Replaces the machine with a saved session; a file that cannot be trusted is refused and the machine stays. */
   openSession: request<MachineStatus>()(
@@ -305,8 +315,14 @@ export const requests = {
   ),
   /** Parses and imports without loading: what the Import dialog shows before the user confirms. */
   inspectDumps: request<DumpInspection>()(z.strictObject({ files: dumpFiles })),
-  /** Imports and loads the result in place of the running machine, only if it builds. */
-  importDumps: request<DumpImportResult>()(z.strictObject({ files: dumpFiles, barSizes: barSizeOverrides.optional() })),
+  /**
+   * Imports and loads the result in place of the running machine, only if it builds.
+   * `vectorsInUse`: 'all' (default) marks every MSI-X vector in use, as a driver that
+   * requested them would; 'none' starts them unused, as right after QEMU's msix_init.
+   */
+  importDumps: request<DumpImportResult>()(
+    z.strictObject({ files: dumpFiles, barSizes: barSizeOverrides.optional(), vectorsInUse: z.enum(VECTORS_IN_USE, { error: "must be 'all' or 'none'" }).optional() }),
+  ),
   /** A setpci command line against the machine, as the user; `bdf` is the device a line without `-s`/`-d` applies to. */
   setpci: request<SetpciReply>()(
     z.strictObject({ line: z.string().max(4096, { error: 'at most 4096 characters' }).regex(/^[^\r\n]*$/, { error: 'one line, without line breaks' }), bdf: bdf.optional() }),

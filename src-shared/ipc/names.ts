@@ -33,6 +33,7 @@ export const REQUEST_NAMES = [
   'continue',
   'step',
   'runUntilVectorEvent',
+  'cancelRun',
   'saveSession',
   'openSession',
   'exportTimeline',

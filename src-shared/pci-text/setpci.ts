@@ -5,6 +5,7 @@
 // written: a typo anywhere means no write at all.
 import { walkExtendedCapabilities, walkStandardCapabilities, type ConfigReader } from './config-decode';
 import { hex } from './hex';
+import { describeWriteEffect, writeEffect, type WriteMasks } from '../registers/write-effect';
 
 export type AccessSize = 1 | 2 | 4;
 
@@ -13,6 +14,16 @@ export interface ConfigAccessor {
   readConfig(bdf: number, offset: number, size: AccessSize): number;
   writeConfig(bdf: number, offset: number, size: AccessSize, value: number): void;
   listBdfs(): number[];
+  /** The register's write masks, where known: writes then report the bits that did not take. */
+  writeMasks?(bdf: number, offset: number, size: AccessSize): WriteMasks;
+}
+
+export interface SetpciOptions {
+  /**
+   * Where setpci itself only warns ("No devices selected", exit 0), fail: the
+   * app and qtest, where a line that touched nothing is a mistake to report.
+   */
+  noDeviceIsError?: boolean;
 }
 
 export interface SetpciResult {
@@ -20,6 +31,8 @@ export interface SetpciResult {
   output: string[];
   /** What it prints on stderr. */
   errors: string[];
+  /** Writes that did not all take (read-only bits, device-owned bits), one sentence each; setpci itself says nothing of them. */
+  notes: string[];
   exitCode: 0 | 1;
 }
 
@@ -54,6 +67,8 @@ export interface RegisterOp {
   width: AccessSize;
   /** Empty for a read. */
   values: Value[];
+  /** The register as typed (`COMMAND`, `CAP_MSIX+2.w`), for the notes. */
+  text: string;
 }
 
 interface Group {
@@ -202,7 +217,7 @@ const REGISTER_NAMES: readonly (readonly [cap: number, offset: number, width: 0 
 const MAX_VALUE: Record<AccessSize, number> = { 1: 0xff, 2: 0xffff, 4: 0xffffffff };
 const CONFIG_SPACE_END = 0x1000;
 const CAP_ID_EXP = 0x10;
-const USAGE = [
+export const SETPCI_USAGE = [
   'Usage: setpci [<options>] (<device>+ <reg>[=<values>]*)*',
   '',
   'General options:',
@@ -388,7 +403,7 @@ function parseOp(arg: string): RegisterOp {
   const register = parseRegister(base);
   const opWidth = suffixWidth || register.width;
   if (!opWidth) throw new ParseError('Missing width');
-  const op: RegisterOp = { ...register, number: instance, width: opWidth, values: [] };
+  const op: RegisterOp = { ...register, number: instance, width: opWidth, values: [], text: beforeValue };
   if (offset !== undefined) {
     const off = parseX32(offset);
     if (off.status <= 0 || off.value >= CONFIG_SPACE_END) throw new ParseError(`Invalid offset "${offset}"`);
@@ -522,7 +537,7 @@ function readerFor(access: ConfigAccessor, bdf: number): ConfigReader {
   return (offset, size) => guarded(bdf, () => access.readConfig(bdf, offset, size) >>> 0);
 }
 
-function execOp(op: RegisterOp, bdf: number, command: SetpciCommand, access: ConfigAccessor, output: string[]): void {
+function execOp(op: RegisterOp, bdf: number, command: SetpciCommand, access: ConfigAccessor, output: string[], notes: string[]): void {
   const read = readerFor(access, bdf);
   const slot = slotName(bdf);
   const width = op.width;
@@ -558,7 +573,14 @@ function execOp(op: RegisterOp, bdf: number, command: SetpciCommand, access: Con
       trace += ` ${hex(old, digits)}->(${hex(value, digits)}:${hex(mask, digits)})->${hex(x, digits)}`;
     }
     const at = addr;
-    if (!command.demo) guarded(bdf, () => access.writeConfig(bdf, at, width, (x & limit) >>> 0));
+    if (!command.demo) {
+      const before = read(at, width);
+      const written = (x & limit) >>> 0;
+      guarded(bdf, () => access.writeConfig(bdf, at, width, written));
+      const masks = access.writeMasks?.(bdf, at, width) ?? null;
+      const said = describeWriteEffect(writeEffect(before, written, read(at, width), masks), digits);
+      if (said !== null) notes.push(`${slot.slice(5)} ${op.text}: ${said}`);
+    }
     addr += width;
   }
   if (command.verbose) output.push(trace);
@@ -580,27 +602,31 @@ function dumpRegisters(): string[] {
  * whitespace (setpci arguments never contain spaces) and may start with
  * `setpci`. User mistakes come back as setpci's messages, never as exceptions.
  */
-export function runSetpci(commandLine: string | readonly string[], access: ConfigAccessor): SetpciResult {
+export function runSetpci(commandLine: string | readonly string[], access: ConfigAccessor, options: SetpciOptions = {}): SetpciResult {
   let args = typeof commandLine === 'string' ? commandLine.trim().split(/\s+/).filter((a) => a !== '') : [...commandLine];
   if (args[0] === 'setpci') args = args.slice(1);
-  if (args.length === 1 && args[0] === '--help') return { output: [], errors: USAGE, exitCode: 0 };
-  if (args.length === 1 && args[0] === '--dumpregs') return { output: dumpRegisters(), errors: [], exitCode: 0 };
+  if (args.length === 1 && args[0] === '--help') return { output: [], errors: SETPCI_USAGE, notes: [], exitCode: 0 };
+  if (args.length === 1 && args[0] === '--dumpregs') return { output: dumpRegisters(), errors: [], notes: [], exitCode: 0 };
 
   const parsed = parseSetpciArgs(args);
-  if (!parsed.ok) return { output: [], errors: [`setpci: ${parsed.error}.`, "Try `setpci --help' for more information."], exitCode: 1 };
+  if (!parsed.ok) return { output: [], errors: [`setpci: ${parsed.error}.`, "Try `setpci --help' for more information."], notes: [], exitCode: 1 };
   const { command } = parsed;
   const output: string[] = [];
   const errors: string[] = [];
+  const notes: string[] = [];
   const devices = [...access.listBdfs()].sort((a, b) => a - b);
   try {
     command.groups.forEach((group, g) => {
       const selected = devices.filter((bdf) => matches(group.filter, bdf, readerFor(access, bdf)));
-      if (selected.length === 0 && !command.force) errors.push(`setpci: Warning: No devices selected for operation group ${g + 1}.`);
-      for (const bdf of selected) for (const op of group.ops) execOp(op, bdf, command, access, output);
+      if (selected.length === 0 && !command.force) {
+        if (!options.noDeviceIsError) errors.push(`setpci: Warning: No devices selected for operation group ${g + 1}.`);
+        else throw new DieError(`No devices selected for operation group ${g + 1}: no device matches (devices: ${devices.map((bdf) => slotName(bdf).slice(5)).join(', ') || 'none'})`);
+      }
+      for (const bdf of selected) for (const op of group.ops) execOp(op, bdf, command, access, output, notes);
     });
   } catch (e) {
-    if (e instanceof DieError) return { output, errors: [...errors, `setpci: ${e.message}`], exitCode: 1 };
+    if (e instanceof DieError) return { output, errors: [...errors, `setpci: ${e.message}`], notes, exitCode: 1 };
     throw e;
   }
-  return { output, errors, exitCode: 0 };
+  return { output, errors, notes, exitCode: 0 };
 }

@@ -2,7 +2,7 @@
 // numbering is part of the wire format (timeline batches, session files): append
 // only, never renumber.
 export const EventKind = {
-  ConfigWrite: 0, // a=offset b=value detail=size
+  ConfigWrite: 0, // a=offset b=value written c=value that took effect (reads back) detail=size
   TableRead: 1, // a=byte offset in table b=value detail=size of the guest's access (8: this dword is half of an 8-byte access)
   TableWrite: 2,
   PbaRead: 3,

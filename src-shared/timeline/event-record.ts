@@ -71,7 +71,7 @@ function deliveryTargets(detail: number, a: number, addrLo: number): string {
 export function describeEvent(kind: number, detail: number, vector: number, a: number, b: number, c: number): string {
   switch (kind) {
     case EventKind.ConfigWrite:
-      return `config write [${hx(a)}] = ${hx(b)} (${detail} bytes)`;
+      return `config write [${hx(a)}] = ${hx(b)} (${detail} bytes)${c === b ? '' : `, took effect as ${hx(c)}`}`;
     case EventKind.TableRead:
       return `table read +${hx(a)} (vector ${vector}) = ${hx(b)}`;
     case EventKind.TableWrite:

@@ -132,8 +132,8 @@ describe('irqscope in the browser', () => {
     await byId('poke-size').selectOption('8');
     await byId('poke-value').fill('0x80001800');
     await byId('poke-write').click();
-    await expect.poll(() => byId('poke-history').textContent()).toContain('writePort.size: must be 1, 2 or 4 bytes');
-    expect(await byId('status-error').textContent()).toContain('writePort.size: must be 1, 2 or 4 bytes');
+    await expect.poll(() => byId('poke-history').textContent()).toContain('size: must be 1, 2 or 4 bytes');
+    expect(await byId('status-error').textContent()).toContain('size: must be 1, 2 or 4 bytes');
     expect(h.app.session.machine.log.total).toBe(before);
     await screenshot(h.page, 'malformed-request');
   });

@@ -174,7 +174,7 @@ describe('the debugger in the browser', () => {
     await byId('bp-kind').selectOption('notify');
     await byId('bp-vectors').fill('9');
     await byId('bp-submit').click();
-    await expect.poll(() => byId('bp-error').textContent()).toContain('addBreakpoint.spec.vectors: 9 out of range 0..2 on 00:03.0');
+    await expect.poll(() => byId('bp-field-error').textContent()).toBe('vectors: 9 is past the last vector of 00:03.0 (it has 0..2)');
     await screenshot(h.page, 'breakpoints-panel');
     await byId('bp-cancel').click();
     expect(machine().debugger.list()).toHaveLength(3);
@@ -199,7 +199,7 @@ describe('the debugger in the browser', () => {
     const corrupt = join(dir, 'corrupt.irqsession');
     writeFileSync(corrupt, readFileSync(saved.path).subarray(0, 100));
     await byId('session-file').setInputFiles(corrupt);
-    await expect.poll(() => byId('files-note').textContent()).toContain('openSession.data: corrupt.irqsession: truncated');
+    await expect.poll(() => byId('files-note').textContent()).toContain('session file: corrupt.irqsession: truncated');
     expect(await byId('files-note').textContent()).toContain('the running machine is unchanged');
     expect(machine()).toBe(before);
     expect(machine().debugger.list()).toHaveLength(2);

@@ -61,6 +61,25 @@ describe('inspectDumps', () => {
 });
 
 describe('importDumps', () => {
+  it("starts imported vectors in use (as a driver would) unless asked for QEMU's none-in-use", () => {
+    const useCounts = (vectorsInUse?: 'all' | 'none') => {
+      const host = hostWith(TWO_DEVICES);
+      value(host.dispatch('importDumps', { files: [VIRTIO], ...(vectorsInUse === undefined ? {} : { vectorsInUse }) }));
+      return host.session.machine.functions().map((fn) => Array.from(fn.msix!.useCount));
+    };
+    expect(useCounts()).toEqual([
+      [1, 1, 1],
+      [1, 1, 1],
+    ]);
+    expect(useCounts('all')).toEqual(useCounts());
+    expect(useCounts('none')).toEqual([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    const host = hostWith(TWO_DEVICES);
+    expect(host.dispatch('importDumps', { files: [VIRTIO], vectorsInUse: 'some' as 'all' })).toEqual({ ok: false, error: "importDumps.vectorsInUse: must be 'all' or 'none'" });
+  });
+
   it('loads the imported machine in place of the running one, with live MSI-X engines where the dump put them', () => {
     const host = hostWith(TWO_DEVICES);
     const streams = recorder(host);
@@ -145,7 +164,7 @@ describe('setpci', () => {
   it('a line without -s applies to the selected device, as the user', () => {
     const host = hostWith(TWO_DEVICES);
     const wrote = value(host.dispatch('setpci', { line: 'setpci COMMAND=0x0006', bdf: NIC }));
-    expect(wrote).toEqual({ command: 'setpci -s 00:03.0 COMMAND=0x0006', output: [], errors: [], exitCode: 0 });
+    expect(wrote).toEqual({ command: 'setpci -s 00:03.0 COMMAND=0x0006', output: [], errors: [], notes: [], exitCode: 0 });
     const m = host.session.machine;
     expect(m.fn(NIC)!.config.read(4, 2)).toBe(0x0006);
     const log = m.log;
@@ -171,6 +190,7 @@ describe('setpci', () => {
       command: 'setpci -s 00:05.0 COMMAND=6 BOGUS',
       output: [],
       errors: ['setpci: Unknown register "BOGUS".', "Try `setpci --help' for more information."],
+      notes: [],
       exitCode: 1,
     });
     expect(value(host.dispatch('setpci', { line: 'COMMAND' })).errors[0]).toBe('setpci: Filter specification expected.');

@@ -54,7 +54,7 @@ const HELP_HINT = "Try `setpci --help' for more information.";
 
 describe('setpci reads', () => {
   it('named registers take their width from setpci\'s table and print zero-padded hex', () => {
-    expect(run('-s 00:09.0 COMMAND STATUS REVISION BASE_ADDRESS_0 VENDOR_ID')).toEqual({ output: ['0507', '0010', '00', '0000c061', '1af4'], errors: [], exitCode: 0 });
+    expect(run('-s 00:09.0 COMMAND STATUS REVISION BASE_ADDRESS_0 VENDOR_ID')).toEqual({ output: ['0507', '0010', '00', '0000c061', '1af4'], errors: [], notes: [], exitCode: 0 });
   });
 
   it('names are case-insensitive and a width suffix overrides the table', () => {
@@ -85,7 +85,7 @@ describe('setpci reads', () => {
 describe('setpci writes', () => {
   it('value:mask changes only the mask bits (read-modify-write)', () => {
     const result = run('-s 00:09.0 CAP_MSIX+2.w=c000:c000');
-    expect(result).toEqual({ output: [], errors: [], exitCode: 0 });
+    expect(result).toEqual({ output: [], errors: [], notes: [], exitCode: 0 });
     expect(bus.writes).toEqual([[NET, 0x86, 2, 0xc002]]);
   });
 
@@ -121,7 +121,7 @@ describe('setpci writes', () => {
 });
 
 describe('setpci mistakes come back in setpci\'s words', () => {
-  const parseError = (message: string) => ({ output: [], errors: [`setpci: ${message}.`, HELP_HINT], exitCode: 1 });
+  const parseError = (message: string) => ({ output: [], errors: [`setpci: ${message}.`, HELP_HINT], notes: [], exitCode: 1 });
 
   it('an unknown register name, and nothing is written even by earlier operations', () => {
     expect(run('-s 00:09.0 COMMAND=0 FOO')).toEqual(parseError('Unknown register "FOO"'));
@@ -164,6 +164,7 @@ describe('setpci mistakes come back in setpci\'s words', () => {
     expect(run('-s 00:04.0 CAP_MSIX+2.w')).toEqual({
       output: [],
       errors: ['setpci: 0000:00:04.0: Instance #0 of Capability 0011 not found - there are no capabilities with that id.'],
+      notes: [],
       exitCode: 1,
     });
     expect(run('-s 00:09.0 CAP_MSIX.b@1').errors).toEqual(['setpci: 0000:00:09.0: Instance #1 of Capability 0011 not found - there is only 1 capability with that id.']);
@@ -172,7 +173,7 @@ describe('setpci mistakes come back in setpci\'s words', () => {
   });
 
   it('output printed before a failing operation is kept', () => {
-    expect(run('-s 00:09.0 COMMAND PRIMARY_BUS')).toEqual({ output: ['0507'], errors: ['setpci: 0000:00:09.0: Does not have register PRIMARY_BUS.'], exitCode: 1 });
+    expect(run('-s 00:09.0 COMMAND PRIMARY_BUS')).toEqual({ output: ['0507'], errors: ['setpci: 0000:00:09.0: Does not have register PRIMARY_BUS.'], notes: [], exitCode: 1 });
   });
 
   it('an access the machine refuses becomes a setpci error naming the device', () => {
@@ -187,13 +188,14 @@ describe('setpci mistakes come back in setpci\'s words', () => {
     expect(runSetpci('-s 00:09.0 COMMAND.b 0x100.l', refusing)).toEqual({
       output: ['07'],
       errors: ['setpci: 0000:00:09.0: offset 0x100 is past the 256-byte config space'],
+      notes: [],
       exitCode: 1,
     });
   });
 
   it('no matching device is a warning (silenced by -f), not an error', () => {
-    expect(run('-s 00:1f.0 COMMAND')).toEqual({ output: [], errors: ['setpci: Warning: No devices selected for operation group 1.'], exitCode: 0 });
-    expect(run('-f -s 00:1f.0 COMMAND')).toEqual({ output: [], errors: [], exitCode: 0 });
+    expect(run('-s 00:1f.0 COMMAND')).toEqual({ output: [], errors: ['setpci: Warning: No devices selected for operation group 1.'], notes: [], exitCode: 0 });
+    expect(run('-f -s 00:1f.0 COMMAND')).toEqual({ output: [], errors: [], notes: [], exitCode: 0 });
   });
 });
 

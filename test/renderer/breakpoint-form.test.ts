@@ -24,10 +24,11 @@ describe('breakpoint editor form', () => {
   });
 
   it('names the field it cannot read', () => {
-    expect(specFromForm({ ...emptyForm(), kind: 'config-write', offset: '0xzz' })).toEqual({ ok: false, field: 'offset', error: "offset: '0xzz' is not a number (0x1f, 31)" });
-    expect(specFromForm({ ...emptyForm(), kind: 'delivery', cpu: 'one' })).toEqual({ ok: false, field: 'cpu', error: "CPU: 'one' is not a number (0x1f, 31)" });
-    expect(specFromForm({ ...emptyForm(), minHits: '-1' })).toMatchObject({ ok: false, field: 'minHits' });
-    expect(specFromForm({ ...emptyForm(), vectors: '' })).toEqual({ ok: false, field: 'vectors', error: 'name the vectors (0,2,5-7) or "any"' });
+    expect(specFromForm({ ...emptyForm(), kind: 'config-write', offset: '0xzz' })).toEqual({ ok: false, field: 'offset', error: "offset: '0xzz' is not a number (0x1f or 31)" });
+    expect(specFromForm({ ...emptyForm(), kind: 'delivery', cpu: 'one' })).toEqual({ ok: false, field: 'cpu', error: "CPU: 'one' is not a number (0x1f or 31)" });
+    expect(specFromForm({ ...emptyForm(), minHits: '-1' })).toEqual({ ok: false, field: 'minHits', error: "hit count: cannot be negative ('-1')" });
+    expect(specFromForm({ ...emptyForm(), minHits: '0' })).toEqual({ ok: false, field: 'minHits', error: "hit count: at least 1 ('0')" });
+    expect(specFromForm({ ...emptyForm(), vectors: '' })).toEqual({ ok: false, field: 'vectors', error: 'vectors: name the vectors (0,2,5-7) or "any"' });
   });
 
   it('leaves the value condition out of kinds that have no value', () => {

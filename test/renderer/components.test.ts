@@ -56,11 +56,14 @@ describe('ConfigHexGrid', () => {
     expect(grid.findAll('[role="gridcell"]')).toHaveLength(256);
   });
 
-  it('selects the access unit that holds the clicked byte', async () => {
+  it('reports the byte clicked (not the unit start), so the view can keep it across width changes', async () => {
     await loadNic();
-    const grid = mount(ConfigHexGrid, { props: { selectedOffset: 0, width: 4 }, ...opts() });
+    const grid = mount(ConfigHexGrid, { props: { selectedOffset: 4, width: 4, chosen: 7 }, ...opts() });
     await grid.get('[data-offset="7"]').trigger('click');
-    expect(grid.emitted('select')).toEqual([[4]]);
+    expect(grid.emitted('select')).toEqual([[7]]);
+    expect(grid.get('[data-offset="7"]').classes()).toContain('chosen');
+    expect(grid.get('[data-offset="4"]').classes()).toEqual(expect.arrayContaining(['selected']));
+    expect(grid.get('[data-offset="4"]').classes()).not.toContain('chosen');
   });
 });
 
@@ -218,7 +221,7 @@ describe('MmioPokePanel', () => {
     await panel.get('[data-testid="poke-size"]').setValue('8');
     await panel.get('[data-testid="poke-write"]').trigger('click');
     await flushPromises();
-    expect(panel.get('[data-testid="poke-history"]').text()).toContain('writePort.size: must be 1, 2 or 4 bytes');
+    expect(panel.get('[data-testid="poke-history"]').text()).toContain('size: must be 1, 2 or 4 bytes');
   });
 });
 

@@ -15,31 +15,11 @@ import BreakpointPanel from '../../src-renderer/components/BreakpointPanel.vue';
 import VectorTableGrid from '../../src-renderer/components/VectorTableGrid.vue';
 import EventDetailsPanel from '../../src-renderer/components/EventDetailsPanel.vue';
 import { EventKind } from '../../src-shared/timeline/event-kinds';
-import type { BreakpointInfo, BreakpointSpec, DebuggerState, PauseReport } from '../../src-shared/debugger/breakpoints';
+import type { BreakpointSpec, DebuggerState } from '../../src-shared/debugger/breakpoints';
+import { UNMASK_0, bp, pauseAt, state } from './debugger-fixtures';
 
 let transport: FakeTransport;
 const opts = () => ({ global: { plugins: [getActivePinia()!] } });
-
-const UNMASK_0: BreakpointSpec = { kind: 'unmask', bdf: NIC, vectors: [0], causes: ['vector-bit', 'function-mask', 'enable', 'load'], tracepoint: false };
-const bp = (id: number, spec: BreakpointSpec = UNMASK_0, over: Partial<BreakpointInfo> = {}): BreakpointInfo => ({ id, spec, enabled: true, hits: 0, ...over });
-
-function pauseAt(seq: number, over: Partial<PauseReport> = {}): PauseReport {
-  return {
-    reason: 'breakpoint',
-    breakpoint: bp(1, UNMASK_0, { hits: 1 }),
-    event: {
-      seq,
-      record: { seq, timeNs: 5000, kind: 'VectorUnmasked', origin: 'user', bdf: '00:03.0', vector: 0, detail: 0, a: 0, b: 0, c: 0, text: 'vector 0 unmasked (vector bit)' },
-    },
-    vector: { bdf: NIC, vector: 0, masked: false, maskBit: false, pending: false, useCount: 1, delivered: 0, functionMask: false, enabled: true },
-    markerSeq: seq + 1,
-    ...over,
-  };
-}
-
-function state(over: Partial<DebuggerState> = {}): DebuggerState {
-  return { breakpoints: [], nextId: 1, mode: 'run', until: null, paused: null, queue: [], ...over };
-}
 
 /** A main that keeps a debugger state and answers the debugger requests from it. */
 function scriptDebugger(initial: DebuggerState = state()): { current: DebuggerState } {
@@ -144,8 +124,8 @@ describe('debugger store', () => {
     transport.on('continue', () => ({ ok: false, error: 'continue: the machine is not paused' }));
     const debug = useDebuggerStore();
     const reply = await debug.continueRun();
-    expect(reply).toEqual({ ok: false, error: 'continue: the machine is not paused' });
-    expect(useStatusStore().lastError?.message).toBe('continue: the machine is not paused');
+    expect(reply).toEqual({ ok: false, error: 'Continue: the machine is not paused' });
+    expect(useStatusStore().lastError?.message).toBe('Continue: the machine is not paused');
     expect(transport.calls.map((c) => c.name)).toEqual(['continue', 'debuggerState']);
   });
 
@@ -318,13 +298,21 @@ describe('BreakpointPanel', () => {
     await panel.get('[data-testid="bp-vectors"]').setValue('3-1');
     await panel.get('[data-testid="breakpoint-editor"]').trigger('submit');
     await flushPromises();
-    expect(panel.get('[data-testid="bp-error"]').text()).toBe('range 3-1 runs backwards');
+    expect(panel.get('[data-testid="bp-field-error"]').text()).toBe('vectors: range 3-1 runs backwards');
     expect(panel.get('[data-testid="bp-vectors"]').classes()).toContain('bad');
     expect(transport.named('addBreakpoint')).toHaveLength(0);
     await panel.get('[data-testid="bp-vectors"]').setValue('9');
     await panel.get('[data-testid="breakpoint-editor"]').trigger('submit');
     await flushPromises();
-    expect(panel.get('[data-testid="bp-error"]').text()).toBe('addBreakpoint.spec.vectors: 9 out of range 0..2 on 00:03.0');
+    // The form knows the device has 3 vectors: refused before main is asked.
+    expect(panel.get('[data-testid="bp-field-error"]').text()).toBe('vectors: 9 is past the last vector of 00:03.0 (it has 0..2)');
+    expect(transport.named('addBreakpoint')).toHaveLength(0);
+    // Main's refusal, in the app's words, goes under the field it names.
+    await panel.get('[data-testid="bp-vectors"]').setValue('2');
+    await panel.get('[data-testid="breakpoint-editor"]').trigger('submit');
+    await flushPromises();
+    expect(panel.get('[data-testid="bp-field-error"]').text()).toBe('vectors: 9 out of range 0..2 on 00:03.0');
+    expect(panel.find('[data-testid="bp-error"]').exists()).toBe(false);
     expect(panel.find('[data-testid="breakpoint-editor"]').exists()).toBe(true);
   });
 
@@ -439,7 +427,7 @@ describe('files store (browser downloads and uploads)', () => {
     const file = new File([new Uint8Array([0x49, 0x52, 0xff, 0])], 'x.irqsession');
     expect(await files.openSession(file)).toBe(false);
     expect(transport.named('openSession')).toEqual([{ data: 'SVL/AA==', fileName: 'x.irqsession' }]);
-    expect(files.note).toEqual({ ok: false, text: 'openSession.data: x.irqsession: truncated (the running machine is unchanged)' });
+    expect(files.note).toEqual({ ok: false, text: 'session file: x.irqsession: truncated (the running machine is unchanged)' });
     expect(status.machine).toEqual(before);
     const after = { ...before, name: 'opened' };
     transport.on('openSession', () => after);

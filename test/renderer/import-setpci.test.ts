@@ -70,7 +70,7 @@ describe('ImportDialog', () => {
     expect(dialog.text()).toContain('512 KiB');
     await dialog.get('[data-testid="import-confirm"]').trigger('click');
     await flushPromises();
-    expect(transport.named('importDumps')).toEqual([{ files: [SYSFS], barSizes: [{ index: 2, size: 0x80000 }] }]);
+    expect(transport.named('importDumps')).toEqual([{ files: [SYSFS], vectorsInUse: 'all', barSizes: [{ index: 2, size: 0x80000 }] }]);
     expect(dialog.get('[data-testid="import-done"]').text()).toContain('imported from 0000:00:07.0/config');
     expect(dialog.get('[data-testid="import-warnings"]').text()).toContain('using the given default 0x80000');
     expect(useStatusStore().machine).toEqual(IMPORTED);
@@ -79,12 +79,23 @@ describe('ImportDialog', () => {
     dialog.unmount();
   });
 
+  it("offers all vectors in use (the default, as a driver would) or none (QEMU's msix_init)", async () => {
+    const dialog = await openDialog();
+    transport.on('importDumps', () => imported([]));
+    expect((dialog.get('[data-testid="import-in-use-all"]').element as HTMLInputElement).checked).toBe(true);
+    await dialog.get('[data-testid="import-in-use-none"]').setValue(true);
+    await dialog.get('[data-testid="import-confirm"]').trigger('click');
+    await flushPromises();
+    expect(transport.named('importDumps')).toEqual([{ files: [SYSFS], vectorsInUse: 'none' }]);
+    dialog.unmount();
+  });
+
   it('confirming the defaults sends no sizes: the importer applies its own', async () => {
     const dialog = await openDialog();
     transport.on('importDumps', () => imported([]));
     await dialog.get('[data-testid="import-confirm"]').trigger('click');
     await flushPromises();
-    expect(transport.named('importDumps')).toEqual([{ files: [SYSFS] }]);
+    expect(transport.named('importDumps')).toEqual([{ files: [SYSFS], vectorsInUse: 'all' }]);
     dialog.unmount();
   });
 
@@ -184,10 +195,10 @@ describe('setpci in the poke panel', () => {
       .on('listDevices', () => [nicDevice()])
       .on('readConfigSpace', () => nicConfig(command))
       .on('setpci', ({ line }) => {
-        if (line.includes('BOGUS')) return { command: `setpci -s 00:03.0 ${line}`, output: [], errors: ['setpci: Unknown register "BOGUS".', "Try `setpci --help' for more information."], exitCode: 1 };
-        if (line === '0x84.l') return { command: 'setpci -s 00:03.0 0x84.l', output: ['c0020011'], errors: [], exitCode: 0 };
+        if (line.includes('BOGUS')) return { command: `setpci -s 00:03.0 ${line}`, output: [], errors: ['setpci: Unknown register "BOGUS".', "Try `setpci --help' for more information."], notes: [], exitCode: 1 };
+        if (line === '0x84.l') return { command: 'setpci -s 00:03.0 0x84.l', output: ['c0020011'], errors: [], notes: [], exitCode: 0 };
         command = 6;
-        return { command: `setpci -s 00:03.0 ${line}`, output: [], errors: [], exitCode: 0 };
+        return { command: `setpci -s 00:03.0 ${line}`, output: [], errors: [], notes: [], exitCode: 0 };
       });
     await useDevicesStore().refresh();
     await useRegistersStore().load();
@@ -227,11 +238,11 @@ describe('setpci in the poke panel', () => {
     const p = await panel();
     transport.on('setpci', () => ({ ok: false, error: 'setpci.line: one line, without line breaks' }));
     await run(p, 'COMMAND');
-    expect(p.get('[data-testid="setpci-record"]').text()).toContain('setpci.line: one line, without line breaks');
+    expect(p.get('[data-testid="setpci-record"]').text()).toContain('line: one line, without line breaks');
   });
 
   it('without a selected device the line goes as typed', async () => {
-    transport.on('setpci', () => ({ command: 'setpci -s 00:05.0 VENDOR_ID', output: ['8086'], errors: [], exitCode: 0 })).on('listDevices', () => []);
+    transport.on('setpci', () => ({ command: 'setpci -s 00:05.0 VENDOR_ID', output: ['8086'], errors: [], notes: [], exitCode: 0 })).on('listDevices', () => []);
     await useDevicesStore().refresh();
     const p = mount(MmioPokePanel, { ...opts() });
     await run(p, '-s 00:05.0 VENDOR_ID');

@@ -25,7 +25,7 @@ describe('status store', () => {
     transport.on('writeConfig', () => ({ ok: false, error: 'writeConfig.size: must be 1, 2 or 4 bytes' }));
     const status = useStatusStore();
     expect(await status.call('writeConfig', { bdf: NIC, offset: 4, size: 2, value: 1 })).toBeUndefined();
-    expect(status.lastError?.message).toBe('writeConfig.size: must be 1, 2 or 4 bytes');
+    expect(status.lastError?.message).toBe('size: must be 1, 2 or 4 bytes');
     status.dismissErrors();
     expect(status.lastError).toBeNull();
   });
@@ -98,7 +98,7 @@ describe('registers store', () => {
     await registers.poke({ space: 'memory', op: 'write', address: 0x1000, size: 8, value: 1, high: 2, text: '0x1000' });
     expect(transport.named('writeMmio')).toEqual([{ address: 0x1000, size: 8, value: 1, high: 2 }]);
     const refused = await registers.poke({ space: 'io', op: 'write', address: 0xcf8, size: 8, value: 1, high: 0, text: '0xcf8' });
-    expect(refused.error).toBe('writePort.size: must be 1, 2 or 4 bytes');
+    expect(refused.error).toBe('size: must be 1, 2 or 4 bytes');
     expect(registers.history.map((r) => r.id)).toEqual([3, 2, 1]);
   });
 });

@@ -188,6 +188,19 @@ export class Debugger {
     return this.resume('until-vector', ref);
   }
 
+  /**
+   * Disarms a step or run-until that is still waiting for its event (nothing has
+   * happened since it was asked for); the machine keeps running. Answers what was armed.
+   */
+  cancelRun(): Parsed<Exclude<RunMode, 'run'>> {
+    const armed = this.mode;
+    if (armed === 'run') return { ok: false, error: this.report === null ? 'no step or run-until is waiting for its event' : 'the machine is paused: nothing is armed' };
+    this.mode = 'run';
+    this.until = null;
+    this.syncTap();
+    return { ok: true, value: armed };
+  }
+
   private checkVector(ref: VectorRef): string | null {
     const msix = this.machine.fn(ref.bdf)?.msix;
     if (msix == null) return `${formatBdf(ref.bdf)} is not an MSI-X function`;

@@ -65,9 +65,10 @@ export class PciFunction {
       return false;
     }
     const oldCommand = this.command;
-    // Logged once stored (its effects follow), so the state right after the event holds the write.
+    // Logged once stored (its effects follow), so the state right after the event holds the write;
+    // the event holds what was written and what took effect (read-only bits kept, W1C bits cleared).
     this.config.write(offset, size as ConfigSize, value);
-    this.log.append(EventKind.ConfigWrite, size, this.bdf, 0, offset, value >>> 0, 0);
+    this.log.append(EventKind.ConfigWrite, size, this.bdf, 0, offset, value >>> 0, this.config.read(offset, size as ConfigSize));
     const newCommand = this.command;
     if ((oldCommand ^ newCommand) & COMMAND.INTX_DISABLE) this.updateIntxOutput();
     this.msix?.writeConfig(offset, size);
