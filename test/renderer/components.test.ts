@@ -160,7 +160,7 @@ function expressConfig(): ConfigSpaceImage {
 describe('CapabilityChainPanel: every capability decoded from its register description', () => {
   beforeEach(async () => {
     transport
-      .on('listDevices', () => [{ ...nicDevice(null), configSize: 4096 }])
+      .on('listDevices', () => [{ ...nicDevice(null), configSize: 4096 as const }])
       .on('readConfigSpace', () => expressConfig())
       .on('writeConfig', (p) => ({ value: p.value }));
     await useDevicesStore().refresh();
