@@ -7,6 +7,7 @@ import { readRegister, registerNamed, viewOf } from '../registers/register-view'
 import { walkExtendedCapabilities, walkStandardCapabilities, HEADER_TYPE, type CapabilityEntry, type ChainEnd, type ConfigReader } from './config-decode';
 import { expressLines, expressTitle, type ExpressContext } from './lspci-express';
 import { extendedCapabilityText } from './lspci-ecaps';
+import { htPrimaryLines, htSecondaryLines } from './lspci-hypertransport';
 import { subsystemName, type PciIds } from './pci-ids';
 import { hex } from './hex';
 
@@ -77,8 +78,8 @@ const HT_TYPES: Readonly<Record<number, string>> = {
 };
 
 function htLines(read: ConfigReader, where: number, command: number, verbose: number): string[] {
-  if ((command & 0xe000) === 0x0000) return ['HyperTransport: Slave or Primary Interface'];
-  if ((command & 0xe000) === 0x2000) return ['HyperTransport: Host or Secondary Interface'];
+  if ((command & 0xe000) === 0x0000) return ['HyperTransport: Slave or Primary Interface', ...(verbose < 2 ? [] : htPrimaryLines(read, where, command))];
+  if ((command & 0xe000) === 0x2000) return ['HyperTransport: Host or Secondary Interface', ...(verbose < 2 ? [] : htSecondaryLines(read, where, command))];
   const type = command >> 11;
   if (type === 0x11) return [`HyperTransport: Revision ID: ${(command >> 5) & 7}.${String(command & 0x1f).padStart(2, '0')}`];
   if (type === 0x15) {

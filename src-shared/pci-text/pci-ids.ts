@@ -1,8 +1,9 @@
 // The PCI ID database (pci.ids, as Debian's pci.ids package installs it) and
 // the names lspci builds from it. The file is line-based: vendors at column 0,
 // their devices one tab in, subsystems two tabs in; `C xx` starts a class with
-// subclasses and programming interfaces indented the same way. Lines that fit
-// none of this are counted, not guessed at.
+// subclasses and programming interfaces indented the same way. lspci needs a
+// handful of names, so entries are found in the text when asked for (and
+// remembered) instead of parsing 30,000 lines up front.
 import { hex } from './hex';
 
 export interface PciIds {
@@ -21,82 +22,79 @@ export interface PciIds {
   progIf(classDevice: number, progIf: number): string | undefined;
 }
 
-export interface ParsedPciIds {
-  ids: PciIds;
-  /** Lines that were not comments, blank, or an entry (1-based numbers, the first few). */
-  badLines: number[];
-  badLineCount: number;
+/** The lines of the block under the top-level line starting `head` (from its own line on), up to the next top-level line. */
+function section(text: string, head: string): string[] | undefined {
+  const at = text.startsWith(head) ? 0 : text.indexOf(`\n${head}`) + 1;
+  if (at <= 0 && !text.startsWith(head)) return undefined;
+  const lines: string[] = [];
+  for (let from = at; from < text.length; ) {
+    let to = text.indexOf('\n', from);
+    if (to < 0) to = text.length;
+    const line = text.slice(from, to).replace(/\r$/, '');
+    if (lines.length > 0 && line !== '' && !line.startsWith('\t') && !line.startsWith('#')) break;
+    lines.push(line);
+    from = to + 1;
+  }
+  return lines;
 }
 
-const ENTRY = /^([0-9a-fA-F]{2,4})  (.+)$/;
-const SUBSYSTEM = /^([0-9a-fA-F]{4}) ([0-9a-fA-F]{4})  (.+)$/;
-const CLASS = /^C ([0-9a-fA-F]{2})  (.+)$/;
-const MAX_LISTED_BAD = 10;
+/** The name after `id  ` in the first of `lines` that starts with `prefix + id`, within the block of a parent line. */
+function child(lines: readonly string[], prefix: string, id: string): { name: string; index: number } | undefined {
+  const head = `${prefix}${id}  `;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith(head)) return { name: line.slice(head.length), index: i };
+  }
+  return undefined;
+}
 
-export function parsePciIds(text: string): ParsedPciIds {
-  const names = new Map<string, string>();
-  const badLines: number[] = [];
-  let badLineCount = 0;
-  let vendor: number | undefined;
-  let device: number | undefined;
-  let cls: number | undefined;
-  let subclass: number | undefined;
-  const bad = (n: number) => {
-    badLineCount++;
-    if (badLines.length < MAX_LISTED_BAD) badLines.push(n);
+/** The lines nested under `lines[index]` (one more tab). */
+function nested(lines: readonly string[], index: number, depth: number): string[] {
+  const out = [lines[index]!];
+  const tabs = '\t'.repeat(depth + 1);
+  for (let i = index + 1; i < lines.length && (lines[i]!.startsWith(tabs) || lines[i]!.startsWith('#')); i++) out.push(lines[i]!);
+  return out;
+}
+
+function memo<K, V>(compute: (key: K) => V): (key: K) => V {
+  const cache = new Map<K, V>();
+  return (key) => {
+    if (!cache.has(key)) cache.set(key, compute(key));
+    return cache.get(key)!;
   };
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '');
-    if (line === '' || line.startsWith('#')) return;
-    const depth = line.startsWith('\t\t') ? 2 : line.startsWith('\t') ? 1 : 0;
-    const body = line.slice(depth);
-    if (depth === 0) {
-      const c = CLASS.exec(body);
-      const v = c ? null : ENTRY.exec(body);
-      vendor = device = cls = subclass = undefined;
-      if (c) {
-        cls = Number.parseInt(c[1]!, 16);
-        names.set(`c${cls}`, c[2]!);
-      } else if (v && v[1]!.length === 4) {
-        vendor = Number.parseInt(v[1]!, 16);
-        names.set(`v${vendor}`, v[2]!);
-      } else if (/^[A-Z] /.test(body)) {
-        // Other top-level lists (device types of other buses, languages) end the vendor list's scope.
-      } else bad(i + 1);
-      return;
-    }
-    if (depth === 1) {
-      const e = ENTRY.exec(body);
-      if (!e) return bad(i + 1);
-      const id = Number.parseInt(e[1]!, 16);
-      if (vendor !== undefined && e[1]!.length === 4) {
-        device = id;
-        names.set(`d${vendor}:${id}`, e[2]!);
-      } else if (cls !== undefined && e[1]!.length === 2) {
-        subclass = id;
-        names.set(`s${cls}:${id}`, e[2]!);
-      } else if (vendor === undefined && cls === undefined) return;
-      else bad(i + 1);
-      return;
-    }
-    const s = SUBSYSTEM.exec(body);
-    const p = s ? null : ENTRY.exec(body);
-    if (s && vendor !== undefined && device !== undefined) names.set(`S${vendor}:${device}:${Number.parseInt(s[1]!, 16)}:${Number.parseInt(s[2]!, 16)}`, s[3]!);
-    else if (p && cls !== undefined && subclass !== undefined && p[1]!.length === 2) names.set(`p${cls}:${subclass}:${Number.parseInt(p[1]!, 16)}`, p[2]!);
-    else if (vendor !== undefined || cls !== undefined) bad(i + 1);
+}
+
+const h4 = (n: number) => hex(n, 4);
+const h2 = (n: number) => hex(n, 2);
+
+export function pciIdsFromText(text: string): PciIds {
+  const vendorBlock = memo((v: number) => section(text, `${h4(v)}  `));
+  const deviceBlock = memo((key: string) => {
+    const [v, d] = key.split(':').map(Number) as [number, number];
+    const block = vendorBlock(v);
+    const found = block && child(block, '\t', h4(d));
+    return found ? { name: found.name, lines: nested(block, found.index, 1) } : undefined;
+  });
+  const classBlock = memo((c: number) => section(text, `C ${h2(c)}  `));
+  const subclassBlock = memo((cd: number) => {
+    const block = classBlock(cd >> 8);
+    const found = block && child(block, '\t', h2(cd & 0xff));
+    return found ? { name: found.name, lines: nested(block, found.index, 1) } : undefined;
   });
   return {
-    ids: {
-      hwdb: false,
-      vendor: (v) => names.get(`v${v}`),
-      device: (v, d) => names.get(`d${v}:${d}`),
-      subsystem: (v, d, sv, sd) => names.get(`S${v}:${d}:${sv}:${sd}`),
-      subclass: (c) => names.get(`s${c >> 8}:${c & 0xff}`),
-      baseClass: (b) => names.get(`c${b}`),
-      progIf: (c, p) => names.get(`p${c >> 8}:${c & 0xff}:${p}`),
+    hwdb: false,
+    vendor: (v) => vendorBlock(v)?.[0]?.slice(6),
+    device: (v, d) => deviceBlock(`${v}:${d}`)?.name,
+    subsystem: (v, d, sv, sd) => {
+      const block = deviceBlock(`${v}:${d}`);
+      return block ? child(block.lines, '\t\t', `${h4(sv)} ${h4(sd)}`)?.name : undefined;
     },
-    badLines,
-    badLineCount,
+    subclass: (cd) => subclassBlock(cd)?.name,
+    baseClass: (c) => classBlock(c)?.[0]?.slice(6),
+    progIf: (cd, p) => {
+      const block = subclassBlock(cd);
+      return block ? child(block.lines, '\t\t', h2(p))?.name : undefined;
+    },
   };
 }
 
@@ -109,38 +107,30 @@ export function deviceName(ids: PciIds, vendor: number, device: number): string 
   return `${v} Device ${hex(device, 4)}`;
 }
 
-const HWDB_ENTRY = /^pci:v([0-9A-F]{8})(?:d([0-9A-F]{8})(?:sv([0-9A-F]{8})sd([0-9A-F]{8}))?)?\*$/;
-
 /**
  * udev's PCI hardware database in its source form (hwdb.d/20-pci-vendor-model.hwdb):
  * a `pci:v…*` match line, then ` ID_VENDOR_FROM_DATABASE=` or ` ID_MODEL_FROM_DATABASE=`.
  */
-export function parseHwdbPci(text: string): Map<string, string> {
-  const names = new Map<string, string>();
-  let key: string | undefined;
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\r$/, '');
-    const m = HWDB_ENTRY.exec(line);
-    if (m) {
-      const [v, d, sv, sd] = [m[1], m[2], m[3], m[4]].map((x) => (x === undefined ? undefined : Number.parseInt(x, 16)));
-      key = d === undefined ? `v${v}` : sv === undefined ? `d${v}:${d}` : `S${v}:${d}:${sv}:${sd}`;
-      continue;
-    }
-    const value = /^ ID_(?:VENDOR|MODEL)_FROM_DATABASE=(.*)$/.exec(line);
-    if (value && key !== undefined) names.set(key, value[1]!);
-    else if (line.trim() === '') key = undefined;
-  }
-  return names;
+function hwdbLookup(text: string, match: string): string | undefined {
+  const at = text.indexOf(`\n${match}\n`);
+  if (at < 0) return undefined;
+  const line = text.slice(at + match.length + 2, text.indexOf('\n', at + match.length + 2) >>> 0);
+  const value = /^ ID_(?:VENDOR|MODEL)_FROM_DATABASE=(.*?)\r?$/.exec(line);
+  return value?.[1];
 }
 
+const H8 = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
+
 /** pci.ids first, then the hardware database for what it lacks, as lspci asks them. */
-export function withHwdb(ids: PciIds, hwdb: Map<string, string>): PciIds {
+export function withHwdb(ids: PciIds, hwdbText: string): PciIds {
+  const text = `\n${hwdbText}`;
+  const look = memo((match: string) => hwdbLookup(text, match));
   return {
     ...ids,
     hwdb: true,
-    vendor: (v) => ids.vendor(v) ?? hwdb.get(`v${v}`),
-    device: (v, d) => ids.device(v, d) ?? hwdb.get(`d${v}:${d}`),
-    subsystem: (v, d, sv, sd) => ids.subsystem(v, d, sv, sd) ?? hwdb.get(`S${v}:${d}:${sv}:${sd}`),
+    vendor: (v) => ids.vendor(v) ?? look(`pci:v${H8(v)}*`),
+    device: (v, d) => ids.device(v, d) ?? look(`pci:v${H8(v)}d${H8(d)}*`),
+    subsystem: (v, d, sv, sd) => ids.subsystem(v, d, sv, sd) ?? look(`pci:v${H8(v)}d${H8(d)}sv${H8(sv)}sd${H8(sd)}*`),
   };
 }
 

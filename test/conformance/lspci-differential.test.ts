@@ -43,13 +43,13 @@ async function compareMachine(machine: string, cwd: string): Promise<string[]> {
 
 describe.skipIf(!hasLspci && process.env.IRQSCOPE_REQUIRE_LSPCI === undefined)('irqscope lspci -vvv against real lspci -F', () => {
   for (const preset of PRESETS) {
-    it(`preset ${preset}`, async () => {
+    it(`preset ${preset}`, { timeout: 60_000 }, async () => {
       const diffs = await compareMachine(preset, process.cwd());
       if (diffs.length > 0) console.log(`preset ${preset}\n${diffs.join('\n')}`);
     });
   }
   for (const file of FIXTURES) {
-    it(`real dump ${file}`, async () => {
+    it(`real dump ${file}`, { timeout: 60_000 }, async () => {
       const { dir, machine } = await machineFromFixture(file);
       const diffs = await compareMachine(machine, dir);
       if (diffs.length > 0) console.log(`${file}\n${diffs.join('\n')}`);

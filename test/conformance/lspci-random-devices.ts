@@ -21,6 +21,7 @@ interface Builder {
 }
 
 const int = (b: Builder, n: number) => Math.floor(b.rand() * n);
+const rand = (b: Builder) => b.rand();
 const pick = <T>(b: Builder, items: readonly T[]): T => items[int(b, items.length)]!;
 function fill(b: Builder, from: number, to: number): void {
   for (let i = from; i < to; i++) b.bytes[i] = int(b, 256);
@@ -48,9 +49,12 @@ const STANDARD: readonly [number, number, (b: Builder, at: number) => void][] = 
     b.bytes[at + 2] = pick(b, [16, 20, 8]);
     b.bytes[at + 3] = int(b, 7);
   }],
-  [CAP_ID.HT, 8, (b, at) => {
-    fill(b, at + 2, at + 8);
-    b.bytes[at + 3] = (pick(b, [0x08, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a]) << 3) | int(b, 8);
+  [CAP_ID.HT, 0x20, (b, at) => {
+    fill(b, at + 2, at + 0x20);
+    // Slave/Primary (000), Host/Secondary (001), or one of the 5-bit types.
+    const type = pick(b, [0x00, 0x04, 0x08, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a]);
+    b.bytes[at + 3] = type < 0x08 ? (type << 3) | int(b, 32) : (type << 3) | int(b, 8);
+    if (rand(b) < 0.7) b.bytes[at + (type === 0 ? 0x0c : 0x08)] = pick(b, [0x22, 0x25, 0x11, 0x15, 0x60]);
   }],
   [CAP_ID.SSVID, 8, (b, at) => fill(b, at + 2, at + 8)],
   [0x13, 6, (b, at) => fill(b, at + 2, at + 6)],
