@@ -179,7 +179,8 @@ export class AddressSpace {
     const { region, offset } = this.resolve(addr);
     if (region === null) {
       this.report(EventKind.AccessUnclaimed, addr, size, 0, false, this.ownerOf(addr));
-      return 0;
+      // On a PC an I/O port nobody decodes floats high; unclaimed memory reads 0 in QEMU.
+      return this.isIo ? (size === 4 ? 0xffffffff : (1 << (8 * size)) - 1) : 0;
     }
     if ((region.sizes & (1 << size)) === 0) {
       this.report(EventKind.AccessRefused, addr, size, 0, false, region.bdf);

@@ -1,12 +1,12 @@
 // The whole simulated machine: clock, event log, memory and I/O address spaces,
-// RAM, the local APIC, PCI bus 0 with its functions, and the periodic interrupt
+// RAM, the local APIC, the PCI hierarchy with its functions, and the periodic interrupt
 // sources of the device models. Built from a machine description (machine-builder.ts).
 import { AddressSpace } from './address-space';
 import { Clock, type Timer } from './clock';
 import { Debugger } from './debugger/debugger';
 import { EventLog } from './event-log';
 import { LocalApic } from './irq/local-apic';
-import { PciBus } from './pci/pci-bus';
+import { PciHost } from './pci/pci-host';
 import type { PciFunction } from './pci/pci-function';
 import type { Ram } from './ram';
 import { MAX_SOURCE_RATE, MIN_SOURCE_RATE, type MachineDescription } from '../../src-shared/machine-file/description';
@@ -27,7 +27,8 @@ export class Machine {
   readonly memory: AddressSpace;
   readonly io: AddressSpace;
   readonly apic: LocalApic;
-  readonly bus: PciBus;
+  /** The PCI hierarchy: root buses, bridges, functions, 0xCF8/0xCFC and ECAM. */
+  readonly bus: PciHost;
   readonly ram: Ram[] = [];
   /** Breakpoints and pausing (debugger/). */
   readonly debugger: Debugger;
@@ -42,7 +43,7 @@ export class Machine {
     this.io = new AddressSpace('io', this.log, true);
     this.apic = new LocalApic(description.cpus, this.log);
     this.memory.map(this.apic.region, 0xfee00000);
-    this.bus = new PciBus(this.memory, this.io, this.log);
+    this.bus = new PciHost(this.memory, this.io, this.log);
     this.debugger = new Debugger(this);
   }
 

@@ -7,7 +7,8 @@
 // Not saved: vector notifiers (callbacks a host installs, not machine state).
 import type { Machine } from '../machine/machine';
 import { loadMachineObject } from '../machine/machine-builder';
-import { CONFIG_ADDRESS_PORT, formatBdf } from '../machine/pci/pci-bus';
+import { formatBdf } from '../machine/pci/pci-bus';
+import { CONFIG_ADDRESS_PORT } from '../machine/pci/pci-host';
 import { STATUS_OFFSET } from '../machine/pci/pci-function';
 import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
 import { STATUS } from '../../src-shared/registers/layout';
@@ -109,8 +110,8 @@ function restore(header: SessionHeader, section: (name: string, bytes: number) =
       fill(msix.pba, `${key}.msix.pba`);
       fill(msix.useCount, `${key}.msix.useCount`);
       fill(msix.delivered, `${key}.msix.delivered`);
-      msix.syncFromConfig();
     }
+    fn.syncDerivedState();
   }
   configAddressLatch(machine).write(0, 4, header.pciConfigAddress);
   fill(machine.apic.counts, 'apic.counts');

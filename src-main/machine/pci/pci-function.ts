@@ -25,6 +25,8 @@ export class PciFunction {
   private intxLevel = 0;
   /** What the INTx pin drives: level and not disabled by Command bit 10. */
   intxOutput = 0;
+  /** The bridge whose secondary bus holds this function; null on a root bus. */
+  upstream: PciFunction | null = null;
 
   constructor(
     readonly bdf: number,
@@ -70,9 +72,13 @@ export class PciFunction {
     const newCommand = this.command;
     if ((oldCommand ^ newCommand) & COMMAND.INTX_DISABLE) this.updateIntxOutput();
     this.msix?.writeConfig(offset, size);
-    const touchesBars = offset < 0x28 && offset + size > 0x10;
     const touchesCommand = offset <= COMMAND_OFFSET + 1 && offset + size > COMMAND_OFFSET;
-    return touchesBars || (touchesCommand && ((oldCommand ^ newCommand) & (COMMAND.IO_SPACE | COMMAND.MEMORY_SPACE)) !== 0);
+    return this.touchesDecoding(offset, size) || (touchesCommand && ((oldCommand ^ newCommand) & (COMMAND.IO_SPACE | COMMAND.MEMORY_SPACE)) !== 0);
+  }
+
+  /** Whether a write to these bytes can move what the function decodes: its BARs (a bridge adds its windows). */
+  protected touchesDecoding(offset: number, size: number): boolean {
+    return offset < 0x28 && offset + size > 0x10;
   }
 
   private refuse(offset: number, size: number, value: number, write: boolean): void {
@@ -111,11 +117,17 @@ export class PciFunction {
     this.log.append(EventKind.IntxChanged, 0, this.bdf, 0, out, 0, 0);
   }
 
-  /** N3: a message write as bus master; with Bus Master Enable clear it goes nowhere. */
+  /**
+   * N3: a message write as bus master; with Bus Master Enable clear it goes nowhere.
+   * Behind bridges it travels upstream through each of them, so each bridge's own
+   * Bus Master Enable must be set too (QEMU's bus-master address space does the same).
+   */
   sendMessage(vector: number, addrLo: number, addrHi: number, data: number): boolean {
-    if ((this.config.bytes[COMMAND_OFFSET]! & BUS_MASTER) === 0) {
-      this.log.append(EventKind.NotifyDropped, DropReason.BusMasterDisabled, this.bdf, vector, addrLo, data, addrHi);
-      return false;
+    for (let fn: PciFunction | null = this; fn !== null; fn = fn.upstream) {
+      if ((fn.config.bytes[COMMAND_OFFSET]! & BUS_MASTER) === 0) {
+        this.log.append(EventKind.NotifyDropped, DropReason.BusMasterDisabled, this.bdf, vector, addrLo, data, addrHi);
+        return false;
+      }
     }
     return this.router(this.bdf, vector, addrLo, addrHi, data);
   }
@@ -134,6 +146,11 @@ export class PciFunction {
   removeMsix(): void {
     this.msix?.uninit();
     this.msix = null;
+  }
+
+  /** After the config bytes were replaced wholesale (a session restore): state derived from them follows. */
+  syncDerivedState(): void {
+    this.msix?.syncFromConfig();
   }
 
   reset(): void {
