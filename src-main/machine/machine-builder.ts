@@ -9,6 +9,7 @@ import { parseBdf } from './pci/pci-bus';
 import { PciBridge } from './pci/pci-bridge';
 import { Q35HostBridge, Q35_HOST_BRIDGE_BDF } from './pci/q35-host-bridge';
 import { addRootPortCapability, checkBridge, checkReachable, isBridgeDescription, markMultiFunction, programBridge } from './topology-builder';
+import { MsiEngine, MSI_CAP_ID } from './msi/msi-engine';
 import { MsixEngine, exclusiveBarLayout, pbaBytes, tableBytes, type MsixLayout } from './msix/msix-engine';
 import {
   parseMachineDescription,
@@ -217,6 +218,11 @@ function buildFunction(machine: Machine, d: DeviceDescription, path: string, war
     for (const w of result.warnings) warnings.push(`${d.bdf} (${d.name}): MSI-X ${w}; kept as imported`);
     fn.msix = result.engine;
   }
+  if (d.msi) {
+    const made = MsiEngine.init(fn, fn.caps, { vectors: d.msi.vectors, is64bit: d.msi.is64bit, perVectorMask: d.msi.perVectorMask, capOffset: d.msi.capOffset ?? 0 });
+    if (!made.ok) return `${path}.msi: ${made.error}`;
+    fn.msi = made.engine;
+  }
   if (d.config !== undefined) applyImportedConfig(fn, d.config);
   if (fn.msix && d.msix?.used !== undefined) {
     const used = d.msix.used === 'all' ? Array.from({ length: fn.msix.vectors }, (_, v) => v) : d.msix.used;
@@ -231,6 +237,9 @@ function applyImportedConfig(fn: PciFunction, hexBytes: string): void {
   for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hexBytes.slice(2 * i, 2 * i + 2), 16);
   fn.caps.adoptExisting((id) => CAP_LENGTHS[id] ?? 4);
   fn.msix?.syncFromConfig();
+  // A dumped MSI capability behaves as QEMU's msi.c would with those flags.
+  const msi = fn.caps.find(MSI_CAP_ID);
+  if (msi !== 0 && fn.msi === null) fn.msi = MsiEngine.adopt(fn, fn.caps, msi);
 }
 
 function startDeviceSources(machine: Machine, fn: PciFunction, d: DeviceDescription): void {

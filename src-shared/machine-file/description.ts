@@ -50,6 +50,14 @@ const bridgeDescription = z.strictObject({
   prefetchable: bridgeWindow.optional(),
 });
 
+/** Plain MSI as QEMU's msi_init takes it: a power-of-two count up to 32, 64-bit address, per-vector masking. */
+const msiDescription = z.strictObject({
+  vectors: z.number().int(),
+  is64bit: z.boolean().default(true),
+  perVectorMask: z.boolean().default(false),
+  capOffset: hexNumber.optional(),
+});
+
 const usedVectors = z.union([z.literal('all'), z.array(z.number().int().min(0))]);
 
 const msixExplicit = z.strictObject({
@@ -92,6 +100,7 @@ const deviceDescription = z.strictObject({
   pcie: z.boolean().optional(),
   bars: z.array(barDescription).default([]),
   msix: z.union([msixExplicit, msixExclusive]).optional(),
+  msi: msiDescription.optional(),
   bridge: bridgeDescription.optional(),
   /** Initial configuration space as hex bytes (imported devices): 256 or 4096 bytes. */
   config: z.string().optional(),

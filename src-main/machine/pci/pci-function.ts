@@ -6,6 +6,7 @@ import { CapabilityList } from './capabilities';
 import { Bar } from './bar';
 import type { EventLog } from '../event-log';
 import type { MsixEngine } from '../msix/msix-engine';
+import type { MsiEngine } from '../msi/msi-engine';
 import { COMMAND, STATUS, TYPE0_HEADER, fillByteMasks } from '../../../src-shared/registers/layout';
 import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, EventKind } from '../../../src-shared/timeline/event-kinds';
 
@@ -21,6 +22,7 @@ export class PciFunction {
   readonly caps: CapabilityList;
   readonly bars: (Bar | null)[] = [null, null, null, null, null, null];
   msix: MsixEngine | null = null;
+  msi: MsiEngine | null = null;
   /** The function's internal interrupt level (Status bit 3). */
   private intxLevel = 0;
   /** What the INTx pin drives: level and not disabled by Command bit 10. */
@@ -72,6 +74,7 @@ export class PciFunction {
     const newCommand = this.command;
     if ((oldCommand ^ newCommand) & COMMAND.INTX_DISABLE) this.updateIntxOutput();
     this.msix?.writeConfig(offset, size);
+    this.msi?.writeConfig(offset, size);
     const touchesCommand = offset <= COMMAND_OFFSET + 1 && offset + size > COMMAND_OFFSET;
     return this.touchesDecoding(offset, size) || (touchesCommand && ((oldCommand ^ newCommand) & (COMMAND.IO_SPACE | COMMAND.MEMORY_SPACE)) !== 0);
   }
@@ -85,11 +88,16 @@ export class PciFunction {
     this.log.append(EventKind.AccessRefused, (size & 0xf) | ACCESS_CONFIG | (write ? ACCESS_WRITE : 0), this.bdf, 0, offset >>> 0, 0, value >>> 0);
   }
 
-  /** D1: raise interrupt cause `cause`. */
+  /** D1 / MD1: raise interrupt cause `cause`: MSI-X when enabled, else MSI when enabled, else INTx (QEMU's device models' order). */
   raise(cause: number): void {
     const msix = this.msix;
     if (msix !== null && msix.enabled) {
       msix.notify(cause);
+      return;
+    }
+    const msi = this.msi;
+    if (msi !== null && msi.enabled) {
+      msi.notify(cause);
       return;
     }
     if (this.command & COMMAND.INTX_DISABLE) {
@@ -151,6 +159,7 @@ export class PciFunction {
   /** After the config bytes were replaced wholesale (a session restore): state derived from them follows. */
   syncDerivedState(): void {
     this.msix?.syncFromConfig();
+    this.msi?.syncFromConfig();
   }
 
   reset(): void {
@@ -169,5 +178,6 @@ export class PciFunction {
     this.updateIntxOutput();
     config.set(STATUS_OFFSET, 2, config.get16(STATUS_OFFSET) & ~STATUS.INTX_STATUS);
     this.msix?.reset();
+    this.msi?.reset();
   }
 }
