@@ -7,6 +7,7 @@ import type { PciFunction } from '../machine/pci/pci-function';
 import type { MsixEngine } from '../machine/msix/msix-engine';
 import { loadMachineText } from '../machine/machine-builder';
 import { formatBdf } from '../machine/pci/pci-bus';
+import { PciBridge } from '../machine/pci/pci-bridge';
 import { UNMAPPED } from '../machine/pci/bar';
 import { AccessStatus, type AddressSpace } from '../machine/address-space';
 import type { MachineSession } from './machine-session';
@@ -71,7 +72,10 @@ function address(bar: { mappedAt: number }, offset: number): number | null {
 
 function describe(fn: PciFunction): DeviceInfo {
   const m = fn.msix;
+  const msi = fn.msi;
   return {
+    ...(msi === null ? {} : { msi: { vectors: msi.vectorsCapable, capOffset: msi.capOffset, is64bit: msi.is64bit, perVectorMask: msi.perVectorMask } }),
+    ...(fn instanceof PciBridge ? { bridge: { secondary: fn.secondaryBus, subordinate: fn.subordinateBus } } : {}),
     bdf: fn.bdf,
     address: formatBdf(fn.bdf),
     name: fn.name,

@@ -110,7 +110,8 @@ function checkBars(d: DeviceDescription, path: string): string[] {
   const slots = new Map<number, number>();
   d.bars.forEach((bar, j) => {
     const at = `${path}.bars[${j}]`;
-    const min = bar.type === 'io' ? 4 : 16;
+    // Legacy I/O regions real dumps show (an IDE control port, a parallel port) are 1 or 8 bytes.
+    const min = bar.type === 'io' ? 1 : 16;
     if (!isPow2(bar.size) || bar.size < min) errors.push(`${at}.size: ${hex(bar.size)} is not a power of two >= ${min}`);
     if (bar.type === 'io' && bar.size > 0x10000) errors.push(`${at}.size: an I/O BAR is at most 64 KiB`);
     if (bar.type === 'mem32' && bar.size > 0x80000000) errors.push(`${at}.size: a 32-bit BAR is at most 2 GiB`);

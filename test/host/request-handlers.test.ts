@@ -226,7 +226,8 @@ describe('request handlers behind the contract', () => {
     const old = host.session.machine;
     const status = value(host.dispatch('loadMachine', { source: 'preset', preset: 'nvme' }));
     expect(host.session.machine).not.toBe(old);
-    expect(status).toMatchObject({ preset: 'nvme', devices: 1, total: 0, evicted: 0 });
+    // The q35 host bridge at 00:00.0 and the controller.
+    expect(status).toMatchObject({ preset: 'nvme', devices: 2, total: 0, evicted: 0 });
     expect(status.name).toMatch(/NVMe/);
     const fromText = value(host.dispatch('loadMachine', { source: 'text', text: JSON.stringify(TWO_DEVICES), fileName: 'two.json' }));
     expect(fromText).toMatchObject({ name: 'two devices', preset: null, devices: 2 });

@@ -169,7 +169,7 @@ describe('presets', () => {
 
   it('e1000e: 5 vectors in a 16 KiB BAR3, table at 0, PBA at 0x2000, capability at 0xA0', () => {
     const m = load('e1000e.json');
-    const fn = m.functions()[0]!;
+    const fn = m.fn(0x10)!;
     const e = fn.msix!;
     expect([e.vectors, e.capabilityOffset]).toEqual([5, 0xa0]);
     expect(fn.config.read(0xa4, 4)).toBe(0x3);
@@ -180,9 +180,9 @@ describe('presets', () => {
 
   it('NVMe: 65 vectors', () => {
     const m = load('nvme.json');
-    const e = m.functions()[0]!.msix!;
+    const e = m.fn(0x20)!.msix!;
     expect(e.vectors).toBe(65);
-    expect(m.functions()[0]!.config.read(e.capabilityOffset + 2, 2)).toBe(64);
+    expect(m.fn(0x20)!.config.read(e.capabilityOffset + 2, 2)).toBe(64);
     expect(e.pba.byteLength).toBe(16);
   });
 
