@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx irqscope` works straight after `npm install`.
-import { tsImport } from 'tsx/esm/api';
+// Runs the built CLI (see scripts/cli-bundle.mjs: built by `npm install`, rebuilt when stale).
+import { pathToFileURL } from 'node:url';
+import { ensureCliBuilt } from '../scripts/cli-bundle.mjs';
 
-const { main } = await tsImport('../src-main/cli/main.ts', import.meta.url);
+const { main } = await import(pathToFileURL(await ensureCliBuilt()).href);
 const code = await main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });
 process.exitCode = code;

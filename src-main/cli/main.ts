@@ -1,21 +1,15 @@
-// `irqscope <command> …`: the command table. Each command lives in its own module.
+// `irqscope <command> …`: the command table. Each command lives in its own module, loaded only
+// when it runs, so a command starts without paying for the others (the web host, exports, …).
 import { UsageError, type CliCommand, type CliIo } from './cli-io';
-import { qtestCommand } from './qtest-command';
-import { lspciCommand } from './lspci-command';
-import { importCommand } from './import-command';
-import { setpciCommand } from './setpci-command';
-import { sessionCommand } from './session-command';
-import { exportCommand } from './export-command';
-import { webCommand } from './web-command';
 
-const COMMANDS: Record<string, { run: CliCommand; summary: string }> = {
-  qtest: { run: qtestCommand, summary: 'drive a machine with QEMU qtest commands (stdin, a file, or --socket PATH)' },
-  web: { run: webCommand, summary: 'serve the app to a browser on 127.0.0.1 (--machine FILE, --port N)' },
-  lspci: { run: lspciCommand, summary: "list a machine's devices as lspci does (-v/-vv/-vvv, -x/-xxx/-xxxx, -s BDF)" },
-  setpci: { run: setpciCommand, summary: "read and write config registers with setpci's syntax" },
-  import: { run: importCommand, summary: 'turn lspci -xxx dumps or sysfs config files into a machine file' },
-  session: { run: sessionCommand, summary: 'save, open or describe a session file (machine, state, timeline, breakpoints)' },
-  export: { run: exportCommand, summary: 'export a timeline as VCD, Perfetto trace JSON or CSV' },
+const COMMANDS: Record<string, { load: () => Promise<CliCommand>; summary: string }> = {
+  qtest: { load: async () => (await import('./qtest-command')).qtestCommand, summary: 'drive a machine with QEMU qtest commands (stdin, a file, or --socket PATH)' },
+  web: { load: async () => (await import('./web-command')).webCommand, summary: 'serve the app to a browser on 127.0.0.1 (--machine FILE, --port N)' },
+  lspci: { load: async () => (await import('./lspci-command')).lspciCommand, summary: "list a machine's devices as lspci does (-v/-vv/-vvv, -x/-xxx/-xxxx, -s BDF)" },
+  setpci: { load: async () => (await import('./setpci-command')).setpciCommand, summary: "read and write config registers with setpci's syntax" },
+  import: { load: async () => (await import('./import-command')).importCommand, summary: 'turn lspci -xxx dumps or sysfs config files into a machine file' },
+  session: { load: async () => (await import('./session-command')).sessionCommand, summary: 'save, open or describe a session file (machine, state, timeline, breakpoints)' },
+  export: { load: async () => (await import('./export-command')).exportCommand, summary: 'export a timeline as VCD, Perfetto trace JSON or CSV' },
 };
 
 export async function main(args: string[], io: CliIo): Promise<number> {
@@ -29,7 +23,7 @@ export async function main(args: string[], io: CliIo): Promise<number> {
     return name === '--help' ? 0 : 2;
   }
   try {
-    return await command.run(rest, io);
+    return await (await command.load())(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr.write(`irqscope ${name}: ${err.message}\n`);

@@ -3,7 +3,7 @@
 // announced to all clients (debuggerChanged) so each window shows the same state.
 import type { Machine } from '../machine/machine';
 import type { MachineSession } from './machine-session';
-import { RequestError, type Handlers } from './request-handlers';
+import { RequestError, type Handlers } from './handler-kit';
 import type { ResumeOutcome } from '../../src-shared/ipc/contract';
 import type { BreakpointInfo, Parsed, ResumeResult } from '../../src-shared/debugger/breakpoints';
 

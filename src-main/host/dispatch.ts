@@ -4,7 +4,7 @@
 import { requests, type Reply, type RequestParams, type RequestResult } from '../../src-shared/ipc/contract';
 import { isRequestName, type RequestName } from '../../src-shared/ipc/names';
 import { formatPath } from '../../src-shared/machine-file/description';
-import { RequestError, type Handlers } from './request-handlers';
+import { RequestError, type Handlers } from './handler-kit';
 
 /** Typed for callers that know what they send; transports pass whatever arrived. */
 export interface Dispatch {

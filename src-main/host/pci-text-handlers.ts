@@ -3,7 +3,7 @@
 // An import replaces the running machine only once the imported one has built.
 import { Buffer } from 'node:buffer';
 import type { MachineSession } from './machine-session';
-import { RequestError, as, type Handlers } from './request-handlers';
+import { RequestError, as, type Handlers } from './handler-kit';
 import { buildImportedMachine, formatDumpMessage, importDumpFiles, type DumpImport, type DumpSource } from '../pci-tools/import-dumps';
 import { runSetpciLine } from '../pci-tools/setpci-line';
 import { formatBdf } from '../machine/pci/pci-bus';

@@ -10,28 +10,14 @@ import { formatBdf } from '../machine/pci/pci-bus';
 import { PciBridge } from '../machine/pci/pci-bridge';
 import { UNMAPPED } from '../machine/pci/bar';
 import { AccessStatus, type AddressSpace } from '../machine/address-space';
+import { RequestError, as, type Handlers } from './handler-kit';
 import type { MachineSession } from './machine-session';
 import type { PresetLibrary } from './presets';
 import { createPciTextHandlers } from './pci-text-handlers';
 import { debuggerHandlers } from './debugger-handlers';
 import { sessionHandlers } from './session-handlers';
-import type { AccessResult, DeviceInfo, RequestResult, ValidParams, VectorSnapshot } from '../../src-shared/ipc/contract';
-import type { RequestName } from '../../src-shared/ipc/names';
+import type { AccessResult, DeviceInfo, RequestResult, VectorSnapshot } from '../../src-shared/ipc/contract';
 import { Origin } from '../../src-shared/timeline/event-kinds';
-
-/** A request the machine refuses: `field` is the params field at fault ('' when it is the request as a whole). */
-export class RequestError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export type Handlers = {
-  [N in RequestName]: (params: ValidParams<N>) => RequestResult<N>;
-};
 
 export interface HostContext {
   session: MachineSession;
@@ -102,18 +88,6 @@ function describe(fn: PciFunction): DeviceInfo {
 
 function access(space: AddressSpace, value: number): AccessResult {
   return { value: value >>> 0, high: space.readHigh >>> 0, status: STATUS_NAMES[space.lastStatus] };
-}
-
-/** Runs `act` with events attributed to `origin`. */
-
-export function as<T>(machine: Machine, origin: Origin, act: () => T): T {
-  const saved = machine.log.currentOrigin;
-  machine.log.currentOrigin = origin;
-  try {
-    return act();
-  } finally {
-    machine.log.currentOrigin = saved;
-  }
 }
 
 export function createHandlers({ session, presets }: HostContext): Handlers {

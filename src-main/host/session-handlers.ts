@@ -5,7 +5,7 @@
 import { decodeSession, encodeSession } from '../session/machine-snapshot';
 import { exportTimeline } from '../export/timeline-export';
 import type { MachineSession } from './machine-session';
-import { RequestError, type Handlers } from './request-handlers';
+import { RequestError, type Handlers } from './handler-kit';
 import type { MachineStatus } from '../../src-shared/ipc/contract';
 import { EXPORT_EXTENSIONS, EXPORT_MIME_TYPES, type ExportFormat } from '../../src-shared/timeline/export-formats';
 

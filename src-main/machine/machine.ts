@@ -2,8 +2,10 @@
 // RAM, the local APIC, the PCI hierarchy with its functions, and the periodic interrupt
 // sources of the device models. Built from a machine description (machine-builder.ts).
 import { AddressSpace } from './address-space';
-import { Clock, type Timer } from './clock';
+import { Clock } from './clock';
+import type { IntervalSource } from './interval-source';
 import { Debugger } from './debugger/debugger';
+import type { DebuggedMachine } from './debugger/debugged-machine';
 import { EventLog } from './event-log';
 import { LocalApic } from './irq/local-apic';
 import { PciHost } from './pci/pci-host';
@@ -14,14 +16,7 @@ import { DropReason, EventKind, Origin } from '../../src-shared/timeline/event-k
 
 export { MAX_SOURCE_RATE, MIN_SOURCE_RATE };
 
-export interface IntervalSource {
-  readonly bdf: number;
-  readonly vector: number;
-  readonly ratePerSecond: number;
-  readonly timer: Timer;
-}
-
-export class Machine {
+export class Machine implements DebuggedMachine {
   readonly clock = new Clock();
   readonly log: EventLog;
   readonly memory: AddressSpace;

@@ -2,7 +2,7 @@
 // test over the log's columns at a ring index, and the value a condition tests.
 // Compiling checks the spec against the machine (devices, vector counts, CPUs), so a
 // spec naming something that is not there is refused before it is installed.
-import type { Machine } from '../machine';
+import type { DebuggedMachine } from './debugged-machine';
 import type { EventLog } from '../event-log';
 import { formatBdf } from '../pci/pci-bus';
 import { DeliveryMode } from '../irq/local-apic';
@@ -29,7 +29,7 @@ const OUTCOME_KINDS: Record<NotifyOutcome, number[]> = {
 
 const BROADCAST = 0xff;
 
-export function compileBreakpoint(spec: BreakpointSpec, machine: Machine): CompileResult {
+export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine): CompileResult {
   switch (spec.kind) {
     case 'unmask':
     case 'notify':
@@ -101,7 +101,7 @@ function matcher(kinds: number[], matches: CompiledMatcher['matches'], value: Co
   return { ok: true, matcher: { kinds, matches, value } };
 }
 
-function checkVectors(bdf: number | null, vectors: 'any' | number[], machine: Machine): string | null {
+function checkVectors(bdf: number | null, vectors: 'any' | number[], machine: DebuggedMachine): string | null {
   if (bdf === null) return null;
   const fn = machine.fn(bdf);
   if (fn === null) return `bdf: no device at ${formatBdf(bdf)}`;

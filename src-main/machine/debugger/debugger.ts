@@ -7,7 +7,7 @@
 // halted, which stops time and the interval sources. While paused, guest accesses
 // still run (and may hit breakpoints again); device-side actions and clock advances
 // that hosts hand to `perform` wait in a queue until continue or step.
-import type { Machine } from '../machine';
+import type { DebuggedMachine } from './debugged-machine';
 import { compileBreakpoint, type CompiledMatcher } from './breakpoint-matcher';
 import { accessWatch, type WatchedRange } from './access-watch';
 import { formatBdf } from '../pci/pci-bus';
@@ -70,7 +70,7 @@ export class Debugger {
   private readonly listeners = new Set<PauseListener>();
   limits: DebuggerLimits = { queued: Infinity, advanceFirings: Infinity };
 
-  constructor(private readonly machine: Machine) {}
+  constructor(private readonly machine: DebuggedMachine) {}
 
   /** Validates `input` as a breakpoint spec and checks it against the machine. */
   add(input: unknown, enabled = true): Parsed<BreakpointInfo> {
