@@ -94,6 +94,15 @@ describe('MSI capability (MI)', () => {
 });
 
 describe('MSI notify (MS, MG, MN)', () => {
+  it('MS1: MSI is enabled exactly while Enable is set, whatever Multiple Message Enable says', () => {
+    const t = device({ vectors: 4 });
+    const states = [0x0000, 0x0020, 0x0021, 0x0001, 0x0070].map((control) => {
+      cfg(t.m, t.cap + 2, 2, control);
+      return t.fn.msi!.enabled;
+    });
+    expect(states).toEqual([false, false, true, true, false]);
+  });
+
   it('MG1/MN3: the message is a 4-byte write of the data to the address; 64-bit addresses use the upper dword', () => {
     const t = device();
     program(t, 0x1000, 0xabcd, 0x0001);

@@ -2,7 +2,13 @@
 // further down. A root bus has no bridge above it; any other bus takes its number
 // from its bridge's Secondary Bus register, so it moves when software renumbers.
 import type { PciFunction } from './pci-function';
-import type { PciBridge } from './pci-bridge';
+
+/** What a bus needs of the bridge above it or on it (pci-bridge.ts implements it). */
+export interface BusBridge extends PciFunction {
+  readonly secondary: PciBus;
+  readonly secondaryBus: number;
+  leadsTo(bus: number): boolean;
+}
 
 export function formatBdf(bdf: number): string {
   const bus = (bdf >>> 8) & 0xff;
@@ -28,11 +34,11 @@ export class PciBus {
   /** Indexed by devfn (device << 3 | function). */
   readonly functions: (PciFunction | null)[] = new Array<PciFunction | null>(256).fill(null);
   /** Bridges on this bus, in devfn order. */
-  readonly bridges: PciBridge[] = [];
+  readonly bridges: BusBridge[] = [];
 
   constructor(
     /** The bridge this bus sits behind; null for a root bus. */
-    readonly bridge: PciBridge | null,
+    readonly bridge: BusBridge | null,
     /** A root bus's fixed number. */
     private readonly rootNumber = 0,
   ) {}
@@ -42,7 +48,7 @@ export class PciBus {
   }
 
   /** Places `fn` at its devfn; `bridge` when it is one, so config cycles can pass through it. */
-  attach(fn: PciFunction, bridge: PciBridge | null): void {
+  attach(fn: PciFunction, bridge: BusBridge | null): void {
     const devfn = fn.bdf & 0xff;
     if (this.functions[devfn] !== null) throw new RangeError(`${formatBdf(fn.bdf)} is taken`);
     this.functions[devfn] = fn;
