@@ -46,7 +46,7 @@ const BAD: [string, unknown, string][] = [
   ['startSource', { bdf: NIC, vector: 0, ratePerSecond: 0 }, 'startSource.ratePerSecond: the rate must be above 0'],
   ['startSource', { bdf: NIC, vector: 0, ratePerSecond: 'fast' }, 'startSource.ratePerSecond: expected a rate as a number'],
   ['startSource', { bdf: NIC, vector: 0, ratePerSecond: 2e7 }, 'startSource.ratePerSecond: at most 10,000,000 per second'],
-  ['loadMachine', { source: 'preset', preset: '../package' }, "loadMachine.preset: no preset named '../package' (presets: e1000e, nvme, virtio-net)"],
+  ['loadMachine', { source: 'preset', preset: '../package' }, "loadMachine.preset: no preset named '../package' (presets: e1000e, nvme, q35-bridges, virtio-net)"],
   ['loadMachine', { source: 'text', text: '{' }, 'loadMachine.text: (root): not valid JSON'],
   ['loadMachine', { source: 'text', text: '{"cpus": 0}' }, 'loadMachine.text: cpus: Too small: expected number to be >=1'],
   ['loadMachine', { source: 'url', url: 'x' }, "loadMachine.source: must be 'preset' or 'text'"],
@@ -231,7 +231,7 @@ describe('request handlers behind the contract', () => {
     expect(status.name).toMatch(/NVMe/);
     const fromText = value(host.dispatch('loadMachine', { source: 'text', text: JSON.stringify(TWO_DEVICES), fileName: 'two.json' }));
     expect(fromText).toMatchObject({ name: 'two devices', preset: null, devices: 2 });
-    expect(value(host.dispatch('listPresets', {})).map((p) => p.name)).toEqual(['e1000e', 'nvme', 'virtio-net']);
+    expect(value(host.dispatch('listPresets', {})).map((p) => p.name)).toEqual(['e1000e', 'nvme', 'q35-bridges', 'virtio-net']);
   });
 
   it('resets the machine as system_reset does', () => {

@@ -68,7 +68,7 @@ const cases: [string, (d: Desc) => void, string][] = [
   ['BAR type', (d) => (d0(d).bars[0].type = 'mem16'), 'devices[0].bars[0].type: Invalid option'],
   ['BAR size not a power of two', (d) => (d0(d).bars[1].size = '0x1800'), 'devices[0].bars[1].size: 0x1800 is not a power of two >= 16'],
   ['memory BAR under 16 bytes', (d) => (d0(d).bars[2].size = 8), 'devices[0].bars[2].size: 0x8 is not a power of two >= 16'],
-  ['I/O BAR under 4 bytes', (d) => (d0(d).bars[0].size = 2), 'devices[0].bars[0].size: 0x2 is not a power of two >= 4'],
+  ['I/O BAR of 3 bytes', (d) => (d0(d).bars[0].size = 3), 'devices[0].bars[0].size: 0x3 is not a power of two >= 1'],
   ['I/O BAR over 64 KiB', (d) => (d0(d).bars[0].size = '0x20000'), 'devices[0].bars[0].size: an I/O BAR is at most 64 KiB'],
   ['32-bit BAR over 2 GiB', (d) => (d0(d).bars[1].size = '0x100000000'), 'devices[0].bars[1].size: a 32-bit BAR is at most 2 GiB'],
   ['prefetchable I/O BAR', (d) => (d0(d).bars[0].prefetchable = true), 'devices[0].bars[0].prefetchable: an I/O BAR cannot be prefetchable'],
