@@ -5,6 +5,7 @@
 import { MIN_SOURCE_RATE, type Machine } from '../machine/machine';
 import type { PciFunction } from '../machine/pci/pci-function';
 import type { MsixEngine } from '../machine/msix/msix-engine';
+import type { MsiEngine } from '../machine/msi/msi-engine';
 import { loadMachineText } from '../machine/machine-builder';
 import { formatBdf } from '../machine/pci/pci-bus';
 import { PciBridge } from '../machine/pci/pci-bridge';
@@ -196,8 +197,40 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
   };
 }
 
+/** Plain MSI in the vector view's shape: one entry per vector the capability has, address and data as MG1 builds them. */
+function msiSnapshot(session: MachineSession, fn: PciFunction, msi: MsiEngine): VectorSnapshot {
+  const n = msi.vectorsCapable;
+  const table: number[] = [];
+  for (let v = 0; v < n; v++) table.push(msi.addressLo, msi.addressHi, msi.dataFor(v), msi.isMasked(v) ? 1 : 0);
+  return {
+    bdf: fn.bdf,
+    kind: 'msi',
+    vectors: n,
+    enabled: msi.enabled,
+    functionMask: false,
+    functionMasked: !msi.enabled,
+    table,
+    pba: [msi.pendingBits],
+    useCount: Array.from({ length: n }, (_, v) => (v < msi.vectorsEnabled ? 1 : 0)),
+    delivered: Array.from(msi.delivered.subarray(0, n)),
+    lastEventTime: Array.from(session.vectorLastEventTimes(fn.bdf, n).subarray(0, n)),
+    sources: sourcesOf(session.machine, fn.bdf),
+    tableAddress: null,
+    pbaAddress: null,
+  };
+}
+
+function sourcesOf(machine: Machine, bdf: number): VectorSnapshot['sources'] {
+  return machine
+    .listSources()
+    .filter((s) => s.bdf === bdf)
+    .map((s) => ({ bdf: s.bdf, vector: s.vector, ratePerSecond: s.ratePerSecond }));
+}
+
 function snapshot(session: MachineSession, bdf: number): VectorSnapshot {
   const machine = session.machine;
+  const found = requireFunction(machine, bdf);
+  if (found.msix === null && found.msi !== null) return msiSnapshot(session, found, found.msi);
   const { fn, msix } = requireMsix(machine, bdf);
   const n = msix.vectors;
   const tableBar = fn.bars[msix.layout.tableBar];
@@ -213,10 +246,7 @@ function snapshot(session: MachineSession, bdf: number): VectorSnapshot {
     useCount: Array.from(msix.useCount),
     delivered: Array.from(msix.delivered),
     lastEventTime: Array.from(session.vectorLastEventTimes(bdf, n).subarray(0, n)),
-    sources: machine
-      .listSources()
-      .filter((s) => s.bdf === bdf)
-      .map((s) => ({ bdf: s.bdf, vector: s.vector, ratePerSecond: s.ratePerSecond })),
+    sources: sourcesOf(machine, bdf),
     tableAddress: tableBar ? address(tableBar, msix.layout.tableOffset) : null,
     pbaAddress: pbaBar ? address(pbaBar, msix.layout.pbaOffset) : null,
   };

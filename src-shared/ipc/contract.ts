@@ -107,6 +107,8 @@ export interface InterruptCounts {
 
 export interface VectorSnapshot {
   bdf: number;
+  /** Absent: MSI-X. `msi`: plain MSI, its entries made from config space (use count 1 for vectors within Multiple Message Enable). */
+  kind?: 'msi';
   vectors: number;
   enabled: boolean;
   functionMask: boolean;

@@ -129,6 +129,26 @@ describe('request handlers behind the contract', () => {
     expect(snap.lastEventTime[2]).toBe(-1);
   });
 
+  it('MG1/MN2: a plain-MSI device has a vector snapshot from its config space; a fire is an MSI notify', () => {
+    const host = hostWith({
+      cpus: 2,
+      ram: [{ base: '0x0', size: '0x10000' }],
+      devices: [{ bdf: '00:04.0', name: 'edu', vendor: '0x1234', device: '0x11e8', class: '0x00ff00', msi: { vectors: 4, perVectorMask: true } }],
+    });
+    const fn = host.session.machine.fn(0x20)!;
+    const cap = fn.msi!.capOffset;
+    host.dispatch('writeConfig', { bdf: 0x20, offset: 0x04, size: 2, value: 0x4 });
+    host.dispatch('writeConfig', { bdf: 0x20, offset: cap + 4, size: 4, value: 0x1000 });
+    host.dispatch('writeConfig', { bdf: 0x20, offset: cap + 0x0c, size: 2, value: 0x40 });
+    host.dispatch('writeConfig', { bdf: 0x20, offset: cap + 0x10, size: 4, value: 0x2 });
+    host.dispatch('writeConfig', { bdf: 0x20, offset: cap + 2, size: 2, value: 0x0021 });
+    value(host.dispatch('fireVector', { bdf: 0x20, vector: 0 }));
+    value(host.dispatch('fireVector', { bdf: 0x20, vector: 1 }));
+    const snap = value(host.dispatch('vectorSnapshot', { bdf: 0x20 }));
+    expect(snap).toMatchObject({ kind: 'msi', vectors: 4, enabled: true, pba: [0x2], useCount: [1, 1, 1, 1], delivered: [1, 0, 0, 0], tableAddress: null });
+    expect(snap.table.slice(0, 8)).toEqual([0x1000, 0, 0x40, 0, 0x1000, 0, 0x41, 1]);
+  });
+
   it('A1: answers the APIC counts like /proc/interrupts, a row per IDT vector that was delivered', () => {
     const host = hostWith(TWO_DEVICES);
     expect(value(host.dispatch('interruptCounts', {}))).toEqual({ cpus: 2, rows: [] });
