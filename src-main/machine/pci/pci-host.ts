@@ -8,7 +8,9 @@ import type { PciFunction } from './pci-function';
 import { PciBridge } from './pci-bridge';
 import { PciBus, formatBdf } from './pci-bus';
 import { UNMAPPED } from './bar';
-import { EventKind } from '../../../src-shared/timeline/event-kinds';
+import { pbaBytes, tableBytes } from '../msix/msix-engine';
+import { EventKind, UnclaimedKind } from '../../../src-shared/timeline/event-kinds';
+import { MSIX_MAX_VECTORS } from '../../../src-shared/registers/layout';
 
 export const CONFIG_ADDRESS_PORT = 0xcf8;
 export const CONFIG_DATA_PORT = 0xcfc;
@@ -33,6 +35,7 @@ export class PciHost {
     private readonly io: AddressSpace,
     private readonly log: EventLog,
   ) {
+    memory.unclaimedProbe = (addr) => this.msixStructureAt(addr);
     io.map(
       // QEMU's pci_host_config_read answers the whole latch whatever the offset (the access
       // size truncates it); only a 4-byte write at 0xCF8 itself changes it.
@@ -173,6 +176,34 @@ export class PciHost {
   }
 
   /**
+   * What an unclaimed memory address would have been to a device's MSI-X: its table
+   * or PBA at the address the BAR holds while the BAR does not decode, or an entry
+   * past the table's end. bdf << 16 | UnclaimedKind, or -1. Only unclaimed accesses
+   * come here, so walking the functions costs the hot paths nothing.
+   */
+  private msixStructureAt(addr: number): number {
+    for (const fn of this.byBdf.values()) {
+      const msix = fn.msix;
+      if (msix === null) continue;
+      const { tableBar, tableOffset, pbaBar, pbaOffset } = msix.layout;
+      const inside = (barIndex: number, offset: number, bytes: number): boolean => {
+        const bar = fn.bars[barIndex];
+        if (!bar || bar.type === 'io') return false;
+        const base = bar.mappedAt === UNMAPPED ? bar.registerAddress(fn.config) : bar.mappedAt;
+        const end = Math.min(offset + bytes, bar.size);
+        return base !== 0 && addr >= base + offset && addr < base + end;
+      };
+      const decodes = (barIndex: number): boolean => fn.bars[barIndex]?.mappedAt !== UNMAPPED;
+      const kind = (code: number): number => fn.bdf * 0x10000 + code;
+      if (!decodes(tableBar) && inside(tableBar, tableOffset, tableBytes(msix.vectors))) return kind(UnclaimedKind.TableUndecoded);
+      if (!decodes(pbaBar) && inside(pbaBar, pbaOffset, pbaBytes(msix.vectors))) return kind(UnclaimedKind.PbaUndecoded);
+      const past = tableOffset + tableBytes(msix.vectors);
+      if (decodes(tableBar) && inside(tableBar, past, tableBytes(MSIX_MAX_VECTORS) - tableBytes(msix.vectors))) return kind(UnclaimedKind.BeyondTable);
+    }
+    return -1;
+  }
+
+  /**
    * B3: maps every BAR of `fn` where its Command bits and address say, reporting
    * overlaps. Behind bridges a BAR is reachable only while every bridge above it
    * forwards its whole range; a bridge's change remaps everything behind it.
@@ -186,9 +217,12 @@ export class PciHost {
       let addr = bar.decodeAddress(fn.config, command);
       if (addr !== UNMAPPED && !forwardedToward(fn, addr, bar.size, io)) addr = UNMAPPED;
       if (addr === bar.mappedAt) continue;
-      if (bar.mappedAt !== UNMAPPED) {
+      const was = bar.mappedAt;
+      if (was !== UNMAPPED) {
+        // The state matches each event as it is logged (the state history stops right after any event).
         space.unmap(bar.region);
-        this.log.append(EventKind.BarMapped, 0, fn.bdf, 0, bar.mappedAt >>> 0, Math.floor(bar.mappedAt / 0x100000000), bar.index);
+        bar.mappedAt = UNMAPPED;
+        this.log.append(EventKind.BarMapped, 0, fn.bdf, 0, was >>> 0, Math.floor(was / 0x100000000), bar.index);
       }
       bar.mappedAt = addr;
       if (addr === UNMAPPED) continue;
