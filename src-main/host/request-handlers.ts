@@ -5,8 +5,10 @@
 import { MIN_SOURCE_RATE, sourceVectorError, type Machine } from '../machine/machine';
 import type { PciFunction } from '../machine/pci/pci-function';
 import type { MsixEngine } from '../machine/msix/msix-engine';
+import type { MsiEngine } from '../machine/msi/msi-engine';
 import { loadMachineText } from '../machine/machine-builder';
 import { formatBdf } from '../machine/pci/pci-bus';
+import { PciBridge } from '../machine/pci/pci-bridge';
 import { UNMAPPED } from '../machine/pci/bar';
 import { AccessStatus, type AddressSpace } from '../machine/address-space';
 import { RequestError, as, type Handlers } from './handler-kit';
@@ -58,7 +60,10 @@ function address(bar: { mappedAt: number }, offset: number): number | null {
 
 function describe(fn: PciFunction): DeviceInfo {
   const m = fn.msix;
+  const msi = fn.msi;
   return {
+    ...(msi === null ? {} : { msi: { vectors: msi.vectorsCapable, capOffset: msi.capOffset, is64bit: msi.is64bit, perVectorMask: msi.perVectorMask } }),
+    ...(fn instanceof PciBridge ? { bridge: { secondary: fn.secondaryBus, subordinate: fn.subordinateBus } } : {}),
     bdf: fn.bdf,
     address: formatBdf(fn.bdf),
     name: fn.name,
@@ -196,8 +201,47 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
   };
 }
 
+/** Plain MSI in the vector view's shape: one entry per vector the capability has, address and data as MG1 builds them. */
+function msiSnapshot(session: MachineSession, fn: PciFunction, msi: MsiEngine): VectorSnapshot {
+  const n = msi.vectorsCapable;
+  const table: number[] = [];
+  for (let v = 0; v < n; v++) table.push(msi.addressLo, msi.addressHi, msi.dataFor(v), msi.isMasked(v) ? 1 : 0);
+  const useCount = Array.from({ length: n }, (_, v) => (v < msi.vectorsEnabled ? 1 : 0));
+  const track = session.deviceTrack(fn.bdf);
+  const why = useCount.map((use, v) =>
+    vectorWhy({ enabled: msi.enabled, functionMask: false, vectorBit: msi.isMasked(v), pending: msi.isPending(v), useCount: use }, track?.vectors.get(v)),
+  );
+  return {
+    bdf: fn.bdf,
+    kind: 'msi',
+    vectors: n,
+    enabled: msi.enabled,
+    functionMask: false,
+    functionMasked: !msi.enabled,
+    table,
+    pba: [msi.pendingBits],
+    useCount,
+    delivered: Array.from(msi.delivered.subarray(0, n)),
+    lastEventTime: Array.from(session.vectorLastEventTimes(fn.bdf, n).subarray(0, n)),
+    sources: sourcesOf(session.machine, fn.bdf),
+    tableAddress: null,
+    pbaAddress: null,
+    why,
+    dropped: track?.droppedTotal ?? 0,
+  };
+}
+
+function sourcesOf(machine: Machine, bdf: number): VectorSnapshot['sources'] {
+  return machine
+    .listSources()
+    .filter((s) => s.bdf === bdf)
+    .map((s) => ({ bdf: s.bdf, vector: s.vector, ratePerSecond: s.ratePerSecond }));
+}
+
 function snapshot(session: MachineSession, bdf: number): VectorSnapshot {
   const machine = session.machine;
+  const found = requireFunction(machine, bdf);
+  if (found.msix === null && found.msi !== null) return msiSnapshot(session, found, found.msi);
   const { fn, msix } = requireMsix(machine, bdf);
   const n = msix.vectors;
   const tableBar = fn.bars[msix.layout.tableBar];
@@ -220,10 +264,7 @@ function snapshot(session: MachineSession, bdf: number): VectorSnapshot {
     useCount: Array.from(msix.useCount),
     delivered: Array.from(msix.delivered),
     lastEventTime: Array.from(session.vectorLastEventTimes(bdf, n).subarray(0, n)),
-    sources: machine
-      .listSources()
-      .filter((s) => s.bdf === bdf)
-      .map((s) => ({ bdf: s.bdf, vector: s.vector, ratePerSecond: s.ratePerSecond })),
+    sources: sourcesOf(machine, bdf),
     tableAddress: tableBar ? address(tableBar, msix.layout.tableOffset) : null,
     pbaAddress: pbaBar ? address(pbaBar, msix.layout.pbaOffset) : null,
     why,

@@ -232,7 +232,8 @@ export class AddressSpace {
     const { region, offset } = this.resolve(addr);
     if (region === null) {
       this.reportUnclaimed(addr, size, 0, false);
-      return 0;
+      // On a PC an I/O port nobody decodes floats high; unclaimed memory reads 0 in QEMU.
+      return this.isIo ? (size === 4 ? 0xffffffff : (1 << (8 * size)) - 1) : 0;
     }
     if ((region.sizes & (1 << size)) === 0) {
       this.report(EventKind.AccessRefused, addr, size, 0, false, region.bdf);

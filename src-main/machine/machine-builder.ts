@@ -8,6 +8,10 @@ import { Ram } from './ram';
 import { PciFunction } from './pci/pci-function';
 import { Bar } from './pci/bar';
 import { parseBdf } from './pci/pci-bus';
+import { PciBridge } from './pci/pci-bridge';
+import { Q35HostBridge, Q35_HOST_BRIDGE_BDF } from './pci/q35-host-bridge';
+import { addRootPortCapability, checkBridge, checkReachable, isBridgeDescription, markMultiFunction, programBridge } from './topology-builder';
+import { MsiEngine, MSI_CAP_ID } from './msi/msi-engine';
 import { MsixEngine, exclusiveBarLayout, pbaBytes, tableBytes, type MsixLayout } from './msix/msix-engine';
 import {
   parseMachineDescription,
@@ -50,12 +54,18 @@ export function buildMachine(desc: MachineDescription): BuildResult {
     machine.ram.push(ram);
     machine.memory.map(ram.region, r.base);
   }
-  for (const [i, d] of desc.devices.entries()) {
+  if (desc.platform === 'q35') machine.bus.attach(new Q35HostBridge(machine.log, machine.routeMessage, machine.bus));
+  // By address, so every bridge is in place (bus numbers programmed) before what sits behind it.
+  const order = [...desc.devices.entries()].sort(([, a], [, b]) => parseBdf(a.bdf)! - parseBdf(b.bdf)!);
+  for (const [i, d] of order) {
     const built = buildFunction(machine, d, `devices[${i}]`, warnings);
     if (typeof built === 'string') return { ok: false, errors: [built] };
     machine.bus.attach(built);
     startDeviceSources(machine, built, d);
   }
+  const unreachable = checkReachable(machine, desc);
+  if (unreachable.length > 0) return { ok: false, errors: unreachable };
+  markMultiFunction(machine, desc);
   machine.log.clear();
   return { ok: true, machine, warnings };
 }
@@ -79,6 +89,7 @@ function checkDescription(desc: MachineDescription): string[] {
   desc.devices.forEach((d, i) => {
     const path = `devices[${i}]`;
     const bdf = parseBdf(d.bdf);
+    if (bdf === Q35_HOST_BRIDGE_BDF && desc.platform === 'q35') errors.push(`${path}.bdf: 00:00.0 is the q35 host bridge`);
     if (bdf !== undefined) {
       const other = seen.get(bdf);
       if (other !== undefined) errors.push(`${path}.bdf: ${d.bdf} is already used by ${other}`);
@@ -88,7 +99,7 @@ function checkDescription(desc: MachineDescription): string[] {
     if (d.device > 0xffff) errors.push(`${path}.device: must fit in 16 bits`);
     if (d.class > 0xffffff) errors.push(`${path}.class: must fit in 24 bits`);
     if ((d.revision ?? 0) > 0xff) errors.push(`${path}.revision: must fit in 8 bits`);
-    errors.push(...checkBars(d, path));
+    errors.push(...checkBars(d, path), ...checkBridge(d, path));
     if (d.msix) errors.push(...checkMsix(d, path));
     if (d.config !== undefined) {
       const n = d.config.length / 2;
@@ -105,7 +116,8 @@ function checkBars(d: DeviceDescription, path: string): string[] {
   const slots = new Map<number, number>();
   d.bars.forEach((bar, j) => {
     const at = `${path}.bars[${j}]`;
-    const min = bar.type === 'io' ? 4 : 16;
+    // Legacy I/O regions real dumps show (an IDE control port, a parallel port) are 1 or 8 bytes.
+    const min = bar.type === 'io' ? 1 : 16;
     if (!isPowerOfTwo(bar.size) || bar.size < min) errors.push(`${at}.size: ${hex(bar.size)} is not a power of two >= ${min}`);
     if (bar.type === 'io' && bar.size > 0x10000) errors.push(`${at}.size: an I/O BAR is at most 64 KiB`);
     if (bar.type === 'mem32' && bar.size > 0x80000000) errors.push(`${at}.size: a 32-bit BAR is at most 2 GiB`);
@@ -168,16 +180,26 @@ function checkMsix(d: DeviceDescription, path: string): string[] {
 
 function buildFunction(machine: Machine, d: DeviceDescription, path: string, warnings: string[]): PciFunction | string {
   const bdf = parseBdf(d.bdf)!;
-  const fn = new PciFunction(bdf, d.name, machine.log, machine.routeMessage, d.pcie ? 4096 : 256);
+  const configSize = d.pcie ? 4096 : 256;
+  const bridge = isBridgeDescription(d) ? new PciBridge(bdf, d.name, machine.log, machine.routeMessage, configSize) : null;
+  const fn = bridge ?? new PciFunction(bdf, d.name, machine.log, machine.routeMessage, configSize);
   const c = fn.config;
   c.set(0x00, 2, d.vendor);
   c.set(0x02, 2, d.device);
   c.set(0x08, 1, d.revision ?? 0);
   c.set(0x09, 1, d.class & 0xff);
   c.set(0x0a, 2, d.class >>> 8);
-  c.set(0x2c, 2, d.subsystemVendor ?? d.vendor);
-  c.set(0x2e, 2, d.subsystem ?? 0);
+  // A type 1 header has no subsystem registers there (0x2c is the prefetchable limit's upper half).
+  if (bridge === null) {
+    c.set(0x2c, 2, d.subsystemVendor ?? d.vendor);
+    c.set(0x2e, 2, d.subsystem ?? 0);
+  }
   c.set(0x3d, 1, d.interruptPin ?? 1);
+  if (bridge !== null && d.bridge !== undefined) {
+    programBridge(bridge, d.bridge);
+    const failed = d.pcie && d.config === undefined ? addRootPortCapability(bridge) : null;
+    if (failed !== null) return `${path}.bridge: ${failed}`;
+  }
   for (const b of d.bars) fn.addBar(new Bar(b.index, b.type, b.size, b.prefetchable ?? false, bdf));
   if (d.msix) {
     const m = d.msix;
@@ -203,6 +225,11 @@ function buildFunction(machine: Machine, d: DeviceDescription, path: string, war
     for (const w of result.warnings) warnings.push(`${d.bdf} (${d.name}): MSI-X ${w}; kept as imported`);
     fn.msix = result.engine;
   }
+  if (d.msi) {
+    const made = MsiEngine.init(fn, fn.caps, { vectors: d.msi.vectors, is64bit: d.msi.is64bit, perVectorMask: d.msi.perVectorMask, capOffset: d.msi.capOffset ?? 0 });
+    if (!made.ok) return `${path}.msi: ${made.error}`;
+    fn.msi = made.engine;
+  }
   if (d.config !== undefined) applyImportedConfig(fn, d.config);
   if (fn.msix && d.msix?.used !== undefined) {
     const used = d.msix.used === 'all' ? Array.from({ length: fn.msix.vectors }, (_, v) => v) : d.msix.used;
@@ -218,6 +245,9 @@ function applyImportedConfig(fn: PciFunction, hexBytes: string): void {
   fn.caps.adoptExisting((id) => CAP_LENGTHS[id] ?? 4);
   applyCapabilityMasks(fn.config);
   fn.msix?.syncFromConfig();
+  // A dumped MSI capability behaves as QEMU's msi.c would with those flags.
+  const msi = fn.caps.find(MSI_CAP_ID);
+  if (msi !== 0 && fn.msi === null) fn.msi = MsiEngine.adopt(fn, fn.caps, msi);
 }
 
 function startDeviceSources(machine: Machine, fn: PciFunction, d: DeviceDescription): void {

@@ -1,5 +1,5 @@
 // The whole simulated machine: clock, event log, memory and I/O address spaces,
-// RAM, the local APIC, PCI bus 0 with its functions, and the periodic interrupt
+// RAM, the local APIC, the PCI hierarchy with its functions, and the periodic interrupt
 // sources of the device models. Built from a machine description (machine-builder.ts).
 import { AccessStatus, AddressSpace } from './address-space';
 import { Clock, periodOfRate } from './clock';
@@ -8,7 +8,8 @@ import { Debugger } from './debugger/debugger';
 import type { DebuggedMachine } from './debugger/debugged-machine';
 import { EventLog } from './event-log';
 import { LocalApic } from './irq/local-apic';
-import { PciBus, formatBdf } from './pci/pci-bus';
+import { PciHost } from './pci/pci-host';
+import { formatBdf } from './pci/pci-bus';
 import type { PciFunction } from './pci/pci-function';
 import type { Ram } from './ram';
 import { MAX_SOURCE_RATE, MIN_SOURCE_RATE, type MachineDescription } from '../../src-shared/machine-file/description';
@@ -22,7 +23,8 @@ export class Machine implements DebuggedMachine {
   readonly memory: AddressSpace;
   readonly io: AddressSpace;
   readonly apic: LocalApic;
-  readonly bus: PciBus;
+  /** The PCI hierarchy: root buses, bridges, functions, 0xCF8/0xCFC and ECAM. */
+  readonly bus: PciHost;
   readonly ram: Ram[] = [];
   /** Breakpoints and pausing (debugger/). */
   readonly debugger: Debugger;
@@ -37,7 +39,7 @@ export class Machine implements DebuggedMachine {
     this.io = new AddressSpace('io', this.log, true);
     this.apic = new LocalApic(description.cpus, this.log);
     this.memory.map(this.apic.region, 0xfee00000);
-    this.bus = new PciBus(this.memory, this.io, this.log);
+    this.bus = new PciHost(this.memory, this.io, this.log);
     this.debugger = new Debugger(this);
   }
 
@@ -125,8 +127,8 @@ export class Machine implements DebuggedMachine {
  * MSI-X (D1).
  */
 export function sourceVectorError(fn: PciFunction, vector: number): string | null {
-  const vectors = fn.msix?.vectors ?? 1;
+  const vectors = fn.msix?.vectors ?? fn.msi?.vectorsCapable ?? 1;
   if (Number.isInteger(vector) && vector >= 0 && vector < vectors) return null;
-  const has = fn.msix === null ? 'has no MSI-X, only INTx (cause 0)' : `has MSI-X vectors 0..${vectors - 1}`;
+  const has = fn.msix !== null ? `has MSI-X vectors 0..${vectors - 1}` : fn.msi !== null ? `has MSI vectors 0..${vectors - 1}` : 'has no MSI-X, only INTx (cause 0)';
   return `vector ${vector} out of range: ${formatBdf(fn.bdf)} (${fn.name}) ${has}`;
 }

@@ -57,6 +57,9 @@ export interface QtestSessionOptions {
   replyToEveryLine: boolean;
 }
 
+/** The qtest command a queued device-side action came from. */
+const QUEUED_COMMAND = { raise: 'device_irq', notify: 'msix_notify', msiNotify: 'msi_notify' } as const;
+
 export class QtestSession {
   private readonly commands: Map<string, { arity: number; usage: string; run: Handler }>;
   /** BREAK lines not yet written: they go out before the next reply. */
@@ -83,6 +86,7 @@ export class QtestSession {
     });
     add('device_irq', 'device_irq BDF VECTOR', (a) => this.deviceIrq(a));
     add('msix_notify', 'msix_notify BDF VECTOR', (a) => this.msixNotify(a));
+    add('msi_notify', 'msi_notify BDF VECTOR', (a) => this.msiNotify(a));
     add('msix_use', 'msix_use BDF VECTOR', (a) => this.msixUse(a));
     add('msix_unuse', 'msix_unuse BDF VECTOR', (a) => this.msixUnuse(a));
     add('msix_reset', 'msix_reset BDF', (a) => {
@@ -227,7 +231,7 @@ export class QtestSession {
     const outcome = this.machine.debugger.perform(action);
     if (!outcome.ok) throw new CommandError(outcome.error);
     if (outcome.status === 'done') return '';
-    const what = action.kind === 'advance' ? `clock to ${integerText(action.targetNs)}` : `${action.kind === 'raise' ? 'device_irq' : 'msix_notify'} ${formatBdf(action.bdf)} ${action.vector}`;
+    const what = action.kind === 'advance' ? `clock to ${integerText(action.targetNs)}` : `${QUEUED_COMMAND[action.kind]} ${formatBdf(action.bdf)} ${action.vector}`;
     return ` queued #${outcome.position}: ${what} (runs at continue or step)`;
   }
 
@@ -321,6 +325,18 @@ export class QtestSession {
     const queued = this.perform({ kind: 'notify', bdf: this.fn(args[0]!).bdf, vector });
     if (queued !== '') return `OK${queued}`;
     return vector >= msix.vectors ? dropped(msix, vector) : 'OK';
+  }
+
+  /** msi_notify of plain MSI; a vector past Multiple Message Enable is recorded as a drop (QEMU asserts). */
+  private msiNotify(args: string[]): string {
+    const fn = this.fn(args[0]!);
+    if (fn.msi === null) throw new CommandError(`${formatBdf(fn.bdf)} (${fn.name}) has no MSI capability`);
+    const vector = this.vector(args[1]!);
+    const queued = this.perform({ kind: 'msiNotify', bdf: fn.bdf, vector });
+    if (queued !== '') return `OK${queued}`;
+    const enabled = fn.msi.vectorsEnabled;
+    if (vector >= enabled) throw new CommandError(`vector ${vector} out of range 0..${enabled - 1} (Multiple Message Enable); recorded as a drop`);
+    return 'OK';
   }
 
   private msixUse(args: string[]): string {

@@ -9,7 +9,8 @@ import { sourceVectorError, type Machine } from '../machine/machine';
 import { MAX_LOG_TOTAL } from '../machine/event-log';
 import { RAM_PAGE } from '../machine/ram';
 import { loadMachineObject } from '../machine/machine-builder';
-import { CONFIG_ADDRESS_PORT, formatBdf } from '../machine/pci/pci-bus';
+import { formatBdf } from '../machine/pci/pci-bus';
+import { CONFIG_ADDRESS_PORT } from '../machine/pci/pci-host';
 import { STATUS_OFFSET } from '../machine/pci/pci-function';
 import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
 import { STATUS } from '../../src-shared/registers/layout';
@@ -109,8 +110,8 @@ function restore(header: SessionHeader, section: (name: string, bytes: number) =
       fill(msix.pba, `${key}.msix.pba`);
       fill(msix.useCount, `${key}.msix.useCount`);
       fill(msix.delivered, `${key}.msix.delivered`);
-      msix.syncFromConfig();
     }
+    fn.syncDerivedState();
   }
   configAddressLatch(machine).write(0, 4, header.pciConfigAddress);
   fill(machine.apic.counts, 'apic.counts');

@@ -10,7 +10,8 @@ export const useDevicesStore = defineStore('devices', () => {
   const selectedBdf = ref<number | null>(null);
 
   const selected = computed(() => list.value.find((d) => d.bdf === selectedBdf.value) ?? null);
-  const withMsix = computed(() => list.value.filter((d) => d.msix !== null));
+  /** Devices with message-signalled vectors: MSI-X or plain MSI. */
+  const withVectors = computed(() => list.value.filter((d) => d.msix !== null || d.msi !== undefined));
 
   async function refresh(): Promise<void> {
     const devices = await status.call('listDevices', {});
@@ -25,5 +26,5 @@ export const useDevicesStore = defineStore('devices', () => {
     if (list.value.some((d) => d.bdf === bdf)) selectedBdf.value = bdf;
   }
 
-  return { list, selectedBdf, selected, withMsix, refresh, select };
+  return { list, selectedBdf, selected, withVectors, refresh, select };
 });

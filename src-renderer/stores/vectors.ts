@@ -80,7 +80,7 @@ export const useVectorsStore = defineStore('vectors', () => {
 
   async function refresh(): Promise<void> {
     const device = devices.selected;
-    if (device === null || device.msix === null) {
+    if (device === null || (device.msix === null && device.msi === undefined)) {
       snapshot.value = null;
       return;
     }

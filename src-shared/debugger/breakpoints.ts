@@ -174,6 +174,8 @@ export const deferredActionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('raise'), bdf, vector: int(0, 0xffff, 'a vector number') }),
   /** msix_notify of the vector, as qtest's msix_notify. */
   z.strictObject({ kind: z.literal('notify'), bdf, vector: int(0, 0xffff, 'a vector number') }),
+  /** msi_notify of the vector (plain MSI), as qtest's msi_notify. */
+  z.strictObject({ kind: z.literal('msiNotify'), bdf, vector: int(0, 0xffff, 'a vector number') }),
   /** Advance virtual time to an absolute target (ns). */
   z.strictObject({ kind: z.literal('advance'), targetNs: z.number().min(0).max(Number.MAX_SAFE_INTEGER) }),
 ]);

@@ -67,6 +67,17 @@ export interface DeviceInfo {
   configSize: 256 | 4096;
   bars: BarInfo[];
   msix: MsixInfo | null;
+  /** Plain MSI (absent: none): vectors capable, where the capability is, its shape. */
+  msi?: MsiInfo;
+  /** A PCI-to-PCI bridge (absent: not one): the buses behind it as it is programmed now. */
+  bridge?: { secondary: number; subordinate: number };
+}
+
+export interface MsiInfo {
+  vectors: number;
+  capOffset: number;
+  is64bit: boolean;
+  perVectorMask: boolean;
 }
 
 export interface ConfigSpaceImage {
@@ -100,6 +111,8 @@ export interface InterruptCounts {
 
 export interface VectorSnapshot {
   bdf: number;
+  /** Absent: MSI-X. `msi`: plain MSI, its entries made from config space (use count 1 for vectors within Multiple Message Enable). */
+  kind?: 'msi';
   vectors: number;
   enabled: boolean;
   functionMask: boolean;

@@ -21,7 +21,7 @@ export function parseNumberText(text: string): number | undefined {
   return undefined;
 }
 
-const bdfText = z.string().regex(/^(?:0000:)?00:[0-1][0-9a-fA-F]\.[0-7]$/, 'expected a bus 0 address like "00:03.0"');
+const bdfText = z.string().regex(/^(?:0000:)?[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\.[0-7]$/, 'expected a bus/device.function address like "00:03.0" or "0000:02:00.1"');
 
 const barDescription = z.strictObject({
   index: z.number().int().min(0).max(5),
@@ -32,6 +32,30 @@ const barDescription = z.strictObject({
   sizeAssumed: z.boolean().optional(),
   /** Imported: the address the OS reported for a BAR whose register reads 0 (Enhanced Allocation). */
   virtualAddress: hexNumber.optional(),
+});
+
+/** An address window of a bridge, both ends inclusive: `{"base": "0xfe800000", "limit": "0xfe9fffff"}`. */
+const bridgeWindow = z.strictObject({ base: hexNumber, limit: hexNumber });
+
+/**
+ * A PCI-to-PCI bridge (a PCI Express root port when the device is `"pcie": true`):
+ * the bus numbers and windows firmware would have programmed.
+ */
+const bridgeDescription = z.strictObject({
+  secondary: z.number().int().min(1).max(255),
+  /** Highest bus behind the bridge; the secondary bus when left out. */
+  subordinate: z.number().int().min(1).max(255).optional(),
+  io: bridgeWindow.optional(),
+  memory: bridgeWindow.optional(),
+  prefetchable: bridgeWindow.optional(),
+});
+
+/** Plain MSI as QEMU's msi_init takes it: a power-of-two count up to 32, 64-bit address, per-vector masking. */
+const msiDescription = z.strictObject({
+  vectors: z.number().int(),
+  is64bit: z.boolean().default(true),
+  perVectorMask: z.boolean().default(false),
+  capOffset: hexNumber.optional(),
 });
 
 const usedVectors = z.union([z.literal('all'), z.array(z.number().int().min(0))]);
@@ -79,6 +103,8 @@ const deviceDescription = z.strictObject({
   pcie: z.boolean().optional(),
   bars: z.array(barDescription).default([]),
   msix: z.union([msixExplicit, msixExclusive]).optional(),
+  msi: msiDescription.optional(),
+  bridge: bridgeDescription.optional(),
   /** Initial configuration space as hex bytes (imported devices): 256 or 4096 bytes. */
   config: z.string().optional(),
   sources: z.array(intervalSource).optional(),
@@ -86,6 +112,8 @@ const deviceDescription = z.strictObject({
 
 export const machineDescriptionSchema = z.strictObject({
   name: z.string().optional(),
+  /** `q35`: QEMU q35's host bridge at 00:00.0 and its ECAM window (PCIEXBAR), as after reset. */
+  platform: z.enum(['q35']).optional(),
   cpus: z.number().int().min(1).max(32),
   ram: z.array(z.strictObject({ base: hexNumber, size: hexNumber })).default([]),
   eventLogCapacity: z.number().int().min(16).max(1 << 26).optional(),
@@ -97,6 +125,7 @@ export type MachineDescriptionInput = z.input<typeof machineDescriptionSchema>;
 export type DeviceDescription = MachineDescription['devices'][number];
 export type BarDescription = DeviceDescription['bars'][number];
 export type MsixDescription = NonNullable<DeviceDescription['msix']>;
+export type BridgeDescription = NonNullable<DeviceDescription['bridge']>;
 
 /** Formats a zod issue path the way users read JSON: `devices[0].msix.pba.offset`. */
 export function formatPath(path: readonly PropertyKey[]): string {

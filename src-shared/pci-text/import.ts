@@ -29,10 +29,11 @@ export const DEFAULT_IO_BAR_SIZE = 32;
 const CPUS = 4;
 const RAM = { base: '0x0', size: '0x8000000' };
 const SLOTS = 32;
-/** Remapped devices start at slot 1: 00:00.0 is where a host bridge sits. */
+/** Moved devices start at slot 1: 00:00.0 is where a host bridge sits. */
 const FIRST_REMAP_SLOT = 1;
 const MAX_NAME = 48;
-const MIN_BAR_SIZE: Record<BarKind, number> = { io: 4, mem32: 16, mem64: 16 };
+/** Legacy I/O regions (an IDE control port, a parallel port) are as small as 1 byte. */
+const MIN_BAR_SIZE: Record<BarKind, number> = { io: 1, mem32: 16, mem64: 16 };
 
 interface PlannedBar {
   index: number;
@@ -60,33 +61,38 @@ function uniqueName(base: string, taken: Set<string>): string {
   return name;
 }
 
-function bdfText(slotFn: number): string {
-  return `00:${hex(slotFn >> 3, 2)}.${slotFn & 7}`;
+function bdfText(bdf: number): string {
+  return `${hex(bdf >> 8, 2)}:${hex((bdf >> 3) & 0x1f, 2)}.${bdf & 7}`;
 }
 
-/** Bus 0 devices keep their address; the rest (other buses, other domains, repeats) move to free slots on bus 0. */
+/**
+ * Every device keeps its bus, device and function; the simulated machine has one
+ * PCI domain, so a device of another domain keeps its bus/dev.fn in domain 0000.
+ * Only an address already taken (a repeated dump, or the same bus/dev.fn in two
+ * domains) moves, to a free slot on bus 00.
+ */
 function assignAddresses(devices: readonly LspciDevice[], warnings: string[]): (number | undefined)[] {
   const used = new Set<number>();
   const assigned = devices.map((d) => {
-    const slotFn = (d.address.device << 3) | d.address.fn;
-    if (d.address.domain !== 0 || d.address.bus !== 0 || used.has(slotFn)) return undefined;
-    used.add(slotFn);
-    return slotFn;
+    const bdf = (d.address.bus << 8) | (d.address.device << 3) | d.address.fn;
+    if (used.has(bdf)) return undefined;
+    used.add(bdf);
+    if (d.address.domain !== 0) warnings.push(`${d.bdf}: kept at ${bdfText(bdf)} in domain 0000: the simulated machine has one PCI domain`);
+    return bdf;
   });
   const slotFree = (slot: number) => [0, 1, 2, 3, 4, 5, 6, 7].every((fn) => !used.has((slot << 3) | fn));
-  return assigned.map((slotFn, i) => {
-    if (slotFn !== undefined) return slotFn;
+  return assigned.map((bdf, i) => {
+    if (bdf !== undefined) return bdf;
     const d = devices[i];
     if (!d) return undefined;
     let slot = FIRST_REMAP_SLOT;
     while (slot < SLOTS && !slotFree(slot)) slot++;
-    const why = d.address.domain === 0 && d.address.bus === 0 ? 'its address is already taken by an earlier device' : 'the simulated machine has only bus 00 in domain 0000';
     if (slot === SLOTS) {
-      warnings.push(`${d.bdf}: left out: ${why} and bus 00 has no free slot`);
+      warnings.push(`${d.bdf}: left out: its address is already taken by an earlier device and bus 00 has no free slot`);
       return undefined;
     }
     used.add(slot << 3);
-    warnings.push(`${d.bdf}: moved to ${bdfText(slot << 3)}: ${why}`);
+    warnings.push(`${d.bdf}: moved to ${bdfText(slot << 3)}: its address is already taken by an earlier device`);
     return slot << 3;
   });
 }
@@ -171,10 +177,10 @@ function msixSpans(msix: MsixCapability): Span[] {
   ];
 }
 
-function importDevice(device: LspciDevice, slotFn: number, name: string, options: ImportOptions, warnings: string[]): DeviceInput {
+function importDevice(device: LspciDevice, bdf: number, name: string, options: ImportOptions, warnings: string[]): DeviceInput {
   const warn = (what: string) => warnings.push(`${device.bdf}: ${what}`);
   const h = decodeHeader(device.config);
-  if (h.headerType !== 0) warn(`header type ${h.headerType} is not an endpoint's (0); its bridge registers are kept only as config bytes`);
+  if (h.headerType > 1) warn(`header type ${h.headerType} is neither an endpoint's (0) nor a bridge's (1); its registers are kept only as config bytes`);
   const bars = planBars(device, options, warn);
 
   const found = findMsix(device.config);
@@ -198,7 +204,7 @@ function importDevice(device: LspciDevice, slotFn: number, name: string, options
   }
 
   const out: DeviceInput = {
-    bdf: bdfText(slotFn),
+    bdf: bdfText(bdf),
     name,
     ...(device.title === undefined ? {} : { title: device.title }),
     vendor: hex0x(h.vendor),
@@ -234,11 +240,11 @@ export function importDevices(devices: readonly LspciDevice[], options: ImportOp
   const names = new Set<string>();
   const imported: DeviceInput[] = [];
   devices.forEach((device, i) => {
-    const slotFn = addresses[i];
-    if (slotFn === undefined) return;
+    const bdf = addresses[i];
+    if (bdf === undefined) return;
     const h = decodeHeader(device.config);
     const name = uniqueName(slug(device.title ?? device.className ?? `device ${hex(h.vendor, 4)} ${hex(h.device, 4)}`), names);
-    imported.push(importDevice(device, slotFn, name, options, warnings));
+    imported.push(importDevice(device, bdf, name, options, warnings));
   });
   return { description: { cpus: CPUS, ram: [{ ...RAM }], devices: imported }, warnings };
 }

@@ -102,6 +102,73 @@ export const TYPE0_HEADER: readonly RegisterDef[] = [
   { name: 'MAX_LAT', offset: 0x3f, size: 1, fields: [f('maxLat', 0, 8, 'ro', 'Max latency')] },
 ];
 
+/** Bridge Control bits (type 1 header, 0x3e) that QEMU's PCI-to-PCI bridge lets software write. */
+export const BRIDGE_CONTROL_WRITABLE = 0x0bff;
+
+const sharedHeader = TYPE0_HEADER.filter((r) => r.offset < 0x10 || r.name === 'CAPABILITY_LIST' || r.name === 'INTERRUPT_LINE' || r.name === 'INTERRUPT_PIN');
+const window16 = (name: string, offset: number, title: string): RegisterDef => ({
+  name,
+  offset,
+  size: 2,
+  fields: [f('type', 0, 4, 'ro', `${title} type`), f('address', 4, 12, 'rw', title)],
+});
+
+/** Type 1 (PCI-to-PCI bridge) configuration header, as QEMU's bridges implement it (16-bit I/O, 64-bit prefetchable). */
+export const TYPE1_HEADER: readonly RegisterDef[] = [
+  ...sharedHeader,
+  ...[0, 1].map((i): RegisterDef => ({ name: `BASE_ADDRESS_${i}`, offset: 0x10 + 4 * i, size: 4, fields: [f('address', 0, 32, 'rw', `BAR ${i}`)] })),
+  { name: 'PRIMARY_BUS', offset: 0x18, size: 1, fields: [f('primary', 0, 8, 'rw', 'Primary bus number')] },
+  { name: 'SECONDARY_BUS', offset: 0x19, size: 1, fields: [f('secondary', 0, 8, 'rw', 'Secondary bus number')] },
+  { name: 'SUBORDINATE_BUS', offset: 0x1a, size: 1, fields: [f('subordinate', 0, 8, 'rw', 'Subordinate bus number')] },
+  { name: 'SEC_LATENCY_TIMER', offset: 0x1b, size: 1, fields: [f('secLatency', 0, 8, 'rw', 'Secondary latency timer')] },
+  { name: 'IO_BASE', offset: 0x1c, size: 1, fields: [f('type', 0, 4, 'ro', 'I/O addressing'), f('base', 4, 4, 'rw', 'I/O base (bits 15:12)')] },
+  { name: 'IO_LIMIT', offset: 0x1d, size: 1, fields: [f('type', 0, 4, 'ro', 'I/O addressing'), f('limit', 4, 4, 'rw', 'I/O limit (bits 15:12)')] },
+  {
+    name: 'SEC_STATUS',
+    offset: 0x1e,
+    size: 2,
+    fields: [
+      f('mhz66', 5, 1, 'ro', '66 MHz capable'),
+      f('fastB2B', 7, 1, 'ro', 'Fast back-to-back capable'),
+      f('masterParityError', 8, 1, 'rw1c', 'Master data parity error'),
+      f('devsel', 9, 2, 'ro', 'DEVSEL timing'),
+      f('signaledTargetAbort', 11, 1, 'rw1c', 'Signaled target abort'),
+      f('receivedTargetAbort', 12, 1, 'rw1c', 'Received target abort'),
+      f('receivedMasterAbort', 13, 1, 'rw1c', 'Received master abort'),
+      f('receivedSystemError', 14, 1, 'rw1c', 'Received system error'),
+      f('detectedParityError', 15, 1, 'rw1c', 'Detected parity error'),
+    ],
+  },
+  window16('MEMORY_BASE', 0x20, 'Memory base (bits 31:20)'),
+  window16('MEMORY_LIMIT', 0x22, 'Memory limit (bits 31:20)'),
+  window16('PREF_MEMORY_BASE', 0x24, 'Prefetchable base (bits 31:20)'),
+  window16('PREF_MEMORY_LIMIT', 0x26, 'Prefetchable limit (bits 31:20)'),
+  { name: 'PREF_BASE_UPPER32', offset: 0x28, size: 4, fields: [f('base', 0, 32, 'rw', 'Prefetchable base (bits 63:32)')] },
+  { name: 'PREF_LIMIT_UPPER32', offset: 0x2c, size: 4, fields: [f('limit', 0, 32, 'rw', 'Prefetchable limit (bits 63:32)')] },
+  { name: 'IO_BASE_UPPER16', offset: 0x30, size: 2, fields: [f('base', 0, 16, 'ro', 'I/O base (bits 31:16)')] },
+  { name: 'IO_LIMIT_UPPER16', offset: 0x32, size: 2, fields: [f('limit', 0, 16, 'ro', 'I/O limit (bits 31:16)')] },
+  { name: 'ROM_ADDRESS1', offset: 0x38, size: 4, fields: [f('rom', 0, 32, 'ro', 'Expansion ROM base')] },
+  {
+    name: 'BRIDGE_CONTROL',
+    offset: 0x3e,
+    size: 2,
+    fields: [
+      f('parity', 0, 1, 'rw', 'Parity error response'),
+      f('serr', 1, 1, 'rw', 'SERR# enable'),
+      f('isa', 2, 1, 'rw', 'ISA enable'),
+      f('vga', 3, 1, 'rw', 'VGA enable'),
+      f('vga16', 4, 1, 'rw', 'VGA 16-bit decode'),
+      f('masterAbort', 5, 1, 'rw', 'Master abort mode'),
+      f('busReset', 6, 1, 'rw', 'Secondary bus reset'),
+      f('fastB2B', 7, 1, 'rw', 'Fast back-to-back'),
+      f('discard', 8, 1, 'rw', 'Primary discard timer'),
+      f('secDiscard', 9, 1, 'rw', 'Secondary discard timer'),
+      f('discardStatus', 10, 1, 'rw1c', 'Discard timer status'),
+      f('discardSerr', 11, 1, 'rw', 'Discard timer SERR# enable'),
+    ],
+  },
+];
+
 export const MSIX_CAP_ID = 0x11;
 export const MSIX_CAP_LENGTH = 12;
 export const MSIX_CONTROL = {

@@ -37,7 +37,8 @@ export class QemuPeer {
     });
   }
 
-  static async start(): Promise<QemuPeer> {
+  /** `devices`: the -device arguments; the e1000e at 02.0 unless told otherwise. */
+  static async start(devices: readonly string[] = ['-device', 'e1000e,addr=02.0']): Promise<QemuPeer> {
     const dir = mkdtempSync(join(tmpdir(), 'irqscope-qemu-'));
     const path = join(dir, 'qtest.sock');
     const server = createServer();
@@ -45,7 +46,7 @@ export class QemuPeer {
     const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
     const child = spawn(
       QEMU,
-      ['-machine', 'q35', '-accel', 'tcg', '-S', '-nodefaults', '-display', 'none', '-qtest', `unix:${path}`, '-device', 'e1000e,addr=02.0'],
+      ['-machine', 'q35', '-accel', 'tcg', '-S', '-nodefaults', '-display', 'none', '-qtest', `unix:${path}`, ...devices],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';

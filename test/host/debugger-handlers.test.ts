@@ -58,7 +58,7 @@ describe('debugger requests', () => {
 
   const BAD: [string, unknown, string][] = [
     ['addBreakpoint', { spec: { kind: 'unmask', bdf: NIC, vectors: [9] } }, 'addBreakpoint.spec.vectors: 9 out of range 0..2 on 00:03.0'],
-    ['addBreakpoint', { spec: { kind: 'unmask', bdf: PLAIN, vectors: 'any' } }, 'addBreakpoint.spec.bdf: 00:05.0 (plain) has no MSI-X capability'],
+    ['addBreakpoint', { spec: { kind: 'unmask', bdf: PLAIN, vectors: 'any' } }, 'addBreakpoint.spec.bdf: 00:05.0 (plain) has no MSI-X or MSI capability'],
     ['addBreakpoint', { spec: { kind: 'delivery', cpu: 7, idtVector: null } }, 'addBreakpoint.spec.cpu: the machine has CPUs 0..1, not 7'],
     ['addBreakpoint', { spec: { kind: 'delivery', cpu: null, idtVector: null } }, 'addBreakpoint.spec.cpu: name a CPU, an IDT vector or both'],
     ['addBreakpoint', { spec: { kind: 'pending', bdf: NIC, vectors: 'any', condition: { value: { equals: 1 } } } }, 'addBreakpoint.spec.condition.value: a pending breakpoint has no value to test'],

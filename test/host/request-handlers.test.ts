@@ -46,7 +46,7 @@ const BAD: [string, unknown, string][] = [
   ['startSource', { bdf: NIC, vector: 0, ratePerSecond: 0 }, 'startSource.ratePerSecond: the rate must be above 0'],
   ['startSource', { bdf: NIC, vector: 0, ratePerSecond: 'fast' }, 'startSource.ratePerSecond: expected a rate as a number'],
   ['startSource', { bdf: NIC, vector: 0, ratePerSecond: 2e7 }, 'startSource.ratePerSecond: at most 10,000,000 per second'],
-  ['loadMachine', { source: 'preset', preset: '../package' }, "loadMachine.preset: no preset named '../package' (presets: e1000e, nvme, virtio-net)"],
+  ['loadMachine', { source: 'preset', preset: '../package' }, "loadMachine.preset: no preset named '../package' (presets: e1000e, nvme, q35-bridges, virtio-net)"],
   ['loadMachine', { source: 'text', text: '{' }, 'loadMachine.text: (root): not valid JSON'],
   ['loadMachine', { source: 'text', text: '{"cpus": 0}' }, 'loadMachine.text: cpus: Too small: expected number to be >=1'],
   ['loadMachine', { source: 'url', url: 'x' }, "loadMachine.source: must be 'preset' or 'text'"],
@@ -138,6 +138,26 @@ describe('request handlers behind the contract', () => {
     expect(snap.delivered).toEqual([1, 0, 0]);
     expect(snap.lastEventTime[0]).toBe(log.time[last]);
     expect(snap.lastEventTime[2]).toBe(-1);
+  });
+
+  it('MG1/MN2: a plain-MSI device has a vector snapshot from its config space; a fire is an MSI notify', () => {
+    const host = hostWith({
+      cpus: 2,
+      ram: [{ base: '0x0', size: '0x10000' }],
+      devices: [{ bdf: '00:04.0', name: 'edu', vendor: '0x1234', device: '0x11e8', class: '0x00ff00', msi: { vectors: 4, perVectorMask: true } }],
+    });
+    const fn = host.session.machine.fn(0x20)!;
+    const cap = fn.msi!.capOffset;
+    host.dispatch('writeConfig', { bdf: 0x20, offset: 0x04, size: 2, value: 0x4 });
+    host.dispatch('writeConfig', { bdf: 0x20, offset: cap + 4, size: 4, value: 0x1000 });
+    host.dispatch('writeConfig', { bdf: 0x20, offset: cap + 0x0c, size: 2, value: 0x40 });
+    host.dispatch('writeConfig', { bdf: 0x20, offset: cap + 0x10, size: 4, value: 0x2 });
+    host.dispatch('writeConfig', { bdf: 0x20, offset: cap + 2, size: 2, value: 0x0021 });
+    value(host.dispatch('fireVector', { bdf: 0x20, vector: 0 }));
+    value(host.dispatch('fireVector', { bdf: 0x20, vector: 1 }));
+    const snap = value(host.dispatch('vectorSnapshot', { bdf: 0x20 }));
+    expect(snap).toMatchObject({ kind: 'msi', vectors: 4, enabled: true, pba: [0x2], useCount: [1, 1, 1, 1], delivered: [1, 0, 0, 0], tableAddress: null });
+    expect(snap.table.slice(0, 8)).toEqual([0x1000, 0, 0x40, 0, 0x1000, 0, 0x41, 1]);
   });
 
   it('A1: answers the APIC counts like /proc/interrupts, a row per IDT vector that was delivered', () => {
@@ -237,11 +257,12 @@ describe('request handlers behind the contract', () => {
     const old = host.session.machine;
     const status = value(host.dispatch('loadMachine', { source: 'preset', preset: 'nvme' }));
     expect(host.session.machine).not.toBe(old);
-    expect(status).toMatchObject({ preset: 'nvme', devices: 1, total: 0, evicted: 0 });
+    // The q35 host bridge at 00:00.0 and the controller.
+    expect(status).toMatchObject({ preset: 'nvme', devices: 2, total: 0, evicted: 0 });
     expect(status.name).toMatch(/NVMe/);
     const fromText = value(host.dispatch('loadMachine', { source: 'text', text: JSON.stringify(TWO_DEVICES), fileName: 'two.json' }));
     expect(fromText).toMatchObject({ name: 'two devices', preset: null, devices: 2 });
-    expect(value(host.dispatch('listPresets', {})).map((p) => p.name)).toEqual(['e1000e', 'nvme', 'virtio-net']);
+    expect(value(host.dispatch('listPresets', {})).map((p) => p.name)).toEqual(['e1000e', 'nvme', 'q35-bridges', 'virtio-net']);
   });
 
   it('resets the machine as system_reset does', () => {

@@ -22,7 +22,7 @@ describe('irqscope web', () => {
   });
 
   it('says which machine file it cannot read or build, and exits 1', async () => {
-    await expect(webCommand(['--machine', 'no-such.json'], io())).rejects.toThrow(/no machine file 'no-such\.json' \(and no preset of that name: e1000e, nvme, virtio-net\)/);
+    await expect(webCommand(['--machine', 'no-such.json'], io())).rejects.toThrow(/no machine file 'no-such\.json' \(and no preset of that name: e1000e, nvme, q35-bridges, virtio-net\)/);
     const broken = io();
     expect(await webCommand(['--machine', 'package.json'], broken)).toBe(1);
     expect(broken.err()).toMatch(/^irqscope web: package\.json: cpus: /);

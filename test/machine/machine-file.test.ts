@@ -55,8 +55,8 @@ const cases: [string, (d: Desc) => void, string][] = [
   ['event log too small', (d) => (d.eventLogCapacity = 8), 'eventLogCapacity: Too small'],
   ['event log not a power of two', (d) => (d.eventLogCapacity = 100), 'eventLogCapacity: 100 is not a power of two'],
   ['devices not a list', (d) => (d.devices = {}), 'devices: Invalid input: expected array'],
-  ['bdf off bus 0', (d) => (d0(d).bdf = '01:00.0'), 'devices[0].bdf: expected a bus 0 address like "00:03.0"'],
-  ['bdf device 0x20', (d) => (d0(d).bdf = '00:20.0'), 'devices[0].bdf: expected a bus 0 address'],
+  ['bdf with a bus that is not two hex digits', (d) => (d0(d).bdf = '0g:00.0'), 'devices[0].bdf: expected a bus/device.function address like "00:03.0"'],
+  ['bdf device 0x20', (d) => (d0(d).bdf = '00:20.0'), 'devices[0].bdf: expected a bus/device.function address'],
   ['bdf used twice', (d) => d.devices.push({ ...d0(d), msix: undefined }), 'devices[1].bdf: 00:03.0 is already used by devices[0]'],
   ['empty name', (d) => (d0(d).name = ''), 'devices[0].name: Too small'],
   ['vendor over 16 bits', (d) => (d0(d).vendor = '0x10000'), 'devices[0].vendor: must fit in 16 bits'],
@@ -72,7 +72,7 @@ const cases: [string, (d: Desc) => void, string][] = [
   ['64-bit BAR one past 2^50', (d) => (d0(d).bars[2].size = '0x4000000000001'), 'devices[0].bars[2].size: 0x4000000000001 is not a power of two >= 16'],
   ['64-bit BAR of 2^53 - 1', (d) => (d0(d).bars[2].size = '0x1fffffffffffff'), 'devices[0].bars[2].size: 0x1fffffffffffff is not a power of two >= 16'],
   ['memory BAR under 16 bytes', (d) => (d0(d).bars[2].size = 8), 'devices[0].bars[2].size: 0x8 is not a power of two >= 16'],
-  ['I/O BAR under 4 bytes', (d) => (d0(d).bars[0].size = 2), 'devices[0].bars[0].size: 0x2 is not a power of two >= 4'],
+  ['I/O BAR of 3 bytes', (d) => (d0(d).bars[0].size = 3), 'devices[0].bars[0].size: 0x3 is not a power of two >= 1'],
   ['I/O BAR over 64 KiB', (d) => (d0(d).bars[0].size = '0x20000'), 'devices[0].bars[0].size: an I/O BAR is at most 64 KiB'],
   ['32-bit BAR over 2 GiB', (d) => (d0(d).bars[1].size = '0x100000000'), 'devices[0].bars[1].size: a 32-bit BAR is at most 2 GiB'],
   ['prefetchable I/O BAR', (d) => (d0(d).bars[0].prefetchable = true), 'devices[0].bars[0].prefetchable: an I/O BAR cannot be prefetchable'],
@@ -173,7 +173,7 @@ describe('presets', () => {
 
   it('e1000e: 5 vectors in a 16 KiB BAR3, table at 0, PBA at 0x2000, capability at 0xA0', () => {
     const m = load('e1000e.json');
-    const fn = m.functions()[0]!;
+    const fn = m.fn(0x10)!;
     const e = fn.msix!;
     expect([e.vectors, e.capabilityOffset]).toEqual([5, 0xa0]);
     expect(fn.config.read(0xa4, 4)).toBe(0x3);
@@ -184,9 +184,9 @@ describe('presets', () => {
 
   it('NVMe: 65 vectors', () => {
     const m = load('nvme.json');
-    const e = m.functions()[0]!.msix!;
+    const e = m.fn(0x20)!.msix!;
     expect(e.vectors).toBe(65);
-    expect(m.functions()[0]!.config.read(e.capabilityOffset + 2, 2)).toBe(64);
+    expect(m.fn(0x20)!.config.read(e.capabilityOffset + 2, 2)).toBe(64);
     expect(e.pba.byteLength).toBe(16);
   });
 

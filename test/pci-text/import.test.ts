@@ -20,6 +20,49 @@ const SOURCE_TABLE: Record<string, (ReturnType<typeof msix> | undefined)[]> = {
   'cap-pcie-2.txt': [msix(10, '0x70', [3, '0x0'], [3, '0x2000'])],
   'cap-doe.txt': [msix(2, '0x40', [4, '0x0'], [4, '0x800'])],
   'cap-ea-1.txt': [msix(10, '0x80', [4, '0x0'], [4, '0xf0000'])],
+  'tree-qemu-q35.txt': [
+    undefined,
+    undefined,
+    undefined,
+    msix(2, '0x98', [1, '0x0'], [1, '0x800']),
+    undefined,
+    undefined,
+    undefined,
+    msix(1, '0x48', [0, '0x0'], [0, '0x800']),
+    msix(1, '0x48', [0, '0x0'], [0, '0x800']),
+    msix(1, '0x48', [0, '0x0'], [0, '0x800']),
+    msix(1, '0x48', [0, '0x0'], [0, '0x800']),
+    msix(1, '0x48', [0, '0x0'], [0, '0x800']),
+    msix(1, '0x48', [0, '0x0'], [0, '0x800']),
+    msix(1, '0x48', [0, '0x0'], [0, '0x800']),
+    msix(1, '0x48', [0, '0x0'], [0, '0x800']),
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    msix(5, '0xa0', [3, '0x0'], [3, '0x2000']),
+    msix(65, '0x40', [0, '0x2000'], [0, '0x3000']),
+    msix(4, '0xdc', [1, '0x0'], [1, '0x800']),
+    msix(16, '0x90', [0, '0x3000'], [0, '0x3800']),
+    msix(2, '0xdc', [1, '0x0'], [1, '0x800']),
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    msix(4, '0x98', [1, '0x0'], [1, '0x800']),
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    msix(65, '0x40', [0, '0x2000'], [0, '0x3000']),
+    msix(25, '0x9c', [2, '0x0'], [2, '0x1000']),
+  ],
 };
 
 /** A type 0 endpoint with the given BAR registers and an MSI-X capability at 0x40. */
@@ -103,22 +146,21 @@ describe('import from real dumps', () => {
     expect(fs).toMatchObject({ name: 'red-hat-inc-virtio-file-system', class: '0x18000', revision: '0x1' });
   });
 
-  it('a 4096-byte image is PCIe; a device off bus 0 moves to a free slot with a warning naming its address', () => {
+  it('a 4096-byte image is PCIe; a device of another domain keeps its bus/dev.fn in domain 0000, with a warning', () => {
     const { description, warnings } = importDevices(devicesOf('cap-ea-1.txt'));
-    expect(description.devices?.[0]).toMatchObject({ bdf: '00:01.0', pcie: true });
+    expect(description.devices?.[0]).toMatchObject({ bdf: '01:00.0', pcie: true });
     expect(description.devices?.[0]?.config).toHaveLength(8192);
-    expect(warnings).toContain('0002:01:00.0: moved to 00:01.0: the simulated machine has only bus 00 in domain 0000');
+    expect(warnings).toContain('0002:01:00.0: kept at 01:00.0 in domain 0000: the simulated machine has one PCI domain');
   });
 
-  it('bus 0 devices keep their address and the others take the lowest free slots after 00:00.0', () => {
+  it('every device keeps its address, a bridge stays a bridge, and only a repeated address moves to a free bus 0 slot', () => {
     const [port, nic] = devicesOf('cap-aer-root.txt');
     const [dev3] = devicesOf('cap-dev3.txt');
     if (!port || !nic || !dev3) throw new Error('devices missing');
-    const { description, warnings } = importDevices([nic, dev3, port]);
-    expect(description.devices?.map((d) => d.bdf)).toEqual(['00:01.0', '00:03.0', '00:02.0']);
-    expect(warnings).toContain('03:00.0: moved to 00:01.0: the simulated machine has only bus 00 in domain 0000');
-    expect(warnings).toContain('01:00.0: moved to 00:03.0: the simulated machine has only bus 00 in domain 0000');
-    expect(warnings).toContain('00:02.0: header type 1 is not an endpoint\'s (0); its bridge registers are kept only as config bytes');
+    const { description, warnings } = importDevices([nic, dev3, port, dev3]);
+    expect(description.devices?.map((d) => d.bdf)).toEqual(['03:00.0', '01:00.0', '00:02.0', '00:01.0']);
+    expect(warnings).toContain('01:00.0: moved to 00:01.0: its address is already taken by an earlier device');
+    expect(warnings.some((w) => w.includes('header type'))).toBe(false);
   });
 
   it('the same device twice gets a second slot and a unique name', () => {
@@ -141,7 +183,6 @@ describe('import from real dumps', () => {
       { index: 2, type: 'mem32', size: '0x1000', prefetchable: false, sizeAssumed: true },
     ]);
     expect(warnings).toEqual([
-      '03:00.0: moved to 00:01.0: the simulated machine has only bus 00 in domain 0000',
       '03:00.0: BAR 0 has no [size=..] in the dump; using the default 0x1000',
       '03:00.0: BAR 2 has no [size=..] in the dump; using the default 0x1000',
       '03:00.0: BAR 0 default size grown to 0x80000 to hold the MSI-X structures in it',

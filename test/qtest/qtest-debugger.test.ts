@@ -170,3 +170,31 @@ describe('qtest while paused', () => {
     ]);
   });
 });
+
+describe('msi_notify and breakpoints on a plain-MSI device', () => {
+  function edu(): (...lines: string[]) => string[] {
+    const m = build({
+      cpus: 2,
+      ram: [{ base: '0x0', size: '0x10000' }],
+      devices: [{ bdf: '00:04.0', name: 'edu', vendor: '0x1234', device: '0x11e8', class: '0x00ff00', msi: { vectors: 2, perVectorMask: true } }],
+    });
+    const q = new QtestSession(m);
+    return (...lines) => lines.flatMap((l) => q.execute(l)?.split('\n') ?? []);
+  }
+
+  it('MN2/MW4: break pending and break notify delivered stop on MSI vectors as on MSI-X ones; msi_notify past Multiple Message Enable fails', () => {
+    const run = edu();
+    // Bus Master on; vector messages to APIC 1, IDT 0x50 + vector; vector 1 masked; MSI enabled with 2 vectors.
+    run('outl 0xcf8 0x80002004', 'outw 0xcfc 0x4', 'outl 0xcf8 0x80002044', 'outl 0xcfc 0xfee01000', 'outl 0xcf8 0x8000204c', 'outw 0xcfc 0x50');
+    run('outl 0xcf8 0x80002050', 'outl 0xcfc 0x2', 'outl 0xcf8 0x80002040', 'outw 0xcfe 0x11');
+    expect(run('break pending 00:04.0 1', 'break notify 00:04.0 any delivered trace')).toEqual(['OK 1', 'OK 2']);
+    const pended = run('msi_notify 00:04.0 1');
+    // The MSI-X vector state (masked=, pending=, …) is not printed for an MSI vector.
+    expect(pended[0]).toMatch(/^BREAK bp=1 .*kind=NotifyPended dev=00:04.0 : vector 1 masked: pending bit set$/);
+    expect(pended.at(-1)).toBe('OK');
+    expect(run('continue').at(-1)).toMatch(/^OK/);
+    // Unmasking delivers the pending vector 1 (MW4), which the tracepoint logs.
+    expect(run('outl 0xcf8 0x80002050', 'outl 0xcfc 0x0', 'interrupts').at(-1)).toBe('OK CPU1 0x51=1');
+    expect(run('msi_notify 00:04.0 2')).toEqual(['FAIL msi_notify: vector 2 out of range 0..1 (Multiple Message Enable); recorded as a drop']);
+  });
+});

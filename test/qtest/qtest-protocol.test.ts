@@ -62,7 +62,7 @@ describe('qtest reply formats (as QEMU prints them)', () => {
   it('clock_step answers the new virtual time; without an argument it runs to the next timer', () => {
     const { m, run } = session();
     expect(run('clock_step 1000')).toBe('OK 1000');
-    m.startSource(m.functions()[0]!, 0, 1000);
+    m.startSource(m.fn(0x18)!, 0, 1000);
     expect(run('clock_step')).toBe('OK 1001000');
     expect(run('clock_set 5000000')).toBe('OK 5000000');
     expect(run('endianness')).toBe('OK little');
@@ -127,7 +127,7 @@ describe('qtest bad input: FAIL naming the problem, nothing changed', () => {
 
   it('a device without MSI-X is named in the error', () => {
     const { m, q } = session();
-    m.functions()[0]!.msix = null;
+    m.fn(0x18)!.msix = null;
     expect(q.execute('msix_notify 00:03.0 0')).toBe('FAIL msix_notify: 00:03.0 (nic0) has no MSI-X capability');
   });
 
@@ -178,7 +178,7 @@ describe('qtest extensions drive the MSI-X engine', () => {
     const { m, run } = session();
     bringUp(run);
     expect(run('system_reset')).toBe('OK');
-    const fn = m.functions()[0]!;
+    const fn = m.fn(0x18)!;
     expect(fn.command).toBe(0);
     expect(fn.config.read(0x14, 4)).toBe(0);
     expect(fn.msix!.enabled).toBe(false);
@@ -190,9 +190,9 @@ describe('qtest setpci and interval sources', () => {
   it('setpci writes through the write masks and answers the values it reads', () => {
     const { m, run } = session();
     expect(run('setpci -s 00:03.0 COMMAND=0x0406')).toBe('OK');
-    expect(m.functions()[0]!.command).toBe(0x0406);
+    expect(m.fn(0x18)!.command).toBe(0x0406);
     expect(run('setpci -s 00:03.0 CAP_MSIX+2.w=0xc000:0xc000')).toBe('OK');
-    expect(m.functions()[0]!.msix!.enabled).toBe(true);
+    expect(m.fn(0x18)!.msix!.enabled).toBe(true);
     expect(run('setpci -s 00:03.0 COMMAND CAP_MSIX+2.w VENDOR_ID.b')).toBe('OK 0406 c002 f4');
     expect(run('setpci -s 00:03.0 NOPE')).toBe('FAIL setpci: Unknown register "NOPE".');
   });

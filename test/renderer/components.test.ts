@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mount, flushPromises } from '@vue/test-utils';
 import { getActivePinia } from 'pinia';
 import { setup, type FakeTransport } from './fake-transport';
-import { BAR1, NIC, nicConfig, nicDevice, nicSnapshot } from './fixtures';
+import { BAR1, NIC, PLAIN, nicConfig, nicDevice, nicSnapshot } from './fixtures';
 import { useDevicesStore } from '../../src-renderer/stores/devices';
 import { useRegistersStore } from '../../src-renderer/stores/registers';
 import { useVectorsStore } from '../../src-renderer/stores/vectors';
@@ -316,6 +316,20 @@ describe('StatusBar and app shell', () => {
     expect(tree.findAll('[role="treeitem"]')).toHaveLength(2);
     await tree.get('[data-testid="device-00:03.1"]').trigger('click');
     expect(useDevicesStore().selectedBdf).toBe(0x19);
+  });
+
+  it('nests each bus under the bridge that leads to it; a bus no bridge leads to is a root', async () => {
+    const bridge = { ...PLAIN, bdf: 0xe0, address: '00:1c.0', name: 'rp0', bridge: { secondary: 1, subordinate: 2 } };
+    const inner = { ...PLAIN, bdf: 0x108, address: '01:01.0', name: 'br1', bridge: { secondary: 2, subordinate: 2 } };
+    const far = { ...nicDevice(), bdf: 0x218, address: '02:03.0', name: 'far' };
+    const orphan = { ...PLAIN, bdf: 0x8000, address: '80:00.0', name: 'root80', msi: { vectors: 4, capOffset: 0x50, is64bit: true, perVectorMask: false } };
+    transport.on('listDevices', () => [bridge, inner, far, orphan]);
+    await useDevicesStore().refresh();
+    const tree = mount(DeviceTree, { ...opts() });
+    expect(tree.get('[data-testid="bus-00"] [data-testid="bus-01"] [data-testid="bus-02"] [data-testid="device-02:03.0"]').text()).toContain('MSI-X 3');
+    expect(tree.get('[data-testid="device-00:1c.0"]').text()).toContain('bridge → 01');
+    expect(tree.find('[data-testid="bus-00"] [data-testid="bus-80"]').exists()).toBe(false);
+    expect(tree.get('[data-testid="bus-80"]').text()).toContain('MSI 4');
   });
 
   it('switches views with Ctrl+1/2/3', async () => {

@@ -49,8 +49,9 @@ describe('status store', () => {
 });
 
 describe('devices store', () => {
-  it('selects the first device with MSI-X, and keeps a selection that still exists', async () => {
-    transport.on('listDevices', () => [PLAIN, nicDevice()]);
+  it('selects the first device with MSI-X, and keeps a selection that still exists; MSI devices have vectors too', async () => {
+    const edu = { ...PLAIN, bdf: 0x20, address: '00:04.0', name: 'edu', msi: { vectors: 1, capOffset: 0x40, is64bit: true, perVectorMask: false } };
+    transport.on('listDevices', () => [PLAIN, edu, nicDevice()]);
     const devices = useDevicesStore();
     await devices.refresh();
     expect(devices.selectedBdf).toBe(NIC);
@@ -59,7 +60,7 @@ describe('devices store', () => {
     expect(devices.selectedBdf).toBe(PLAIN.bdf);
     devices.select(0x99);
     expect(devices.selectedBdf).toBe(PLAIN.bdf);
-    expect(devices.withMsix.map((d) => d.bdf)).toEqual([NIC]);
+    expect(devices.withVectors.map((d) => d.bdf)).toEqual([0x20, NIC]);
   });
 });
 

@@ -5,7 +5,7 @@
 // enough to have evicted events, and breakpoints with hit counts.
 import { Guest, build, nicDescription, apicAddress, ENABLE } from '../machine/guest';
 import type { Machine } from '../../src-main/machine/machine';
-import { CONFIG_ADDRESS_PORT } from '../../src-main/machine/pci/pci-bus';
+import { CONFIG_ADDRESS_PORT } from '../../src-main/machine/pci/pci-host';
 
 export const LEGACY = 0x20; // 00:04.0
 

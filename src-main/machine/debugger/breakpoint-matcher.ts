@@ -104,9 +104,10 @@ function checkVectors(bdf: number | null, vectors: 'any' | number[], machine: De
   if (bdf === null) return null;
   const fn = machine.fn(bdf);
   if (fn === null) return `bdf: no device at ${formatBdf(bdf)}`;
-  if (fn.msix === null) return `bdf: ${formatBdf(bdf)} (${fn.name}) has no MSI-X capability`;
+  // Plain MSI's vectors are breakable too: its notifies, pends and mask changes log the same events.
+  const n = fn.msix?.vectors ?? fn.msi?.vectorsCapable;
+  if (n === undefined) return `bdf: ${formatBdf(bdf)} (${fn.name}) has no MSI-X or MSI capability`;
   if (vectors === 'any') return null;
-  const n = fn.msix.vectors;
   const bad = vectors.filter((v) => v >= n);
   return bad.length === 0 ? null : `vectors: ${bad.join(', ')} out of range 0..${n - 1} on ${formatBdf(bdf)}`;
 }

@@ -318,6 +318,7 @@ export class Debugger {
     const fn = this.machine.fn(action.bdf);
     if (fn === null) return `no device at ${formatBdf(action.bdf)}`;
     if (action.kind === 'notify' && fn.msix === null) return `${formatBdf(action.bdf)} (${fn.name}) has no MSI-X capability`;
+    if (action.kind === 'msiNotify' && fn.msi === null) return `${formatBdf(action.bdf)} (${fn.name}) has no MSI capability`;
     return null;
   }
 
@@ -354,6 +355,9 @@ export class Debugger {
         return true;
       case 'notify':
         machine.fn(action.bdf)!.msix!.notify(action.vector);
+        return true;
+      case 'msiNotify':
+        machine.fn(action.bdf)!.msi!.notify(action.vector);
         return true;
       case 'advance':
         return machine.clock.advanceTo(action.targetNs);

@@ -6,6 +6,7 @@ import { CapabilityList } from './capabilities';
 import { Bar } from './bar';
 import type { EventLog } from '../event-log';
 import type { MsixEngine } from '../msix/msix-engine';
+import type { MsiEngine } from '../msi/msi-engine';
 import { COMMAND, STATUS, TYPE0_HEADER, fillByteMasks } from '../../../src-shared/registers/layout';
 import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, EventKind, INTX_HELD } from '../../../src-shared/timeline/event-kinds';
 
@@ -21,10 +22,13 @@ export class PciFunction {
   readonly caps: CapabilityList;
   readonly bars: (Bar | null)[] = [null, null, null, null, null, null];
   msix: MsixEngine | null = null;
+  msi: MsiEngine | null = null;
   /** The function's internal interrupt level (Status bit 3). */
   private intxLevel = 0;
   /** What the INTx pin drives: level and not disabled by Command bit 10. */
   intxOutput = 0;
+  /** The bridge whose secondary bus holds this function; null on a root bus. */
+  upstream: PciFunction | null = null;
 
   constructor(
     readonly bdf: number,
@@ -72,20 +76,30 @@ export class PciFunction {
     const newCommand = this.command;
     if ((oldCommand ^ newCommand) & COMMAND.INTX_DISABLE) this.updateIntxOutput();
     this.msix?.writeConfig(offset, size);
-    const touchesBars = offset < 0x28 && offset + size > 0x10;
+    this.msi?.writeConfig(offset, size);
     const touchesCommand = offset <= COMMAND_OFFSET + 1 && offset + size > COMMAND_OFFSET;
-    return touchesBars || (touchesCommand && ((oldCommand ^ newCommand) & (COMMAND.IO_SPACE | COMMAND.MEMORY_SPACE)) !== 0);
+    return this.touchesDecoding(offset, size) || (touchesCommand && ((oldCommand ^ newCommand) & (COMMAND.IO_SPACE | COMMAND.MEMORY_SPACE)) !== 0);
+  }
+
+  /** Whether a write to these bytes can move what the function decodes: its BARs (a bridge adds its windows). */
+  protected touchesDecoding(offset: number, size: number): boolean {
+    return offset < 0x28 && offset + size > 0x10;
   }
 
   private refuse(offset: number, size: number, value: number, write: boolean): void {
     this.log.append(EventKind.AccessRefused, (size & 0xf) | ACCESS_CONFIG | (write ? ACCESS_WRITE : 0), this.bdf, 0, offset >>> 0, 0, value >>> 0);
   }
 
-  /** D1: raise interrupt cause `cause`. */
+  /** D1 / MD1: raise interrupt cause `cause`: MSI-X when enabled, else MSI when enabled, else INTx (QEMU's device models' order). */
   raise(cause: number): void {
     const msix = this.msix;
     if (msix !== null && msix.enabled) {
       msix.notify(cause);
+      return;
+    }
+    const msi = this.msi;
+    if (msi !== null && msi.enabled) {
+      msi.notify(cause);
       return;
     }
     // Not a drop: the level is latched in Status bit 3 and asserts when INTx Disable clears, as in QEMU.
@@ -112,11 +126,17 @@ export class PciFunction {
     this.log.append(EventKind.IntxChanged, 0, this.bdf, 0, out, 0, 0);
   }
 
-  /** N3: a message write as bus master; with Bus Master Enable clear it goes nowhere. */
+  /**
+   * N3: a message write as bus master; with Bus Master Enable clear it goes nowhere.
+   * Behind bridges it travels upstream through each of them, so each bridge's own
+   * Bus Master Enable must be set too (QEMU's bus-master address space does the same).
+   */
   sendMessage(vector: number, addrLo: number, addrHi: number, data: number): boolean {
-    if ((this.config.bytes[COMMAND_OFFSET]! & BUS_MASTER) === 0) {
-      this.log.append(EventKind.NotifyDropped, DropReason.BusMasterDisabled, this.bdf, vector, addrLo, data, addrHi);
-      return false;
+    for (let fn: PciFunction | null = this; fn !== null; fn = fn.upstream) {
+      if ((fn.config.bytes[COMMAND_OFFSET]! & BUS_MASTER) === 0) {
+        this.log.append(EventKind.NotifyDropped, DropReason.BusMasterDisabled, this.bdf, vector, addrLo, data, addrHi);
+        return false;
+      }
     }
     return this.router(this.bdf, vector, addrLo, addrHi, data);
   }
@@ -137,6 +157,12 @@ export class PciFunction {
     this.msix = null;
   }
 
+  /** After the config bytes were replaced wholesale (a session restore): state derived from them follows. */
+  syncDerivedState(): void {
+    this.msix?.syncFromConfig();
+    this.msi?.syncFromConfig();
+  }
+
   reset(): void {
     this.log.append(EventKind.Reset, 0, this.bdf, 0, 0, 0, 0);
     const config = this.config;
@@ -153,5 +179,6 @@ export class PciFunction {
     this.updateIntxOutput();
     config.set(STATUS_OFFSET, 2, config.get16(STATUS_OFFSET) & ~STATUS.INTX_STATUS);
     this.msix?.reset();
+    this.msi?.reset();
   }
 }
