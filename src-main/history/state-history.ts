@@ -21,7 +21,8 @@ class Stop extends Error {}
 const TAKEN_BACK = new Set<number>([DropReason.BusMasterDisabled, DropReason.Unclaimed, DropReason.NoSuchCpu]);
 
 export class StateHistory {
-  private readonly replica: Machine;
+  /** The second machine; after a successful at() it holds that state until the next call. */
+  readonly replica: Machine;
   /** By sequence number, ascending; the first is the machine as built. */
   private readonly checkpoints: Checkpoint[] = [];
 
