@@ -186,5 +186,6 @@ export const useTimelineStore = defineStore('timeline', () => {
     fitAll,
     setFollow,
     revealEvent,
+    selectSeq,
   };
 });
