@@ -10,7 +10,7 @@ import { DropReason, EVENT_KIND_NAMES, EventKind } from '../../src-shared/timeli
 import { replayInput } from './replay-input';
 import { restoreCheckpoint, takeCheckpoint, type Checkpoint } from './checkpoint';
 
-export const CHECKPOINT_EVERY = 1 << 13;
+export const CHECKPOINT_EVERY = 1 << 12;
 
 export type StateAt = { ok: true; machine: Machine } | { ok: false; error: string };
 
