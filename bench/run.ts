@@ -8,6 +8,7 @@ import { wsThroughput } from './ws-throughput';
 import { timelineFrame } from './timeline-frame';
 import { uiBreakLatency } from './ui-break-latency';
 import { measureCliStart } from './cli-start';
+import { measureStateAt } from './state-at-event';
 
 const NOTIFIES = 20_000_000;
 const M = (n: number): string => `${(n / 1e6).toFixed(1)} M/s`;
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   const frame = await timelineFrame();
   const uiBreak = await uiBreakLatency();
   const cli = measureCliStart();
+  const stateAt = measureStateAt(500);
   const rows: Row[] = [
     { name: 'ceiling: delivered notifies (straight-line typed arrays)', value: M(ceiling.deliveredPerSecond), target: '-', ok: true },
     { name: 'ceiling: masked notifies', value: M(ceiling.maskedPerSecond), target: '-', ok: true },
@@ -57,6 +59,9 @@ async function main(): Promise<void> {
     { name: 'breakpoint: unmask to paused banner on screen (p95)', value: `${uiBreak.p95Ms.toFixed(1)} ms`, target: '<= 50 ms', ok: uiBreak.p95Ms <= 50 },
     { name: `CLI cold start: irqscope qtest, one line (median; node -e 0 = ${cli.nodeMs.toFixed(0)} ms)`, value: `${cli.cliMs.toFixed(0)} ms`, target: '-', ok: cli.reply === 'OK 0x0000000000000000' },
     { name: '  as a ratio to node -e 0', value: `${cli.ratio.toFixed(1)}x`, target: '<= 3x', ok: cli.ratio <= 3 && cli.reply === 'OK 0x0000000000000000' },
+    { name: `state at an event of ${stateAt.events.toLocaleString('en-US')}: first query (replays all, takes checkpoints)`, value: `${stateAt.firstMs.toFixed(0)} ms`, target: '-', ok: true },
+    { name: '  then any event, 500 random ones (median / p99)', value: `${stateAt.medianMs.toFixed(1)} / ${stateAt.p99Ms.toFixed(1)} ms`, target: '-', ok: true },
+    { name: '  then any event (slowest of 500)', value: `${stateAt.maxMs.toFixed(1)} ms`, target: '<= 50 ms', ok: stateAt.maxMs <= 50 },
   ];
   print(rows);
 }

@@ -8,6 +8,7 @@ import { useRegistersStore } from './stores/registers';
 import { useVectorsStore } from './stores/vectors';
 import { useTimelineStore } from './stores/timeline';
 import { useDebuggerStore } from './stores/debugger';
+import { useHistoryStore } from './stores/history';
 import { useImportStore } from './stores/import';
 import { useScriptStore } from './stores/script';
 
@@ -51,6 +52,7 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
   /** What the app holds belongs to another machine, or to a connection that dropped: start again. */
   const startOver = (): void => {
     timeline.reset();
+    useHistoryStore(pinia).forget();
     void refreshSelected();
     // A new machine's pause is news even if its marker has the old one's number.
     debug.state = null;

@@ -1,19 +1,24 @@
 // `irqscope session save OUT --machine FILE|PRESET [--script FILE|-]`
 // `irqscope session open IN [--script FILE|-] [--save OUT]`
 // `irqscope session info IN [--json]`
+// `irqscope session state IN --at SEQ [--device BDF] [--json]`
 // save builds a machine, runs a qtest script on it and saves the session; open
 // restores one, optionally runs more qtest lines and saves again; info summarizes a
-// file without opening it. qtest replies go to stdout, notes to stderr.
+// file without opening it; state prints the devices as they were right after event
+// SEQ (rebuilt by replaying the session's events). qtest replies go to stdout, notes to stderr.
 import { resolve } from 'node:path';
 import { UsageError, parseOptions, type CliCommand, type CliIo } from './cli-io';
 import { loadMachineOption } from './machine-option';
 import { runQtestScript } from '../qtest/run-script';
 import type { Machine } from '../machine/machine';
 import { openSession, readSessionInfo, saveSession } from '../session/session-file';
-import { formatBdf } from '../machine/pci/pci-bus';
+import { formatBdf, parseBdf } from '../machine/pci/pci-bus';
+import { StateHistory } from '../history/state-history';
+import { deviceStates } from '../history/device-state';
 import type { SessionInfo } from '../../src-shared/session/session-header';
 
-export const USAGE = 'usage: irqscope session save OUT --machine FILE|PRESET [--script FILE|-] | open IN [--script FILE|-] [--save OUT] | info IN [--json]';
+export const USAGE =
+  'usage: irqscope session save OUT --machine FILE|PRESET [--script FILE|-] | open IN [--script FILE|-] [--save OUT] | info IN [--json] | state IN --at SEQ [--device BDF] [--json]';
 
 export const sessionCommand: CliCommand = async (args, io) => {
   const [action, ...rest] = args;
@@ -24,8 +29,10 @@ export const sessionCommand: CliCommand = async (args, io) => {
       return open(rest, io);
     case 'info':
       return info(rest, io);
+    case 'state':
+      return state(rest, io);
     default:
-      throw new UsageError(`${action === undefined ? 'expected save, open or info' : `unknown action '${action}'`} (${USAGE})`);
+      throw new UsageError(`${action === undefined ? 'expected save, open, info or state' : `unknown action '${action}'`} (${USAGE})`);
   }
 };
 
@@ -68,6 +75,49 @@ function info(args: string[], io: CliIo): number {
     return 1;
   }
   io.stdout.write(options.has('--json') ? `${JSON.stringify(r.info, null, 2)}\n` : describe(r.info));
+  return 0;
+}
+
+function state(args: string[], io: CliIo): number {
+  const { options, positional } = parseOptions(args, { '--at': 'value', '--device': 'value', '--json': 'flag' });
+  const path = onePath(positional, 'session', io);
+  const atText = options.get('--at');
+  const seq = typeof atText === 'string' && /^\d+$/.test(atText) ? Number(atText) : NaN;
+  if (!Number.isSafeInteger(seq)) throw new UsageError(`--at takes an event's sequence number (a whole number)${typeof atText === 'string' ? `, not '${atText}'` : ''}`);
+  const deviceText = options.get('--device');
+  const bdf = typeof deviceText === 'string' ? parseBdf(deviceText) : undefined;
+  if (typeof deviceText === 'string' && bdf === undefined) throw new UsageError(`--device takes a bus:device.function such as 00:03.0, not '${deviceText}'`);
+  const opened = openSession(path);
+  if (!opened.ok) {
+    io.stderr.write(`irqscope session: ${opened.error}\n`);
+    return 1;
+  }
+  if (bdf !== undefined && opened.machine.fn(bdf) === null) {
+    io.stderr.write(`irqscope session: no device ${deviceText} in ${path}\n`);
+    return 1;
+  }
+  const at = new StateHistory(opened.machine).at(seq);
+  if (!at.ok) {
+    io.stderr.write(`irqscope session: ${at.error}\n`);
+    return 1;
+  }
+  const devices = deviceStates(at.machine, bdf);
+  if (options.has('--json')) {
+    io.stdout.write(`${JSON.stringify({ seq, timeNs: at.machine.clock.now, devices, interrupts: at.machine.apic.countRows() }, null, 2)}\n`);
+    return 0;
+  }
+  const hx = (n: number, w: number): string => n.toString(16).padStart(w, '0');
+  const lines = [`state right after #${seq} (t = ${at.machine.clock.now} ns)`];
+  for (const d of devices) {
+    lines.push(`${d.bdf} ${d.name}: Command ${hx(d.command, 4)} Status ${hx(d.status, 4)}${d.messageControl === null ? '' : ` MSI-X Message Control ${hx(d.messageControl, 4)}`}`);
+    for (let v = 0; v < d.useCount.length; v++) {
+      const e = d.table.slice(v * 4, v * 4 + 4);
+      const pending = (d.pba[v >>> 5]! >>> (v & 31)) & 1;
+      lines.push(`  vector ${v}: addr ${hx(e[1]!, 8)}:${hx(e[0]!, 8)} data ${hx(e[2]!, 8)} ctrl ${hx(e[3]!, 8)} pending ${pending} use ${d.useCount[v]} delivered ${d.delivered[v]}`);
+    }
+  }
+  for (const row of at.machine.apic.countRows()) lines.push(`interrupts ${row.label}: ${row.perCpu.map((n, cpu) => `CPU${cpu}=${n}`).join(' ')}`);
+  io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
 

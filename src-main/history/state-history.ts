@@ -10,7 +10,7 @@ import { DropReason, EVENT_KIND_NAMES, EventKind } from '../../src-shared/timeli
 import { replayInput } from './replay-input';
 import { restoreCheckpoint, takeCheckpoint, type Checkpoint } from './checkpoint';
 
-export const CHECKPOINT_EVERY = 1 << 13;
+export const CHECKPOINT_EVERY = 1 << 12;
 
 export type StateAt = { ok: true; machine: Machine } | { ok: false; error: string };
 
@@ -21,7 +21,8 @@ class Stop extends Error {}
 const TAKEN_BACK = new Set<number>([DropReason.BusMasterDisabled, DropReason.Unclaimed, DropReason.NoSuchCpu]);
 
 export class StateHistory {
-  private readonly replica: Machine;
+  /** The second machine; after a successful at() it holds that state until the next call. */
+  readonly replica: Machine;
   /** By sequence number, ascending; the first is the machine as built. */
   private readonly checkpoints: Checkpoint[] = [];
 

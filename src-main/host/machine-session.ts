@@ -13,6 +13,7 @@ import { EVENT_KIND_COUNT, EventKind } from '../../src-shared/timeline/event-kin
 import { namesVector } from '../../src-shared/debugger/vector-events';
 import { Doctor } from '../../src-shared/doctor/doctor';
 import type { DeviceTrack } from '../../src-shared/doctor/device-track';
+import { StateHistory } from '../history/state-history';
 
 export interface SessionClient {
   /** False while the transport is backed up: the pump leaves this client for a later round. */
@@ -69,6 +70,10 @@ export class MachineSession {
   private scannedSeq = 0;
   private readonly lastEventTime = new Map<number, Float64Array>();
   private readonly changed = new Set<number>();
+  /** Rebuilds earlier states (made when first asked: it builds a second machine). */
+  private history: StateHistory | null = null;
+  /** The event the app is viewing, with the doctor's tracks as of it; null: live. */
+  private viewing: { seq: number; doctor: Doctor } | null = null;
   /** Reads every event the scan reads: the Problems panel's findings. */
   private doctor = new Doctor();
   private doctorEvents = 0;
@@ -100,6 +105,8 @@ export class MachineSession {
     this.scannedSeq = 0;
     this.doctor = new Doctor();
     this.doctorEvents = 0;
+    this.history = null;
+    this.viewing = null;
     this.lastEventTime.clear();
     this.changed.clear();
     const status = this.status();
@@ -221,10 +228,37 @@ export class MachineSession {
     this.scannedSeq = to;
   }
 
-  /** What the doctor knows of a device from the events logged up to now (the why column). */
+  /** What the doctor knows of a device from the events up to the one viewed, or now (the why column). */
   deviceTrack(bdf: number): DeviceTrack | undefined {
+    if (this.viewing !== null) return this.viewing.doctor.track(bdf);
     this.scan();
     return this.doctor.track(bdf);
+  }
+
+  /** The machine the app is shown: the live one, or the history's replica right after the event viewed. */
+  get shown(): Machine {
+    if (this.viewing === null) return this.machine;
+    return this.history!.replica;
+  }
+
+  get viewedSeq(): number | null {
+    return this.viewing?.seq ?? null;
+  }
+
+  /** Views the machine right after event `seq`, or live again (null); an event that cannot be rebuilt is refused with why. */
+  viewAt(seq: number | null): { ok: true } | { ok: false; error: string } {
+    if (seq === null) {
+      this.viewing = null;
+      return { ok: true };
+    }
+    this.history ??= new StateHistory(this.machine);
+    const at = this.history.at(seq);
+    if (!at.ok) return at;
+    const doctor = new Doctor();
+    const log = this.machine.log;
+    doctor.feed(log.slice(log.firstSeq, seq + 1));
+    this.viewing = { seq, doctor };
+    return { ok: true };
   }
 
   /** The doctor's findings over the events logged up to now. */

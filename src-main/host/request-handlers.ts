@@ -104,7 +104,7 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
 
   return {
     status: () => session.status(),
-    interruptCounts: () => ({ cpus: m().apic.cpus, rows: m().apic.countRows() }),
+    interruptCounts: () => ({ cpus: session.shown.apic.cpus, rows: session.shown.apic.countRows() }),
     listPresets: () => presets.list(),
     loadMachine: (p) => {
       if (p.source === 'text') return load(p.text, p.fileName ?? 'machine', null, 'text');
@@ -119,9 +119,9 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
       as(m(), Origin.User, () => m().systemReset());
       return session.status();
     },
-    listDevices: () => m().functions().map(describe),
+    listDevices: () => session.shown.functions().map(describe),
     readConfigSpace: ({ bdf }) => {
-      const fn = requireFunction(m(), bdf);
+      const fn = requireFunction(session.shown, bdf);
       return { bdf, bytes: Array.from(fn.config.bytes), writable: Array.from(fn.config.writable), w1c: Array.from(fn.config.w1c) };
     },
     readConfig: ({ bdf, offset, size }) => {
@@ -195,6 +195,11 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
     },
     qtest: ({ line }) => ({ reply: session.qtest(line) }),
     doctorFindings: () => session.doctorReport(),
+    viewAt: ({ seq }) => {
+      const viewed = session.viewAt(seq);
+      if (!viewed.ok) throw new RequestError('seq', viewed.error);
+      return { seq };
+    },
     ...createPciTextHandlers(session),
     ...debuggerHandlers(session),
     ...sessionHandlers(session),
@@ -239,7 +244,7 @@ function sourcesOf(machine: Machine, bdf: number): VectorSnapshot['sources'] {
 }
 
 function snapshot(session: MachineSession, bdf: number): VectorSnapshot {
-  const machine = session.machine;
+  const machine = session.shown;
   const found = requireFunction(machine, bdf);
   if (found.msix === null && found.msi !== null) return msiSnapshot(session, found, found.msi);
   const { fn, msix } = requireMsix(machine, bdf);

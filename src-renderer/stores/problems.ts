@@ -6,6 +6,7 @@ import { computed, ref, shallowRef, watch } from 'vue';
 import type { DoctorReport } from '../../src-shared/ipc/contract';
 import { useStatusStore } from './status';
 import { useTimelineStore } from './timeline';
+import { useHistoryStore } from './history';
 
 const REFRESH_MS = 500;
 
@@ -38,13 +39,14 @@ export const useProblemsStore = defineStore('problems', () => {
 
   watch(() => timeline.revision, schedule);
 
-  /** Shows the event on the timeline and selects it. */
+  /** Shows the event on the timeline, selected, and the machine as it was right after it. */
   function reveal(seq: number): void {
     const store = timeline.events;
     const abs = store.indexOfSeq(seq);
     const time = abs === null ? (timeline.view.start + timeline.view.end) / 2 : store.timeAt(abs);
     status.view = 'timeline';
     timeline.revealEvent(seq, time);
+    void useHistoryStore().view(seq);
   }
 
   return { report, findings, errors, warnings, panelOpen, refresh, schedule, reveal };

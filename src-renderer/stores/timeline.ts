@@ -194,5 +194,6 @@ export const useTimelineStore = defineStore('timeline', () => {
     revealEvent,
     focusPending,
     requestFocus,
+    selectSeq,
   };
 });

@@ -5,6 +5,9 @@
 import { EventKind, MaskCause } from '../timeline/event-kinds';
 import type { DoctorEvent } from './doctor-event';
 
+// Imported bindings are read through getters under CommonJS interop; apply() runs for every event, so it uses local copies.
+const { FunctionMaskChanged, IntxChanged, NotifyDelivered, NotifyDropped, NotifyPended, NotifyToMemory, PendingCleared, Reset, VectorMasked, VectorUnmasked } = EventKind;
+
 const FUNCTION_MASK = 0x4000;
 const RESET_DEVICE = 0;
 const RESET_MSIX = 2;
@@ -67,46 +70,46 @@ export class DeviceTrack {
   /** The state after `e`. */
   apply(e: DoctorEvent): void {
     switch (e.kind) {
-      case EventKind.IntxChanged:
+      case IntxChanged:
         this.intx = e.a === 1;
         this.intxSince = e.seq;
         return;
-      case EventKind.FunctionMaskChanged:
+      case FunctionMaskChanged:
         if ((e.detail === 1) !== this.msixEnabled) this.msixEnabledSince = e.seq;
         this.msixEnabled = e.detail === 1;
         this.functionMaskBit = (e.b & FUNCTION_MASK) !== 0;
         return;
-      case EventKind.VectorMasked:
-      case EventKind.VectorUnmasked: {
+      case VectorMasked:
+      case VectorUnmasked: {
         const t = this.vector(e.vector);
-        t.masked = e.kind === EventKind.VectorMasked;
+        t.masked = e.kind === VectorMasked;
         t.maskedSince = e.seq;
         t.maskCause = e.detail;
         return;
       }
-      case EventKind.NotifyPended: {
+      case NotifyPended: {
         const t = this.vector(e.vector);
         if (t.pendingSince < 0) t.pendingSince = e.seq;
         t.pendedNotifies++;
         return;
       }
-      case EventKind.PendingCleared: {
+      case PendingCleared: {
         const t = this.vector(e.vector);
         t.pendingSince = -1;
         t.pendedNotifies = 0;
         return;
       }
-      case EventKind.NotifyDelivered:
+      case NotifyDelivered:
         this.vector(e.vector).noteOutcome(Outcome.Delivered, e.seq, e.a, e.b & 0xff);
         return;
-      case EventKind.NotifyToMemory:
+      case NotifyToMemory:
         this.vector(e.vector).noteOutcome(Outcome.ToMemory, e.seq, e.a, e.c);
         return;
-      case EventKind.NotifyDropped:
+      case NotifyDropped:
         this.droppedTotal++;
         this.vector(e.vector).noteOutcome(Outcome.Dropped, e.seq, e.detail, 0);
         return;
-      case EventKind.Reset:
+      case Reset:
         if (e.detail === RESET_DEVICE) this.intx = false;
         if (e.detail === RESET_MSIX) this.resetMsix();
         return;

@@ -41,11 +41,13 @@ export interface Rule {
   atEnd?(dev: DeviceTrack): EndHit[];
 }
 
+// Imported bindings are read through getters under CommonJS interop; the checks run per event, so they use local copies.
+const { AccessRefused, AccessUnclaimed, FunctionMaskChanged, IntxChanged, NotifyDelivered, NotifyDropped, NotifyPended, PbaWrite, TableWrite } = EventKind;
 const hx = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 const address = (e: DoctorEvent): string => hx(e.b * 0x100000000 + e.a);
 const entryDword = (e: DoctorEvent): number => (e.a & 0xf) >>> 2;
 const isMemory = (detail: number): boolean => (detail & (ACCESS_IO | ACCESS_CONFIG)) === 0;
-const dropped = (e: DoctorEvent, ...reasons: number[]): boolean => e.kind === EventKind.NotifyDropped && reasons.includes(e.detail);
+const dropped = (e: DoctorEvent, ...reasons: number[]): boolean => e.kind === NotifyDropped && reasons.includes(e.detail);
 const CONTROL_DWORD = 3;
 const ENTRY_FIELDS = ['Message Address', 'Message Upper Address', 'Message Data', 'Vector Control'];
 const MASK_CAUSES = ['its own mask bit', 'Function Mask', 'MSI-X being disabled', 'a state load'];
@@ -57,21 +59,21 @@ function maskedWhy(t: VectorTrack): string {
 export const RULES: readonly Rule[] = [
   {
     id: 'DR-PBA-WRITE',
-    kinds: [EventKind.PbaWrite],
+    kinds: [PbaWrite],
     severity: 'warning',
     title: 'software wrote the PBA (read-only; the write is ignored)',
     source: 'msix-semantics P1; PCIe Base Spec, MSI-X PBA: Pending Bits are read-only; QEMU hw/pci/msix.c msix_pba_mmio_write',
     check: (e) =>
-      e.kind === EventKind.PbaWrite ? { why: `the PBA is read-only, so writing ${hx(e.b)} at PBA+${hx(e.a)} changed nothing`, perVector: false } : null,
+      e.kind === PbaWrite ? { why: `the PBA is read-only, so writing ${hx(e.b)} at PBA+${hx(e.a)} changed nothing`, perVector: false } : null,
   },
   {
     id: 'DR-ACCESS-SIZE',
-    kinds: [EventKind.AccessRefused],
+    kinds: [AccessRefused],
     severity: 'error',
     title: 'table/PBA access narrower than 4 bytes or misaligned (refused)',
     source: 'msix-semantics T1/P1; PCIe Base Spec, MSI-X Table: DWORD or aligned QWORD accesses only; QEMU msix_table_mmio_ops .valid',
     check: (e) =>
-      e.kind === EventKind.AccessRefused && isMemory(e.detail) && e.bdf !== 0xffff
+      e.kind === AccessRefused && isMemory(e.detail) && e.bdf !== 0xffff
         ? {
             why: `a ${e.detail & 0xf}-byte ${e.detail & ACCESS_WRITE ? 'write' : 'read'} at ${address(e)} reached the MSI-X table or PBA, which take only aligned 4- and 8-byte accesses: it was refused${e.detail & ACCESS_WRITE ? ' and changed nothing' : ' and read 0'}`,
             perVector: false,
@@ -80,13 +82,13 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-UPDATE-UNMASKED',
-    kinds: [EventKind.TableWrite],
+    kinds: [TableWrite],
     severity: 'warning',
     title: 'message address/data of an entry changed while it could fire',
     source:
       'PCIe Base Spec, MSI-X Table Entries: changing Address or Data of an unmasked entry gives undefined results; msix-semantics T3 (no notifier fires); QEMU msix_table_mmio_write',
     check: (e, dev) => {
-      if (e.kind !== EventKind.TableWrite || entryDword(e) === CONTROL_DWORD || dev.vector(e.vector).masked) return null;
+      if (e.kind !== TableWrite || entryDword(e) === CONTROL_DWORD || dev.vector(e.vector).masked) return null;
       return {
         why: `${ENTRY_FIELDS[entryDword(e)]} of vector ${e.vector} was rewritten while the vector was unmasked and MSI-X enabled: a message in flight may use half old, half new values; mask the vector first`,
         perVector: true,
@@ -95,12 +97,12 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-QWORD-DATA-CTRL',
-    kinds: [EventKind.TableWrite],
+    kinds: [TableWrite],
     severity: 'warning',
     title: 'one 8-byte write of data + vector control that unmasks the entry',
     source: 'msix-semantics T1 (an 8-byte access is two 4-byte ones, low half first); PCIe Base Spec, MSI-X Table: QWORD accesses need not be atomic',
     check: (e) =>
-      e.kind === EventKind.TableWrite && e.detail === 8 && entryDword(e) === CONTROL_DWORD && (e.b & 1) === 0
+      e.kind === TableWrite && e.detail === 8 && entryDword(e) === CONTROL_DWORD && (e.b & 1) === 0
         ? {
             why: `vector ${e.vector}'s Message Data and Vector Control were written by one 8-byte write that clears the mask bit: the halves are not ordered by the spec, so write Data first and unmask with a separate 4-byte write`,
             perVector: true,
@@ -129,18 +131,18 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-FMASK-LEFT-SET',
-    kinds: [EventKind.NotifyPended],
+    kinds: [NotifyPended],
     severity: 'warning',
     title: 'MSI-X enabled with Function Mask still set while a vector is notified',
     source: 'msix-semantics M1, N2; PCIe Base Spec, MSI-X Message Control: Function Mask masks every vector; QEMU msix_masked',
     check: (e, dev) =>
-      e.kind === EventKind.NotifyPended && dev.msixEnabled && dev.functionMaskBit
+      e.kind === NotifyPended && dev.msixEnabled && dev.functionMaskBit
         ? { why: `vector ${e.vector} was notified while MSI-X is enabled but Function Mask (Message Control bit 14) is still set: nothing is sent until it is cleared`, perVector: true }
         : null,
   },
   {
     id: 'DR-BUS-MASTER-OFF',
-    kinds: [EventKind.NotifyDropped],
+    kinds: [NotifyDropped],
     severity: 'error',
     title: 'a message was dropped because Bus Master is off',
     source: 'msix-semantics N3; PCI Local Bus Spec, Command bit 2 (Bus Master): MSI/MSI-X writes need it; QEMU msix_notify -> msi_send_message',
@@ -151,7 +153,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-NOT-IN-USE',
-    kinds: [EventKind.NotifyDropped],
+    kinds: [NotifyDropped],
     severity: 'error',
     title: 'notify on a vector the device does not use, or past the table',
     source: 'msix-semantics N1, U3, V1; QEMU msix_notify (msix_is_masked / vector >= nentries / !msix_vector_use_count)',
@@ -166,7 +168,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-ADDR-UNCLAIMED',
-    kinds: [EventKind.NotifyDropped],
+    kinds: [NotifyDropped],
     severity: 'error',
     title: 'message aimed at an address nothing claims',
     source: 'msix-semantics A2; QEMU msi_send_message -> address_space_stl_le (unassigned access)',
@@ -177,18 +179,18 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-LOW-VECTOR',
-    kinds: [EventKind.NotifyDelivered],
+    kinds: [NotifyDelivered],
     severity: 'error',
     title: 'fixed delivery to IDT vector 0–15',
     source: 'msix-semantics A1; Intel SDM Vol. 3, 10.5.2 (vectors 0-15 are reserved: an illegal vector error)',
     check: (e) =>
-      e.kind === EventKind.NotifyDelivered && (e.detail & 0x80) !== 0
+      e.kind === NotifyDelivered && (e.detail & 0x80) !== 0
         ? { why: `vector ${e.vector} was delivered as a fixed interrupt to IDT vector ${hx(e.b & 0xff)}, one of the exception vectors 0-15: program Message Data bits 7:0 with 0x10 or above`, perVector: true }
         : null,
   },
   {
     id: 'DR-NO-SUCH-CPU',
-    kinds: [EventKind.NotifyDropped],
+    kinds: [NotifyDropped],
     severity: 'error',
     title: 'destination names no present CPU',
     source: 'msix-semantics A1; Intel SDM Vol. 3, 10.11.1 (Message Address bits 19:12: Destination ID)',
@@ -199,46 +201,46 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: 'DR-RESERVED-CTRL',
-    kinds: [EventKind.TableWrite],
+    kinds: [TableWrite],
     severity: 'warning',
     title: 'reserved bits 31:1 of Vector Control set',
     source: 'PCIe Base Spec, MSI-X Vector Control: bits 31:1 reserved, software must write 0 (or preserve); msix-semantics T2',
     check: (e) =>
-      e.kind === EventKind.TableWrite && entryDword(e) === CONTROL_DWORD && (e.b & ~1) !== 0
+      e.kind === TableWrite && entryDword(e) === CONTROL_DWORD && (e.b & ~1) !== 0
         ? { why: `vector ${e.vector}'s Vector Control was written with ${hx(e.b)}: bits 31:1 are reserved and must be 0`, perVector: true }
         : null,
   },
   {
     id: 'DR-MSI-AND-MSIX',
-    kinds: [EventKind.IntxChanged, EventKind.FunctionMaskChanged],
+    kinds: [IntxChanged, FunctionMaskChanged],
     severity: 'error',
     title: 'MSI and MSI-X enabled together (or INTx asserted while either is enabled)',
     source: 'PCIe Base Spec, MSI-X Enable: while set, the function must not use INTx or MSI; msix-semantics C3, D1; QEMU msix_write_config (pci_device_deassert_intx)',
     after: (e, dev) => {
-      if (e.kind !== EventKind.IntxChanged && e.kind !== EventKind.FunctionMaskChanged) return null;
+      if (e.kind !== IntxChanged && e.kind !== FunctionMaskChanged) return null;
       const why = interruptModeConflict(dev);
       return why === null ? null : { why, perVector: false, related: conflictSeqs(dev).filter((s) => s !== e.seq) };
     },
   },
   {
     id: 'DR-BEYOND-TABLE',
-    kinds: [EventKind.AccessUnclaimed],
+    kinds: [AccessUnclaimed],
     severity: 'error',
     title: 'an entry written past table size N−1',
     source: 'PCIe Base Spec, MSI-X Message Control Table Size (N-1); msix-semantics A3; QEMU msix_table_mmio_ops covers N entries only',
     check: (e) =>
-      e.kind === EventKind.AccessUnclaimed && e.vector === UnclaimedKind.BeyondTable && (e.detail & ACCESS_WRITE) !== 0
+      e.kind === AccessUnclaimed && e.vector === UnclaimedKind.BeyondTable && (e.detail & ACCESS_WRITE) !== 0
         ? { why: `the write at ${address(e)} lands past the last entry of the device's MSI-X table (Table Size is N-1): nothing claims it and it was dropped`, perVector: false }
         : null,
   },
   {
     id: 'DR-DECODE-OFF',
-    kinds: [EventKind.AccessUnclaimed],
+    kinds: [AccessUnclaimed],
     severity: 'error',
     title: 'table or PBA accessed while the BAR does not decode (Memory Space off or BAR unassigned)',
     source: 'PCI Local Bus Spec, Command bit 1 (Memory Space); msix-semantics B2, A3; QEMU pci_update_mappings',
     check: (e) =>
-      e.kind === EventKind.AccessUnclaimed && (e.vector === UnclaimedKind.TableUndecoded || e.vector === UnclaimedKind.PbaUndecoded)
+      e.kind === AccessUnclaimed && (e.vector === UnclaimedKind.TableUndecoded || e.vector === UnclaimedKind.PbaUndecoded)
         ? {
             why: `the ${e.detail & ACCESS_WRITE ? 'write' : 'read'} at ${address(e)} is where the MSI-X ${e.vector === UnclaimedKind.TableUndecoded ? 'table' : 'PBA'} would be, but its BAR does not decode (Memory Space off, or an address it cannot decode at): ${e.detail & ACCESS_WRITE ? 'it was dropped' : 'it read 0'}`,
             perVector: false,

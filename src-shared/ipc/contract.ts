@@ -256,6 +256,11 @@ export interface DoctorReport {
   events: number;
 }
 
+/** What the app shows: the live machine (seq null), or the machine as it was right after event `seq`. */
+export interface ViewState {
+  seq: number | null;
+}
+
 export const requests = {
   status: request<MachineStatus>()(noParams),
   interruptCounts: request<InterruptCounts>()(noParams),
@@ -320,6 +325,12 @@ export const requests = {
     }),
   ),
   doctorFindings: request<DoctorReport>()(noParams),
+  /**
+   * Shows the machine as it was right after event `seq` (null: live again): listDevices,
+   * readConfigSpace, vectorSnapshot and interruptCounts answer from then until the next
+   * viewAt. Writes and actions still go to the live machine.
+   */
+  viewAt: request<ViewState>()(z.strictObject({ seq: int(0, Number.MAX_SAFE_INTEGER, 'an event sequence number').nullable() })),
   exportTimeline: request<TimelineExportFile>()(
     z.strictObject({
       format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }),

@@ -38,6 +38,7 @@ export const REQUEST_NAMES = [
   'openSession',
   'exportTimeline',
   'doctorFindings',
+  'viewAt',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

@@ -27,7 +27,7 @@ function oneCpuMachine(dir: string): string {
   return 'one-cpu.json';
 }
 
-describe('irqscope diff', () => {
+describe('irqscope diff', { timeout: 60_000 }, () => {
   it('says two identical runs are the same and exits 0', async () => {
     const dir = tmp();
     const a = await saveRun(dir, 'a', 'virtio-net', BRING_UP);

@@ -18,7 +18,7 @@ function script(dir: string, lines: string[]): string {
   return 's.qtest';
 }
 
-describe('irqscope doctor', () => {
+describe('irqscope doctor', { timeout: 60_000 }, () => {
   it('prints one line per finding and exits 1 when one is an error', async () => {
     const dir = tmp();
     const r = await runCli(['doctor', '--machine', 'virtio-net', '--script', script(dir, WITH_ERROR)], '', dir);

@@ -79,3 +79,35 @@ describe('the why column', () => {
     expect(grid.get('[data-testid="vector-2-why"]').attributes('title')).toBe('MSI-X disabled');
   });
 });
+
+describe('viewing an earlier event', () => {
+  it('asks the machine for the state at the event, shows the banner, steps back with Shift+F10 and returns to live', async () => {
+    const { useHistoryStore } = await import('../../src-renderer/stores/history');
+    const { default: ViewingBanner } = await import('../../src-renderer/components/ViewingBanner.vue');
+    transport.on('viewAt', (p) => ({ seq: p.seq })).on('listDevices', () => []);
+    useTimelineStore().ingest(batch([{ time: 1, kind: EventKind.TableWrite }, { time: 2, kind: EventKind.NotifyPended, detail: 1 }], 11));
+    const banner = mount(ViewingBanner, { ...opts(), attachTo: document.body });
+    expect(banner.find('[data-testid="viewing-banner"]').exists()).toBe(false);
+    await useHistoryStore().view(12);
+    await flushPromises();
+    expect(banner.get('[data-testid="viewing-banner"]').text()).toContain('viewing #12');
+    expect(banner.text()).toContain('NotifyPended');
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'F10', shiftKey: true }));
+    await flushPromises();
+    expect(transport.named('viewAt')).toEqual([{ seq: 12 }, { seq: 11 }]);
+    expect(banner.text()).toContain('viewing #11');
+    await banner.get('[data-testid="viewing-live"]').trigger('click');
+    await flushPromises();
+    expect(transport.named('viewAt').at(-1)).toEqual({ seq: null });
+    expect(banner.find('[data-testid="viewing-banner"]').exists()).toBe(false);
+    banner.unmount();
+  });
+
+  it('Shift+F5 goes back to the event the last breakpoint stopped at', async () => {
+    const { useHistoryStore } = await import('../../src-renderer/stores/history');
+    transport.on('viewAt', (p) => ({ seq: p.seq })).on('listDevices', () => []);
+    useTimelineStore().ingest(batch([{ time: 1, kind: EventKind.VectorUnmasked }, { time: 1, kind: EventKind.Breakpoint, detail: 0, a: 1, b: 20 }, { time: 2, kind: EventKind.NotifyDelivered }], 20));
+    await useHistoryStore().backToBreakpoint();
+    expect(transport.named('viewAt')).toEqual([{ seq: 20 }]);
+  });
+});

@@ -1,0 +1,48 @@
+// The state at any event: a run of ~1 M events (notifies, mask toggles through the
+// table, use count changes), then the machine as it was right after random events.
+// The first query replays the whole run once, taking the checkpoints; after that any
+// event is at most CHECKPOINT_EVERY events of replay away.
+import { benchMachine } from './bench-machine';
+import { StateHistory } from '../src-main/history/state-history';
+
+export interface StateAtFigures {
+  events: number;
+  firstMs: number;
+  medianMs: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export function measureStateAt(queries: number): StateAtFigures {
+  const { m, fn } = benchMachine(16, 4);
+  const msix = fn.msix!;
+  for (let v = 0; v < 16; v++) {
+    msix.tableWrite(v * 16, 4, 0xfee00000 | ((v & 3) << 12));
+    msix.tableWrite(v * 16 + 8, 4, 0x40 + v);
+  }
+  let k = 0;
+  while (m.log.total < m.log.capacity - 8) {
+    const v = k % 16;
+    if (k % 7 === 0) msix.tableWrite(v * 16 + 12, 4, (k >> 3) & 1);
+    else msix.notify(v);
+    k++;
+  }
+  const history = new StateHistory(m);
+  const last = m.log.total - 1;
+  let t = performance.now();
+  const first = history.at(last);
+  if (!first.ok) throw new Error(first.error);
+  const firstMs = performance.now() - t;
+  const times: number[] = [];
+  let seed = 12345;
+  for (let q = 0; q < queries; q++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    const seq = seed % m.log.total;
+    t = performance.now();
+    const at = history.at(seq);
+    times.push(performance.now() - t);
+    if (!at.ok) throw new Error(at.error);
+  }
+  times.sort((x, y) => x - y);
+  return { events: m.log.total, firstMs, medianMs: times[Math.floor(times.length / 2)]!, p99Ms: times[Math.floor(times.length * 0.99)]!, maxMs: times.at(-1)! };
+}
