@@ -9,6 +9,8 @@ const COMMANDS: Record<string, { load: () => Promise<CliCommand>; summary: strin
   setpci: { load: async () => (await import('./setpci-command')).setpciCommand, summary: "read and write config registers with setpci's syntax" },
   import: { load: async () => (await import('./import-command')).importCommand, summary: 'turn lspci -xxx dumps or sysfs config files into a machine file' },
   session: { load: async () => (await import('./session-command')).sessionCommand, summary: 'save, open or describe a session file (machine, state, timeline, breakpoints)' },
+  qemu: { load: async () => (await import('./qemu-command')).qemuCommand, summary: "run your QEMU with irqscope attached: -- QEMU-ARGS… (--events FILE, --break SPEC, --qemu BIN)" },
+  'import-trace': { load: async () => (await import('./import-trace-command')).importTraceCommand, summary: "turn a QEMU trace log into a machine file and a qtest replay script" },
   export: { load: async () => (await import('./export-command')).exportCommand, summary: 'export a timeline as VCD, Perfetto trace JSON or CSV' },
 };
 
