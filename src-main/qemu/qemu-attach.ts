@@ -31,6 +31,8 @@ export interface AttachOptions {
   /** QEMU's stdout (the serial console with -nographic) and stderr, passed through. */
   stdout: (chunk: Buffer) => void;
   stderr: (chunk: Buffer) => void;
+  /** Gets every trace line from the guest's start on, as QEMU wrote it (`--save-trace`: a log `import-trace` reads). */
+  traceCopy?: (line: string) => void;
 }
 
 /** One breakpoint stop of the real guest. */
@@ -44,6 +46,9 @@ export interface GuestStop {
 }
 
 export class AttachError extends Error {}
+
+/** How long a QEMU whose socket closed during the attach may take to exit by itself. */
+const EXIT_GRACE_MS = 2000;
 
 export class QemuAttachment {
   readonly stops: GuestStop[] = [];
@@ -92,15 +97,19 @@ export class QemuAttachment {
       attachment = new QemuAttachment(launched, qtest, qmp, built.machine, shadow, options.say);
       for (const spec of options.breaks) attachment.addBreakpoint(spec);
     } catch (err) {
+      // A closed socket is most often QEMU exiting on a bad argument of the user's: give it a moment to say so.
+      const alone = err instanceof AttachError ? null : await Promise.race([launched.exited, new Promise<null>((r) => setTimeout(() => r(null), EXIT_GRACE_MS))]);
       launched.child.kill('SIGKILL');
       await launched.exited.catch(() => undefined);
       launched.cleanup();
       if (err instanceof AttachError) throw err;
-      const stderr = launched.stderr().trim();
-      throw new AttachError(`attaching failed: ${(err as Error).message}${stderr === '' ? '' : `\nQEMU's stderr:\n${stderr}`}`);
+      const stderr = launched.stderr().trim() || '(no output on stderr)';
+      throw new AttachError(alone !== null ? `QEMU exited (status ${alone}) while irqscope attached:\n${stderr}` : `attaching failed: ${(err as Error).message}\nQEMU's stderr:\n${stderr}`);
     }
-    launched.traceLines((line) => attachment.traceLine(line));
-    for (const line of early.splice(0)) attachment.traceLine(line);
+    const copy = options.traceCopy;
+    const follow = copy === undefined ? (line: string) => attachment.traceLine(line) : (line: string) => (copy(line), attachment.traceLine(line));
+    launched.traceLines(follow);
+    for (const line of early.splice(0)) follow(line);
     attachment.watchStops();
     attachment.msixDeadline(options.msixTimeoutS);
     await qmp.execute('cont');
@@ -190,10 +199,10 @@ export class QemuAttachment {
     const dbg = this.machine.debugger;
     if (dbg.paused) {
       const result = how === 'step' ? dbg.step() : dbg.continue();
-      if (!result.ok) return `irqscope: ${result.error}`;
-    } else if (how === 'step') return 'irqscope: not at a breakpoint';
+      if (!result.ok) return result.error;
+    } else if (how === 'step') return 'not at a breakpoint';
     if (!this.guestRunning) await this.qmp.execute('cont');
-    return `irqscope: guest ${how === 'step' ? 'runs to the next event' : 'continues'}`;
+    return `guest ${how === 'step' ? 'runs to the next event' : 'continues'}`;
   }
 
   /** `query-status`'s status: running, paused, … */
@@ -205,7 +214,7 @@ export class QemuAttachment {
   /**
    * Commands while attached, one a line: continue|c, step|s, stop, status, quit,
    * break SPEC; anything else is a qtest line sent to QEMU (a poke: its accesses
-   * appear in the timeline as the user's own).
+   * appear in the timeline as the user's own). Answers the reply text (QEMU's own for qtest).
    */
   async command(line: string): Promise<string> {
     const words = line.trim().split(/\s+/);
@@ -220,31 +229,31 @@ export class QemuAttachment {
         return this.resume('step');
       case 'stop':
         await this.qmp.execute('stop');
-        return 'irqscope: guest stopped';
+        return 'guest stopped';
       case 'status':
-        return `irqscope: guest ${await this.status()}`;
+        return `guest ${await this.status()}`;
       case 'quit':
         await this.qmp.execute('quit').catch(() => undefined);
-        return 'irqscope: QEMU told to quit';
+        return 'QEMU told to quit';
       case 'break':
         try {
-          return `irqscope: breakpoint ${this.addBreakpoint(words.slice(1).join(' '))}`;
+          return `breakpoint ${this.addBreakpoint(words.slice(1).join(' '))}`;
         } catch (err) {
-          if (err instanceof AttachError) return `irqscope: ${err.message}`;
+          if (err instanceof AttachError) return err.message;
           throw err;
         }
       default:
-        return `qtest: ${await this.qtest.command(line.trim())}`;
+        return this.qtest.command(line.trim());
     }
   }
 
-  /** Runs commands from a stream (stdin) until it ends or QEMU exits, printing each answer. */
+  /** Runs commands from a stream (stdin) until it ends or QEMU exits, printing each answer as `> REPLY`. */
   serveCommands(input: Readable, print: (line: string) => void): void {
     let chain = Promise.resolve();
     onLines(input, (line) => {
       chain = chain.then(async () => {
-        const reply = await this.command(line).catch((err: Error) => `irqscope: ${err.message}`);
-        if (reply !== '') print(reply);
+        const reply = await this.command(line).catch((err: Error) => err.message);
+        if (reply !== '') print(`> ${reply}`);
       });
     });
   }

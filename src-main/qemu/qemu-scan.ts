@@ -4,7 +4,7 @@
 // trace lines it causes are discarded up to SCAN_DONE, which the attach writes last.
 import type { QtestClient } from './qtest-client';
 import type { QmpClient } from './qmp-client';
-import type { ScannedBar, ScannedFunction } from './shadow-machine';
+import { barFromSizingMask, type ScannedBar, type ScannedFunction } from './shadow-machine';
 
 interface QueryPciDevice {
   bus: number;
@@ -46,12 +46,11 @@ async function sizeBars(qtest: QtestClient, bdf: number, config: DataView): Prom
     await writeDword(qtest, bdf, offset, 0xffffffff);
     const mask = await readDword(qtest, bdf, offset);
     await writeDword(qtest, bdf, offset, old);
-    const io = (mask & 1) === 1;
-    const mem64 = !io && ((mask >>> 1) & 3) === 2;
-    const bits = (mask & (io ? ~3 : ~0xf) & (io ? 0xffff : 0xffffffff)) >>> 0;
-    if (bits !== 0) bars.push({ index: i, io, mem64, prefetchable: !io && (mask & 8) !== 0, size: (io ? (~bits + 1) & 0xffff : ~bits + 1) >>> 0 });
+    const bar = barFromSizingMask(i, mask);
+    if (bar === null) continue;
+    bars.push(bar);
     // The upper half of a 64-bit BAR is not a BAR of its own.
-    if (mem64) i++;
+    if (bar.mem64) i++;
   }
   return bars;
 }

@@ -42,6 +42,8 @@ export class QmpClient {
       } else if (msg.error !== undefined) this.waiting.shift()?.reject(new Error(`QMP: ${msg.error.desc}`));
       else this.waiting.shift()?.resolve(msg.return);
     });
+    // A reset connection is a close; 'close' follows.
+    socket.on('error', () => undefined);
     socket.on('close', () => {
       for (const w of this.waiting.splice(0)) w.reject(new Error('the QMP connection to QEMU closed'));
     });

@@ -11,6 +11,8 @@ export class QtestClient {
     onLines(socket, (line) => {
       if (!line.startsWith('IRQ ')) this.waiting.shift()?.resolve(line);
     });
+    // A reset connection is a close; 'close' follows.
+    socket.on('error', () => undefined);
     socket.on('close', () => {
       this.closed = new Error('the qtest connection to QEMU closed');
       for (const w of this.waiting.splice(0)) w.reject(this.closed);

@@ -28,6 +28,18 @@ export interface ScannedBar {
   size: number;
 }
 
+/**
+ * A BAR as its sizing mask (the register read back after writing all ones) says, or
+ * null for none; a 64-bit BAR of 4 GiB or more is left out.
+ */
+export function barFromSizingMask(index: number, mask: number): ScannedBar | null {
+  const io = (mask & 1) === 1;
+  const mem64 = !io && ((mask >>> 1) & 3) === 2;
+  const bits = (mask & (io ? 0xfffc : ~0xf)) >>> 0;
+  if (bits === 0) return null;
+  return { index, io, mem64, prefetchable: !io && (mask & 8) !== 0, size: (io ? (~bits + 1) & 0xffff : ~bits + 1) >>> 0 };
+}
+
 export type ShadowMachine = { ok: true; machine: Machine; description: MachineDescriptionInput; warnings: string[] } | { ok: false; errors: string[] };
 
 export function buildShadowMachine(functions: readonly ScannedFunction[]): ShadowMachine {

@@ -32,7 +32,7 @@ echo ${INTERRUPTS_BEGIN}
 cat /proc/interrupts
 echo ${INTERRUPTS_END}
 i=0
-while [ $i -lt 300 ] && [ "$(od -An -tx1 -j60 -N1 /sys/bus/pci/devices/0000:00:00.0/config)" != " 5a" ]; do sleep 0.1; i=$((i+1)); done
+while [ $i -lt 30 ] && [ "$(od -An -tx1 -j60 -N1 /sys/bus/pci/devices/0000:00:00.0/config)" != " 5a" ]; do sleep 1; i=$((i+1)); done
 poweroff -f
 `;
 
