@@ -8,6 +8,7 @@ import { wsThroughput } from './ws-throughput';
 import { timelineFrame } from './timeline-frame';
 import { uiBreakLatency } from './ui-break-latency';
 import { measureCliStart } from './cli-start';
+import { measureQemuAttach } from './qemu-attach';
 
 const NOTIFIES = 20_000_000;
 const M = (n: number): string => `${(n / 1e6).toFixed(1)} M/s`;
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   const frame = await timelineFrame();
   const uiBreak = await uiBreakLatency();
   const cli = measureCliStart();
+  const attach = await measureQemuAttach();
   const rows: Row[] = [
     { name: 'ceiling: delivered notifies (straight-line typed arrays)', value: M(ceiling.deliveredPerSecond), target: '-', ok: true },
     { name: 'ceiling: masked notifies', value: M(ceiling.maskedPerSecond), target: '-', ok: true },
@@ -57,8 +59,21 @@ async function main(): Promise<void> {
     { name: 'breakpoint: unmask to paused banner on screen (p95)', value: `${uiBreak.p95Ms.toFixed(1)} ms`, target: '<= 50 ms', ok: uiBreak.p95Ms <= 50 },
     { name: `CLI cold start: irqscope qtest, one line (median; node -e 0 = ${cli.nodeMs.toFixed(0)} ms)`, value: `${cli.cliMs.toFixed(0)} ms`, target: '-', ok: cli.reply === 'OK 0x0000000000000000' },
     { name: '  as a ratio to node -e 0', value: `${cli.ratio.toFixed(1)}x`, target: '<= 3x', ok: cli.ratio <= 3 && cli.reply === 'OK 0x0000000000000000' },
+    ...attachRows(attach),
   ];
   print(rows);
+}
+
+function attachRows(a: Awaited<ReturnType<typeof measureQemuAttach>>): Row[] {
+  if (a === null) return [{ name: 'irqscope qemu over the e1000e test guest', value: 'no QEMU/kernel', target: 'measured', ok: false }];
+  return [
+    { name: 'irqscope qemu, e1000e guest: start to first MSI-X delivery', value: `${a.bootToFirstDeliveryS.toFixed(1)} s`, target: '-', ok: Number.isFinite(a.bootToFirstDeliveryS) },
+    { name: `  trace records applied / events captured`, value: `${a.records} / ${a.events}`, target: '-', ok: a.events > 0 },
+    { name: '  events lost', value: String(a.lost), target: '0', ok: a.lost === 0 },
+    { name: '  divergences', value: String(a.divergences), target: '0', ok: a.divergences === 0 },
+    { name: `  breakpoint event to guest stopped (median of ${a.stops})`, value: `${a.stopDelayMedianMs.toFixed(2)} ms`, target: '-', ok: a.stops > 0 },
+    { name: '  breakpoint event to guest stopped (max)', value: `${a.stopDelayMaxMs.toFixed(2)} ms`, target: '-', ok: a.stops > 0 },
+  ];
 }
 
 main().catch((err: unknown) => {
