@@ -5,7 +5,7 @@ import type { QemuAttachment } from './qemu-attach';
 export function attachSummary(a: QemuAttachment): string[] {
   const c = a.shadow.counts;
   const lines = [
-    `irqscope qemu: ${c.records} trace records applied, ${a.machine.log.total} events; ${c.deliveries} MSI-X deliveries, ${c.otherMessages} other APIC messages (I/O APIC, not a device's MSI-X: left out); ${c.divergences} divergences`,
+    `irqscope qemu: ${c.records} trace records applied (and ${a.otherLines} lines of other events), ${a.machine.log.total} events; ${c.deliveries} MSI-X deliveries, ${c.otherMessages} other APIC messages (I/O APIC, not a device's MSI-X: left out); ${c.divergences} divergences`,
   ];
   for (const fn of a.machine.functions()) {
     const msix = fn.msix;

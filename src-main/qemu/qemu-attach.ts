@@ -60,7 +60,6 @@ export class QemuAttachment {
   /** The guest never enabled MSI-X within --msix-timeout, and QEMU was stopped for it. */
   timedOut = false;
   private pendingStop: { report: PauseReport; eventTimeUs: number; records: number } | null = null;
-  private stopWaiters: (() => void)[] = [];
   private guestRunning = false;
 
   private constructor(
@@ -135,10 +134,6 @@ export class QemuAttachment {
     return this.launched.exited;
   }
 
-  get running(): boolean {
-    return this.guestRunning;
-  }
-
   private traceLine(line: string): void {
     const rec = parseTraceLine(line);
     if (rec === null) {
@@ -154,10 +149,7 @@ export class QemuAttachment {
   private watchStops(): void {
     this.machine.debugger.onPause((report) => {
       this.say(formatBreakLine(report));
-      if (!this.guestRunning || this.pendingStop !== null) return;
-      this.pendingStop = { report, eventTimeUs: this.shadow.currentTimeUs, records: this.shadow.counts.records };
-      this.say('irqscope: stopping the guest (QMP stop); QEMU runs on until it processes the stop');
-      this.qmp.execute('stop').catch((err: Error) => this.say(`irqscope: QMP stop failed: ${err.message}`));
+      if (this.guestRunning && this.pendingStop === null) this.stopFor(report);
     });
     this.qmp.onEvent((event) => {
       if (event.event === 'STOP') {
@@ -169,14 +161,14 @@ export class QemuAttachment {
           this.stops.push(stop);
           this.say(`irqscope: guest stopped ${((stop.stopTimeUs - stop.eventTimeUs) / 1000).toFixed(3)} ms after the event (QEMU's clock; ${stop.recordsAfter} traced accesses ran on seen so far); 'continue' or 'step'`);
         }
-        for (const w of this.stopWaiters.splice(0)) w();
       } else if (event.event === 'RESUME') this.guestRunning = true;
     });
   }
 
-  /** Resolves at the next STOP event. */
-  nextStop(): Promise<void> {
-    return new Promise((resolve) => this.stopWaiters.push(resolve));
+  private stopFor(report: PauseReport): void {
+    this.pendingStop = { report, eventTimeUs: this.shadow.currentTimeUs, records: this.shadow.counts.records };
+    this.say('irqscope: stopping the guest (QMP stop); QEMU runs on until it processes the stop');
+    this.qmp.execute('stop').catch((err: Error) => this.say(`irqscope: QMP stop failed: ${err.message}`));
   }
 
   /** Ends the attach with an error when no function enables MSI-X in time. */
@@ -202,6 +194,8 @@ export class QemuAttachment {
       if (!result.ok) return result.error;
     } else if (how === 'step') return 'not at a breakpoint';
     if (!this.guestRunning) await this.qmp.execute('cont');
+    // Accesses QEMU made before its stop may have paused the model again meanwhile: stop the guest for that pause too.
+    if (dbg.paused && this.pendingStop === null) this.stopFor(dbg.pauseReport!);
     return `guest ${how === 'step' ? 'runs to the next event' : 'continues'}`;
   }
 
