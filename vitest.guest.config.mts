@@ -6,8 +6,8 @@ export default defineConfig({
   test: {
     include: ['test/qemu/**/*.guest.ts'],
     environment: 'node',
-    testTimeout: 150_000,
-    hookTimeout: 150_000,
+    testTimeout: 240_000,
+    hookTimeout: 240_000,
     fileParallelism: false,
   },
 });
