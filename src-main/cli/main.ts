@@ -12,6 +12,8 @@ const COMMANDS: Record<string, { load: () => Promise<CliCommand>; summary: strin
   qemu: { load: async () => (await import('./qemu-command')).qemuCommand, summary: "run your QEMU with irqscope attached: -- QEMU-ARGS… (--events FILE, --break SPEC, --qemu BIN)" },
   'import-trace': { load: async () => (await import('./import-trace-command')).importTraceCommand, summary: "turn a QEMU trace log into a machine file and a qtest replay script" },
   export: { load: async () => (await import('./export-command')).exportCommand, summary: 'export a timeline as VCD, Perfetto trace JSON or CSV' },
+  diff: { load: async () => (await import('./diff-command')).diffCommand, summary: 'align two runs (sessions or --events files): first divergence and a summary' },
+  doctor: { load: async () => (await import('./doctor-command')).doctorCommand, summary: 'lint a run (session, machine + script, or --events file) for bring-up mistakes' },
 };
 
 export async function main(args: string[], io: CliIo): Promise<number> {

@@ -2,7 +2,7 @@
 // Machine. Params arrive already shape-checked by zod (dispatch.ts); what only the
 // machine can judge (no such device, past the end of config space) is checked
 // here before anything is touched, and reported as a RequestError naming the field.
-import { MIN_SOURCE_RATE, type Machine } from '../machine/machine';
+import { MIN_SOURCE_RATE, sourceVectorError, type Machine } from '../machine/machine';
 import type { PciFunction } from '../machine/pci/pci-function';
 import type { MsixEngine } from '../machine/msix/msix-engine';
 import { loadMachineText } from '../machine/machine-builder';
@@ -17,6 +17,7 @@ import { debuggerHandlers } from './debugger-handlers';
 import { sessionHandlers } from './session-handlers';
 import type { AccessResult, DeviceInfo, RequestResult, VectorSnapshot } from '../../src-shared/ipc/contract';
 import { Origin } from '../../src-shared/timeline/event-kinds';
+import { vectorWhy } from '../../src-shared/doctor/vector-why';
 
 export interface HostContext {
   session: MachineSession;
@@ -178,6 +179,8 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
       if (ratePerSecond < MIN_SOURCE_RATE) {
         throw new RequestError('ratePerSecond', `expected at least ${MIN_SOURCE_RATE.toPrecision(2)} per second (one firing every 104 days), got ${ratePerSecond}`);
       }
+      const problem = sourceVectorError(fn, vector);
+      if (problem !== null) throw new RequestError('vector', problem);
       const source = m().startSource(fn, vector, ratePerSecond);
       return { bdf, vector, ratePerSecond: source.ratePerSecond };
     },
@@ -186,6 +189,7 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
       return { stopped: m().stopSource(bdf, vector) };
     },
     qtest: ({ line }) => ({ reply: session.qtest(line) }),
+    doctorFindings: () => session.doctorReport(),
     ...createPciTextHandlers(session),
     ...debuggerHandlers(session),
     ...sessionHandlers(session),
@@ -198,6 +202,13 @@ function snapshot(session: MachineSession, bdf: number): VectorSnapshot {
   const n = msix.vectors;
   const tableBar = fn.bars[msix.layout.tableBar];
   const pbaBar = fn.bars[msix.layout.pbaBar];
+  const track = session.deviceTrack(bdf);
+  const why = Array.from({ length: n }, (_, v) =>
+    vectorWhy(
+      { enabled: msix.enabled, functionMask: msix.functionMaskBit, vectorBit: (msix.table[v * 4 + 3]! & 1) !== 0, pending: msix.isPending(v), useCount: msix.useCount[v]! },
+      track?.vectors.get(v),
+    ),
+  );
   return {
     bdf,
     vectors: n,
@@ -215,5 +226,7 @@ function snapshot(session: MachineSession, bdf: number): VectorSnapshot {
       .map((s) => ({ bdf: s.bdf, vector: s.vector, ratePerSecond: s.ratePerSecond })),
     tableAddress: tableBar ? address(tableBar, msix.layout.tableOffset) : null,
     pbaAddress: pbaBar ? address(pbaBar, msix.layout.pbaOffset) : null,
+    why,
+    dropped: track?.droppedTotal ?? 0,
   };
 }

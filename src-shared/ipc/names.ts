@@ -36,6 +36,7 @@ export const REQUEST_NAMES = [
   'saveSession',
   'openSession',
   'exportTimeline',
+  'doctorFindings',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
