@@ -9,6 +9,7 @@ import { timelineFrame } from './timeline-frame';
 import { uiBreakLatency } from './ui-break-latency';
 import { measureCliStart } from './cli-start';
 import { measureStateAt } from './state-at-event';
+import { measureQemuAttach } from './qemu-attach';
 
 const NOTIFIES = 20_000_000;
 const M = (n: number): string => `${(n / 1e6).toFixed(1)} M/s`;
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   const uiBreak = await uiBreakLatency();
   const cli = measureCliStart();
   const stateAt = measureStateAt(500);
+  const attach = await measureQemuAttach();
   const rows: Row[] = [
     { name: 'ceiling: delivered notifies (straight-line typed arrays)', value: M(ceiling.deliveredPerSecond), target: '-', ok: true },
     { name: 'ceiling: masked notifies', value: M(ceiling.maskedPerSecond), target: '-', ok: true },
@@ -62,8 +64,21 @@ async function main(): Promise<void> {
     { name: `state at an event of ${stateAt.events.toLocaleString('en-US')}: first query (replays all, takes checkpoints)`, value: `${stateAt.firstMs.toFixed(0)} ms`, target: '-', ok: true },
     { name: '  then any event, 500 random ones (median / p99)', value: `${stateAt.medianMs.toFixed(1)} / ${stateAt.p99Ms.toFixed(1)} ms`, target: '-', ok: true },
     { name: '  then any event (slowest of 500)', value: `${stateAt.maxMs.toFixed(1)} ms`, target: '<= 50 ms', ok: stateAt.maxMs <= 50 },
+    ...attachRows(attach),
   ];
   print(rows);
+}
+
+function attachRows(a: Awaited<ReturnType<typeof measureQemuAttach>>): Row[] {
+  if (a === null) return [{ name: 'irqscope qemu over the e1000e test guest', value: 'no QEMU/kernel', target: 'measured', ok: false }];
+  return [
+    { name: 'irqscope qemu, e1000e guest: start to first MSI-X delivery', value: `${a.bootToFirstDeliveryS.toFixed(1)} s`, target: '-', ok: Number.isFinite(a.bootToFirstDeliveryS) },
+    { name: `  trace records applied / events captured`, value: `${a.records} / ${a.events}`, target: '-', ok: a.events > 0 },
+    { name: '  events lost', value: String(a.lost), target: '0', ok: a.lost === 0 },
+    { name: '  divergences', value: String(a.divergences), target: '0', ok: a.divergences === 0 },
+    { name: `  breakpoint event to guest stopped (median of ${a.stops})`, value: `${a.stopDelayMedianMs.toFixed(2)} ms`, target: '-', ok: a.stops > 0 },
+    { name: '  breakpoint event to guest stopped (max)', value: `${a.stopDelayMaxMs.toFixed(2)} ms`, target: '-', ok: a.stops > 0 },
+  ];
 }
 
 main().catch((err: unknown) => {

@@ -80,6 +80,29 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'save, open or describe a session file (machine, state, timeline, breakpoints)',
     usage: async () => (await import('./session-command')).USAGE,
   },
+  qemu: {
+    load: async () => (await import('./qemu-command')).qemuCommand,
+    summary: 'run your QEMU with irqscope attached: -- QEMU-ARGS… (--events FILE, --break SPEC, --qemu BIN)',
+    usage: lines(
+      'usage: irqscope qemu [--events FILE] [--break SPEC]… [--qemu BIN] [--msix-timeout S] [--save-trace LOG] -- QEMU-ARGS…',
+      "  runs your QEMU (qemu-system-x86_64 from PATH) with a qtest and a QMP socket and QEMU's trace, checked by irqscope's model",
+      '  --events FILE         write the events as JSON lines (as irqscope qtest --events)',
+      "  --break SPEC          a qtest break spec ('unmask 00:02.0 0'); a hit stops the guest through QMP",
+      '  --qemu BIN            the QEMU binary (default qemu-system-x86_64)',
+      '  --msix-timeout S      give up when no function enables MSI-X within S seconds (default 120; 0: no limit)',
+      '  --save-trace LOG      keep the trace log, for irqscope import-trace',
+    ),
+  },
+  'import-trace': {
+    load: async () => (await import('./import-trace-command')).importTraceCommand,
+    summary: 'turn a QEMU trace log into a machine file and a qtest replay script',
+    usage: lines(
+      'usage: irqscope import-trace LOG [-o MACHINE.json] [--script OUT.qtest]',
+      "  LOG                   a log of QEMU's -trace options (see the README's Offline: import-trace)",
+      '  -o MACHINE.json       the machine file to write',
+      '  --script OUT.qtest    the replay script to write',
+    ),
+  },
   export: {
     load: async () => (await import('./export-command')).exportCommand,
     summary: 'export a timeline as VCD, Perfetto trace JSON or CSV',

@@ -55,7 +55,7 @@ interface ClientState {
 
 /** Event kinds that leave a device's state as it was. */
 const LEAVES_STATE = new Uint8Array(EVENT_KIND_COUNT);
-for (const k of [EventKind.TableRead, EventKind.PbaRead, EventKind.PbaWrite, EventKind.AccessRefused, EventKind.AccessUnclaimed, EventKind.Breakpoint]) {
+for (const k of [EventKind.TableRead, EventKind.PbaRead, EventKind.PbaWrite, EventKind.AccessRefused, EventKind.AccessUnclaimed, EventKind.Breakpoint, EventKind.Divergence]) {
   LEAVES_STATE[k] = 1;
 }
 const NO_DEVICE = 0xffff;

@@ -45,6 +45,12 @@ function extraFields(kind: number, detail: number, a: number, b: number, c: numb
     case EventKind.AccessRefused:
     case EventKind.AccessUnclaimed:
       return detail & ACCESS_WRITE ? [['value', hex0x(c, 8)]] : [];
+    case EventKind.Divergence:
+      return [
+        ['model', hex0x(a, 8)],
+        ['QEMU', hex0x(b, 8)],
+        ['address', hex0x(c, 8)],
+      ];
     default:
       return [];
   }

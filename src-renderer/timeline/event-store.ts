@@ -51,6 +51,7 @@ for (const k of [
   EventKind.StateLoaded,
   EventKind.BarMapped,
   EventKind.BarOverlap,
+  EventKind.Divergence,
 ]) {
   FUNCTION_CLASS[k] = MarkerClass.Other;
 }

@@ -27,9 +27,10 @@ export const EventKind = {
   BarOverlap: 22, // a=address low b=address high c=BAR index
   Breakpoint: 23, // detail=BreakpointDetail a=breakpoint id (0: step/until) b,c=low/high 32 bits of the sequence number of the event that hit; bdf, vector as that event
   Access: 24, // an access under an access breakpoint (logged only while one watches it): a=address low b=address high c=value detail=AccessFlags
+  Divergence: 25, // the shadow model (src-main/qemu/) disagrees with a real QEMU: detail=DivergenceKind a=model's value b=QEMU's value c=address low
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
-export const EVENT_KIND_COUNT = 25;
+export const EVENT_KIND_COUNT = 26;
 
 export const EVENT_KIND_NAMES: readonly string[] = Object.entries(EventKind)
   .sort((x, y) => x[1] - y[1])
@@ -65,6 +66,22 @@ export const CPU_SET_FLAG = 0x40;
 export const PENDED_BY_LOAD = 2;
 /** IntxChanged detail: the device raised INTx while INTx Disable holds the output low; the level is latched in Status bit 3. */
 export const INTX_HELD = 1;
+/**
+ * What a Divergence event says QEMU did that irqscope's model of the device would not:
+ * delivered a message the model would pend or drop (a = the model's NotifyPended /
+ * NotifyDropped detail), answered a guest read with another value, accessed an MSI-X
+ * structure where the model maps none, delivered a message the model would send to
+ * another IDT vector, or set a pending bit the model would have delivered instead.
+ */
+export const DivergenceKind = { ModelWouldPend: 0, ModelWouldDrop: 1, ReadBack: 2, Unmapped: 3, IdtVector: 4, ModelWouldDeliver: 5 } as const;
+export const DIVERGENCE_NAMES = [
+  'QEMU delivered, the model would pend',
+  'QEMU delivered, the model would drop',
+  'read back differently',
+  'QEMU accessed an MSI-X structure the model does not map there',
+  'QEMU delivered to another IDT vector',
+  'QEMU pended, the model would deliver',
+] as const;
 /** What an unclaimed memory access would have reached (AccessUnclaimed's vector column). */
 export const UnclaimedKind = {
   Nothing: 0,

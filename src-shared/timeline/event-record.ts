@@ -5,6 +5,7 @@ import {
   ACCESS_IO,
   ACCESS_WRITE,
   DELIVERY_MODE_NAMES,
+  DIVERGENCE_NAMES,
   DROP_REASON_NAMES,
   EVENT_KIND_NAMES,
   EventKind,
@@ -122,6 +123,8 @@ export function describeEvent(kind: number, detail: number, vector: number, a: n
       return `${BREAKPOINT_TEXT[detail] ?? 'breakpoint'}${a ? ` ${a}` : ''} at event #${c * 0x100000000 + b}`;
     case EventKind.Access:
       return `${accessText(detail)} at ${hx(b * 0x100000000 + a)}${detail & ACCESS_WRITE ? ' =' : ' ->'} ${hx(c)}`;
+    case EventKind.Divergence:
+      return `divergence at ${hx(c)}${vector === 0xffff ? '' : ` (vector ${vector})`}: ${DIVERGENCE_NAMES[detail] ?? detail} — model ${hx(a)}, QEMU ${hx(b)}`;
     default:
       return `event kind ${kind}`;
   }
