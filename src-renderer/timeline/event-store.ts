@@ -4,60 +4,15 @@
 // (counting every event ever appended), so dropping the oldest events to stay
 // under the cap never rewrites them.
 import type { EventColumns } from '../../src-shared/timeline/columns';
-import { EVENT_KIND_COUNT, EventKind, NotifierKind } from '../../src-shared/timeline/event-kinds';
+import { EDGE, classInLane, laneOfEvent, type MarkerClass } from '../../src-shared/timeline/lanes';
 import { IndexList } from './seq-list';
 
-export const MarkerClass = { Delivered: 0, Pended: 1, Dropped: 2, Other: 3, Breakpoint: 4 } as const;
-export type MarkerClass = (typeof MarkerClass)[keyof typeof MarkerClass];
-export const MARKER_CLASSES = [MarkerClass.Delivered, MarkerClass.Pended, MarkerClass.Dropped, MarkerClass.Other, MarkerClass.Breakpoint] as const;
-
-/** The lane of a device's function-wide state (Enable, Function Mask, config writes, BARs). */
-export const FUNCTION_LANE = 0xffff;
-export const laneKey = (bdf: number, vector: number): number => bdf * 0x10000 + vector;
-export const splitLaneKey = (key: number): { bdf: number; vector: number } => ({ bdf: Math.floor(key / 0x10000), vector: key % 0x10000 });
+export { MarkerClass, MARKER_CLASSES, FUNCTION_LANE, laneKey, splitLaneKey, edgeMasked } from '../../src-shared/timeline/lanes';
 
 export interface LaneIndex {
   markers: [IndexList, IndexList, IndexList, IndexList, IndexList];
   /** Events that set the lane's masked state (VectorMasked/Unmasked, FunctionMaskChanged). */
   edges: IndexList;
-}
-
-const NONE = 255;
-const EDGE = 254;
-/** Per kind: its marker class, EDGE, or NONE (not drawn in a vector lane). */
-const VECTOR_CLASS = new Uint8Array(EVENT_KIND_COUNT).fill(NONE);
-/** Per kind, for events in the function lane. */
-const FUNCTION_CLASS = new Uint8Array(EVENT_KIND_COUNT).fill(NONE);
-VECTOR_CLASS[EventKind.NotifyDelivered] = MarkerClass.Delivered;
-VECTOR_CLASS[EventKind.NotifyToMemory] = MarkerClass.Delivered;
-VECTOR_CLASS[EventKind.NotifyPended] = MarkerClass.Pended;
-VECTOR_CLASS[EventKind.NotifyDropped] = MarkerClass.Dropped;
-// A breakpoint or tracepoint hit sits on the lane of the event that hit it.
-VECTOR_CLASS[EventKind.Breakpoint] = MarkerClass.Breakpoint;
-VECTOR_CLASS[EventKind.VectorMasked] = EDGE;
-VECTOR_CLASS[EventKind.VectorUnmasked] = EDGE;
-for (const k of [EventKind.TableRead, EventKind.TableWrite, EventKind.PendingCleared, EventKind.UseCountChanged, EventKind.NotifierFired]) {
-  VECTOR_CLASS[k] = MarkerClass.Other;
-}
-FUNCTION_CLASS[EventKind.FunctionMaskChanged] = EDGE;
-for (const k of [
-  EventKind.ConfigWrite,
-  EventKind.PbaRead,
-  EventKind.PbaWrite,
-  EventKind.IntxChanged,
-  EventKind.AccessRefused,
-  EventKind.AccessUnclaimed,
-  EventKind.StateSaved,
-  EventKind.StateLoaded,
-  EventKind.BarMapped,
-  EventKind.BarOverlap,
-]) {
-  FUNCTION_CLASS[k] = MarkerClass.Other;
-}
-
-/** Whether an edge event leaves its lane masked. */
-export function edgeMasked(kind: number, a: number): boolean {
-  return kind === EventKind.FunctionMaskChanged ? a === 1 : kind === EventKind.VectorMasked;
 }
 
 export class EventStore {
@@ -138,27 +93,14 @@ export class EventStore {
     this.length += count;
   }
 
-  /** A poll notifier names a range of vectors, so it is drawn in none of them. */
-  private inVectorLane(i: number): boolean {
-    const kind = this.kind[i]!;
-    return VECTOR_CLASS[kind] !== NONE && !(kind === EventKind.NotifierFired && this.detail[i] === NotifierKind.Poll);
-  }
-
   private index(i: number): void {
-    const kind = this.kind[i]!;
+    const key = laneOfEvent(this.kind[i]!, this.detail[i]!, this.bdf[i]!, this.vector[i]!);
+    if (key < 0) return;
+    const lane = this.laneFor(key);
+    const cls = classInLane(this.kind[i]!, this.detail[i]!);
     const abs = this.dropped + i;
-    const vc = VECTOR_CLASS[kind]!;
-    if (this.inVectorLane(i)) {
-      const lane = this.laneFor(laneKey(this.bdf[i]!, this.vector[i]!));
-      if (vc === EDGE) lane.edges.push(abs);
-      else lane.markers[vc as MarkerClass].push(abs);
-      return;
-    }
-    const fc = FUNCTION_CLASS[kind]!;
-    if (fc === NONE) return;
-    const lane = this.laneFor(laneKey(this.bdf[i]!, FUNCTION_LANE));
-    if (fc === EDGE) lane.edges.push(abs);
-    else lane.markers[fc as MarkerClass].push(abs);
+    if (cls === EDGE) lane.edges.push(abs);
+    else lane.markers[cls as MarkerClass].push(abs);
   }
 
   private laneFor(key: number): LaneIndex {
@@ -223,8 +165,8 @@ export class EventStore {
   laneOf(abs: number): number | null {
     if (abs < this.dropped || abs >= this.end) return null;
     const i = abs - this.dropped;
-    if (this.inVectorLane(i)) return laneKey(this.bdf[i]!, this.vector[i]!);
-    return FUNCTION_CLASS[this.kind[i]!] === NONE ? null : laneKey(this.bdf[i]!, FUNCTION_LANE);
+    const key = laneOfEvent(this.kind[i]!, this.detail[i]!, this.bdf[i]!, this.vector[i]!);
+    return key < 0 ? null : key;
   }
 
   /** First position in `list` whose event time is >= t, searching from `lo`. */

@@ -30,12 +30,15 @@ export const REQUEST_NAMES = [
   'replaceBreakpoint',
   'removeBreakpoint',
   'setBreakpointEnabled',
+  'pause',
   'continue',
   'step',
   'runUntilVectorEvent',
   'saveSession',
   'openSession',
   'exportTimeline',
+  'timelineWindow',
+  'timelineEvents',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
