@@ -6,7 +6,7 @@
 // overwrote before they were pulled, and events it evicts itself, are counted.
 import type { EventLog } from '../machine/event-log';
 import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
-import { EDGE, LANE_CLASS_COUNT, MARKER_CLASSES, classInLane, edgeMasked, laneOfEvent } from '../../src-shared/timeline/lanes';
+import { EDGE, LANE_CLASSES, LANE_CLASS_COUNT, classInLane, edgeMasked, laneOfEvent } from '../../src-shared/timeline/lanes';
 import type { TimelineWindow, WindowLane } from '../../src-shared/timeline/window';
 import { SeqChunks } from './seq-chunks';
 
@@ -191,14 +191,21 @@ export class EventHistory {
       oldestTimeNs: this.retained > 0 ? this.time[this.firstSeq & this.mask]! : null,
       newestTimeNs: this.retained > 0 ? this.time[(this.total - 1) & this.mask]! : null,
       lanes,
+      activeLanes: this.activeLanes(),
     };
   }
 
+  private activeLanes(): number[] {
+    const out: number[] = [];
+    for (const [key, lane] of this.lanes) if (lane.some((list) => list.end > list.start)) out.push(key);
+    return out.sort((x, y) => x - y);
+  }
+
   private windowLane(key: number, startNs: number, endNs: number, pixels: number, pxPerNs: number, exactLimit: number): WindowLane {
-    const out: WindowLane = { key, exact: true, x: [], cls: [], count: [], seq: [], totals: [0, 0, 0, 0, 0], masked: [], maskedAtStart: null };
+    const out: WindowLane = { key, exact: true, x: [], cls: [], count: [], seq: [], totals: new Array<number>(LANE_CLASS_COUNT).fill(0), masked: [], maskedAtStart: null };
     const lane = this.lanes.get(key);
     if (lane === undefined) return out;
-    const ranges = MARKER_CLASSES.map((cls) => {
+    const ranges = LANE_CLASSES.map((cls) => {
       const list = lane[cls]!;
       const lo = list.lowerBound(startNs, this.timeOf);
       const hi = list.lowerBound(nextUp(endNs), this.timeOf, lo);
@@ -208,7 +215,7 @@ export class EventHistory {
     out.exact = out.totals.reduce((s, n) => s + n, 0) <= exactLimit;
     const toPx = (t: number): number => (t - startNs) * pxPerNs;
     const toTime = (px: number): number => startNs + px / pxPerNs;
-    for (const cls of MARKER_CLASSES) {
+    for (const cls of LANE_CLASSES) {
       const list = lane[cls]!;
       let [j, hi] = ranges[cls]!;
       while (j < hi) {

@@ -1,19 +1,12 @@
-// The renderer's copy of the timeline: columns in typed arrays (Vue never sees
-// inside them; the store bumps a revision instead), plus per-lane index lists so
-// drawing a lane touches only that lane's events. Indices are store-absolute
-// (counting every event ever appended), so dropping the oldest events to stay
-// under the cap never rewrites them.
+// The renderer's copy of the live stream: the newest events in typed-array columns
+// (Vue never sees inside them; the store bumps a revision instead), for the details
+// of what is selected and following live. The canvas draws from the host's history
+// (timelineWindow), not from here. Indices are store-absolute (counting every event
+// ever appended), so dropping the oldest events to stay under the cap never rewrites them.
 import type { EventColumns } from '../../src-shared/timeline/columns';
-import { EDGE, classInLane, laneOfEvent, type MarkerClass } from '../../src-shared/timeline/lanes';
-import { IndexList } from './seq-list';
+import { laneOfEvent } from '../../src-shared/timeline/lanes';
 
-export { MarkerClass, MARKER_CLASSES, FUNCTION_LANE, laneKey, splitLaneKey, edgeMasked } from '../../src-shared/timeline/lanes';
-
-export interface LaneIndex {
-  markers: [IndexList, IndexList, IndexList, IndexList, IndexList];
-  /** Events that set the lane's masked state (VectorMasked/Unmasked, FunctionMaskChanged). */
-  edges: IndexList;
-}
+export { FUNCTION_LANE, laneKey, splitLaneKey } from '../../src-shared/timeline/lanes';
 
 export class EventStore {
   capacity = 0;
@@ -31,21 +24,13 @@ export class EventStore {
   a = new Uint32Array(0);
   b = new Uint32Array(0);
   c = new Uint32Array(0);
-  readonly lanes = new Map<number, LaneIndex>();
 
-  constructor(readonly maxEvents = 1 << 21) {}
+  /** The newest 256 Ki events: the host holds the rest. */
+  constructor(readonly maxEvents = 1 << 18) {}
 
   /** Absolute index one past the newest event. */
   get end(): number {
     return this.dropped + this.length;
-  }
-
-  lane(key: number): LaneIndex | undefined {
-    return this.lanes.get(key);
-  }
-
-  timeAt(abs: number): number {
-    return this.time[abs - this.dropped]!;
   }
 
   get lastTime(): number {
@@ -59,7 +44,6 @@ export class EventStore {
   clear(): void {
     this.length = 0;
     this.dropped = 0;
-    this.lanes.clear();
   }
 
   append(columns: EventColumns): void {
@@ -85,31 +69,8 @@ export class EventStore {
     this.a.set(c.a.subarray(from, to), at);
     this.b.set(c.b.subarray(from, to), at);
     this.c.set(c.c.subarray(from, to), at);
-    for (let k = 0; k < count; k++) {
-      const i = at + k;
-      this.seq[i] = c.firstSeq + from + k;
-      this.index(i);
-    }
+    for (let k = 0; k < count; k++) this.seq[at + k] = c.firstSeq + from + k;
     this.length += count;
-  }
-
-  private index(i: number): void {
-    const key = laneOfEvent(this.kind[i]!, this.detail[i]!, this.bdf[i]!, this.vector[i]!);
-    if (key < 0) return;
-    const lane = this.laneFor(key);
-    const cls = classInLane(this.kind[i]!, this.detail[i]!);
-    const abs = this.dropped + i;
-    if (cls === EDGE) lane.edges.push(abs);
-    else lane.markers[cls as MarkerClass].push(abs);
-  }
-
-  private laneFor(key: number): LaneIndex {
-    let lane = this.lanes.get(key);
-    if (lane === undefined) {
-      lane = { markers: [new IndexList(), new IndexList(), new IndexList(), new IndexList(), new IndexList()], edges: new IndexList() };
-      this.lanes.set(key, lane);
-    }
-    return lane;
   }
 
   /** Grows by doubling up to maxEvents; past that, drops the oldest half. */
@@ -124,10 +85,6 @@ export class EventStore {
     }
     this.length -= drop;
     this.dropped += drop;
-    for (const lane of this.lanes.values()) {
-      for (const list of lane.markers) list.dropBelow(this.dropped);
-      lane.edges.dropBelow(this.dropped);
-    }
   }
 
   private resize(capacity: number): void {
@@ -167,19 +124,5 @@ export class EventStore {
     const i = abs - this.dropped;
     const key = laneOfEvent(this.kind[i]!, this.detail[i]!, this.bdf[i]!, this.vector[i]!);
     return key < 0 ? null : key;
-  }
-
-  /** First position in `list` whose event time is >= t, searching from `lo`. */
-  lowerBound(list: IndexList, t: number, lo = 0): number {
-    let hi = list.length;
-    const data = list.data;
-    const time = this.time;
-    const dropped = this.dropped;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (time[data[mid]! - dropped]! < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }

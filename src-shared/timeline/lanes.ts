@@ -10,6 +10,7 @@ export const MARKER_CLASSES = [MarkerClass.Delivered, MarkerClass.Pended, Marker
 export const EDGE = 5;
 /** Marker classes plus EDGE. */
 export const LANE_CLASS_COUNT = 6;
+export const LANE_CLASSES = [...MARKER_CLASSES, EDGE] as const;
 /** Not drawn in that kind of lane. */
 export const NO_LANE = 255;
 

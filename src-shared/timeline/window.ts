@@ -6,12 +6,12 @@ export interface WindowLane {
   key: number;
   /** Every event in the window is its own mark (false: marks are per-pixel buckets). */
   exact: boolean;
-  /** Per mark: x in pixels from the window's start, MarkerClass, events it stands for, sequence number of its first. */
+  /** Per mark: x in pixels from the window's start, MarkerClass (or EDGE: a mask change), events it stands for, sequence number of its first. */
   x: number[];
   cls: number[];
   count: number[];
   seq: number[];
-  /** Events of each MarkerClass in the window. */
+  /** Events of each MarkerClass, then EDGE, in the window. */
   totals: number[];
   /** Masked spans as [fromPx, toPx] pairs. */
   masked: number[];
@@ -33,6 +33,8 @@ export interface TimelineWindow {
   oldestTimeNs: number | null;
   newestTimeNs: number | null;
   lanes: WindowLane[];
+  /** Every lane with an event held, asked for or not: the lanes that are not idle. */
+  activeLanes: number[];
 }
 
 /** At most this many pixel columns and lanes per query. */

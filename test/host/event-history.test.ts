@@ -77,7 +77,7 @@ describe('the host history', () => {
     expect(zoomedOut.exact).toBe(false);
     const delivered = zoomedOut.cls.map((c, i) => (c === MarkerClass.Delivered ? zoomedOut.count[i] : 0)).filter((n) => n !== 0);
     expect(delivered).toEqual([9, 9, 9, 9, 9, 9, 9, 9, 9, 9]);
-    expect(zoomedOut.totals).toEqual([90, 0, 10, 0, 0]);
+    expect(zoomedOut.totals).toEqual([90, 0, 10, 0, 0, 0]);
     // The first event of a bucket is what a click on it selects.
     expect(zoomedOut.seq[zoomedOut.cls.indexOf(MarkerClass.Delivered)]).toBe(1);
   });
@@ -122,6 +122,8 @@ describe('the host history', () => {
     expect(fn!.masked).toEqual([60, 100]);
     expect(history.window(350, 450, 10, [laneKey(NIC, 0)]).lanes[0]!).toMatchObject({ maskedAtStart: true, masked: [0, 10] });
     expect(history.window(0, 1000, 10, [laneKey(NIC, 2)]).lanes[0]!).toMatchObject({ maskedAtStart: null, masked: [], x: [] });
+    // Idle lanes are the ones not listed active, whatever was asked for.
+    expect(history.window(0, 1, 1, []).activeLanes).toEqual([laneKey(NIC, 0), laneKey(NIC, FUNCTION_LANE)]);
   });
 
   it('a machine started over (a shorter log) starts the history over', () => {
