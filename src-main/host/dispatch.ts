@@ -14,7 +14,7 @@ export interface Dispatch {
 
 export function createDispatch(handlers: Handlers, onInternalError: (err: unknown) => void = () => undefined): Dispatch {
   return ((name: unknown, params: unknown): Reply<unknown> => {
-    if (!isRequestName(name)) return { ok: false, error: `request: unknown request ${JSON.stringify(name)}` };
+    if (!isRequestName(name)) return { ok: false, error: `request: unknown request ${describeName(name)}` };
     const parsed = requests[name].params.safeParse(params);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -29,6 +29,17 @@ export function createDispatch(handlers: Handlers, onInternalError: (err: unknow
       return { ok: false, error: `${name}: internal error: ${err instanceof Error ? err.message : String(err)}` };
     }
   }) as Dispatch;
+}
+
+/**
+ * Names what came instead of a request name without serialising it whole: a name may be
+ * any JSON a client sent (nested 10,000 deep, megabytes long), and the error must not throw
+ * or echo it back at length.
+ */
+function describeName(name: unknown): string {
+  if (typeof name !== 'string') return `(${name === null ? 'null' : Array.isArray(name) ? 'an array' : `a ${typeof name}`}, not a string)`;
+  const shown = name.length > 64 ? `${name.slice(0, 64)}…` : name;
+  return `${JSON.stringify(shown)}${name.length > 64 ? ` (${name.length} characters)` : ''}`;
 }
 
 function call<N extends RequestName>(handlers: Handlers, name: N, params: unknown): unknown {

@@ -5,6 +5,7 @@
 // breakpoint, nothing is simulated and no debt builds up: the runner only pumps, at the
 // pump interval, so the guest's own accesses made meanwhile still reach the clients.
 import type { MachineSession } from './machine-session';
+import { MAX_TIME_NS } from '../machine/clock';
 
 export interface RunnerOptions {
   /** Longest a slice may run (ms). */
@@ -80,7 +81,8 @@ export class MachineRunner {
     const clock = machine.clock;
     while (this.debt > 0) {
       const before = clock.now;
-      const reached = machine.step(this.debt, firingsPerCheck);
+      // Virtual time ends at MAX_TIME_NS; there the machine simply stops moving.
+      const reached = machine.step(Math.min(this.debt, MAX_TIME_NS - before), firingsPerCheck);
       this.debt -= clock.now - before;
       if (reached || clock.halted) {
         this.debt = 0;

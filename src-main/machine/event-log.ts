@@ -6,6 +6,9 @@ import { emptyColumns, type EventColumns } from '../../src-shared/timeline/colum
 
 export type EventTap = (seq: number) => void;
 
+/** More events than a run logs: about a year of notifies at full speed. A saved log claiming more is refused. */
+export const MAX_LOG_TOTAL = 2 ** 50;
+
 export class EventLog {
   readonly capacity: number;
   private readonly mask: number;

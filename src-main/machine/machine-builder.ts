@@ -2,6 +2,7 @@
 // express (power-of-two BARs, BAR slots, MSI-X placement) are checked here, with
 // every error naming its JSON path; nothing is built unless all checks pass.
 import { Machine } from './machine';
+import { isPowerOfTwo } from '../../src-shared/power-of-two';
 import { Ram } from './ram';
 import { PciFunction } from './pci/pci-function';
 import { Bar } from './pci/bar';
@@ -33,7 +34,6 @@ function fromParse(parsed: ParseResult<MachineDescription>): BuildResult {
   return parsed.ok ? buildMachine(parsed.value) : { ok: false, errors: parsed.errors };
 }
 
-const isPow2 = (n: number): boolean => n > 0 && Number.isInteger(Math.log2(n));
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
 export function buildMachine(desc: MachineDescription): BuildResult {
@@ -100,7 +100,7 @@ function checkBars(d: DeviceDescription, path: string): string[] {
   d.bars.forEach((bar, j) => {
     const at = `${path}.bars[${j}]`;
     const min = bar.type === 'io' ? 4 : 16;
-    if (!isPow2(bar.size) || bar.size < min) errors.push(`${at}.size: ${hex(bar.size)} is not a power of two >= ${min}`);
+    if (!isPowerOfTwo(bar.size) || bar.size < min) errors.push(`${at}.size: ${hex(bar.size)} is not a power of two >= ${min}`);
     if (bar.type === 'io' && bar.size > 0x10000) errors.push(`${at}.size: an I/O BAR is at most 64 KiB`);
     if (bar.type === 'mem32' && bar.size > 0x80000000) errors.push(`${at}.size: a 32-bit BAR is at most 2 GiB`);
     if (bar.type === 'io' && bar.prefetchable) errors.push(`${at}.prefetchable: an I/O BAR cannot be prefetchable`);

@@ -2,13 +2,13 @@
 // RAM, the local APIC, PCI bus 0 with its functions, and the periodic interrupt
 // sources of the device models. Built from a machine description (machine-builder.ts).
 import { AddressSpace } from './address-space';
-import { Clock } from './clock';
+import { Clock, periodOfRate } from './clock';
 import type { IntervalSource } from './interval-source';
 import { Debugger } from './debugger/debugger';
 import type { DebuggedMachine } from './debugger/debugged-machine';
 import { EventLog } from './event-log';
 import { LocalApic } from './irq/local-apic';
-import { PciBus } from './pci/pci-bus';
+import { PciBus, formatBdf } from './pci/pci-bus';
 import type { PciFunction } from './pci/pci-function';
 import type { Ram } from './ram';
 import { MAX_SOURCE_RATE, MIN_SOURCE_RATE, type MachineDescription } from '../../src-shared/machine-file/description';
@@ -80,8 +80,10 @@ export class Machine implements DebuggedMachine {
     if (!(ratePerSecond >= MIN_SOURCE_RATE && ratePerSecond <= MAX_SOURCE_RATE)) {
       throw new RangeError(`source rate ${ratePerSecond} is outside ${MIN_SOURCE_RATE.toPrecision(2)}..${MAX_SOURCE_RATE} per second`);
     }
+    const problem = sourceVectorError(fn, vector);
+    if (problem !== null) throw new RangeError(problem);
     this.stopSource(fn.bdf, vector);
-    const timer = this.clock.every(1e9 / ratePerSecond, () => this.raise(fn, vector));
+    const timer = this.clock.every(periodOfRate(ratePerSecond), () => this.raise(fn, vector));
     const source = { bdf: fn.bdf, vector, ratePerSecond, timer };
     this.sources.set(fn.bdf * 65536 + vector, source);
     return source;
@@ -113,4 +115,16 @@ export class Machine implements DebuggedMachine {
       this.bus.remap(fn);
     }
   }
+}
+
+/**
+ * Why a source on `vector` of `fn` raises nothing the device has, or null: a cause is
+ * an MSI-X vector of the function, or INTx's one line (cause 0) on a function without
+ * MSI-X (D1).
+ */
+export function sourceVectorError(fn: PciFunction, vector: number): string | null {
+  const vectors = fn.msix?.vectors ?? 1;
+  if (Number.isInteger(vector) && vector >= 0 && vector < vectors) return null;
+  const has = fn.msix === null ? 'has no MSI-X, only INTx (cause 0)' : `has MSI-X vectors 0..${vectors - 1}`;
+  return `vector ${vector} out of range: ${formatBdf(fn.bdf)} (${fn.name}) ${has}`;
 }

@@ -1,8 +1,10 @@
 // Writes a file so that a reader (or a crash) sees either the old content or the
 // new, never a mix: the data goes to a temporary file in the same directory, is
 // flushed to disk, and only then renamed over the target; the directory is flushed
-// so the rename itself survives a power cut.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+// so the rename itself survives a power cut. The temporary file is hidden (a dot
+// name) and must sit beside the target for the rename to be atomic; one a killed
+// save left behind is removed by the next save of the same file.
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
@@ -15,6 +17,7 @@ const NODE_STEPS: AtomicWriteSteps = { rename: renameSync };
 
 export function writeFileAtomic(path: string, data: Uint8Array, steps: AtomicWriteSteps = NODE_STEPS): void {
   const dir = dirname(path);
+  removeStaleTemps(dir, basename(path));
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const fd = openSync(temp, 'wx', 0o644);
@@ -30,6 +33,42 @@ export function writeFileAtomic(path: string, data: Uint8Array, steps: AtomicWri
     throw err;
   }
   syncDirectory(dir);
+}
+
+/** A temp file older than this is stale even if its pid is alive again (pids are reused). */
+const STALE_MS = 24 * 3600 * 1000;
+
+/** Removes earlier saves' temp files for `name` whose process is gone (or that are a day old). */
+function removeStaleTemps(dir: string, name: string): void {
+  const prefix = `.${name}.`;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return; // the write itself will report a missing directory
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix)) continue;
+    const m = /^(\d+)\.[0-9a-f]{8}\.tmp$/.exec(entry.slice(prefix.length));
+    if (m === null) continue;
+    const file = join(dir, entry);
+    try {
+      if (processAlive(Number(m[1])) && Date.now() - statSync(file).mtimeMs < STALE_MS) continue;
+      rmSync(file, { force: true });
+    } catch {
+      // gone already, or not ours to remove: the save goes on
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: a process of another user holds that pid; it is alive.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function syncDirectory(dir: string): void {

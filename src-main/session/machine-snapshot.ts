@@ -5,7 +5,8 @@
 // Capturing changes nothing in the machine. Restoring builds a new machine from the
 // saved description and fills it in; the caller's running machine is never touched.
 // Not saved: vector notifiers (callbacks a host installs, not machine state).
-import type { Machine } from '../machine/machine';
+import { sourceVectorError, type Machine } from '../machine/machine';
+import { MAX_LOG_TOTAL } from '../machine/event-log';
 import { loadMachineObject } from '../machine/machine-builder';
 import { CONFIG_ADDRESS_PORT, formatBdf } from '../machine/pci/pci-bus';
 import { STATUS_OFFSET } from '../machine/pci/pci-function';
@@ -63,7 +64,7 @@ export function encodeSession(machine: Machine, savedAt = new Date()): Buffer {
     description: machine.description,
     clock: {
       nowNs: machine.clock.now,
-      sources: machine.listSources().map((s) => ({ bdf: s.bdf, vector: s.vector, ratePerSecond: s.ratePerSecond, dueNs: s.timer.due })),
+      sources: machine.listSources().map((s) => ({ bdf: s.bdf, vector: s.vector, ratePerSecond: s.ratePerSecond, dueNs: s.timer.due, carry: s.timer.carry })),
     },
     pciConfigAddress: configAddressLatch(machine).read(0, 4),
     functions,
@@ -126,8 +127,13 @@ function restore(header: SessionHeader, section: (name: string, bytes: number) =
   });
 
   for (const source of machine.listSources()) machine.stopSource(source.bdf, source.vector);
-  machine.clock.now = header.clock.nowNs;
-  for (const s of header.clock.sources) machine.startSource(machine.fn(s.bdf)!, s.vector, s.ratePerSecond).timer.due = s.dueNs;
+  machine.clock.setNow(header.clock.nowNs);
+  for (const s of header.clock.sources) {
+    const timer = machine.startSource(machine.fn(s.bdf)!, s.vector, s.ratePerSecond).timer;
+    if (s.carry >= timer.den) throw new SessionFormatError(`the interval source on ${formatBdf(s.bdf)} vector ${s.vector} carries ${s.carry}, more than its period allows (below ${timer.den})`);
+    timer.due = s.dueNs;
+    timer.carry = s.carry;
+  }
 
   const n = header.log.retained;
   const columns = emptyColumns(n);
@@ -162,11 +168,18 @@ function checkShape(header: SessionHeader, machine: Machine): void {
   for (const s of header.clock.sources) {
     const fn = machine.fn(s.bdf);
     if (fn === null) throw new SessionFormatError(`an interval source names ${formatBdf(s.bdf)}, which does not exist`);
+    const problem = sourceVectorError(fn, s.vector);
+    if (problem !== null) throw new SessionFormatError(`an interval source: ${problem}`);
     if (s.dueNs < header.clock.nowNs) throw new SessionFormatError(`the interval source on ${formatBdf(s.bdf)} vector ${s.vector} is due before the saved time`);
   }
   const log = header.log;
   if (log.capacity !== machine.log.capacity) throw new SessionFormatError(`event log saved with capacity ${log.capacity}, the description gives ${machine.log.capacity}`);
   if (log.retained > Math.min(log.total, log.capacity)) throw new SessionFormatError(`event log: ${log.retained} retained events cannot come from ${log.total} in a ring of ${log.capacity}`);
+  const paused = header.debugger.paused;
+  if (paused !== null && !(paused.event.seq < paused.markerSeq && paused.markerSeq < log.total)) {
+    throw new SessionFormatError(`the pause report names event ${paused.event.seq} and marker ${paused.markerSeq}, which the log of ${log.total} events cannot hold in that order`);
+  }
+  if (log.total > MAX_LOG_TOTAL) throw new SessionFormatError(`event log: a total of ${log.total} events is more than any run logs (at most 2^50, about a year of events at full speed)`);
 }
 
 /** The 0xCF8 register's own handler: reading or writing it here logs nothing and trips no breakpoint. */

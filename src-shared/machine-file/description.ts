@@ -56,9 +56,12 @@ export const MIN_SOURCE_RATE = 1e9 / Number.MAX_SAFE_INTEGER;
 /** Fastest source: one firing per virtual nanosecond. */
 export const MAX_SOURCE_RATE = 1e9;
 
+/** Raises per second of an interval source, wherever one is written down (machine files, sessions). */
+export const sourceRateSchema = z.number().min(MIN_SOURCE_RATE).max(MAX_SOURCE_RATE);
+
 const intervalSource = z.strictObject({
   vector: z.number().int().min(0),
-  ratePerSecond: z.number().min(MIN_SOURCE_RATE).max(MAX_SOURCE_RATE),
+  ratePerSecond: sourceRateSchema,
 });
 
 const deviceDescription = z.strictObject({

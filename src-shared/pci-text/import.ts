@@ -4,6 +4,7 @@
 // I3): a debugger must be able to show a broken device, so those come out as
 // warnings here and as errors only when the machine is built.
 import type { MachineDescriptionInput } from '../machine-file/description';
+import { isPowerOfTwo, nextPowerOfTwo } from '../power-of-two';
 import { decodeBars, decodeHeader, findMsix, msixPbaBytes, msixTableBytes, type BarKind, type MsixCapability } from './config-decode';
 import { hex, hex0x } from './hex';
 import type { LspciDevice } from './lspci-dump';
@@ -57,14 +58,6 @@ function uniqueName(base: string, taken: Set<string>): string {
   for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
   taken.add(name);
   return name;
-}
-
-function isPowerOfTwo(n: number): boolean {
-  return Number.isSafeInteger(n) && n > 0 && 2 ** Math.round(Math.log2(n)) === n;
-}
-
-function nextPowerOfTwo(n: number): number {
-  return 2 ** Math.ceil(Math.log2(Math.max(n, 1)));
 }
 
 function bdfText(slotFn: number): string {

@@ -3,6 +3,7 @@
 // byte layout). Shared so the app can show what a file holds before opening it.
 import { z } from 'zod';
 import { debuggerStateSchema } from '../debugger/breakpoints';
+import { sourceRateSchema } from '../machine-file/description';
 
 export const SESSION_FORMAT = 'irqscope-session';
 /** Bump when a reader of the previous version could not read the new one. */
@@ -31,9 +32,10 @@ export const sessionHeaderSchema = z.strictObject({
   /** The machine file it was built from, as the builder accepts it. */
   description: z.unknown(),
   clock: z.strictObject({
-    nowNs: z.number().min(0),
-    /** Interval sources in the order the clock holds their timers (ties fire in that order). */
-    sources: z.array(z.strictObject({ bdf, vector: z.number().int().min(0).max(0xffff), ratePerSecond: z.number().positive(), dueNs: z.number().min(0) })),
+    /** Whole ns, at most 2^53 - 1 where the clock ends. */
+    nowNs: count,
+    /** Interval sources in the order the clock holds their timers (ties fire in that order). A due time may lie past the clock's end: that source never fires again. `carry` is the timer's carried remainder (src-main/machine/clock.ts). */
+    sources: z.array(z.strictObject({ bdf, vector: z.number().int().min(0).max(0xffff), ratePerSecond: sourceRateSchema, dueNs: z.number().int().min(0), carry: count })),
   }),
   /** The 0xCF8 CONFIG_ADDRESS latch. */
   pciConfigAddress: u32,

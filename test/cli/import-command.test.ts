@@ -97,6 +97,23 @@ describe('irqscope import', () => {
     expect((await runCli(['import'], '', dir)).stderr).toContain('no input files');
   });
 
+  it('a dump with one broken device exits 1 and writes nothing; --partial writes the others and exits 0', async () => {
+    const dir = tmp();
+    const good = virtioNetDump();
+    // The same device again at another address, with a truncated hex row.
+    const broken = good.map((l) => l.replace(/^([0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) /, '00:05.0 ')).map((l) => (l.startsWith('30:') ? '30: 00 00 b8' : l));
+    writeFileSync(join(dir, 'two.txt'), [...good, '', ...broken].join('\n'));
+    const strict = await runCli(['import', 'two.txt', '-o', 'm.json'], '', dir);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/two\.txt: error: line \d+: 00:05.0: .*device left out/);
+    expect(strict.stderr).toContain('irqscope import: 1 error above: nothing written (--partial writes the machine without what could not be read)');
+    expect(() => readFileSync(join(dir, 'm.json'))).toThrow();
+    const partial = await runCli(['import', 'two.txt', '-o', 'm.json', '--partial'], '', dir);
+    expect(partial.code, partial.stderr).toBe(0);
+    expect(partial.stderr).toContain('imported 1 device(s)');
+    expect((JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as { devices: unknown[] }).devices).toHaveLength(1);
+  });
+
   it('setpci pokes and reads a machine with setpci wording', async () => {
     const ok = await runCli(['setpci', '--machine', 'virtio-net', '-s', '00:03.0', 'VENDOR_ID', 'CAP_MSIX+2.w']);
     expect(ok.stdout).toBe('1af4\n0002\n');

@@ -69,6 +69,33 @@ describe('irqscope qtest', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('refuses a clock_step that would fire the sources more than --max-firings times, before anything moves', async () => {
+    const script = 'source_start 00:03.0 0 1000000\nclock_step 101000\nclock_step 100000\nclock_step 1000000000000\n';
+    const r = await runCli(['qtest', '--machine', 'virtio-net', '--max-firings', '100'], script);
+    const replies = r.stdout.split('\n');
+    expect(replies[0]).toBe('OK');
+    expect(replies[1]).toBe('FAIL clock_step: advancing to 101000 ns would fire the interval sources 101 times, more than 100 at once: advance in smaller steps (or raise the limit with --max-firings N)');
+    expect(replies[2]).toBe('OK 100000');
+    expect(replies[3]).toMatch(/^FAIL clock_step: .* more than 100 at once/);
+    expect((await runCli(['qtest', '--machine', 'virtio-net', '--max-firings', '0'])).stderr).toContain("--max-firings takes a whole number of firings, at least 1, got '0'");
+  });
+
+  it('by default a clock_step of a billion firings is refused at once, not run for minutes', { timeout: 10_000 }, async () => {
+    const r = await runCli(['qtest', '--machine', 'virtio-net'], 'source_start 00:03.0 0 1000000\nclock_step 1000000000000\nclock_step 1000\n');
+    expect(r.stdout.split('\n').slice(1)).toEqual([expect.stringMatching(/^FAIL clock_step: .*1000000000 times, more than 20000000 at once.*--max-firings/), 'OK 1000', '']);
+  });
+
+  it('answers clock_set past the end of virtual time with a FAIL, and stays usable (it used to hang at 2^60)', { timeout: 10_000 }, async () => {
+    const r = await runCli(['qtest', '--machine', 'virtio-net'], 'clock_set 0x1000000000000000\nsource_start 00:03.0 0 10000000\nclock_step 1\nclock_set 9007199254740991\n');
+    expect(r.stdout.split('\n')).toEqual([
+      'FAIL clock_set: cannot advance the clock: 1.1529e+18 ns is past the end of virtual time (2^53 - 1 = 9007199254740991 ns, about 104 days)',
+      'OK',
+      'OK 1',
+      expect.stringMatching(/^FAIL clock_set: advancing to 9007199254740991 ns would fire/),
+      '',
+    ]);
+  });
+
   it('rejects unknown options and a missing --machine', async () => {
     expect((await runCli(['qtest', '--frob'])).stderr).toContain('unknown option --frob');
     expect((await runCli(['qtest'])).stderr).toContain('--machine FILE is required');

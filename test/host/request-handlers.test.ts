@@ -68,6 +68,17 @@ describe('request handlers behind the contract', () => {
     expect(host.dispatch('toString', {})).toEqual({ ok: false, error: 'request: unknown request "toString"' });
   });
 
+  it('a name nested 10,000 deep or megabytes long is refused, not thrown and not echoed whole', () => {
+    const host = hostWith(TWO_DEVICES);
+    let deep: unknown = [];
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(host.dispatch(deep, {})).toEqual({ ok: false, error: 'request: unknown request (an array, not a string)' });
+    expect(host.dispatch({ a: 1 }, {})).toEqual({ ok: false, error: 'request: unknown request (a object, not a string)' });
+    const long = host.dispatch('x'.repeat(1 << 20), {});
+    expect(long.ok).toBe(false);
+    if (!long.ok) expect(long.error).toBe(`request: unknown request "${'x'.repeat(64)}…" (1048576 characters)`);
+  });
+
   it.each(BAD)('%s %j is refused naming the field, and changes nothing', (name, params, error) => {
     const host = hostWith(TWO_DEVICES);
     bringUpNic(host);

@@ -67,6 +67,9 @@ const cases: [string, (d: Desc) => void, string][] = [
   ['BAR index 6', (d) => (d0(d).bars[0].index = 6), 'devices[0].bars[0].index: Too big'],
   ['BAR type', (d) => (d0(d).bars[0].type = 'mem16'), 'devices[0].bars[0].type: Invalid option'],
   ['BAR size not a power of two', (d) => (d0(d).bars[1].size = '0x1800'), 'devices[0].bars[1].size: 0x1800 is not a power of two >= 16'],
+  // Math.log2 rounds both of these to an integer; the check is exact.
+  ['64-bit BAR one past 2^50', (d) => (d0(d).bars[2].size = '0x4000000000001'), 'devices[0].bars[2].size: 0x4000000000001 is not a power of two >= 16'],
+  ['64-bit BAR of 2^53 - 1', (d) => (d0(d).bars[2].size = '0x1fffffffffffff'), 'devices[0].bars[2].size: 0x1fffffffffffff is not a power of two >= 16'],
   ['memory BAR under 16 bytes', (d) => (d0(d).bars[2].size = 8), 'devices[0].bars[2].size: 0x8 is not a power of two >= 16'],
   ['I/O BAR under 4 bytes', (d) => (d0(d).bars[0].size = 2), 'devices[0].bars[0].size: 0x2 is not a power of two >= 4'],
   ['I/O BAR over 64 KiB', (d) => (d0(d).bars[0].size = '0x20000'), 'devices[0].bars[0].size: an I/O BAR is at most 64 KiB'],

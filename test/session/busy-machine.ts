@@ -59,7 +59,7 @@ export function stateOf(m: Machine): unknown {
     special: Array.from(m.apic.special),
     now: m.clock.now,
     halted: m.clock.halted,
-    sources: m.listSources().map((s) => [s.bdf, s.vector, s.ratePerSecond, s.timer.due, s.timer.period]),
+    sources: m.listSources().map((s) => [s.bdf, s.vector, s.ratePerSecond, s.timer.due, s.timer.carry, s.timer.period]),
     log: {
       total: log.total,
       evicted: log.evicted,

@@ -30,7 +30,8 @@ describe('session round trip', () => {
     const m = g.machine;
     expect(m.log.evicted).toBeGreaterThan(0);
     expect(m.fn(LEGACY)!.intxOutput).toBe(1);
-    expect(m.listSources()[0]!.timer.due % 1).not.toBe(0);
+    // Three a second: a third of a ns carried, which the file must keep.
+    expect(m.listSources()[0]!.timer.carry).not.toBe(0);
     const path = join(dir, 'busy.irqsession');
     saveSession(m, path);
     const opened = openSession(path);
@@ -151,6 +152,12 @@ describe('atomic save', () => {
     expect(temps).toHaveLength(1);
     expect(decodeSession(readFileSync(join(dir, temps[0]!))).ok).toBe(true);
     expect(openSession(path).ok).toBe(true);
+    // The next save of that file removes what the killed one left; a live save's temp and other files stay.
+    const live = `.crash.irqsession.${process.pid}.0badf00d.tmp`;
+    writeFileSync(join(dir, live), 'in progress');
+    writeFileSync(join(dir, '.other.irqsession.1.0badf00d.tmp'), 'not this file');
+    saveSession(busyMachine().machine, path);
+    expect(readdirSync(dir).sort()).toEqual([live, '.other.irqsession.1.0badf00d.tmp', 'crash.irqsession'].sort());
   });
 });
 
@@ -220,6 +227,48 @@ describe('refusing files', () => {
       /breakpoint 9: bdf: no device at 00:05.0/,
     );
     expect(refusal(resave((h) => void ((h as { format: string }).format = 'other')))).toMatch(/invalid header: format: /);
+  });
+
+  it('refuses impossible contents even with the checksum recomputed: rates, clock, sources, log, queue, pause report', () => {
+    const g = busyMachine(1024);
+    const m = g.machine;
+    m.debugger.add({ kind: 'pending', bdf: NIC, vectors: [3] });
+    g.use(3);
+    g.engine.notify(3);
+    m.debugger.perform({ kind: 'notify', bdf: NIC, vector: 0 });
+    const good = encodeSession(m);
+    const { header } = decodeContainer(good);
+    expect(header.debugger.paused).not.toBeNull();
+    const resave = (edit: (h: typeof header) => void): Buffer => {
+      const h = structuredClone(header);
+      edit(h);
+      const c = decodeContainer(good);
+      const sections = new Map(h.sections.map((s) => [s.name, c.section(s.name, s.rawLength)]));
+      const { sections: _unused, ...rest } = h;
+      return encodeContainer(rest, sections);
+    };
+    const source = (h: typeof header) => h.clock.sources[0]!;
+    for (const rate of [2e9, 1e-300, 1e308]) {
+      expect(refusal(resave((h) => (source(h).ratePerSecond = rate)))).toMatch(/invalid header: clock\.sources\[0\]\.ratePerSecond: Too (big|small)/);
+    }
+    expect(refusal(resave((h) => (h.clock.nowNs = 2 ** 60)))).toMatch(/invalid header: clock\.nowNs: /);
+    expect(refusal(resave((h) => (h.clock.nowNs = 1.5)))).toMatch(/invalid header: clock\.nowNs: /);
+    for (const vector of [99, 65535]) {
+      expect(refusal(resave((h) => (source(h).vector = vector)))).toMatch(new RegExp(`an interval source: vector ${vector} out of range: 00:03.0 \\(nic0\\) has MSI-X vectors 0..3`));
+    }
+    expect(refusal(resave((h) => (source(h).carry = 3)))).toMatch(/carries 3, more than its period allows/);
+    expect(refusal(resave((h) => (h.log.total = 2 ** 53 - 1)))).toMatch(/a total of 9007199254740991 events is more than any run logs/);
+    expect(refusal(resave((h) => (h.debugger.queue = Array.from({ length: 100_000 }, () => ({ kind: 'notify' as const, bdf: NIC, vector: 0 })))))).toMatch(
+      /100000 queued actions, more than the 1024 that may wait/,
+    );
+    const paused = (h: typeof header) => h.debugger.paused!;
+    expect(refusal(resave((h) => (paused(h).event.record.bdf = '00:1f.7')))).toMatch(/the pause report names device 00:1f.7, which does not exist/);
+    expect(refusal(resave((h) => (paused(h).event.record.kind = 'Teleported')))).toMatch(/names an event kind 'Teleported'/);
+    expect(refusal(resave((h) => { paused(h).event.seq = 1e12; paused(h).event.record.seq = 1e12; }))).toMatch(/names event 1000000000000 and marker \d+, which the log of \d+ events cannot hold/);
+    expect(refusal(resave((h) => (paused(h).markerSeq = h.log.total)))).toMatch(/cannot hold in that order/);
+    expect(refusal(resave((h) => (paused(h).vector = { ...paused(h).vector!, vector: 99 })))).toMatch(/the pause report vector 99 out of range 0..3/);
+    expect(refusal(resave((h) => (paused(h).breakpoint = null)))).toMatch(/gives reason breakpoint without a breakpoint/);
+    expect(decodeSession(resave(() => undefined)).ok).toBe(true);
   });
 
   it('leaves the running machine as it was when a file is refused', () => {

@@ -10,8 +10,9 @@
 import type { DebuggedMachine } from './debugged-machine';
 import { compileBreakpoint, type CompiledMatcher } from './breakpoint-matcher';
 import { accessWatch, type WatchedRange } from './access-watch';
-import { formatBdf } from '../pci/pci-bus';
-import { BreakpointDetail, EventKind, Origin } from '../../../src-shared/timeline/event-kinds';
+import { formatBdf, parseBdf } from '../pci/pci-bus';
+import { clockRangeError } from '../clock';
+import { BreakpointDetail, EVENT_KIND_NAMES, EventKind, Origin } from '../../../src-shared/timeline/event-kinds';
 import { eventRecord } from '../../../src-shared/timeline/event-record';
 import { namesVector } from '../../../src-shared/debugger/vector-events';
 import {
@@ -47,15 +48,21 @@ const { Breakpoint: BREAKPOINT_KIND } = EventKind;
 /** Breakpoints at once: each is checked on every event of its kinds, and the list goes to each client whole. */
 export const MAX_BREAKPOINTS = 1024;
 
+/** Actions waiting for continue at most, in any host: the queue goes whole to every client on each change and into session files. */
+export const MAX_QUEUED = 1024;
+
 /**
- * What a host that must stay responsive bounds. Both are unbounded by default, as in
- * QEMU's qtest, where a script may queue and step as far as it likes.
+ * What a host that must stay responsive bounds. The queue is bounded everywhere; one
+ * advance is unbounded by default, as in QEMU's qtest, where a script may step as far
+ * as it likes.
  */
 export interface DebuggerLimits {
   /** Actions waiting for continue at once; one more is refused. */
   queued: number;
   /** Interval-source firings one advance (clock_step, a queued advance) may run; one beyond is refused before anything moves. */
   advanceFirings: number;
+  /** How the user raises advanceFirings, said in the refusal (`raise it with --max-firings N`). */
+  advanceFiringsHint?: string;
 }
 
 export class Debugger {
@@ -68,7 +75,7 @@ export class Debugger {
   private report: PauseReport | null = null;
   private readonly queue: DeferredAction[] = [];
   private readonly listeners = new Set<PauseListener>();
-  limits: DebuggerLimits = { queued: Infinity, advanceFirings: Infinity };
+  limits: DebuggerLimits = { queued: MAX_QUEUED, advanceFirings: Infinity };
 
   constructor(private readonly machine: DebuggedMachine) {}
 
@@ -205,6 +212,24 @@ export class Debugger {
     return ref.vector < msix.vectors ? null : `vector ${ref.vector} out of range 0..${msix.vectors - 1}`;
   }
 
+  /** Whether a saved pause report can be one this machine made: its device, vector and breakpoint real (the session checks its place in the log). */
+  private checkReport(report: PauseReport, nextId: number): string | null {
+    const { seq, record } = report.event;
+    if (record.seq !== seq) return `names event ${seq} but holds the record of event ${record.seq}`;
+    if (!EVENT_KIND_NAMES.includes(record.kind)) return `names an event kind '${record.kind}' there is none of`;
+    if (record.bdf !== null) {
+      const bdf = parseBdf(record.bdf);
+      if (bdf === undefined || this.machine.fn(bdf) === null) return `names device ${record.bdf}, which does not exist`;
+    }
+    if (report.vector !== null) {
+      const problem = this.checkVector(report.vector);
+      if (problem !== null) return problem;
+    }
+    if ((report.reason === 'breakpoint') !== (report.breakpoint !== null)) return `gives reason ${report.reason} ${report.breakpoint === null ? 'without' : 'with'} a breakpoint`;
+    if (report.breakpoint !== null && report.breakpoint.id >= nextId) return `names breakpoint ${report.breakpoint.id}, not below the next id ${nextId}`;
+    return null;
+  }
+
   /** Everything the debugger holds, as plain data. */
   state(): DebuggerState {
     return { breakpoints: this.list(), nextId: this.nextId, mode: this.mode, until: this.until, paused: this.report, queue: [...this.queue] };
@@ -223,6 +248,7 @@ export class Debugger {
     }
     if (state.breakpoints.length > MAX_BREAKPOINTS) return { ok: false, error: `debugger state: ${state.breakpoints.length} breakpoints, more than ${MAX_BREAKPOINTS}` };
     const queued = state.queue.length;
+    if (queued > this.limits.queued) return { ok: false, error: `debugger state: ${queued} queued actions, more than the ${this.limits.queued} that may wait` };
     if (queued > 0 && state.paused === null) {
       return { ok: false, error: `debugger state: ${queued} queued action${queued === 1 ? '' : 's'} but the machine is not paused (nothing would ever run ${queued === 1 ? 'it' : 'them'})` };
     }
@@ -233,6 +259,10 @@ export class Debugger {
       if (b.id >= state.nextId) return { ok: false, error: `breakpoint ${b.id} is not below the next id ${state.nextId}` };
       if (restored.some((r) => r.id === b.id)) return { ok: false, error: `breakpoint ${b.id} is listed twice` };
       restored.push({ id: b.id, spec: b.spec, enabled: b.enabled, hits: b.hits, matcher: compiled.matcher });
+    }
+    if (state.paused !== null) {
+      const problem = this.checkReport(state.paused, state.nextId);
+      if (problem !== null) return { ok: false, error: `debugger state: the pause report ${problem}` };
     }
     for (const action of state.queue) {
       const problem = this.checkAction(action);
@@ -284,9 +314,11 @@ export class Debugger {
 
   private checkAction(action: DeferredAction): string | null {
     if (action.kind === 'advance') {
+      const outOfRange = clockRangeError(action.targetNs);
+      if (outOfRange !== null) return `cannot advance the clock: ${outOfRange}`;
       const firings = this.firingsUntil(action.targetNs);
       if (firings <= this.limits.advanceFirings) return null;
-      return `advancing to ${action.targetNs} ns would fire the interval sources ${firings} times, more than ${this.limits.advanceFirings} at once: advance in smaller steps`;
+      return `advancing to ${action.targetNs} ns would fire the interval sources ${firings} times, more than ${this.limits.advanceFirings} at once: advance in smaller steps${this.hint()}`;
     }
     const fn = this.machine.fn(action.bdf);
     if (fn === null) return `no device at ${formatBdf(action.bdf)}`;
@@ -301,7 +333,12 @@ export class Debugger {
     if (furthest < 0) return null;
     const firings = this.firingsUntil(furthest);
     if (firings <= this.limits.advanceFirings) return null;
-    return `the queued advance to ${furthest} ns would now fire the interval sources ${firings} times, more than ${this.limits.advanceFirings} at once: stop a source first`;
+    return `the queued advance to ${furthest} ns would now fire the interval sources ${firings} times, more than ${this.limits.advanceFirings} at once: stop a source first${this.hint()}`;
+  }
+
+  private hint(): string {
+    const hint = this.limits.advanceFiringsHint;
+    return hint === undefined ? '' : ` (or ${hint})`;
   }
 
   /** How many times the interval sources fire between now and `targetNs`. */
