@@ -39,7 +39,7 @@ export interface PumpLimits {
   maxLiveEventsPerPump: number;
 }
 
-export const DEFAULT_PUMP_LIMITS: PumpLimits = { maxBatchEvents: 1 << 17, maxBatchesPerPump: 2, heartbeatMs: 250, maxLiveEventsPerPump: 1 << 13 };
+export const DEFAULT_PUMP_LIMITS: PumpLimits = { maxBatchEvents: 1 << 17, maxBatchesPerPump: 2, heartbeatMs: 250, maxLiveEventsPerPump: 1 << 10 };
 
 /**
  * The debugger's bounds in the app, where a request from the untrusted renderer must
