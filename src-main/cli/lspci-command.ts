@@ -3,6 +3,7 @@ import type { CliCommand } from './cli-io';
 import { UsageError, parseOptions } from './cli-io';
 import { loadMachineOption } from './machine-option';
 import { printableDevice } from '../pci-tools/machine-pci-view';
+import { installedPciIds } from '../pci-tools/pci-ids-file';
 import { printLspciDevices, type LspciOptions } from '../../src-shared/pci-text/lspci-print';
 import { formatBdf, parseBdf } from '../machine/pci/pci-bus';
 
@@ -10,7 +11,7 @@ const VERBOSE: Record<string, LspciOptions['verbose']> = { '-v': 1, '-vv': 2, '-
 const HEX: Record<string, LspciOptions['hex']> = { '-x': 1, '-xx': 2, '-xxx': 3, '-xxxx': 4 };
 
 export const lspciCommand: CliCommand = async (args, io) => {
-  const opts: LspciOptions = { verbose: 0, hex: 0 };
+  const opts: LspciOptions = { verbose: 0, hex: 0, ids: installedPciIds() };
   const rest: string[] = [];
   for (const arg of args) {
     if (arg in VERBOSE) opts.verbose = VERBOSE[arg]!;

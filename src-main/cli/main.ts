@@ -10,6 +10,8 @@ const COMMANDS: Record<string, { load: () => Promise<CliCommand>; summary: strin
   import: { load: async () => (await import('./import-command')).importCommand, summary: 'turn lspci -xxx dumps or sysfs config files into a machine file' },
   session: { load: async () => (await import('./session-command')).sessionCommand, summary: 'save, open or describe a session file (machine, state, timeline, breakpoints)' },
   export: { load: async () => (await import('./export-command')).exportCommand, summary: 'export a timeline as VCD, Perfetto trace JSON or CSV' },
+  diff: { load: async () => (await import('./diff-command')).diffCommand, summary: 'align two runs (sessions or --events files): first divergence and a summary' },
+  doctor: { load: async () => (await import('./doctor-command')).doctorCommand, summary: 'lint a run (session, machine + script, or --events file) for bring-up mistakes' },
 };
 
 export async function main(args: string[], io: CliIo): Promise<number> {

@@ -7,11 +7,13 @@
 import type { Machine } from '../machine/machine';
 import type { DebuggerLimits } from '../machine/debugger/debugger';
 import { QtestSession } from '../qtest/qtest-session';
-import type { MachineStatus, StreamName, StreamPayload } from '../../src-shared/ipc/contract';
+import type { DoctorReport, MachineStatus, StreamName, StreamPayload } from '../../src-shared/ipc/contract';
 import { encodeBatch } from '../../src-shared/timeline/wire';
 import { EVENT_KIND_COUNT, EventKind } from '../../src-shared/timeline/event-kinds';
 import { namesVector } from '../../src-shared/debugger/vector-events';
 import { EventHistory } from './event-history';
+import { Doctor } from '../../src-shared/doctor/doctor';
+import type { DeviceTrack } from '../../src-shared/doctor/device-track';
 
 export interface SessionClient {
   /** False while the transport is backed up: the pump leaves this client for a later round. */
@@ -73,6 +75,9 @@ export class MachineSession {
   private scannedSeq = 0;
   private readonly lastEventTime = new Map<number, Float64Array>();
   private readonly changed = new Set<number>();
+  /** Reads every event the scan reads: the Problems panel's findings. */
+  private doctor = new Doctor();
+  private doctorEvents = 0;
   private unwatchPauses: () => void;
   /** What the clients were last told of the debugger (see debuggerSignature). */
   private debuggerSent = '';
@@ -104,6 +109,8 @@ export class MachineSession {
     this.unwatchPauses = this.adopt();
     this.scannedSeq = 0;
     this.history.clear();
+    this.doctor = new Doctor();
+    this.doctorEvents = 0;
     this.lastEventTime.clear();
     this.changed.clear();
     const status = this.status();
@@ -209,6 +216,7 @@ export class MachineSession {
       const i = log.indexOf(seq);
       const kind = log.kind[i]!;
       const bdf = log.bdf[i]!;
+      this.doctor.feedEvent(seq, kind, log.detail[i]!, bdf, log.vector[i]!, log.a[i]!, log.b[i]!, log.c[i]!);
       if (bdf === NO_DEVICE) {
         if (kind === EventKind.Reset) for (const fn of this.machine.functions()) this.changed.add(fn.bdf);
         continue;
@@ -220,7 +228,20 @@ export class MachineSession {
         if (fn?.msix && vector < fn.msix.vectors) this.lastTimes(bdf, fn.msix.vectors)[vector] = log.time[i]!;
       }
     }
+    this.doctorEvents += Math.max(0, to - from);
     this.scannedSeq = to;
+  }
+
+  /** What the doctor knows of a device from the events logged up to now (the why column). */
+  deviceTrack(bdf: number): DeviceTrack | undefined {
+    this.scan();
+    return this.doctor.track(bdf);
+  }
+
+  /** The doctor's findings over the events logged up to now. */
+  doctorReport(): DoctorReport {
+    this.scan();
+    return { findings: this.doctor.findings(), notKept: this.doctor.overflow, events: this.doctorEvents };
   }
 
   /** One round of shipping: the debugger's state if it changed, device-change notices, then up to a few timeline batches per client. */

@@ -18,6 +18,7 @@ import { sessionHandlers } from './session-handlers';
 import { timelineHandlers } from './timeline-handlers';
 import type { AccessResult, DeviceInfo, RequestResult, VectorSnapshot } from '../../src-shared/ipc/contract';
 import { Origin } from '../../src-shared/timeline/event-kinds';
+import { vectorWhy } from '../../src-shared/doctor/vector-why';
 
 export interface HostContext {
   session: MachineSession;
@@ -189,6 +190,7 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
       return { stopped: m().stopSource(bdf, vector) };
     },
     qtest: ({ line }) => ({ reply: session.qtest(line) }),
+    doctorFindings: () => session.doctorReport(),
     ...createPciTextHandlers(session),
     ...debuggerHandlers(session),
     ...sessionHandlers(session),
@@ -202,6 +204,13 @@ function snapshot(session: MachineSession, bdf: number): VectorSnapshot {
   const n = msix.vectors;
   const tableBar = fn.bars[msix.layout.tableBar];
   const pbaBar = fn.bars[msix.layout.pbaBar];
+  const track = session.deviceTrack(bdf);
+  const why = Array.from({ length: n }, (_, v) =>
+    vectorWhy(
+      { enabled: msix.enabled, functionMask: msix.functionMaskBit, vectorBit: (msix.table[v * 4 + 3]! & 1) !== 0, pending: msix.isPending(v), useCount: msix.useCount[v]! },
+      track?.vectors.get(v),
+    ),
+  );
   return {
     bdf,
     vectors: n,
@@ -219,5 +228,7 @@ function snapshot(session: MachineSession, bdf: number): VectorSnapshot {
       .map((s) => ({ bdf: s.bdf, vector: s.vector, ratePerSecond: s.ratePerSecond })),
     tableAddress: tableBar ? address(tableBar, msix.layout.tableOffset) : null,
     pbaAddress: pbaBar ? address(pbaBar, msix.layout.pbaOffset) : null,
+    why,
+    dropped: track?.droppedTotal ?? 0,
   };
 }

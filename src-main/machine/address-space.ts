@@ -3,13 +3,14 @@
 // (rule A3). Accesses are split into naturally aligned pieces no larger than the
 // alignment of their address (rule T1), each checked against the sizes the region accepts.
 import type { EventLog } from './event-log';
-import { ACCESS_IO, ACCESS_WRITE, EventKind } from '../../src-shared/timeline/event-kinds';
+import { ACCESS_IO, ACCESS_WRITE, EventKind, UnclaimedKind } from '../../src-shared/timeline/event-kinds';
 
 export type AccessSize = 1 | 2 | 4;
 
 export interface RegionHandler {
-  read(offset: number, size: AccessSize): number;
-  write(offset: number, size: AccessSize, value: number): void;
+  /** `access` is the size of the guest's whole access this piece belongs to (8 for half of an 8-byte access). */
+  read(offset: number, size: AccessSize, access?: number): number;
+  write(offset: number, size: AccessSize, value: number, access?: number): void;
 }
 
 /** Bit n set = pieces of n bytes accepted. */
@@ -20,6 +21,12 @@ export const NO_DEVICE = 0xffff;
 
 /** Sees a whole access: a write before it runs, a read after, with the value read (low 32 bits). */
 export type AccessWatch = (addr: number, size: number, value: number, write: boolean) => void;
+
+/**
+ * Says what an unclaimed address would have been (see UnclaimedKind): the owning
+ * device's bdf << 16 | the kind, or -1 when it is nothing in particular.
+ */
+export type UnclaimedProbe = (addr: number) => number;
 
 export class Region {
   base = 0;
@@ -69,6 +76,8 @@ export class AddressSpace {
   lastStatus: AccessStatus = AccessStatus.Ok;
   /** The debugger's access breakpoints; null (no access breakpoint) keeps accesses bare. */
   watch: AccessWatch | null = null;
+  /** Names what an unclaimed access missed (the PCI bus sets it on the memory space); null: nothing is named. */
+  unclaimedProbe: UnclaimedProbe | null = null;
 
   constructor(
     readonly name: string,
@@ -132,7 +141,7 @@ export class AddressSpace {
     this.lastStatus = AccessStatus.Ok;
     this.readHigh = 0;
     if ((size === 4 || size === 2 || size === 1) && (addr & (size - 1)) === 0) {
-      const value = this.readPiece(addr, size);
+      const value = this.readPiece(addr, size, size);
       if (this.watch !== null) this.watch(addr, size, value, false);
       return value;
     }
@@ -140,7 +149,7 @@ export class AddressSpace {
     let hi = 0;
     for (let done = 0; done < size; ) {
       const piece = pieceSize(addr + done, size - done);
-      const v = this.readPiece(addr + done, piece);
+      const v = this.readPiece(addr + done, piece, size);
       for (let k = 0; k < piece; k++) {
         const byte = (v >>> (8 * k)) & 0xff;
         const at = done + k;
@@ -159,7 +168,7 @@ export class AddressSpace {
     this.lastStatus = AccessStatus.Ok;
     if (this.watch !== null) this.watch(addr, size, value, true);
     if ((size === 4 || size === 2 || size === 1) && (addr & (size - 1)) === 0) {
-      this.writePiece(addr, size, value);
+      this.writePiece(addr, size, value, size);
       return;
     }
     for (let done = 0; done < size; ) {
@@ -170,46 +179,49 @@ export class AddressSpace {
         const byte = at < 4 ? (value >>> (8 * at)) & 0xff : (high >>> (8 * (at - 4))) & 0xff;
         v |= byte << (8 * k);
       }
-      this.writePiece(addr + done, piece, v >>> 0);
+      this.writePiece(addr + done, piece, v >>> 0, size);
       done += piece;
     }
   }
 
-  private readPiece(addr: number, size: AccessSize): number {
+  private readPiece(addr: number, size: AccessSize, access: number): number {
     const { region, offset } = this.resolve(addr);
     if (region === null) {
-      this.report(EventKind.AccessUnclaimed, addr, size, 0, false, this.ownerOf(addr));
+      this.reportUnclaimed(addr, size, 0, false);
       return 0;
     }
     if ((region.sizes & (1 << size)) === 0) {
       this.report(EventKind.AccessRefused, addr, size, 0, false, region.bdf);
       return 0;
     }
-    return region.handler!.read(offset, size);
+    return region.handler!.read(offset, size, access);
   }
 
-  private writePiece(addr: number, size: AccessSize, value: number): void {
+  private writePiece(addr: number, size: AccessSize, value: number, access: number): void {
     const { region, offset } = this.resolve(addr);
     if (region === null) {
-      this.report(EventKind.AccessUnclaimed, addr, size, value, true, this.ownerOf(addr));
+      this.reportUnclaimed(addr, size, value, true);
       return;
     }
     if ((region.sizes & (1 << size)) === 0) {
       this.report(EventKind.AccessRefused, addr, size, value, true, region.bdf);
       return;
     }
-    region.handler!.write(offset, size, value);
+    region.handler!.write(offset, size, value, access);
   }
 
-  private ownerOf(addr: number): number {
+  /** Attributed to the BAR whose hole it hit, or to the device the probe names (vector column: the UnclaimedKind). */
+  private reportUnclaimed(addr: number, size: number, value: number, write: boolean): void {
     const top = this.find(addr);
-    return top === null ? NO_DEVICE : top.bdf;
+    const named = this.unclaimedProbe === null ? -1 : this.unclaimedProbe(addr);
+    const bdf = named >= 0 ? named >>> 16 : top === null ? NO_DEVICE : top.bdf;
+    this.report(EventKind.AccessUnclaimed, addr, size, value, write, bdf, named >= 0 ? named & 0xffff : UnclaimedKind.Nothing);
   }
 
-  private report(kind: number, addr: number, size: number, value: number, write: boolean, bdf: number): void {
+  private report(kind: number, addr: number, size: number, value: number, write: boolean, bdf: number, vector = 0): void {
     this.lastStatus = kind === EventKind.AccessRefused ? AccessStatus.Refused : AccessStatus.Unclaimed;
     const flags = size | (write ? ACCESS_WRITE : 0) | (this.isIo ? ACCESS_IO : 0);
-    this.log.append(kind, flags, bdf, 0, addr >>> 0, Math.floor(addr / 0x100000000) >>> 0, value >>> 0);
+    this.log.append(kind, flags, bdf, vector, addr >>> 0, Math.floor(addr / 0x100000000) >>> 0, value >>> 0);
   }
 }
 

@@ -1,6 +1,7 @@
 // Builds a Machine from a validated description. Layout rules the schema cannot
 // express (power-of-two BARs, BAR slots, MSI-X placement) are checked here, with
 // every error naming its JSON path; nothing is built unless all checks pass.
+import { applyCapabilityMasks } from './pci/capability-masks';
 import { Machine } from './machine';
 import { isPowerOfTwo } from '../../src-shared/power-of-two';
 import { Ram } from './ram';
@@ -210,6 +211,7 @@ function applyImportedConfig(fn: PciFunction, hexBytes: string): void {
   const bytes = fn.config.bytes;
   for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hexBytes.slice(2 * i, 2 * i + 2), 16);
   fn.caps.adoptExisting((id) => CAP_LENGTHS[id] ?? 4);
+  applyCapabilityMasks(fn.config);
   fn.msix?.syncFromConfig();
 }
 

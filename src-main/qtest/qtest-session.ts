@@ -40,6 +40,7 @@ import { configAccessor } from '../pci-tools/machine-pci-view';
 import { runSetpci } from '../../src-shared/pci-text/setpci';
 import { BREAK_USAGE, BreakSyntaxError, formatBreakLine, formatListEntry, parseBreakRequest } from './qtest-breakpoints';
 import type { DeferredAction, ResumeResult } from '../../src-shared/debugger/breakpoints';
+import { doctorReply } from './qtest-doctor';
 
 type Handler = (args: string[]) => string;
 
@@ -90,6 +91,7 @@ export class QtestSession {
     add('msix_save', 'msix_save BDF', (a) => `OK ${toHex(this.msix(a[0]!).save())}`);
     add('msix_load', 'msix_load BDF HEX', (a) => this.msixLoad(a));
     add('interrupts', 'interrupts', () => this.interrupts());
+    add('doctor', 'doctor', () => doctorReply(this.machine));
     add('source_start', 'source_start BDF VECTOR RATE', (a) => this.sourceStart(a));
     add('source_stop', 'source_stop BDF VECTOR', (a) => {
       const fn = this.fn(a[0]!);

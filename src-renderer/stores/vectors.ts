@@ -8,6 +8,7 @@ import { decodeMsiMessage, type MsiMessage } from '../../src-shared/timeline/msi
 import { MSIX_ENTRY, MSIX_ENTRY_SIZE } from '../../src-shared/registers/layout';
 import { useStatusStore } from './status';
 import { useDevicesStore } from './devices';
+import type { VectorWhy } from '../../src-shared/doctor/vector-why';
 
 export interface VectorRow {
   vector: number;
@@ -24,6 +25,8 @@ export interface VectorRow {
   lastEventTime: number;
   rate: number | null;
   message: MsiMessage;
+  /** What the state means now, and the event that says so (computed in the host). */
+  why: VectorWhy;
   /** Changes whenever anything shown in the row changes (the row flashes). */
   signature: string;
 }
@@ -63,8 +66,9 @@ export const useVectorsStore = defineStore('vectors', () => {
         lastEventTime: s.lastEventTime[v]!,
         rate: rates.get(v) ?? null,
         message: decodeMsiMessage(addrLo, addrHi, data),
+        why: s.why[v] ?? { text: '', seq: null },
       };
-      return { ...row, signature: [addrLo, addrHi, data, control, pending, row.useCount, row.delivered, row.rate, row.effectivelyMasked].join(',') };
+      return { ...row, signature: [addrLo, addrHi, data, control, pending, row.useCount, row.delivered, row.rate, row.effectivelyMasked, row.why.text].join(',') };
     });
   });
 

@@ -33,6 +33,10 @@ export class EventStore {
     return this.dropped + this.length;
   }
 
+  timeAt(abs: number): number {
+    return this.time[abs - this.dropped]!;
+  }
+
   get lastTime(): number {
     return this.length === 0 ? 0 : this.time[this.length - 1]!;
   }

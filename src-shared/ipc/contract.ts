@@ -11,6 +11,8 @@ import { EXPORT_FORMATS, TIME_AXES, type ExportFormat } from '../timeline/export
 import type { DumpFileData } from '../pci-text/dump-file';
 import type { EventRecord } from '../timeline/event-record';
 import { MAX_WINDOW_LANES, MAX_WINDOW_PIXELS, type TimelineWindow } from '../timeline/window';
+import type { Finding } from '../doctor/finding';
+import type { VectorWhy } from '../doctor/vector-why';
 
 export type { RequestName, StreamName } from './names';
 
@@ -115,6 +117,10 @@ export interface VectorSnapshot {
   /** Guest address of the table and PBA while their BARs decode; null while unmapped. */
   tableAddress: number | null;
   pbaAddress: number | null;
+  /** Per vector: what its state means now, and the event that says so (src-shared/doctor/vector-why.ts). */
+  why: VectorWhy[];
+  /** Messages dropped, out-of-range vectors included, as far as the retained events tell. */
+  dropped: number;
 }
 
 export interface MachineStatus {
@@ -222,6 +228,15 @@ export interface SetpciReply {
   exitCode: number;
 }
 
+/** The doctor's findings over everything the machine logged since it was loaded (docs/doctor.md). */
+export interface DoctorReport {
+  findings: Finding[];
+  /** Findings not kept: more places than the doctor keeps. */
+  notKept: number;
+  /** Events the doctor has read. */
+  events: number;
+}
+
 export const requests = {
   status: request<MachineStatus>()(noParams),
   interruptCounts: request<InterruptCounts>()(noParams),
@@ -285,6 +300,7 @@ export const requests = {
       fileName: z.string().max(4096).optional(),
     }),
   ),
+  doctorFindings: request<DoctorReport>()(noParams),
   exportTimeline: request<TimelineExportFile>()(
     z.strictObject({
       format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }),

@@ -39,6 +39,7 @@ export const REQUEST_NAMES = [
   'exportTimeline',
   'timelineWindow',
   'timelineEvents',
+  'doctorFindings',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

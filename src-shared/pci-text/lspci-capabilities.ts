@@ -1,49 +1,54 @@
-// The `Capabilities: [..]` lines of lspci's verbose output. MSI-X is printed in
-// full, word for word as lspci does; every other capability gets only lspci's
-// first line, in lspci's wording (its detail lines are not reproduced).
-// Where lspci's first line depends on decoding irqscope does not do
-// (HyperTransport sub-types, Designated Vendor-Specific headers, vendor
-// capabilities lspci knows, such as virtio's) the line carries `<?>`, lspci's
-// own sign for "not decoded"; unknown IDs use lspci's `#id` form.
-import { MSIX_CAP_ID, MSIX_CONTROL } from '../registers/layout';
-import {
-  HEADER_TYPE,
-  walkExtendedCapabilities,
-  walkStandardCapabilities,
-  type CapabilityEntry,
-  type ChainEnd,
-  type ConfigReader,
-} from './config-decode';
+// The `Capabilities: [..]` lines of lspci's verbose output, word for word as
+// pciutils 3.9 prints them, decoded through the register descriptions in
+// src-shared/registers/. Unknown IDs use lspci's `#id` form.
+import { MSIX_CONTROL } from '../registers/layout';
+import { CAP_ID, EXP_FLAGS, PM_REGISTERS, isVirtio, msiRegisters } from '../registers/capability-layouts';
+import { readRegister, registerNamed, viewOf } from '../registers/register-view';
+import { walkExtendedCapabilities, walkStandardCapabilities, HEADER_TYPE, type CapabilityEntry, type ChainEnd, type ConfigReader } from './config-decode';
+import { expressLines, expressTitle, type ExpressContext } from './lspci-express';
+import { extendedCapabilityText } from './lspci-ecaps';
+import { subsystemName, type PciIds } from './pci-ids';
 import { hex } from './hex';
-
-const CAP_ID = { PCIX: 0x07, EXP: 0x10 } as const;
 
 export function flag(value: number, bit: number): string {
   return value & bit ? '+' : '-';
 }
 
-const EXPRESS_TYPES: Readonly<Record<number, string>> = {
-  0: 'Endpoint',
-  1: 'Legacy Endpoint',
-  5: 'Upstream Port',
-  7: 'PCI-Express to PCI/PCI-X Bridge',
-  8: 'PCI/PCI-X to PCI-Express Bridge',
-  9: 'Root Complex Integrated Endpoint',
-  10: 'Root Complex Event Collector',
-};
+export interface CapabilityContext extends ExpressContext {
+  verbose: number;
+  ids: PciIds | undefined;
+}
 
-function expressText(flags: number, verbose: number): string {
-  const type = (flags >> 4) & 0xf;
-  const slot = `(Slot${flag(flags, 0x100)})`;
-  const name = type === 4 ? `Root Port ${slot}` : type === 6 ? `Downstream Port ${slot}` : (EXPRESS_TYPES[type] ?? `Unknown type ${type}`);
-  const version = verbose >= 2 ? `(v${flags & 0xf}) ` : '';
-  return `Express ${version}${name}, MSI ${hex((flags & 0x3e00) >> 9, 2)}`;
+const AUX_CURRENT = [0, 55, 100, 160, 220, 270, 320, 375];
+
+function pmLines(read: ConfigReader, where: number, verbose: number): string[] {
+  const r = (name: string) => readRegister(read, where, registerNamed(PM_REGISTERS, name));
+  const cap = r('PM_CAP');
+  const lines = [`Power Management version ${cap.get('version')}`];
+  if (verbose < 2) return lines;
+  const pme = ['D0', 'D1', 'D2', 'D3hot', 'D3cold'].map((s) => `${s}${cap.flag(`PME-${s}`)}`).join(',');
+  lines.push(`\t\tFlags: ${cap.flags('PMEClk', 'DSI', 'D1', 'D2')} AuxCurrent=${AUX_CURRENT[cap.get('auxCurrent')]}mA PME(${pme})`);
+  const ctrl = r('PM_CTRL');
+  lines.push(`\t\tStatus: D${ctrl.get('state')} ${ctrl.flags('NoSoftRst', 'PME-Enable')} DSel=${ctrl.get('DSel')} DScale=${ctrl.get('DScale')} PME${ctrl.flag('PME')}`);
+  const bridge = r('PM_BRIDGE');
+  if (bridge.value) lines.push(`\t\tBridge: PM${bridge.flag('PM')} B3${bridge.get('B3') ? '-' : '+'}`);
+  return lines;
+}
+
+function msiLines(read: ConfigReader, where: number, verbose: number): string[] {
+  const defs = msiRegisters(read(where + 2, 2));
+  const r = (name: string) => readRegister(read, where, registerNamed(defs, name));
+  const flags = r('MSI_FLAGS');
+  const lines = [`MSI: Enable${flags.flag('Enable')} Count=${1 << flags.get('enabled')}/${1 << flags.get('capable')} ${flags.flags('Maskable', '64bit')}`];
+  if (verbose < 2) return lines;
+  const high = flags.get('64bit') ? hex(r('MSI_ADDRESS_HI').value, 8) : '';
+  lines.push(`\t\tAddress: ${high}${hex(r('MSI_ADDRESS_LO').value, 8)}  Data: ${hex(r('MSI_DATA').value, 4)}`);
+  if (flags.get('Maskable')) lines.push(`\t\tMasking: ${hex(r('MSI_MASK').value, 8)}  Pending: ${hex(r('MSI_PENDING').value, 8)}`);
+  return lines;
 }
 
 function msixLines(read: ConfigReader, where: number, control: number, verbose: number): string[] {
-  const lines = [
-    `MSI-X: Enable${flag(control, MSIX_CONTROL.ENABLE)} Count=${(control & MSIX_CONTROL.TABLE_SIZE_MASK) + 1} Masked${flag(control, MSIX_CONTROL.FUNCTION_MASK)}`,
-  ];
+  const lines = [`MSI-X: Enable${flag(control, MSIX_CONTROL.ENABLE)} Count=${(control & MSIX_CONTROL.TABLE_SIZE_MASK) + 1} Masked${flag(control, MSIX_CONTROL.FUNCTION_MASK)}`];
   if (verbose < 2) return lines;
   const table = read(where + 4, 4);
   const pba = read(where + 8, 4);
@@ -52,104 +57,154 @@ function msixLines(read: ConfigReader, where: number, control: number, verbose: 
   return lines;
 }
 
+/** The structure types pciutils 3.9 names (it does not know PCICfg or SharedMemory yet). */
+const VIRTIO_TYPES: Readonly<Record<number, string>> = { 1: 'CommonCfg', 2: 'Notify', 3: 'ISR', 4: 'DeviceCfg' };
+
+function vendorLines(read: ConfigReader, where: number, verbose: number): string[] {
+  const length = read(where + 2, 1);
+  if (!isVirtio(read) || length < 16) return [`Vendor Specific Information: Len=${hex(length, 2)} <?>`];
+  const type = read(where + 3, 1);
+  const lines = [`Vendor Specific Information: VirtIO: ${VIRTIO_TYPES[type] ?? '<unknown>'}`];
+  if (verbose < 2) return lines;
+  let line = `\t\tBAR=${read(where + 4, 1)} offset=${hex(read(where + 8, 4), 8)} size=${hex(read(where + 12, 4), 8)}`;
+  if (type === 2 && length >= 20) line += ` multiplier=${hex(read(where + 16, 4), 8)}`;
+  return [...lines, line];
+}
+
+const HT_TYPES: Readonly<Record<number, string>> = {
+  0x08: 'Switch', 0x10: 'Interrupt Discovery and Configuration', 0x12: 'UnitID Clumping', 0x13: 'Extended Configuration Space Access',
+  0x14: 'Address Mapping', 0x16: 'DirectRoute', 0x17: 'VCSet', 0x18: 'Retry Mode', 0x19: 'X86 (reserved)',
+};
+
+function htLines(read: ConfigReader, where: number, command: number, verbose: number): string[] {
+  if ((command & 0xe000) === 0x0000) return ['HyperTransport: Slave or Primary Interface'];
+  if ((command & 0xe000) === 0x2000) return ['HyperTransport: Host or Secondary Interface'];
+  const type = command >> 11;
+  if (type === 0x11) return [`HyperTransport: Revision ID: ${(command >> 5) & 7}.${String(command & 0x1f).padStart(2, '0')}`];
+  if (type === 0x15) {
+    const lines = [`HyperTransport: MSI Mapping Enable${flag(command, 1)} Fixed${flag(command, 2)}`];
+    if (verbose >= 2 && !(command & 2)) {
+      const address = (BigInt(read(where + 8, 4)) << 32n) | BigInt((read(where + 4, 4) & ~0xfffff) >>> 0);
+      lines.push(`\t\tMapping Address Base: ${hex(address, 16)}`);
+    }
+    return lines;
+  }
+  return [HT_TYPES[type] ? `HyperTransport: ${HT_TYPES[type]}` : `HyperTransport: #${hex(type, 2)}`];
+}
+
+const EA_PROPERTIES: Readonly<Record<number, string>> = {
+  0x00: 'memory space, non-prefetchable', 0x01: 'memory space, prefetchable', 0x02: 'I/O space', 0x03: 'VF memory space, prefetchable',
+  0x04: 'VF memory space, non-prefetchable', 0x05: 'allocation behind bridge, non-prefetchable memory', 0x06: 'allocation behind bridge, prefetchable memory',
+  0x07: 'allocation behind bridge, I/O space', 0xfd: 'memory space resource unavailable for use', 0xfe: 'I/O space resource unavailable for use',
+};
+
+function eaProperty(p: number, secondary: boolean): string {
+  if (p === 0xff) return secondary ? 'entry unavailable for use, PrimaryProperties should be used' : 'entry unavailable for use';
+  return EA_PROPERTIES[p] ?? `[${hex(p, 2)}]`;
+}
+
+function eaBei(bei: number): string {
+  if (bei <= 5) return `BAR ${bei}`;
+  if (bei === 6) return 'resource behind function';
+  if (bei === 7) return 'not indicated';
+  if (bei === 8) return 'expansion ROM';
+  if (bei <= 14) return `VF-BAR ${bei - 9}`;
+  return 'reserved';
+}
+
+function eaLines(read: ConfigReader, where: number, flags: number, verbose: number): string[] {
+  const entries = flags & 0x3f;
+  const bridge = (read(0x0e, 1) & 0x7f) === HEADER_TYPE.BRIDGE;
+  const lines = [`Enhanced Allocation (EA): NumEntries=${entries}${bridge ? `, secondary=${read(where + 4, 1)}, subordinate=${read(where + 5, 1)}` : ''}`];
+  if (verbose < 2) return lines;
+  let at = where + (bridge ? 8 : 4);
+  for (let e = 0; e < entries && at + 4 <= 0x100; e++) {
+    const header = read(at, 4);
+    const size = header & 7;
+    lines.push(`\t\tEntry ${e}: Enable${flag(header, 1 << 31)} Writable${flag(header, 1 << 30)} EntrySize=${size}`);
+    lines.push(`\t\t\t BAR Equivalent Indicator: ${eaBei((header >> 4) & 0xf)}`);
+    lines.push(`\t\t\t PrimaryProperties: ${eaProperty((header >> 8) & 0xff, false)}`);
+    lines.push(`\t\t\t SecondaryProperties: ${eaProperty((header >> 16) & 0xff, true)}`);
+    const base = read(at + 4, 4);
+    const maxOffset = read(at + 8, 4);
+    let highAt = at + 12;
+    let baseText = '';
+    if (base & 2) {
+      baseText = hex(read(highAt, 4));
+      highAt += 4;
+    }
+    lines.push(`\t\t\t Base: ${baseText}${hex((base & ~3) >>> 0, 8)}`);
+    lines.push(`\t\t\t MaxOffset: ${maxOffset & 2 ? hex(read(highAt, 4)) : ''}${hex((maxOffset | 3) >>> 0, 8)}`);
+    at += 4 + 4 * size;
+  }
+  return lines;
+}
+
 /** The text after `Capabilities: [xx] `, then any detail lines (already indented). */
-function standardText(read: ConfigReader, cap: CapabilityEntry, verbose: number): string[] {
+function standardText(read: ConfigReader, cap: CapabilityEntry, context: CapabilityContext): string[] {
   const flags = read(cap.offset + 2, 2);
-  const headerType = read(0x0e, 1) & 0x7f;
+  const verbose = context.verbose;
   switch (cap.id) {
-    case 0x01:
-      return [`Power Management version ${flags & 7}`];
-    case 0x02:
+    case CAP_ID.PM:
+      return pmLines(read, cap.offset, verbose);
+    case CAP_ID.AGP:
       return [`AGP version ${hex((flags >> 4) & 0xf)}.${hex(flags & 0xf)}`];
-    case 0x03:
-      return ['Vital Product Data'];
-    case 0x04:
+    case CAP_ID.VPD:
+      // lspci reads VPD through the OS, which a dump (or irqscope's machine) does not offer.
+      return verbose < 2 ? ['Vital Product Data'] : ['Vital Product Data', '\t\tNot readable'];
+    case CAP_ID.SLOT_ID:
       return [`Slot ID: ${flags & 0x1f} slots, First${flag(flags, 0x20)}, chassis ${hex(flags >> 8, 2)}`];
-    case 0x05:
-      return [`MSI: Enable${flag(flags, 0x1)} Count=${1 << ((flags & 0x70) >> 4)}/${1 << ((flags & 0x0e) >> 1)} Maskable${flag(flags, 0x100)} 64bit${flag(flags, 0x80)}`];
+    case CAP_ID.MSI:
+      return msiLines(read, cap.offset, verbose);
     case 0x06:
       return ['CompactPCI hot-swap <?>'];
     case CAP_ID.PCIX:
-      return [headerType === HEADER_TYPE.NORMAL ? 'PCI-X non-bridge device' : 'PCI-X bridge device'];
-    case 0x08:
-      return ['HyperTransport <?>'];
-    case 0x09:
-      return [`Vendor Specific Information: Len=${hex(flags & 0xff, 2)} <?>`];
+      return [(read(0x0e, 1) & 0x7f) === HEADER_TYPE.BRIDGE ? 'PCI-X bridge device' : 'PCI-X non-bridge device'];
+    case CAP_ID.HT:
+      return htLines(read, cap.offset, flags, verbose);
+    case CAP_ID.VENDOR:
+      return vendorLines(read, cap.offset, verbose);
     case 0x0a:
       return [`Debug port: BAR=${flags >> 13} offset=${hex(flags & 0x1fff, 4)}`];
     case 0x0b:
       return ['CompactPCI central resource control <?>'];
     case 0x0c:
       return ['Hot-plug capable'];
-    case 0x0d:
-      return [`Subsystem: Device ${hex(read(cap.offset + 4, 2), 4)}:${hex(read(cap.offset + 6, 2), 4)}`];
+    case CAP_ID.SSVID: {
+      const sv = read(cap.offset + 4, 2);
+      const sd = read(cap.offset + 6, 2);
+      return [`Subsystem: ${context.ids ? subsystemName(context.ids, read(0, 2), read(2, 2), sv, sd) : `Device ${hex(sv, 4)}:${hex(sd, 4)}`}`];
+    }
     case 0x0e:
       return ['AGP3 <?>'];
     case 0x0f:
       return ['Secure device <?>'];
-    case CAP_ID.EXP:
-      return [expressText(flags, verbose)];
-    case MSIX_CAP_ID:
+    case CAP_ID.EXP: {
+      const title = expressTitle(flags, verbose);
+      return verbose < 2 ? [title] : [title, ...expressLines(read, cap.offset, context)];
+    }
+    case CAP_ID.MSIX:
       return msixLines(read, cap.offset, flags, verbose);
     case 0x12:
       return [`SATA HBA v${(flags >> 4) & 0xf}.${flags & 0xf}`];
-    case 0x13:
-      return ['PCI Advanced Features'];
-    case 0x14: {
-      const bridge = headerType === HEADER_TYPE.BRIDGE ? `, secondary=${read(cap.offset + 4, 1)}, subordinate=${read(cap.offset + 5, 1)}` : '';
-      return [`Enhanced Allocation (EA): NumEntries=${flags & 0x3f}${bridge}`];
+    case 0x13: {
+      if (verbose < 2) return ['PCI Advanced Features'];
+      const afCap = read(cap.offset + 3, 1);
+      return ['PCI Advanced Features', `\t\tAFCap: TP${flag(afCap, 1)} FLR${flag(afCap, 2)}`, `\t\tAFCtrl: FLR${flag(read(cap.offset + 4, 1), 1)}`, `\t\tAFStatus: TP${flag(read(cap.offset + 5, 1), 1)}`];
     }
+    case CAP_ID.EA:
+      return eaLines(read, cap.offset, flags, verbose);
     default:
       return [`#${hex(cap.id, 2)} [${hex(flags, 4)}]`];
   }
 }
 
-const EXTENDED_NAMES: Readonly<Record<number, string>> = {
-  0x0000: 'Null',
-  0x0001: 'Advanced Error Reporting',
-  0x0002: 'Virtual Channel',
-  0x0004: 'Power Budgeting <?>',
-  0x0005: 'Root Complex Link',
-  0x0006: 'Root Complex Internal Link <?>',
-  0x0007: 'Root Complex Event Collector Endpoint Association',
-  0x0008: 'Multi-Function Virtual Channel <?>',
-  0x0009: 'Virtual Channel',
-  0x000a: 'Root Bridge Control Block <?>',
-  0x000d: 'Access Control Services',
-  0x000e: 'Alternative Routing-ID Interpretation (ARI)',
-  0x000f: 'Address Translation Service (ATS)',
-  0x0010: 'Single Root I/O Virtualization (SR-IOV)',
-  0x0011: 'Multi-Root I/O Virtualization <?>',
-  0x0012: 'Multicast',
-  0x0013: 'Page Request Interface (PRI)',
-  0x0015: 'Physical Resizable BAR',
-  0x0016: 'Dynamic Power Allocation <?>',
-  0x0017: 'Transaction Processing Hints',
-  0x0018: 'Latency Tolerance Reporting',
-  0x0019: 'Secondary PCI Express',
-  0x001b: 'Process Address Space ID (PASID)',
-  0x001d: 'Downstream Port Containment',
-  0x001e: 'L1 PM Substates',
-  0x001f: 'Precision Time Measurement',
-  0x0023: 'Designated Vendor-Specific <?>',
-  0x0024: 'VF Resizable BAR',
-  0x0025: 'Data Link Feature <?>',
-  0x0026: 'Physical Layer 16.0 GT/s <?>',
-  0x002e: 'Data Object Exchange',
-};
-
-function extendedText(read: ConfigReader, cap: CapabilityEntry): string {
-  if (cap.id === 0x0003) {
-    const low = read(cap.offset + 4, 4);
-    const high = read(cap.offset + 8, 4);
-    const bytes = [high >>> 24, (high >>> 16) & 0xff, (high >>> 8) & 0xff, high & 0xff, low >>> 24, (low >>> 16) & 0xff, (low >>> 8) & 0xff, low & 0xff];
-    return `Device Serial Number ${bytes.map((b) => hex(b, 2)).join('-')}`;
-  }
-  if (cap.id === 0x000b) {
-    const header = read(cap.offset + 4, 4);
-    return `Vendor Specific Information: ID=${hex(header & 0xffff, 4)} Rev=${(header >>> 16) & 0xf} Len=${hex(header >>> 20, 3)} <?>`;
-  }
-  return EXTENDED_NAMES[cap.id] ?? `#${hex(cap.id, 2)}`;
+/** What lspci prints after `Capabilities: [..] ` for this capability, as the app names it. */
+export function capabilityTitle(read: ConfigReader, cap: CapabilityEntry, expressType: number): string {
+  const lines = cap.extended
+    ? extendedCapabilityText(read, cap.offset, cap.id, expressType, 1)
+    : standardText(read, cap, { verbose: 2, ids: undefined, deviceFn: 0, hasMemoryBar: false });
+  return lines[0] ?? '';
 }
 
 function chainEndLine(end: ChainEnd, label: (at: number) => string): string[] {
@@ -162,21 +217,26 @@ function chainEndLine(end: ChainEnd, label: (at: number) => string): string[] {
  * Like lspci, extended capabilities are shown only for functions with a PCI
  * Express or PCI-X capability, and only when the image holds the 4 KiB space.
  */
-export function capabilityLines(read: ConfigReader, configLength: number, verbose: number): string[] {
+export function capabilityLines(read: ConfigReader, configLength: number, context: CapabilityContext): string[] {
   const lines: string[] = [];
   const standard = walkStandardCapabilities(read);
   let canHaveExtended = false;
+  let expressType = -1;
   for (const cap of standard.entries) {
-    const [first = '', ...details] = standardText(read, cap, verbose);
+    const [first = '', ...details] = standardText(read, cap, context);
     lines.push(`\tCapabilities: [${hex(cap.offset, 2)}] ${first}`, ...details);
+    if (cap.id === CAP_ID.EXP) expressType = viewOf(EXP_FLAGS, read(cap.offset + 2, 2)).get('type');
     if (cap.id === CAP_ID.EXP || cap.id === CAP_ID.PCIX) canHaveExtended = true;
   }
   lines.push(...chainEndLine(standard.end, (at) => `[${hex(at, 2)}]`));
   if (!canHaveExtended || configLength < 4096) return lines;
 
-  const extendedLabel = (at: number) => `[${hex(at, 3)}${verbose > 1 ? ` v${(read(at, 4) >>> 16) & 0xf}` : ''}]`;
+  const extendedLabel = (at: number) => `[${hex(at, 3)}${context.verbose > 1 ? ` v${(read(at, 4) >>> 16) & 0xf}` : ''}]`;
   const extended = walkExtendedCapabilities(read);
-  for (const cap of extended.entries) lines.push(`\tCapabilities: ${extendedLabel(cap.offset)} ${extendedText(read, cap)}`);
+  for (const cap of extended.entries) {
+    const [first = '', ...details] = extendedCapabilityText(read, cap.offset, cap.id, expressType, context.verbose);
+    lines.push(`\tCapabilities: ${extendedLabel(cap.offset)} ${first}`, ...details);
+  }
   lines.push(...chainEndLine(extended.end, extendedLabel));
   return lines;
 }

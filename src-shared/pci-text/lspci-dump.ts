@@ -323,23 +323,29 @@ function finishDevice(block: DeviceBlock, warnings: string[]): LspciDevice | und
 
 /**
  * `lspci -v` prints regions without their numbers, in BAR order: one line for
- * every non-zero BAR register (a 64-bit BAR counting once), so those can be
- * numbered by counting. `[virtual]` lines stand for registers reading 0, and
- * nothing tells which of the zero registers they are: their sizes are dropped.
+ * every non-zero BAR register, so those can be numbered by counting. Older
+ * lspci counts a 64-bit BAR once; pciutils 3.9 prints a non-zero upper half
+ * again as a region of its own. Whichever count matches the lines is used.
+ * `[virtual]` lines stand for registers reading 0, and nothing tells which of
+ * the zero registers they are: their sizes are dropped.
  */
 function numberUnnumbered(block: DeviceBlock, read: (offset: number, size: 4) => number, slots: number, warnings: string[]): RegionLine[] {
   if (block.unnumbered.length === 0) return [];
-  const shown: number[] = [];
-  for (let i = 0; i < slots; i++) {
-    const register = read(0x10 + 4 * i, 4);
-    if (register === 0 || register === 0xffffffff) continue;
-    shown.push(i);
-    if ((register & 7) === 4) i++;
-  }
+  const shownBy = (skipUpperHalves: boolean): number[] => {
+    const shown: number[] = [];
+    for (let i = 0; i < slots; i++) {
+      const register = read(0x10 + 4 * i, 4);
+      if (register === 0 || register === 0xffffffff) continue;
+      shown.push(i);
+      if (skipUpperHalves && (register & 7) === 4) i++;
+    }
+    return shown;
+  };
   const countable = block.unnumbered.filter((r) => !r.virtual);
   const first = block.unnumbered[0]?.line ?? block.line;
-  if (countable.length !== shown.length) {
-    warnings.push(`line ${first}: ${block.bdf}: ${countable.length} unnumbered region lines (lspci -v) but ${shown.length} BARs in the hex dump; their sizes are ignored`);
+  const shown = [shownBy(true), shownBy(false)].find((s) => s.length === countable.length);
+  if (!shown) {
+    warnings.push(`line ${first}: ${block.bdf}: ${countable.length} unnumbered region lines (lspci -v) but ${shownBy(true).length} BARs in the hex dump; their sizes are ignored`);
     return [];
   }
   if (countable.length < block.unnumbered.length) {

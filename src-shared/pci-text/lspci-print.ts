@@ -1,14 +1,18 @@
 // Printing a simulated device the way `lspci` prints a real one, so that users
-// can diff irqscope's view against the machine they are debugging. Exact for
-// the hex dump, the Control/Status/Region lines and MSI-X; other lines follow
-// lspci's wording for what a config image can tell (no ID database, no kernel
-// driver, IRQ taken from the Interrupt Line register).
+// can diff irqscope's view against the machine they are debugging: word for
+// word as pciutils 3.9's `lspci -F` prints the same bytes (the differential
+// test holds it to that). Names come from the PCI ID database when one is
+// given, else from the dump; the IRQ is the Interrupt Line register.
 import { COMMAND, STATUS } from '../registers/layout';
 import { className as classNameOf, progIfName } from './class-names';
 import { BAR_BITS, HEADER_TYPE, bytesReader, decodeHeader, type ConfigHeader, type ConfigReader } from './config-decode';
 import { hex } from './hex';
 import { capabilityLines, flag } from './lspci-capabilities';
+import { bridgeControlLines, bridgeHeaderLines } from './lspci-bridge';
 import type { VirtualBar } from './lspci-dump';
+import { CAP_ID } from '../registers/capability-layouts';
+import { walkStandardCapabilities } from './config-decode';
+import { classNameFromIds, deviceName, subsystemName, type PciIds } from './pci-ids';
 
 export interface PrintableDevice {
   /** `00:03.0`, or with a domain `0002:01:00.0`; printed as given. */
@@ -30,6 +34,8 @@ export interface LspciOptions {
   verbose: 0 | 1 | 2 | 3;
   /** -x (and -xx, which lspci treats alike): 64 bytes; -xxx: 256; -xxxx: 4096. */
   hex: 0 | 1 | 2 | 3 | 4;
+  /** The PCI ID database; without it names come from the device (an imported dump's) or lspci's numeric forms. */
+  ids?: PciIds | undefined;
 }
 
 const COMMAND_BITS = { SPECIAL: 1 << 3, INVALIDATE: 1 << 4, VGA_PALETTE: 1 << 5, PARITY: 1 << 6, WAIT: 1 << 7, SERR: 1 << 8, FAST_BACK: 1 << 9 } as const;
@@ -83,12 +89,14 @@ function sizeSuffix(size: number): string {
   return ` [size=${size}${units[unit] ?? ''}]`;
 }
 
-function titleLine(device: PrintableDevice, h: ConfigHeader, verbose: number): string {
-  const name = device.title ?? `Device ${hex(h.vendor, 4)}:${hex(h.device, 4)}`;
-  let line = `${device.bdf} ${device.className ?? classNameOf(h.classDevice)}: ${name}`;
+function titleLine(device: PrintableDevice, h: ConfigHeader, options: LspciOptions): string {
+  const ids = options.ids;
+  const name = ids ? deviceName(ids, h.vendor, h.device) : (device.title ?? `Device ${hex(h.vendor, 4)}:${hex(h.device, 4)}`);
+  const cls = ids ? classNameFromIds(ids, h.classDevice) : (device.className ?? classNameOf(h.classDevice));
+  let line = `${device.bdf} ${cls}: ${name}`;
   if (h.revision) line += ` (rev ${hex(h.revision, 2)})`;
-  if (verbose) {
-    const progIf = progIfName(h.classDevice, h.progIf);
+  if (options.verbose) {
+    const progIf = ids ? ids.progIf(h.classDevice, h.progIf) : progIfName(h.classDevice, h.progIf);
     if (h.progIf || progIf) line += ` (prog-if ${hex(h.progIf, 2)}${progIf ? ` [${progIf}]` : ''})`;
   }
   return line;
@@ -109,7 +117,8 @@ function controlStatusLines(h: ConfigHeader): string[] {
     lines.push(latency);
   }
   if (h.interruptPin || h.interruptLine) {
-    const pin = h.interruptPin ? String.fromCharCode('A'.charCodeAt(0) + h.interruptPin - 1) : '?';
+    // lspci prints the byte 'A' + pin - 1 as a char, so it wraps past 0xff.
+    const pin = h.interruptPin ? String.fromCharCode(('A'.charCodeAt(0) + h.interruptPin - 1) & 0xff) : '?';
     lines.push(`\tInterrupt: pin ${pin} routed to IRQ ${h.interruptLine}`);
   }
   return lines;
@@ -140,14 +149,37 @@ function memoryType(flags: number): string {
 }
 
 /**
- * lspci's BAR lines. Without an OS, the address lspci would get from the kernel
- * is the register's own; a BAR whose register is 0 but which the OS placed
+ * The addresses pciutils' library derives from the BAR registers, as lspci -F
+ * (and irqscope, which has no OS to ask) sees them: a 64-bit BAR takes the next
+ * register as its upper half, which then has no address of its own; a 64-bit
+ * BAR in the last slot has none either.
+ */
+function barPositions(read: ConfigReader, count: number): bigint[] {
+  const positions = new Array<bigint>(count).fill(0n);
+  for (let i = 0; i < count; i++) {
+    const register = read(0x10 + 4 * i, 4);
+    if (register === 0xffffffff) continue;
+    if (register & BAR_BITS.IO) positions[i] = BigInt((register & ~3) >>> 0);
+    else if ((register & BAR_BITS.MEM_TYPE_MASK) !== BAR_BITS.MEM_TYPE_64) positions[i] = BigInt((register & ~0xf) >>> 0);
+    else if (i + 1 < count) {
+      positions[i] = BigInt((register & ~0xf) >>> 0) | (BigInt(read(0x10 + 4 * (i + 1), 4)) << 32n);
+      i++;
+    }
+  }
+  return positions;
+}
+
+/**
+ * lspci's BAR lines, as pciutils 3.9 prints them: every non-zero register with
+ * its own type bits, so the non-zero upper half of a 64-bit BAR shows again as
+ * an `<unassigned>` region. A BAR whose register is 0 but which the OS placed
  * (`virtualBars`) is shown as lspci showed such BARs in the fixtures' era:
  * `[virtual] ` in front, never `[disabled]`.
  */
 function regionLines(device: PrintableDevice, read: ConfigReader, count: number, verbose: number): string[] {
   const lines: string[] = [];
   const command = read(0x04, 2);
+  const positions = barPositions(read, count);
   for (let i = 0; i < count; i++) {
     let flags = read(0x10 + 4 * i, 4);
     if (flags === 0xffffffff) flags = 0;
@@ -155,33 +187,17 @@ function regionLines(device: PrintableDevice, read: ConfigReader, count: number,
     const osBar = flags === 0 ? device.virtualBars?.[i] : undefined;
     if (!flags && !osBar && !size) continue;
     let line = verbose > 1 ? `\tRegion ${i}: ` : '\t';
-    let position = BigInt(flags);
+    let position = positions[i] ?? 0n;
     if (osBar) {
       line += '[virtual] ';
-      position = osBar.address | BigInt(osBar.flags);
-      flags = Number(position & 0xffffffffn);
+      position = osBar.address;
+      flags = osBar.flags;
     }
     if (flags & BAR_BITS.IO) {
-      const address = position & ~3n;
-      line += 'I/O ports at ';
-      if (address || command & COMMAND.IO_SPACE) line += hex(address, 4);
-      else line += flags & ~3 ? '<ignored>' : '<unassigned>';
+      line += `I/O ports at ${position || command & COMMAND.IO_SPACE ? hex(position, 4) : '<unassigned>'}`;
       if (!osBar && !(command & COMMAND.IO_SPACE)) line += ' [disabled]';
     } else {
-      const type = flags & BAR_BITS.MEM_TYPE_MASK;
-      let upper = 0;
-      let where: string | undefined;
-      if (type === BAR_BITS.MEM_TYPE_64) {
-        if (i >= count - 1) where = '<invalid-64bit-slot>';
-        else {
-          i++;
-          upper = read(0x10 + 4 * i, 4);
-          if (!osBar) position |= BigInt(upper) << 32n;
-        }
-      }
-      const address = position & ~0xfn;
-      where ??= address ? hex(address, 8) : (flags & ~0xf) || upper ? '<ignored>' : '<unassigned>';
-      line += `Memory at ${where} (${memoryType(flags)}, ${flags & BAR_BITS.PREFETCH ? '' : 'non-'}prefetchable)`;
+      line += `Memory at ${position ? hex(position, 8) : '<unassigned>'} (${memoryType(flags)}, ${flags & BAR_BITS.PREFETCH ? '' : 'non-'}prefetchable)`;
       if (!osBar && !(command & COMMAND.MEMORY_SPACE)) line += ' [disabled]';
     }
     lines.push(line + sizeSuffix(size));
@@ -200,22 +216,39 @@ function romLine(device: PrintableDevice, read: ConfigReader, register: number):
   return [line + sizeSuffix(size)];
 }
 
-/** The bus numbers sit at the same offsets in bridge and CardBus headers; the secondary status does not. */
-function bridgeLines(read: ConfigReader, secondaryStatus: boolean): string[] {
-  const lines = [`\tBus: primary=${hex(read(0x18, 1), 2)}, secondary=${hex(read(0x19, 1), 2)}, subordinate=${hex(read(0x1a, 1), 2)}, sec-latency=${read(0x1b, 1)}`];
-  if (secondaryStatus) {
-    const s = read(0x1e, 2);
-    lines.push(
-      `\tSecondary status: 66MHz${flag(s, STATUS_BITS.MHZ66)} FastB2B${flag(s, STATUS_BITS.FAST_BACK)} ParErr${flag(s, STATUS_BITS.PARITY)} DEVSEL=${devsel(s)} >TAbort${flag(s, STATUS_BITS.SIG_TARGET_ABORT)} <TAbort${flag(s, STATUS_BITS.REC_TARGET_ABORT)} <MAbort${flag(s, STATUS_BITS.REC_MASTER_ABORT)} <SERR${flag(s, STATUS_BITS.SIG_SYSTEM_ERROR)} <PERR${flag(s, STATUS_BITS.DETECTED_PARITY)}`,
-    );
-  }
-  return lines;
+function secondaryStatusLine(s: number): string {
+  return `\tSecondary status: 66MHz${flag(s, STATUS_BITS.MHZ66)} FastB2B${flag(s, STATUS_BITS.FAST_BACK)} ParErr${flag(s, STATUS_BITS.PARITY)} DEVSEL=${devsel(s)} >TAbort${flag(s, STATUS_BITS.SIG_TARGET_ABORT)} <TAbort${flag(s, STATUS_BITS.REC_TARGET_ABORT)} <MAbort${flag(s, STATUS_BITS.REC_MASTER_ABORT)} <SERR${flag(s, STATUS_BITS.SIG_SYSTEM_ERROR)} <PERR${flag(s, STATUS_BITS.DETECTED_PARITY)}`;
 }
 
-function verboseLines(device: PrintableDevice, h: ConfigHeader, verbose: number): string[] {
+/** The subsystem IDs: in the header of a type 0 function, in the Subsystem ID capability of a bridge. */
+function subsystemIds(read: ConfigReader, h: ConfigHeader): [number, number] | undefined {
+  if (h.headerType === HEADER_TYPE.NORMAL) return [h.subsystemVendor ?? 0, h.subsystem ?? 0];
+  if (h.headerType === HEADER_TYPE.CARDBUS) return [read(0x40, 2), read(0x42, 2)];
+  const ssvid = walkStandardCapabilities(read).entries.find((c) => c.id === CAP_ID.SSVID);
+  return ssvid ? [read(ssvid.offset + 4, 2), read(ssvid.offset + 6, 2)] : undefined;
+}
+
+/** `00:03.0` and `0000:00:03.0` end in the device and function: (device << 3) | function. */
+function deviceFunction(bdf: string): number {
+  const m = /([0-9a-fA-F]{2})\.([0-7])$/.exec(bdf);
+  return m ? (Number.parseInt(m[1]!, 16) << 3) | Number(m[2]) : 0;
+}
+
+/** A memory BAR with an address, as lspci asks before it shows AtomicOps completer bits. */
+function hasMemoryBar(read: ConfigReader, count: number): boolean {
+  const positions = barPositions(read, count);
+  return positions.some((position, i) => position !== 0n && !(read(0x10 + 4 * i, 4) & BAR_BITS.IO));
+}
+
+function verboseLines(device: PrintableDevice, h: ConfigHeader, options: LspciOptions): string[] {
   const read = bytesReader(device.config);
+  const verbose = options.verbose;
   const lines: string[] = [];
-  if (h.subsystemVendor && h.subsystemVendor !== 0xffff) lines.push(`\tSubsystem: Device ${hex(h.subsystemVendor, 4)}:${hex(h.subsystem ?? 0, 4)}`);
+  const sub = subsystemIds(read, h);
+  if (sub && sub[0] && sub[0] !== 0xffff) {
+    const name = options.ids ? subsystemName(options.ids, h.vendor, h.device, sub[0], sub[1]) : `Device ${hex(sub[0], 4)}:${hex(sub[1], 4)}`;
+    lines.push(`\tSubsystem: ${name}`);
+  }
   const invalidClass = `\t!!! Invalid class ${hex(h.classDevice, 4)} for header type ${hex(h.headerType, 2)}`;
   if (h.headerType === HEADER_TYPE.NORMAL && h.classDevice === BRIDGE_CLASS) lines.push(invalidClass);
   else if ((h.headerType === HEADER_TYPE.BRIDGE || h.headerType === HEADER_TYPE.CARDBUS) && h.classDevice >> 8 !== BRIDGE_BASE_CLASS) lines.push(invalidClass);
@@ -228,19 +261,23 @@ function verboseLines(device: PrintableDevice, h: ConfigHeader, verbose: number)
   if (h.headerType === HEADER_TYPE.NORMAL) {
     lines.push(...regionLines(device, read, 6, verbose), ...romLine(device, read, 0x30));
   } else if (h.headerType === HEADER_TYPE.BRIDGE) {
-    lines.push(...regionLines(device, read, 2, verbose), ...bridgeLines(read, verbose > 1), ...romLine(device, read, 0x38));
+    lines.push(...regionLines(device, read, 2, verbose), ...bridgeHeaderLines(read, verbose));
+    if (verbose > 1) lines.push(secondaryStatusLine(read(0x1e, 2)));
+    lines.push(...romLine(device, read, 0x38));
+    if (verbose > 1) lines.push(...bridgeControlLines(read(0x3e, 2)));
   } else {
-    lines.push(...regionLines(device, read, 1, verbose), ...bridgeLines(read, false));
+    lines.push(...regionLines(device, read, 1, verbose), ...bridgeHeaderLines(read, 0));
   }
-  lines.push(...capabilityLines(read, device.config.length, verbose));
+  const count = h.headerType === HEADER_TYPE.NORMAL ? 6 : h.headerType === HEADER_TYPE.BRIDGE ? 2 : 1;
+  lines.push(...capabilityLines(read, device.config.length, { verbose, ids: options.ids, deviceFn: deviceFunction(device.bdf), hasMemoryBar: hasMemoryBar(read, count) }));
   return lines;
 }
 
 /** One device's block, ending with the blank line lspci puts after verbose or hex output. */
 export function printLspci(device: PrintableDevice, options: LspciOptions): string {
   const h = decodeHeader(device.config);
-  const lines = [titleLine(device, h, options.verbose)];
-  if (options.verbose) lines.push(...verboseLines(device, h, options.verbose));
+  const lines = [titleLine(device, h, options)];
+  if (options.verbose) lines.push(...verboseLines(device, h, options));
   if (options.hex) lines.push(...hexDumpLines(device.config, hexLength(device.config, options.hex, h.headerType)));
   if (options.verbose || options.hex) lines.push('');
   return `${lines.join('\n')}\n`;

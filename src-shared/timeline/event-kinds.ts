@@ -3,13 +3,13 @@
 // only, never renumber.
 export const EventKind = {
   ConfigWrite: 0, // a=offset b=value detail=size
-  TableRead: 1, // a=byte offset in table b=value detail=size
+  TableRead: 1, // a=byte offset in table b=value detail=size of the guest's access (8: this dword is half of an 8-byte access)
   TableWrite: 2,
   PbaRead: 3,
   PbaWrite: 4, // ignored by the device (P1)
   VectorMasked: 5, // detail=MaskCause
   VectorUnmasked: 6, // detail=MaskCause
-  FunctionMaskChanged: 7, // a=1 masked / 0 unmasked, b=Message Control
+  FunctionMaskChanged: 7, // Enable or Function Mask changed: a=1 function masked (M1) / 0 unmasked, b=Message Control, detail=1 MSI-X enabled
   NotifyDelivered: 8, // a=destination APIC ID b=data c=address low detail=delivery mode (|0x80: vector < 16 flagged)
   NotifyToMemory: 9, // A2: a=address low b=data c=address high
   NotifyPended: 10, // detail=1 when the pending bit went from 0 to 1
@@ -17,7 +17,7 @@ export const EventKind = {
   PendingCleared: 12, // detail=PendingClearCause
   IntxChanged: 13, // a=level
   AccessRefused: 14, // a=address low b=address high c=value detail=AccessFlags
-  AccessUnclaimed: 15, // same columns as AccessRefused
+  AccessUnclaimed: 15, // same columns as AccessRefused; vector=UnclaimedKind, bdf=the device it names (or the BAR whose hole it hit)
   Reset: 16, // detail=0 device reset, 1 system reset, 2 MSI-X reset alone
   StateSaved: 17,
   StateLoaded: 18,
@@ -54,6 +54,16 @@ export const DROP_REASON_NAMES = [
   'no such CPU',
   'INTx disabled',
 ] as const;
+/** What an unclaimed memory access would have reached (AccessUnclaimed's vector column). */
+export const UnclaimedKind = {
+  Nothing: 0,
+  /** The MSI-X table, at the address its BAR holds, while that BAR does not decode (Memory Space off, or an address it cannot decode at). */
+  TableUndecoded: 1,
+  PbaUndecoded: 2,
+  /** An entry past the table's last one (N-1), in the table's BAR, that nothing claims. */
+  BeyondTable: 3,
+} as const;
+export const UNCLAIMED_KIND_TEXT = ['', 'MSI-X table, BAR does not decode', 'MSI-X PBA, BAR does not decode', 'past the MSI-X table'] as const;
 export const PendingClearCause = { Unmask: 0, Unuse: 1, UnuseAll: 2, Reset: 3, Load: 4 } as const;
 export const NotifierKind = { Use: 0, Release: 1, Poll: 2 } as const;
 /** Why a Breakpoint event was logged: a breakpoint stopped the machine, a tracepoint hit, a step or run-until-vector ended. */

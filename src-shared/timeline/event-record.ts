@@ -11,6 +11,7 @@ import {
   MaskCause,
   NotifierKind,
   PendingClearCause,
+  UNCLAIMED_KIND_TEXT,
 } from './event-kinds';
 
 export interface EventRecord {
@@ -61,7 +62,7 @@ export function describeEvent(kind: number, detail: number, vector: number, a: n
     case EventKind.TableRead:
       return `table read +${hx(a)} (vector ${vector}) = ${hx(b)}`;
     case EventKind.TableWrite:
-      return `table write +${hx(a)} (vector ${vector}) = ${hx(b)}`;
+      return `table write +${hx(a)} (vector ${vector}) = ${hx(b)}${detail === 8 ? ' (half of an 8-byte write)' : ''}`;
     case EventKind.PbaRead:
       return `PBA read +${hx(a)} = ${hx(b)}`;
     case EventKind.PbaWrite:
@@ -71,7 +72,7 @@ export function describeEvent(kind: number, detail: number, vector: number, a: n
     case EventKind.VectorUnmasked:
       return `vector ${vector} unmasked (${MASK_CAUSE_NAMES[detail] ?? detail})`;
     case EventKind.FunctionMaskChanged:
-      return `function ${a ? 'masked' : 'unmasked'} (Message Control ${hx(b)}, MSI-X ${detail ? 'enabled' : 'disabled'})`;
+      return `function ${a ? 'masked' : 'unmasked'} (Message Control ${hx(b)}, MSI-X ${detail ? 'enabled' : 'disabled'}, Function Mask ${b & 0x4000 ? 'set' : 'clear'})`;
     case EventKind.NotifyDelivered:
       return `vector ${vector} delivered to APIC ${a}, IDT vector ${hx(b & 0xff)} (${DELIVERY_MODE_NAMES[detail & 7]})${detail & 0x80 ? ' — vector below 16!' : ''}`;
     case EventKind.NotifyToMemory:
@@ -87,7 +88,7 @@ export function describeEvent(kind: number, detail: number, vector: number, a: n
     case EventKind.AccessRefused:
       return `${accessText(detail)} at ${hx(b * 0x100000000 + a)} refused`;
     case EventKind.AccessUnclaimed:
-      return `${accessText(detail)} at ${hx(b * 0x100000000 + a)} unclaimed`;
+      return `${accessText(detail)} at ${hx(b * 0x100000000 + a)} unclaimed${vector ? ` (${UNCLAIMED_KIND_TEXT[vector] ?? vector})` : ''}`;
     case EventKind.Reset:
       return ['device reset', 'system reset', 'MSI-X reset'][detail] ?? 'reset';
     case EventKind.StateSaved:

@@ -20,6 +20,9 @@ import DeviceTree from '../../src-renderer/components/DeviceTree.vue';
 import App from '../../src-renderer/App.vue';
 import { batch } from './fixtures';
 import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { fillByteMasks } from '../../src-shared/registers/layout';
+import { aerRegisters, expressRegisters } from '../../src-shared/registers/capability-layouts';
+import type { ConfigSpaceImage } from '../../src-shared/ipc/contract';
 
 let transport: FakeTransport;
 const opts = (): { global: { plugins: [ReturnType<typeof getActivePinia> & object] } } => ({ global: { plugins: [getActivePinia()!] } });
@@ -133,6 +136,63 @@ describe('CapabilityChainPanel', () => {
     await panel.get('[data-testid="msix-enable"] input').setValue(true);
     await flushPromises();
     expect(transport.named('writeConfig')).toEqual([{ bdf: NIC, offset: 0x86, size: 2, value: 0xc002 }]);
+  });
+});
+
+/** A 4 KiB PCI Express endpoint: Express at 0x40 -> MSI-X at 0x84, AER at 0x100; masks from the register descriptions. */
+function expressConfig(): ConfigSpaceImage {
+  const nic = nicConfig();
+  const bytes = new Uint8Array(4096);
+  bytes.set(nic.bytes);
+  const writable = new Uint8Array(4096);
+  writable.set(nic.writable);
+  const w1c = new Uint8Array(4096);
+  w1c.set(nic.w1c);
+  bytes.set([0x10, 0x84, 0x02, 0x00], 0x40);
+  bytes[0x34] = 0x40;
+  bytes[0x4a] = 0x09;
+  bytes.set([0x01, 0x00, 0x02, 0x00], 0x100);
+  fillByteMasks(expressRegisters(0x0002), 0x40, writable, w1c);
+  fillByteMasks(aerRegisters(0), 0x100, writable, w1c);
+  return { bdf: NIC, bytes: [...bytes], writable: [...writable], w1c: [...w1c] };
+}
+
+describe('CapabilityChainPanel: every capability decoded from its register description', () => {
+  beforeEach(async () => {
+    transport
+      .on('listDevices', () => [{ ...nicDevice(null), configSize: 4096 as const }])
+      .on('readConfigSpace', () => expressConfig())
+      .on('writeConfig', (p) => ({ value: p.value }));
+    await useDevicesStore().refresh();
+    await useRegistersStore().load();
+  });
+
+  it("names capabilities as lspci does, extended ones included, and lists their registers' fields", () => {
+    const panel = mount(CapabilityChainPanel, { ...opts() });
+    expect(panel.text()).toContain('Express (v2) Endpoint, MSI 00');
+    expect(panel.text()).toContain('Advanced Error Reporting');
+    expect(panel.text()).not.toContain('extended capability 0x0001');
+    expect(panel.get('[data-testid="field-DEVCAP-MaxPayload"]').text()).toBe('MaxPayload=0');
+    expect(panel.get('[data-testid="field-DEVSTA-CorrErr"]').text()).toContain('CorrErr+');
+    expect(panel.get('[data-testid="field-UESTA-DLP"]').attributes('title')).toContain('write 1 to clear');
+  });
+
+  it('a control bit toggles with a config write; a set status bit is cleared by writing 1', async () => {
+    const panel = mount(CapabilityChainPanel, { ...opts() });
+    await panel.get('[data-testid="field-DEVCTL-CorrErr"] button').trigger('click');
+    await flushPromises();
+    await panel.get('[data-testid="field-DEVSTA-CorrErr"] button.clear').trigger('click');
+    await flushPromises();
+    expect(transport.named('writeConfig')).toEqual([
+      { bdf: NIC, offset: 0x48, size: 2, value: 0x0001 },
+      { bdf: NIC, offset: 0x4a, size: 2, value: 0x0001 },
+    ]);
+  });
+
+  it('the bit editor names the capability register under the cursor and each bit\'s field', () => {
+    const editor = mount(ConfigBitEditor, { props: { offset: 0x48, width: 2 }, ...opts() });
+    expect(editor.text()).toContain('DEVCTL (capability [40])');
+    expect(editor.get('[data-testid="bit-3"]').attributes('title')).toContain('Unsupported request reporting');
   });
 });
 

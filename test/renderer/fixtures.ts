@@ -78,6 +78,8 @@ export function nicSnapshot(over: Partial<VectorSnapshot> = {}, vectors = 3): Ve
     sources: [],
     tableAddress: null,
     pbaAddress: null,
+    why: Array.from({ length: vectors }, () => ({ text: 'MSI-X disabled', seq: null })),
+    dropped: 0,
     ...over,
   };
 }

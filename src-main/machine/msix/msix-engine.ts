@@ -126,6 +126,8 @@ export class MsixEngine {
   private notifiers: VectorNotifiers | null = null;
   /** Enable as of the last config write, to tell an enable from a function-mask change. */
   private lastEnabled = false;
+  /** Enable and Function Mask as last seen (I5: both clear at creation). */
+  private lastControlHigh = 0;
   private readonly log: EventLog;
   private readonly bdf: number;
   private readonly capOffset: number;
@@ -147,12 +149,12 @@ export class MsixEngine {
     this.useCount = new Uint32Array(n);
     this.delivered = new Float64Array(n);
     const tableHandler: RegionHandler = {
-      read: (offset, size) => this.tableRead(offset, size),
-      write: (offset, size, value) => this.tableWrite(offset, size, value),
+      read: (offset, size, access) => this.tableRead(offset, size, access),
+      write: (offset, size, value, access) => this.tableWrite(offset, size, value, access),
     };
     const pbaHandler: RegionHandler = {
-      read: (offset, size) => this.pbaRead(offset, size),
-      write: (offset, size, value) => this.pbaWrite(offset, size, value),
+      read: (offset, size, access) => this.pbaRead(offset, size, access),
+      write: (offset, size, value, access) => this.pbaWrite(offset, size, value, access),
     };
     this.tableRegion = new Region('msix-table', tableBytes(n), tableHandler, SIZES_4, host.bdf);
     this.pbaRegion = new Region('msix-pba', pbaBytes(n), pbaHandler, SIZES_4, host.bdf);
@@ -229,13 +231,18 @@ export class MsixEngine {
     this.log.append(PendingCleared, cause, this.bdf, vector, 0, 0, 0);
   }
 
-  /** M1: recompute and cache the function-masked state from Message Control; a change is an event. */
+  /**
+   * M1: recompute and cache the function-masked state from Message Control. A change
+   * of Enable or Function Mask is an event, even when the function stays masked, so
+   * the event stream alone tells the mode (the doctor reads it).
+   */
   private refreshFunctionMask(): void {
-    const was = this.functionMasked;
     const high = this.controlHigh();
+    const changed = ((high ^ this.lastControlHigh) & (ENABLE_BIT | MASKALL_BIT)) !== 0;
+    this.lastControlHigh = high;
     this.functionMasked = (high & ENABLE_BIT) === 0 || (high & MASKALL_BIT) !== 0;
     this.lastEnabled = (high & ENABLE_BIT) !== 0;
-    if (was !== this.functionMasked) {
+    if (changed) {
       const control = this.host.config.get16(this.capOffset + CONTROL);
       this.log.append(EventKind.FunctionMaskChanged, this.lastEnabled ? 1 : 0, this.bdf, 0, this.functionMasked ? 1 : 0, control, 0);
     }
@@ -315,24 +322,24 @@ export class MsixEngine {
     }
   }
 
-  /** T1/T2: a piece already split and size-checked by the address space. */
-  tableRead(offset: number, size: AccessSize): number {
+  /** T1/T2: a piece already split and size-checked by the address space; the event names the guest's access size. */
+  tableRead(offset: number, size: AccessSize, access: number = size): number {
     const value = this.table[offset >>> 2]!;
-    this.log.append(TableRead, size, this.bdf, offset >>> 4, offset, value, 0);
+    this.log.append(TableRead, access, this.bdf, offset >>> 4, offset, value, 0);
     return value;
   }
 
   /** T3 */
-  tableWrite(offset: number, size: AccessSize, value: number): void {
+  tableWrite(offset: number, size: AccessSize, value: number, access: number = size): void {
     const vector = offset >>> 4;
     const wasMasked = this.isMasked(vector);
     this.table[offset >>> 2] = value;
-    this.log.append(TableWrite, size, this.bdf, vector, offset, value >>> 0, 0);
+    this.log.append(TableWrite, access, this.bdf, vector, offset, value >>> 0, 0);
     this.handleMaskUpdate(vector, wasMasked, MaskCause.VectorBit);
   }
 
   /** P2: the poll notifier first, for [offset*8, min((offset+size)*8, N)). */
-  pbaRead(offset: number, size: AccessSize): number {
+  pbaRead(offset: number, size: AccessSize, access: number = size): number {
     const poll = this.notifiers?.poll;
     const start = offset * 8;
     const end = Math.min((offset + size) * 8, this.vectors);
@@ -342,13 +349,13 @@ export class MsixEngine {
       poll(start, end);
     }
     const value = this.pba[offset >>> 2]!;
-    this.log.append(PbaRead, size, this.bdf, 0, offset, value, 0);
+    this.log.append(PbaRead, access, this.bdf, 0, offset, value, 0);
     return value;
   }
 
   /** P1: writes are ignored (but seen). */
-  pbaWrite(offset: number, size: AccessSize, value: number): void {
-    this.log.append(PbaWrite, size, this.bdf, 0, offset, value >>> 0, 0);
+  pbaWrite(offset: number, size: AccessSize, value: number, access: number = size): void {
+    this.log.append(PbaWrite, access, this.bdf, 0, offset, value >>> 0, 0);
   }
 
   /** V1 */

@@ -49,14 +49,19 @@ export class Bar {
     if (this.type === 'mem64') config.set(this.configOffset + 4, 4, 0);
   }
 
+  /** The address the BAR's registers hold, whether or not it decodes there. */
+  registerAddress(config: ConfigSpace): number {
+    const low = config.read(this.configOffset, 4);
+    let addr = this.type === 'io' ? (low & ~3) >>> 0 : (low & ~0xf) >>> 0;
+    if (this.type === 'mem64') addr += config.read(this.configOffset + 4, 4) * FOUR_GIB;
+    return addr - (addr % this.size);
+  }
+
   /** The address the BAR decodes at for this Command value, as QEMU's pci_bar_address judges it. */
   decodeAddress(config: ConfigSpace, command: number): number {
     const enabled = this.type === 'io' ? (command & 1) !== 0 : (command & 2) !== 0;
     if (!enabled) return UNMAPPED;
-    const low = config.read(this.configOffset, 4);
-    let addr = this.type === 'io' ? (low & ~3) >>> 0 : (low & ~0xf) >>> 0;
-    if (this.type === 'mem64') addr += config.read(this.configOffset + 4, 4) * FOUR_GIB;
-    addr -= addr % this.size;
+    const addr = this.registerAddress(config);
     const last = addr + this.size - 1;
     if (addr === 0 || last <= addr) return UNMAPPED;
     if (this.type !== 'mem64' && last >= 0xffffffff) return UNMAPPED;

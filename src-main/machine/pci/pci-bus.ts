@@ -5,7 +5,9 @@ import { Region, SIZES_1_2_4, SIZES_4, type AddressSpace } from '../address-spac
 import type { EventLog } from '../event-log';
 import type { PciFunction } from './pci-function';
 import { UNMAPPED } from './bar';
-import { EventKind } from '../../../src-shared/timeline/event-kinds';
+import { pbaBytes, tableBytes } from '../msix/msix-engine';
+import { EventKind, UnclaimedKind } from '../../../src-shared/timeline/event-kinds';
+import { MSIX_MAX_VECTORS } from '../../../src-shared/registers/layout';
 
 export const CONFIG_ADDRESS_PORT = 0xcf8;
 export const CONFIG_DATA_PORT = 0xcfc;
@@ -24,6 +26,7 @@ export class PciBus {
     private readonly io: AddressSpace,
     private readonly log: EventLog,
   ) {
+    memory.unclaimedProbe = (addr) => this.msixStructureAt(addr);
     io.map(
       new Region('pci-config-address', 4, { read: () => this.configAddress, write: (_o, _s, v) => (this.configAddress = v >>> 0) }, SIZES_4),
       CONFIG_ADDRESS_PORT,
@@ -80,6 +83,34 @@ export class PciBus {
     if (bdf >= 0) this.configWrite(bdf, (this.configAddress & 0xfc) + offset, size, value);
   }
 
+  /**
+   * What an unclaimed memory address would have been to a device's MSI-X: its table
+   * or PBA at the address the BAR holds while the BAR does not decode, or an entry
+   * past the table's end. bdf << 16 | UnclaimedKind, or -1. Only unclaimed accesses
+   * come here, so walking the functions costs the hot paths nothing.
+   */
+  private msixStructureAt(addr: number): number {
+    for (const fn of this.list()) {
+      const msix = fn.msix;
+      if (msix === null) continue;
+      const { tableBar, tableOffset, pbaBar, pbaOffset } = msix.layout;
+      const inside = (barIndex: number, offset: number, bytes: number): boolean => {
+        const bar = fn.bars[barIndex];
+        if (!bar || bar.type === 'io') return false;
+        const base = bar.mappedAt === UNMAPPED ? bar.registerAddress(fn.config) : bar.mappedAt;
+        const end = Math.min(offset + bytes, bar.size);
+        return base !== 0 && addr >= base + offset && addr < base + end;
+      };
+      const decodes = (barIndex: number): boolean => fn.bars[barIndex]?.mappedAt !== UNMAPPED;
+      const kind = (code: number): number => fn.bdf * 0x10000 + code;
+      if (!decodes(tableBar) && inside(tableBar, tableOffset, tableBytes(msix.vectors))) return kind(UnclaimedKind.TableUndecoded);
+      if (!decodes(pbaBar) && inside(pbaBar, pbaOffset, pbaBytes(msix.vectors))) return kind(UnclaimedKind.PbaUndecoded);
+      const past = tableOffset + tableBytes(msix.vectors);
+      if (decodes(tableBar) && inside(tableBar, past, tableBytes(MSIX_MAX_VECTORS) - tableBytes(msix.vectors))) return kind(UnclaimedKind.BeyondTable);
+    }
+    return -1;
+  }
+
   /** B3: maps every BAR of `fn` where its Command bits and address say, reporting overlaps. */
   remap(fn: PciFunction): void {
     const command = fn.command;
@@ -88,9 +119,12 @@ export class PciBus {
       const space = bar.type === 'io' ? this.io : this.memory;
       const addr = bar.decodeAddress(fn.config, command);
       if (addr === bar.mappedAt) continue;
-      if (bar.mappedAt !== UNMAPPED) {
+      const was = bar.mappedAt;
+      if (was !== UNMAPPED) {
+        // The state matches each event as it is logged (the state history stops right after any event).
         space.unmap(bar.region);
-        this.log.append(EventKind.BarMapped, 0, fn.bdf, 0, bar.mappedAt >>> 0, Math.floor(bar.mappedAt / 0x100000000), bar.index);
+        bar.mappedAt = UNMAPPED;
+        this.log.append(EventKind.BarMapped, 0, fn.bdf, 0, was >>> 0, Math.floor(was / 0x100000000), bar.index);
       }
       bar.mappedAt = addr;
       if (addr === UNMAPPED) continue;

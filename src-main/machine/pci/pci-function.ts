@@ -65,8 +65,9 @@ export class PciFunction {
       return false;
     }
     const oldCommand = this.command;
-    this.log.append(EventKind.ConfigWrite, size, this.bdf, 0, offset, value >>> 0, 0);
+    // Logged once stored (its effects follow), so the state right after the event holds the write.
     this.config.write(offset, size as ConfigSize, value);
+    this.log.append(EventKind.ConfigWrite, size, this.bdf, 0, offset, value >>> 0, 0);
     const newCommand = this.command;
     if ((oldCommand ^ newCommand) & COMMAND.INTX_DISABLE) this.updateIntxOutput();
     this.msix?.writeConfig(offset, size);

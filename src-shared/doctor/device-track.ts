@@ -1,0 +1,130 @@
+// What the doctor knows of each device, learnt from the event stream alone (so it
+// works on a saved session, a script's run or an --events file): the interrupt mode
+// (INTx level, MSI-X Enable and Function Mask, MSI when the machine has it) and, per
+// vector, whether it is masked and since when it is pending.
+import { EventKind, MaskCause } from '../timeline/event-kinds';
+import type { DoctorEvent } from './doctor-event';
+
+const FUNCTION_MASK = 0x4000;
+const RESET_DEVICE = 0;
+const RESET_MSIX = 2;
+
+export class VectorTrack {
+  /** M2 as the VectorMasked/VectorUnmasked events tell it; every vector starts masked (I5). */
+  masked = true;
+  /** The event that masked it (or -1: masked since the device was created or reset). */
+  maskedSince = -1;
+  maskCause: number = MaskCause.VectorBit;
+  /** Sequence number of the notify that set the pending bit, or -1 when not pending. */
+  pendingSince = -1;
+  /** Notifies folded into the pending bit since it was set. */
+  pendedNotifies = 0;
+  /** The latest outcome of a message (Outcome), how many times in a row, and its last event. */
+  outcome: number = Outcome.None;
+  outcomeCount = 0;
+  outcomeSeq = -1;
+  /** For a delivery: APIC ID and IDT vector; for a drop: the DropReason. */
+  outcomeTarget = 0;
+  outcomeIdt = 0;
+  dropped = 0;
+
+  /** Counts a message outcome: a repeat of the last one (same target) extends its streak. */
+  noteOutcome(outcome: number, seq: number, target: number, idt: number): void {
+    const same = outcome === this.outcome && target === this.outcomeTarget && idt === this.outcomeIdt;
+    this.outcomeCount = same ? this.outcomeCount + 1 : 1;
+    this.outcome = outcome;
+    this.outcomeTarget = target;
+    this.outcomeIdt = idt;
+    this.outcomeSeq = seq;
+    if (outcome === Outcome.Dropped) this.dropped++;
+  }
+}
+
+/** What last became of a vector's message. */
+export const Outcome = { None: 0, Delivered: 1, ToMemory: 2, Dropped: 3 } as const;
+
+export class DeviceTrack {
+  intx = false;
+  intxSince = -1;
+  msixEnabled = false;
+  msixEnabledSince = -1;
+  functionMaskBit = false;
+  /** Plain MSI's Enable: no event sets it until the machine has MSI (see interrupt-modes.ts). */
+  msiEnabled = false;
+  /** Messages dropped, out-of-range vectors included. */
+  droppedTotal = 0;
+  readonly vectors = new Map<number, VectorTrack>();
+
+  vector(v: number): VectorTrack {
+    let t = this.vectors.get(v);
+    if (t === undefined) {
+      t = new VectorTrack();
+      this.vectors.set(v, t);
+    }
+    return t;
+  }
+
+  /** The state after `e`. */
+  apply(e: DoctorEvent): void {
+    switch (e.kind) {
+      case EventKind.IntxChanged:
+        this.intx = e.a === 1;
+        this.intxSince = e.seq;
+        return;
+      case EventKind.FunctionMaskChanged:
+        if ((e.detail === 1) !== this.msixEnabled) this.msixEnabledSince = e.seq;
+        this.msixEnabled = e.detail === 1;
+        this.functionMaskBit = (e.b & FUNCTION_MASK) !== 0;
+        return;
+      case EventKind.VectorMasked:
+      case EventKind.VectorUnmasked: {
+        const t = this.vector(e.vector);
+        t.masked = e.kind === EventKind.VectorMasked;
+        t.maskedSince = e.seq;
+        t.maskCause = e.detail;
+        return;
+      }
+      case EventKind.NotifyPended: {
+        const t = this.vector(e.vector);
+        if (t.pendingSince < 0) t.pendingSince = e.seq;
+        t.pendedNotifies++;
+        return;
+      }
+      case EventKind.PendingCleared: {
+        const t = this.vector(e.vector);
+        t.pendingSince = -1;
+        t.pendedNotifies = 0;
+        return;
+      }
+      case EventKind.NotifyDelivered:
+        this.vector(e.vector).noteOutcome(Outcome.Delivered, e.seq, e.a, e.b & 0xff);
+        return;
+      case EventKind.NotifyToMemory:
+        this.vector(e.vector).noteOutcome(Outcome.ToMemory, e.seq, e.a, e.c);
+        return;
+      case EventKind.NotifyDropped:
+        this.droppedTotal++;
+        this.vector(e.vector).noteOutcome(Outcome.Dropped, e.seq, e.detail, 0);
+        return;
+      case EventKind.Reset:
+        if (e.detail === RESET_DEVICE) this.intx = false;
+        if (e.detail === RESET_MSIX) this.resetMsix();
+        return;
+      default:
+    }
+  }
+
+  /** X1: Enable and Function Mask clear, every vector masked by its own bit, nothing pending. */
+  private resetMsix(): void {
+    this.msixEnabled = false;
+    this.functionMaskBit = false;
+    for (const t of this.vectors.values()) {
+      t.masked = true;
+      t.maskedSince = -1;
+      t.maskCause = MaskCause.VectorBit;
+      t.pendingSince = -1;
+      t.pendedNotifies = 0;
+    }
+  }
+}
+

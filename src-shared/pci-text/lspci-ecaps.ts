@@ -1,0 +1,277 @@
+// lspci's decode of the PCI Express extended capabilities (from 0x100), word
+// for word as pciutils 3.9 prints them.
+import { AER, EXP_TYPE, EXT, EXT_CAP_ID, SRIOV, VC, vcResourceRegisters } from '../registers/capability-layouts';
+import { readRegister, type ConfigRead, type RegisterView } from '../registers/register-view';
+import type { RegisterDef } from '../registers/layout';
+import { hex } from './hex';
+
+type Lines = string[];
+
+function aer(r: (d: RegisterDef) => RegisterView, expressType: number): Lines {
+  const ue = (label: string, v: RegisterView) => `\t\t${label}:\t${v.flags('DLP', 'SDES', 'TLP', 'FCP', 'CmpltTO', 'CmpltAbrt', 'UnxCmplt', 'RxOF', 'MalfTLP', 'ECRC', 'UnsupReq', 'ACSViol')}`;
+  const ce = (label: string, v: RegisterView) => `\t\t${label}:\t${v.flags('RxErr', 'BadTLP', 'BadDLLP', 'Rollover', 'Timeout', 'AdvNonFatalErr')}`;
+  const cap = r(AER.CAP);
+  const lines = [
+    ue('UESta', r(AER.UESTA)), ue('UEMsk', r(AER.UEMSK)), ue('UESvrt', r(AER.UESVRT)), ce('CESta', r(AER.CESTA)), ce('CEMsk', r(AER.CEMSK)),
+    `\t\tAERCap:\tFirst Error Pointer: ${hex(cap.get('fep'), 2)}, ${cap.flags('ECRCGenCap', 'ECRCGenEn', 'ECRCChkCap', 'ECRCChkEn')}`,
+    `\t\t\t${cap.flags('MultHdrRecCap', 'MultHdrRecEn', 'TLPPfxPres', 'HdrLogCap')}`,
+    `\t\tHeaderLog: ${AER.HEADER_LOG.map((d) => hex(r(d).value, 8)).join(' ')}`,
+  ];
+  if (expressType !== EXP_TYPE.ROOT_PORT && expressType !== EXP_TYPE.ROOT_EC) return lines;
+  const sta = r(AER.ROOT_STA);
+  lines.push(
+    `\t\tRootCmd: ${r(AER.ROOT_CMD).flags('CERptEn', 'NFERptEn', 'FERptEn')}`,
+    `\t\tRootSta: ${sta.flags('CERcvd', 'MultCERcvd', 'UERcvd', 'MultUERcvd')}`,
+    `\t\t\t ${sta.flags('FirstFatal', 'NonFatalMsg', 'FatalMsg')} IntMsg ${sta.get('intMsg')}`,
+    `\t\tErrorSrc: ERR_COR: ${hex(r(AER.COR_SRC).value, 4)} ERR_FATAL/NONFATAL: ${hex(r(AER.UNCOR_SRC).value, 4)}`,
+  );
+  return lines;
+}
+
+const ARB = ['Fixed', 'WRR32', 'WRR64', 'WRR128', '??4', '??5', '??6', '??7'];
+const VC_ARB = ['Fixed', 'WRR32', 'WRR64', 'WRR128', 'TWRR128', 'WRR256', '??6', '??7'];
+
+/** `\tFixed- WRR32- …`: the names lspci knows, and the unknown ones only when set. */
+function arbitration(names: readonly string[], bits: number): string {
+  return names.map((name, i) => (name.startsWith('?') && !(bits & (1 << i)) ? '' : `${i ? ' ' : '\t'}${name}${bits & (1 << i) ? '+' : '-'}`)).join('');
+}
+
+function vc(read: ConfigRead, where: number, r: (d: RegisterDef) => RegisterView): Lines {
+  const cap1 = r(VC.CAP1);
+  const cap2 = r(VC.CAP2);
+  const lines = [
+    `\t\tCaps:\tLPEVC=${cap1.get('lpevc')} RefClk=${cap1.get('refClk') === 0 ? '100ns' : `??${cap1.get('refClk')}`} PATEntryBits=${1 << cap1.get('patBits')}`,
+    `\t\tArb:${arbitration(ARB, cap2.get('arbCap'))}`,
+    `\t\tCtrl:\tArbSelect=${ARB[r(VC.CTRL).get('arbSelect')]}`,
+    `\t\tStatus:\tInProgress${r(VC.STATUS).flag('InProgress')}`,
+  ];
+  if (cap2.get('arbTable')) lines.push(`\t\tPort Arbitration Table [${hex(where + 16 * cap2.get('arbTable'))}] <?>`);
+  for (let i = 0; i <= cap1.get('evc'); i++) {
+    const [capDef, ctrlDef, statusDef] = vcResourceRegisters(i) as [RegisterDef, RegisterDef, RegisterDef];
+    if (where + capDef.offset + 12 > 0x1000) {
+      lines.push(`\t\tVC${i}:\t<unreadable>`);
+      continue;
+    }
+    const rcap = readRegister(read, where, capDef);
+    const ctrl = readRegister(read, where, ctrlDef);
+    const status = readRegister(read, where, statusDef);
+    lines.push(
+      `\t\tVC${i}:\tCaps:\tPATOffset=${hex(rcap.get('patOffset'), 2)} MaxTimeSlots=${rcap.get('maxSlots') + 1} RejSnoopTrans${rcap.flag('RejSnoopTrans')}`,
+      `\t\t\tArb:${arbitration(VC_ARB, rcap.get('arbCap'))}`,
+      `\t\t\tCtrl:\tEnable${ctrl.flag('Enable')} ID=${ctrl.get('id')} ArbSelect=${VC_ARB[ctrl.get('arbSelect')]} TC/VC=${hex(ctrl.get('tcVc'), 2)}`,
+      `\t\t\tStatus:\tNegoPending${status.flag('NegoPending')} InProgress${status.flag('InProgress')}`,
+    );
+    if (rcap.get('patOffset')) lines.push('\t\t\tPort Arbitration Table <?>');
+  }
+  return lines;
+}
+
+function sriov(read: ConfigRead, where: number, r: (d: RegisterDef) => RegisterView): Lines {
+  const cap = r(SRIOV.CAP);
+  const ctrl = r(SRIOV.CTRL);
+  const lines = [
+    `\t\tIOVCap:\tMigration${cap.flag('Migration')} 10BitTagReq${read(where + 4, 4) & 0x4 ? '+' : '-'} Interrupt Message Number: ${hex(cap.get('imn'), 3)}`,
+    `\t\tIOVCtl:\t${ctrl.flags('Enable', 'Migration', 'Interrupt', 'MSE', 'ARIHierarchy')} 10BitTagReq${read(where + 8, 2) & 0x20 ? '+' : '-'}`,
+    `\t\tIOVSta:\tMigration${r(SRIOV.STATUS).flag('Migration')}`,
+    `\t\tInitial VFs: ${r(SRIOV.INITIAL_VF).value}, Total VFs: ${r(SRIOV.TOTAL_VF).value}, Number of VFs: ${r(SRIOV.NUM_VF).value}, Function Dependency Link: ${hex(r(SRIOV.FDL).value, 2)}`,
+    `\t\tVF offset: ${r(SRIOV.OFFSET).value}, stride: ${r(SRIOV.STRIDE).value}, Device ID: ${hex(r(SRIOV.DID).value, 4)}`,
+    `\t\tSupported Page Size: ${hex(r(SRIOV.SUPPORTED_PAGES).value, 8)}, System Page Size: ${hex(r(SRIOV.SYSTEM_PAGE).value, 8)}`,
+  ];
+  for (let i = 0; i < SRIOV.BARS.length; i++) {
+    let low = r(SRIOV.BARS[i]!).value;
+    if (low === 0xffffffff) low = 0;
+    if (!low) continue;
+    let text = `\t\tRegion ${i}: Memory at `;
+    const type = low & 6;
+    // lspci takes the next register as the upper half even after VF BAR 5, where it is VF Migration.
+    if (type === 4) text += hex(read(where + SRIOV.BARS[0]!.offset + 4 * ++i, 4), 8);
+    // lspci calls every memory type but 00 64-bit here.
+    lines.push(`${text}${hex((low & ~0xf) >>> 0, 8)} (${type === 0 ? '32' : '64'}-bit, ${low & 8 ? '' : 'non-'}prefetchable)`);
+  }
+  const migration = r(SRIOV.MIGRATION);
+  lines.push(`\t\tVF Migration: offset: ${hex((migration.value & ~7) >>> 0, 8)}, BIR: ${migration.get('bir')}`);
+  return lines;
+}
+
+/** lspci's scale is `1 << (5 * scale)` in 32-bit C, so scale 7 shifts by 35 mod 32 on x86. */
+const ltrScale = (scale: number) => BigInt((1 << ((5 * scale) & 31)) >>> 0);
+const ltrNs = (v: RegisterView) => BigInt(v.get('value')) * ltrScale(v.get('scale'));
+
+function l1pm(r: (d: RegisterDef) => RegisterView): Lines {
+  const cap = r(EXT.L1PM_CAP);
+  const ctl1 = r(EXT.L1PM_CTL1);
+  const ctl2 = r(EXT.L1PM_CTL2);
+  const powerOn = (scale: number, value: number) => (scale < 3 ? `${[2, 10, 100][scale]! * value}us` : '<error>');
+  const l12 = cap.get('PCI-PM_L1.2') || cap.get('ASPM_L1.2');
+  const lines = [`\t\tL1SubCap: ${cap.flags('PCI-PM_L1.2', 'PCI-PM_L1.1', 'ASPM_L1.2', 'ASPM_L1.1', 'L1_PM_Substates')}`];
+  if (l12) lines.push(`\t\t\t  PortCommonModeRestoreTime=${cap.get('commonModeRestore')}us PortTPowerOnTime=${powerOn(cap.get('powerOnScale'), cap.get('powerOnValue'))}`);
+  lines.push(`\t\tL1SubCtl1: ${ctl1.flags('PCI-PM_L1.2', 'PCI-PM_L1.1', 'ASPM_L1.2', 'ASPM_L1.1')}`);
+  if (l12) {
+    let line = `\t\t\t   T_CommonMode=${ctl1.get('commonMode')}us`;
+    if (cap.get('ASPM_L1.2')) {
+      const scale = ctl1.get('ltrScale');
+      line += scale > 5 ? ' LTR1.2_Threshold=<error>' : ` LTR1.2_Threshold=${BigInt(ctl1.get('ltrValue')) * ltrScale(scale)}ns`;
+    }
+    lines.push(line);
+  }
+  lines.push(`\t\tL1SubCtl2:${l12 ? ` T_PwrOn=${powerOn(ctl2.get('powerOnScale'), ctl2.get('powerOnValue'))}` : ''}`);
+  return lines;
+}
+
+/** lspci reads the lane error status as a word: lanes 0-15. */
+function laneErrors(lanes: number): string {
+  if (!lanes) return '0';
+  const set: number[] = [];
+  for (let lane = 0; lane < 32; lane++) if (lanes & (1 << lane)) set.push(lane);
+  return `LaneErr at lane: ${set.join(' ')}`;
+}
+
+function dsn(r: (d: RegisterDef) => RegisterView): string {
+  const low = r(EXT.DSN_LOW).value;
+  const high = r(EXT.DSN_HIGH).value;
+  return [high >>> 24, (high >>> 16) & 0xff, (high >>> 8) & 0xff, high & 0xff, low >>> 24, (low >>> 16) & 0xff, (low >>> 8) & 0xff, low & 0xff].map((b) => hex(b, 2)).join('-');
+}
+
+/** C's `1 << n` for an int on x86: the count is taken mod 32 and the result is signed. */
+const cShift = (n: number) => 1 << (n & 31);
+
+function multicast(r: (d: RegisterDef) => RegisterView, type: number): Lines {
+  const cap = r(EXT.MCAST_CAP);
+  const ctrl = r(EXT.MCAST_CTRL);
+  const qword = (lo: RegisterDef, hi: RegisterDef) => (BigInt(r(hi).value) << 32n) | BigInt(r(lo).value);
+  const endpoint = type === EXP_TYPE.ENDPOINT || type === EXP_TYPE.ROOT_INT_EP;
+  const port = type === EXP_TYPE.ROOT_PORT || type === EXP_TYPE.UPSTREAM || type === EXP_TYPE.DOWNSTREAM;
+  let first = `\t\tMcastCap: MaxGroups ${cap.get('maxGroup') + 1}`;
+  if (endpoint) first += `, WindowSz ${cap.get('windowSize')} (${cShift(cap.get('windowSize'))} bytes)`;
+  if (port) first += `, ECRCRegen${cap.flag('ECRCRegen')}`;
+  // lspci ends the McastCap line only after ECRCRegen, so other types run on into McastCtl.
+  const control = `\t\tMcastCtl: NumGroups ${ctrl.get('numGroup') + 1}, Enable${ctrl.flag('Enable')}`;
+  const bar = qword(EXT.MCAST_BAR_LO, EXT.MCAST_BAR_HI);
+  const lines = [
+    ...(port ? [first, control] : [first + control]),
+    `\t\tMcastBAR: IndexPos ${Number(bar & 0x3fn)}, BaseAddr ${hex(bar & 0xfffffffffffff000n, 16)}`,
+    `\t\tMcastReceiveVec:      ${hex(qword(EXT.MCAST_RCV_LO, EXT.MCAST_RCV_HI), 16)}`,
+    `\t\tMcastBlockAllVec:     ${hex(qword(EXT.MCAST_BLOCK_LO, EXT.MCAST_BLOCK_HI), 16)}`,
+    `\t\tMcastBlockUntransVec: ${hex(qword(EXT.MCAST_UNTRANS_LO, EXT.MCAST_UNTRANS_HI), 16)}`,
+  ];
+  if (endpoint) return lines;
+  const overlay = qword(EXT.MCAST_OVERLAY_LO, EXT.MCAST_OVERLAY_HI);
+  const size = Number(overlay & 0x3fn);
+  lines.push(`\t\tMcastOverlayBAR: OverlaySize ${size} ${size >= 6 ? `(${cShift(size)} bytes)` : '(disabled)'}, BaseAddr ${hex(overlay & 0xffffffffffffffc0n, 16)}`);
+  return lines;
+}
+
+function dpc(r: (d: RegisterDef) => RegisterView): Lines {
+  const cap = r(EXT.DPC_CAP);
+  const ctl = r(EXT.DPC_CTL);
+  const sta = r(EXT.DPC_STATUS);
+  return [
+    `\t\tDpcCap:\tINT Msg #${cap.get('intMsg')}, ${cap.flags('RPExt', 'PoisonedTLP', 'SwTrigger')} RP PIO Log ${cap.get('pioLog')}, DL_ActiveErr${cap.flag('DL_ActiveErr')}`,
+    `\t\tDpcCtl:\tTrigger:${hex(ctl.get('trigger'))} ${ctl.flags('Cmpl', 'INT', 'ErrCor', 'PoisonedTLP', 'SwTrigger', 'DL_ActiveErr')}`,
+    `\t\tDpcSta:\tTrigger${sta.flag('Trigger')} Reason:${hex(sta.get('reason'), 2)} ${sta.flags('INT', 'RPBusy')} TriggerExt:${hex(sta.get('reasonExt'), 2)} RP PIO ErrPtr:${hex(sta.get('pioFep'), 2)}`,
+    `\t\tSource:\t${hex(r(EXT.DPC_SOURCE).value, 4)}`,
+  ];
+}
+
+/** pciutils 3.9 tests Error against bits 1:0 (Busy and Interrupt Status), not the Error bit; so does irqscope, to print what lspci prints. */
+function doeStatus(sta: RegisterView): string {
+  return `\t\tDOESta: ${sta.flags('Busy', 'IntSta')} Error${sta.value & 0x3 ? '+' : '-'} ObjectReady${sta.flag('ObjectReady')}`;
+}
+
+const NAMES_ONLY: Readonly<Record<number, string>> = {
+  0x0000: 'Null',
+  0x0004: 'Power Budgeting <?>',
+  0x0005: 'Root Complex Link',
+  0x0006: 'Root Complex Internal Link <?>',
+  0x0007: 'Root Complex Event Collector <?>',
+  0x0008: 'Multi-Function Virtual Channel <?>',
+  0x000a: 'Root Complex Register Block <?>',
+  0x0011: 'Multi-Root I/O Virtualization <?>',
+  0x0015: 'Physical Resizable BAR',
+  0x0016: 'Dynamic Power Allocation <?>',
+  0x0017: 'Transaction Processing Hints',
+  0x001a: 'Protocol Multiplexing <?>',
+  0x001c: 'LN Requester <?>',
+  0x001f: 'Precision Time Measurement',
+  0x0020: 'PCI Express over M_PHY <?>',
+  0x0021: 'FRS Queueing <?>',
+  0x0022: 'Readiness Time Reporting <?>',
+  0x0023: 'Designated Vendor-Specific: <unreadable>',
+  0x0024: 'VF Resizable BAR',
+  0x0025: 'Data Link Feature <?>',
+  0x0026: 'Physical Layer 16.0 GT/s <?>',
+  0x0027: 'Lane Margining at the Receiver <?>',
+  0x0028: 'Hierarchy ID <?>',
+  0x0029: 'Native PCIe Enclosure Management <?>',
+  0x002a: 'Physical Layer 32.0 GT/s <?>',
+  0x002b: 'Alternate Protocol <?>',
+  0x002c: 'System Firmware Intermediary <?>',
+};
+
+/** The text after `Capabilities: [xxx vN] `, then the detail lines at -vv and more. */
+export function extendedCapabilityText(read: ConfigRead, where: number, id: number, expressType: number, verbose: number): Lines {
+  const r = (def: RegisterDef) => readRegister(read, where, def);
+  const detailed = (title: string, details: () => Lines): Lines => (verbose < 2 ? [title] : [title, ...details()]);
+  switch (id) {
+    case EXT_CAP_ID.AER:
+      return detailed('Advanced Error Reporting', () => aer(r, expressType));
+    case EXT_CAP_ID.VC:
+    case EXT_CAP_ID.VC9:
+      return detailed('Virtual Channel', () => vc(read, where, r));
+    case EXT_CAP_ID.DSN:
+      return [`Device Serial Number ${dsn(r)}`];
+    case EXT_CAP_ID.VENDOR: {
+      const h = r(EXT.VENDOR_HEADER);
+      return [`Vendor Specific Information: ID=${hex(h.get('id'), 4)} Rev=${h.get('rev')} Len=${hex(h.get('length'), 3)} <?>`];
+    }
+    case EXT_CAP_ID.ACS:
+      return detailed('Access Control Services', () => {
+        const flags = (v: RegisterView) => v.flags('SrcValid', 'TransBlk', 'ReqRedir', 'CmpltRedir', 'UpstreamFwd', 'EgressCtrl', 'DirectTrans');
+        return [`\t\tACSCap:\t${flags(r(EXT.ACS_CAP))}`, `\t\tACSCtl:\t${flags(r(EXT.ACS_CTRL))}`];
+      });
+    case EXT_CAP_ID.ARI:
+      return detailed('Alternative Routing-ID Interpretation (ARI)', () => {
+        const cap = r(EXT.ARI_CAP);
+        const ctl = r(EXT.ARI_CTRL);
+        return [`\t\tARICap:\t${cap.flags('MFVC', 'ACS')}, Next Function: ${cap.get('next')}`, `\t\tARICtl:\t${ctl.flags('MFVC', 'ACS')}, Function Group: ${ctl.get('group')}`];
+      });
+    case EXT_CAP_ID.ATS:
+      return detailed('Address Translation Service (ATS)', () => {
+        const cap = r(EXT.ATS_CAP);
+        const ctl = r(EXT.ATS_CTRL);
+        return [`\t\tATSCap:\tInvalidate Queue Depth: ${hex(cap.get('iqd'), 2)}`, `\t\tATSCtl:\tEnable${ctl.flag('Enable')}, Smallest Translation Unit: ${hex(ctl.get('stu'), 2)}`];
+      });
+    case EXT_CAP_ID.SRIOV:
+      return detailed('Single Root I/O Virtualization (SR-IOV)', () => sriov(read, where, r));
+    case EXT_CAP_ID.PRI:
+      return detailed('Page Request Interface (PRI)', () => [
+        `\t\tPRICtl: ${r(EXT.PRI_CTRL).flags('Enable', 'Reset')}`,
+        `\t\tPRISta: ${r(EXT.PRI_STATUS).flags('RF', 'UPRGI', 'Stopped')}`,
+        `\t\tPage Request Capacity: ${hex(r(EXT.PRI_CAPACITY).value, 8)}, Page Request Allocation: ${hex(r(EXT.PRI_ALLOC).value, 8)}`,
+      ]);
+    case EXT_CAP_ID.PASID:
+      return detailed('Process Address Space ID (PASID)', () => {
+        const cap = r(EXT.PASID_CAP);
+        return [`\t\tPASIDCap: ${cap.flags('Exec', 'Priv')}, Max PASID Width: ${hex(cap.get('width'), 2)}`, `\t\tPASIDCtl: ${r(EXT.PASID_CTRL).flags('Enable', 'Exec', 'Priv')}`];
+      });
+    case EXT_CAP_ID.LTR:
+      return detailed('Latency Tolerance Reporting', () => [`\t\tMax snoop latency: ${ltrNs(r(EXT.LTR_SNOOP))}ns`, `\t\tMax no snoop latency: ${ltrNs(r(EXT.LTR_NOSNOOP))}ns`]);
+    case EXT_CAP_ID.L1PM:
+      return detailed('L1 PM Substates', () => l1pm(r));
+    case EXT_CAP_ID.SECPCI:
+      return detailed('Secondary PCI Express', () => [`\t\tLnkCtl3: ${r(EXT.SEC_LNKCTL3).flags('LnkEquIntrruptEn', 'PerformEqu')}`, `\t\tLaneErrStat: ${laneErrors(r(EXT.SEC_LANE_ERR).value & 0xffff)}`]);
+    case EXT_CAP_ID.MCAST:
+      return detailed('Multicast', () => multicast(r, expressType));
+    case EXT_CAP_ID.DPC:
+      return detailed('Downstream Port Containment', () => dpc(r));
+    case EXT_CAP_ID.DOE:
+      return detailed('Data Object Exchange', () => {
+        const cap = r(EXT.DOE_CAP);
+        const lines = [`\t\tDOECap: IntSup${cap.flag('IntSup')}`];
+        if (cap.get('IntSup')) lines.push(`\t\t\tInterrupt Message Number ${hex(cap.get('imn'), 3)}`);
+        return [...lines, `\t\tDOECtl: IntEn${r(EXT.DOE_CTL).flag('IntEn')}`, doeStatus(r(EXT.DOE_STA))];
+      });
+    default:
+      return [NAMES_ONLY[id] ?? `Extended Capability ID 0x${hex(id)}`];
+  }
+}

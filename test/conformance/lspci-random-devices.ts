@@ -1,0 +1,134 @@
+// Random but well-formed config spaces for the differential test against real
+// lspci: every capability irqscope decodes, with random register contents, on
+// endpoints and bridges of every PCI Express port type. Seeded, so a failure
+// reproduces.
+import { CAP_ID, EXP_TYPE, EXT_CAP_ID } from '../../src-shared/registers/capability-layouts';
+
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Builder {
+  bytes: Uint8Array;
+  rand: () => number;
+}
+
+const int = (b: Builder, n: number) => Math.floor(b.rand() * n);
+const pick = <T>(b: Builder, items: readonly T[]): T => items[int(b, items.length)]!;
+function fill(b: Builder, from: number, to: number): void {
+  for (let i = from; i < to; i++) b.bytes[i] = int(b, 256);
+}
+function put(b: Builder, at: number, size: number, value: number): void {
+  for (let i = 0; i < size; i++) b.bytes[at + i] = Math.floor(value / 256 ** i) & 0xff;
+}
+
+const EXPRESS_TYPES = Object.values(EXP_TYPE);
+
+/** Standard capabilities: [id, length, fill the body]. */
+const STANDARD: readonly [number, number, (b: Builder, at: number) => void][] = [
+  [CAP_ID.PM, 8, (b, at) => fill(b, at + 2, at + 8)],
+  [CAP_ID.MSI, 24, (b, at) => {
+    fill(b, at + 2, at + 24);
+    b.bytes[at + 3] = b.bytes[at + 3]! & 0x01;
+  }],
+  [CAP_ID.MSIX, 12, (b, at) => fill(b, at + 2, at + 12)],
+  [CAP_ID.EXP, 0x3c, (b, at) => {
+    fill(b, at + 2, at + 0x3c);
+    put(b, at + 2, 2, (pick(b, [1, 2, 2, 2]) | (pick(b, EXPRESS_TYPES) << 4) | (int(b, 2) << 8) | (int(b, 32) << 9)) >>> 0);
+  }],
+  [CAP_ID.VENDOR, 20, (b, at) => {
+    fill(b, at + 2, at + 20);
+    b.bytes[at + 2] = pick(b, [16, 20, 8]);
+    b.bytes[at + 3] = int(b, 7);
+  }],
+  [CAP_ID.HT, 8, (b, at) => {
+    fill(b, at + 2, at + 8);
+    b.bytes[at + 3] = (pick(b, [0x08, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a]) << 3) | int(b, 8);
+  }],
+  [CAP_ID.SSVID, 8, (b, at) => fill(b, at + 2, at + 8)],
+  [0x13, 6, (b, at) => fill(b, at + 2, at + 6)],
+  [CAP_ID.SLOT_ID, 4, (b, at) => fill(b, at + 2, at + 4)],
+  [CAP_ID.VPD, 8, (b, at) => fill(b, at + 2, at + 8)],
+];
+
+/** Extended capabilities: [id, length, fill the body]. */
+const EXTENDED: readonly [number, number, (b: Builder, at: number) => void][] = [
+  [EXT_CAP_ID.AER, 0x38, (b, at) => fill(b, at + 4, at + 0x38)],
+  [EXT_CAP_ID.VC, 0x40, (b, at) => {
+    fill(b, at + 4, at + 0x40);
+    b.bytes[at + 4] = (b.bytes[at + 4]! & ~7) | int(b, 4);
+  }],
+  [EXT_CAP_ID.DSN, 12, (b, at) => fill(b, at + 4, at + 12)],
+  [EXT_CAP_ID.VENDOR, 12, (b, at) => fill(b, at + 4, at + 12)],
+  [EXT_CAP_ID.ACS, 8, (b, at) => fill(b, at + 4, at + 8)],
+  [EXT_CAP_ID.ARI, 8, (b, at) => fill(b, at + 4, at + 8)],
+  [EXT_CAP_ID.ATS, 8, (b, at) => fill(b, at + 4, at + 8)],
+  [EXT_CAP_ID.SRIOV, 0x40, (b, at) => fill(b, at + 4, at + 0x40)],
+  [EXT_CAP_ID.PRI, 0x10, (b, at) => fill(b, at + 4, at + 0x10)],
+  [EXT_CAP_ID.PASID, 8, (b, at) => fill(b, at + 4, at + 8)],
+  [EXT_CAP_ID.LTR, 8, (b, at) => fill(b, at + 4, at + 8)],
+  [EXT_CAP_ID.L1PM, 0x10, (b, at) => fill(b, at + 4, at + 0x10)],
+  [EXT_CAP_ID.SECPCI, 0x10, (b, at) => fill(b, at + 4, at + 0x10)],
+  [EXT_CAP_ID.DOE, 0x18, (b, at) => fill(b, at + 4, at + 0x18)],
+  [0x12, 8, () => undefined],
+  [0x1d, 8, () => undefined],
+];
+
+const VENDORS = [0x1af4, 0x8086, 0x10de, 0x1b36, 0x15b3, 0x1234];
+
+/** One 4 KiB config space: a type 0 or type 1 header, a chain of standard capabilities and one of extended ones. */
+export function randomConfig(rand: () => number): Uint8Array {
+  const b: Builder = { bytes: new Uint8Array(4096), rand };
+  const bridge = rand() < 0.35;
+  fill(b, 0, 0x40);
+  put(b, 0x00, 2, pick(b, VENDORS));
+  put(b, 0x02, 2, pick(b, [0x1000, 0x1041, 0x10d3, 0x0010, 0x1450, int(b, 0x10000)]));
+  b.bytes[0x0e] = (bridge ? 1 : 0) | (int(b, 2) << 7);
+  if (bridge) put(b, 0x0a, 2, 0x0604);
+  else if (rand() < 0.5) put(b, 0x0a, 2, pick(b, [0x0200, 0x0108, 0x0c03, 0x0300, 0x0604, 0x1234]));
+  b.bytes[0x06] = b.bytes[0x06]! | 0x10;
+  b.bytes[0x0f] = 0;
+  // lspci prints the pin as the byte 'A' + pin - 1, which is not UTF-8 from 0x80 up.
+  b.bytes[0x3d] = rand() < 0.5 ? int(b, 5) : pick(b, [int(b, 0x3f), 0xc0 + int(b, 0x40)]);
+  if (bridge) {
+    // Windows: mostly well-typed, sometimes not, as lspci's checks allow for.
+    b.bytes[0x1c] = (b.bytes[0x1c]! & 0xf0) | (rand() < 0.9 ? int(b, 2) : int(b, 16));
+    b.bytes[0x1d] = (b.bytes[0x1d]! & 0xf0) | (rand() < 0.9 ? b.bytes[0x1c]! & 0xf : int(b, 16));
+    b.bytes[0x20] = b.bytes[0x20]! & (rand() < 0.9 ? 0xf0 : 0xff);
+    b.bytes[0x22] = (b.bytes[0x22]! & 0xf0) | (b.bytes[0x20]! & 0xf);
+    b.bytes[0x24] = (b.bytes[0x24]! & 0xf0) | (rand() < 0.9 ? int(b, 2) : int(b, 16));
+    b.bytes[0x26] = (b.bytes[0x26]! & 0xf0) | (b.bytes[0x24]! & 0xf);
+    if (rand() < 0.5) put(b, 0x28, 8, 0);
+  }
+  const standard = [...STANDARD].sort(() => rand() - 0.5).slice(0, 2 + int(b, 5));
+  if (!standard.some(([id]) => id === CAP_ID.EXP) && rand() < 0.8) standard.push(STANDARD.find(([id]) => id === CAP_ID.EXP)!);
+  let at = 0x40;
+  let link = 0x34;
+  for (const [id, length, body] of standard) {
+    if (at + length > 0x100) break;
+    b.bytes[link] = at;
+    b.bytes[at] = id;
+    b.bytes[at + 1] = 0;
+    body(b, at);
+    link = at + 1;
+    at = (at + length + 3) & ~3;
+  }
+  const extended = [...EXTENDED].sort(() => rand() - 0.5).slice(0, 1 + int(b, 6));
+  let ext = 0x100;
+  let previous = -1;
+  for (const [id, length, body] of extended) {
+    if (previous >= 0) put(b, previous, 4, (b.bytes[previous]! | (b.bytes[previous + 1]! << 8) | (b.bytes[previous + 2]! << 16)) + ext * 0x100000);
+    put(b, ext, 4, id | (int(b, 3) << 16));
+    body(b, ext);
+    previous = ext;
+    ext = (ext + length + 0x3f) & ~0x3f;
+  }
+  return b.bytes;
+}

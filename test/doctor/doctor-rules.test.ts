@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { loadPreset } from './preset';
+import { QtestSession } from '../../src-main/qtest/qtest-session';
+import { diagnose } from '../../src-shared/doctor/doctor';
+import { RULES } from '../../src-shared/doctor/rules';
+import { EVENT_KIND_NAMES } from '../../src-shared/timeline/event-kinds';
+import type { Finding } from '../../src-shared/doctor/finding';
+import { RULE_SCRIPTS, UP } from './rule-scripts';
+
+function run(lines: string[]): { findings: Finding[]; kindAt: (seq: number) => string; replies: string[] } {
+  const machine = loadPreset('virtio-net');
+  const q = new QtestSession(machine);
+  const replies = lines.map((l) => q.execute(l) ?? '');
+  const log = machine.log;
+  return { findings: diagnose(log.slice(0, log.total)), kindAt: (seq) => EVENT_KIND_NAMES[log.kind[log.indexOf(seq)]!]!, replies };
+}
+
+describe('doctor rules', () => {
+  it('has a trigger and a near-miss script for every rule in the table, and nothing else', () => {
+    expect(RULE_SCRIPTS.map((s) => s.rule).sort()).toEqual(RULES.map((r) => r.id).sort());
+  });
+
+  it('finds nothing in a clean bring-up', () => {
+    expect(run([...UP, 'writel 0xfebd000c 0x0', 'device_irq 00:03.0 0', 'readl 0xfebd0800']).findings).toEqual([]);
+  });
+
+  for (const { rule, shows, trigger, nearMiss } of RULE_SCRIPTS) {
+    it(`${rule}: the trigger script shows it, with its severity, events, why and source`, () => {
+      const { findings, kindAt, replies } = run(trigger);
+      expect(replies.filter((r) => r.startsWith('FAIL') && !r.endsWith('(recorded as a drop)'))).toEqual([]);
+      const found = findings.filter((f) => f.rule === rule);
+      expect(found.length).toBeGreaterThan(0);
+      const spec = RULES.find((r) => r.id === rule)!;
+      for (const f of found) {
+        expect(f.severity).toBe(spec.severity);
+        expect(f.source).toBe(spec.source);
+        expect(f.why).toMatch(/\w.*\w/);
+        expect(f.seqs.length).toBeGreaterThan(0);
+        expect(kindAt(f.seqs[f.seqs.length - 1]!)).toBe(shows);
+      }
+    });
+
+    it(`${rule}: the near miss does not`, () => {
+      const { findings, replies } = run(nearMiss);
+      expect(replies.filter((r) => r.startsWith('FAIL') && !r.endsWith('(recorded as a drop)'))).toEqual([]);
+      expect(findings.filter((f) => f.rule === rule)).toEqual([]);
+    });
+  }
+});

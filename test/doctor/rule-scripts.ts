@@ -1,0 +1,66 @@
+// For each doctor rule: a qtest script that must trigger it and a near miss that must
+// not, on the virtio-net preset (00:03.0, BAR1 holds the table at 0 and the PBA at
+// 0x800, 3 vectors in use, 4 CPUs). Also used by docs/doctor.md's examples.
+const BAR1 = ['outl 0xcf8 0x80001814', 'outl 0xcfc 0xfebd0000'];
+const command = (value: string): string[] => ['outl 0xcf8 0x80001804', `outw 0xcfc ${value}`];
+const ENABLE = ['outl 0xcf8 0x80001884', 'outl 0xcfc 0x80000011'];
+const ENABLE_FMASK = ['outl 0xcf8 0x80001884', 'outl 0xcfc 0xc0000011'];
+const vector0 = (address: string, data: string): string[] => [`writel 0xfebd0000 ${address}`, 'writel 0xfebd0004 0x0', `writel 0xfebd0008 ${data}`];
+/** BAR1 at 0xfebd0000, memory space and bus master on, MSI-X enabled, vector 0 -> APIC 1 IDT 0x41, still masked. */
+export const UP = [...BAR1, ...command('0x0006'), ...ENABLE, ...vector0('0xfee01000', '0x41')];
+const UNMASK0 = 'writel 0xfebd000c 0x0';
+const FIRE0 = 'device_irq 00:03.0 0';
+const withVector0 = (address: string, data: string): string[] => [...BAR1, ...command('0x0006'), ...ENABLE, ...vector0(address, data), UNMASK0, FIRE0];
+
+export interface RuleScript {
+  rule: string;
+  /** The kind of the event the finding names last. */
+  shows: string;
+  trigger: string[];
+  nearMiss: string[];
+}
+
+export const RULE_SCRIPTS: RuleScript[] = [
+  { rule: 'DR-PBA-WRITE', shows: 'PbaWrite', trigger: [...UP, 'writel 0xfebd0800 0x1'], nearMiss: [...UP, 'readl 0xfebd0800'] },
+  { rule: 'DR-ACCESS-SIZE', shows: 'AccessRefused', trigger: [...UP, 'writew 0xfebd0008 0x41', 'readl 0xfebd0802'], nearMiss: [...UP, 'writel 0xfebd0008 0x41', 'readq 0xfebd0800'] },
+  { rule: 'DR-UPDATE-UNMASKED', shows: 'TableWrite', trigger: [...UP, UNMASK0, 'writel 0xfebd0008 0x42'], nearMiss: [...UP, 'writel 0xfebd0008 0x42', UNMASK0] },
+  {
+    rule: 'DR-QWORD-DATA-CTRL',
+    shows: 'TableWrite',
+    trigger: [...UP, 'writeq 0xfebd0008 0x0000000000000042'],
+    nearMiss: [...UP, 'writeq 0xfebd0008 0x0000000100000042', 'writeq 0xfebd0000 0x00000000fee01000', UNMASK0],
+  },
+  { rule: 'DR-NEVER-UNMASKED', shows: 'NotifyPended', trigger: [...UP, FIRE0], nearMiss: [...UP, FIRE0, UNMASK0] },
+  {
+    rule: 'DR-FMASK-LEFT-SET',
+    shows: 'NotifyPended',
+    trigger: [...BAR1, ...command('0x0006'), ...ENABLE_FMASK, ...vector0('0xfee01000', '0x41'), UNMASK0, FIRE0],
+    nearMiss: [...BAR1, ...command('0x0006'), ...ENABLE_FMASK, ...vector0('0xfee01000', '0x41'), UNMASK0, ...ENABLE, FIRE0],
+  },
+  {
+    rule: 'DR-BUS-MASTER-OFF',
+    shows: 'NotifyDropped',
+    trigger: [...BAR1, ...command('0x0002'), ...ENABLE, ...vector0('0xfee01000', '0x41'), UNMASK0, FIRE0],
+    nearMiss: withVector0('0xfee01000', '0x41'),
+  },
+  { rule: 'DR-NOT-IN-USE', shows: 'NotifyDropped', trigger: [...UP, UNMASK0, 'msix_unuse 00:03.0 0', FIRE0, 'device_irq 00:03.0 5'], nearMiss: [...UP, UNMASK0, FIRE0] },
+  { rule: 'DR-ADDR-UNCLAIMED', shows: 'NotifyDropped', trigger: withVector0('0xd0000000', '0x41'), nearMiss: withVector0('0x00001000', '0x41') },
+  { rule: 'DR-LOW-VECTOR', shows: 'NotifyDelivered', trigger: withVector0('0xfee01000', '0x05'), nearMiss: withVector0('0xfee01000', '0x10') },
+  { rule: 'DR-NO-SUCH-CPU', shows: 'NotifyDropped', trigger: withVector0('0xfee09000', '0x41'), nearMiss: withVector0('0xfee03000', '0x41') },
+  { rule: 'DR-RESERVED-CTRL', shows: 'TableWrite', trigger: [...UP, 'writel 0xfebd000c 0x2'], nearMiss: [...UP, 'writel 0xfebd000c 0x1'] },
+  {
+    rule: 'DR-MSI-AND-MSIX',
+    shows: 'FunctionMaskChanged',
+    trigger: [...BAR1, ...command('0x0006'), FIRE0, ...ENABLE],
+    // With INTx Disable set the raise never reaches the pin; and once MSI-X is on the raise is an MSI-X notify (D1).
+    nearMiss: [...BAR1, ...command('0x0406'), FIRE0, ...ENABLE, ...vector0('0xfee01000', '0x41'), UNMASK0, FIRE0],
+  },
+  { rule: 'DR-BEYOND-TABLE', shows: 'AccessUnclaimed', trigger: [...UP, 'writel 0xfebd0030 0x0'], nearMiss: [...UP, 'writel 0xfebd0020 0x0', 'writel 0xd0000000 0x0'] },
+  {
+    rule: 'DR-DECODE-OFF',
+    shows: 'AccessUnclaimed',
+    trigger: [...BAR1, ...command('0x0004'), 'writel 0xfebd0000 0xfee01000', 'readl 0xfebd0800'],
+    // An unrelated unclaimed address with memory space off, and the same write once the BAR decodes.
+    nearMiss: [...BAR1, ...command('0x0004'), 'writel 0xfebe0000 0x0', ...command('0x0006'), 'writel 0xfebd0000 0xfee01000'],
+  },
+];
