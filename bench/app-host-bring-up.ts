@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppHost, type AppHost } from '../src-main/host/app-host';
+import type { PumpLimits } from '../src-main/host/machine-session';
 import { folderPresets } from '../src-main/host/presets';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -30,8 +31,8 @@ export function bringUp(host: AppHost, more: readonly [string, unknown][] = []):
   }
 }
 
-export function broughtUpHost(more: readonly [string, unknown][] = []): AppHost {
-  const created = createAppHost({ presets: folderPresets(join(ROOT, 'machines')), initial: { source: 'preset', preset: 'virtio-net' } });
+export function broughtUpHost(more: readonly [string, unknown][] = [], pump: Partial<PumpLimits> = {}): AppHost {
+  const created = createAppHost({ presets: folderPresets(join(ROOT, 'machines')), initial: { source: 'preset', preset: 'virtio-net' }, pump });
   if (!created.ok) throw new Error(created.error);
   bringUp(created.host, more);
   return created.host;

@@ -47,7 +47,8 @@ ws.on('open', () => process.stdout.write('open\\n'));
 `;
 
 export async function wsThroughput(events = 5_000_000): Promise<WsThroughputResult> {
-  const { session, dispatch } = broughtUpHost();
+  // The stream's own capacity: no cap on what one window is sent per pump (the app caps it, see PumpLimits).
+  const { session, dispatch } = broughtUpHost([], { maxLiveEventsPerPump: Infinity });
   const web = await startWebHost({ session, dispatch, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
   const machine = session.machine;
   const fn = machine.fn(NIC)!;

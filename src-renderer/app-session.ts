@@ -1,5 +1,8 @@
 // Wires the transport's streams to the stores and loads the first state. Device
-// changes are coalesced: one refresh of the selected device in flight at a time.
+// changes are coalesced: one refresh of the selected device in flight at a time, and
+// under a stream of changes (a source flooding a vector) at most one per
+// STREAM_REFRESH_MS, so the page keeps its thread for the user; the user's own edits
+// re-read at once (the stores do that themselves).
 import type { Pinia } from 'pinia';
 import type { Transport } from './transport/transport';
 import { useStatusStore } from './stores/status';
@@ -17,6 +20,9 @@ export interface AppSession {
   refreshSelected(): Promise<void>;
   stop(): void;
 }
+
+/** Least time between two refreshes that device-change notices cause. */
+export const STREAM_REFRESH_MS = 100;
 
 export function startAppSession(transport: Transport, pinia: Pinia): AppSession {
   const status = useStatusStore(pinia);
@@ -37,9 +43,11 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
     inFlight = (async () => {
       do {
         again = false;
+        const started = performance.now();
         await devices.refresh();
         script.fitMachine(devices.list);
         await Promise.all([registers.load(), vectors.refresh()]);
+        if (again) await new Promise((r) => setTimeout(r, Math.max(0, STREAM_REFRESH_MS - (performance.now() - started))));
       } while (again);
     })();
     try {

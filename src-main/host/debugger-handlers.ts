@@ -13,6 +13,7 @@ export type DebuggerRequest =
   | 'replaceBreakpoint'
   | 'removeBreakpoint'
   | 'setBreakpointEnabled'
+  | 'pause'
   | 'continue'
   | 'step'
   | 'runUntilVectorEvent'
@@ -67,6 +68,11 @@ export function debuggerHandlers(session: MachineSession): Pick<Handlers, Debugg
       const info = debug().setEnabled(id, enabled);
       if (info === null) throw noSuchBreakpoint(session.machine, id);
       return changed(info);
+    },
+    pause: () => {
+      const paused = debug().pauseNow();
+      if (!paused.ok) throw new RequestError('', paused.error);
+      return changed(debug().state());
     },
     // "The machine is not paused" concerns the request as a whole, so it names no field.
     continue: () => resumed(debug().continue(), ''),

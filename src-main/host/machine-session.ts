@@ -11,6 +11,7 @@ import type { DoctorReport, MachineStatus, StreamName, StreamPayload } from '../
 import { encodeBatch } from '../../src-shared/timeline/wire';
 import { EVENT_KIND_COUNT, EventKind } from '../../src-shared/timeline/event-kinds';
 import { namesVector } from '../../src-shared/debugger/vector-events';
+import { EventHistory } from './event-history';
 import { Doctor } from '../../src-shared/doctor/doctor';
 import type { DeviceTrack } from '../../src-shared/doctor/device-track';
 import { StateHistory } from '../history/state-history';
@@ -34,9 +35,14 @@ export interface PumpLimits {
   maxBatchesPerPump: number;
   /** With nothing new, an empty batch still goes out this often (ms), carrying counts and time. */
   heartbeatMs: number;
+  /**
+   * Events one client is streamed per pump at most: past that the stream outruns any
+   * screen, so it jumps to the newest and the rest stay in the history (skipped).
+   */
+  maxLiveEventsPerPump: number;
 }
 
-export const DEFAULT_PUMP_LIMITS: PumpLimits = { maxBatchEvents: 1 << 17, maxBatchesPerPump: 2, heartbeatMs: 250 };
+export const DEFAULT_PUMP_LIMITS: PumpLimits = { maxBatchEvents: 1 << 17, maxBatchesPerPump: 2, heartbeatMs: 250, maxLiveEventsPerPump: 1 << 10 };
 
 /**
  * The debugger's bounds in the app, where a request from the untrusted renderer must
@@ -71,7 +77,7 @@ export class MachineSession {
   private readonly lastEventTime = new Map<number, Float64Array>();
   private readonly changed = new Set<number>();
   /** Rebuilds earlier states (made when first asked: it builds a second machine). */
-  private history: StateHistory | null = null;
+  private stateHistory: StateHistory | null = null;
   /** The event the app is viewing, with the doctor's tracks as of it; null: live. */
   private viewing: { seq: number; doctor: Doctor } | null = null;
   /** Reads every event the scan reads: the Problems panel's findings. */
@@ -81,12 +87,16 @@ export class MachineSession {
   /** What the clients were last told of the debugger (see debuggerSignature). */
   private debuggerSent = '';
   private announcing = false;
+  /** The whole timeline, for window queries and exports (the machine's log is a short ring). */
+  readonly history: EventHistory;
 
   constructor(
     loaded: LoadedMachine,
     private readonly limits: PumpLimits = DEFAULT_PUMP_LIMITS,
     private readonly clock: () => number = () => performance.now(),
+    historyCapacity?: number,
   ) {
+    this.history = new EventHistory(historyCapacity);
     this.machine = loaded.machine;
     this.name = loaded.name;
     this.preset = loaded.preset;
@@ -103,9 +113,10 @@ export class MachineSession {
     this.unwatchPauses();
     this.unwatchPauses = this.adopt();
     this.scannedSeq = 0;
+    this.history.clear();
     this.doctor = new Doctor();
     this.doctorEvents = 0;
-    this.history = null;
+    this.stateHistory = null;
     this.viewing = null;
     this.lastEventTime.clear();
     this.changed.clear();
@@ -238,7 +249,7 @@ export class MachineSession {
   /** The machine the app is shown: the live one, or the history's replica right after the event viewed. */
   get shown(): Machine {
     if (this.viewing === null) return this.machine;
-    return this.history!.replica;
+    return this.stateHistory!.replica;
   }
 
   get viewedSeq(): number | null {
@@ -251,8 +262,8 @@ export class MachineSession {
       this.viewing = null;
       return { ok: true };
     }
-    this.history ??= new StateHistory(this.machine);
-    const at = this.history.at(seq);
+    this.stateHistory ??= new StateHistory(this.machine);
+    const at = this.stateHistory.at(seq);
     if (!at.ok) return at;
     const doctor = new Doctor();
     const log = this.machine.log;
@@ -278,6 +289,7 @@ export class MachineSession {
       for (const s of this.clients) s.client.send('debuggerChanged', state);
     }
     this.scan();
+    this.history.ingest(this.machine.log);
     if (this.changed.size > 0) {
       const payload = { bdfs: [...this.changed].sort((x, y) => x - y) };
       this.changed.clear();
@@ -289,18 +301,25 @@ export class MachineSession {
 
   private pumpClient(state: ClientState, now: number): void {
     const log = this.machine.log;
-    for (let sent = 0; sent < this.limits.maxBatchesPerPump; sent++) {
+    const history = this.history;
+    let budget = this.limits.maxLiveEventsPerPump;
+    for (let sent = 0; sent < this.limits.maxBatchesPerPump && budget > 0; sent++) {
       const idle = state.cursor >= log.total;
       if (idle && now - state.lastSentAt < this.limits.heartbeatMs) return;
       if (!state.client.ready()) return;
-      const lost = Math.max(0, log.firstSeq - state.cursor);
-      const from = state.cursor + lost;
-      const to = Math.min(log.total, from + this.limits.maxBatchEvents);
+      // Past the budget the client gets the newest events; what it is not sent is in the
+      // history (skipped) unless neither the log nor the history kept it (lost).
+      const from = Math.max(state.cursor, log.firstSeq, log.total - budget);
+      const kept = Math.min(from, Math.max(state.cursor, history.firstSeq));
+      const lost = Math.max(0, Math.min(from, history.firstSeq) - state.cursor);
+      const skipped = from - kept;
+      const to = Math.min(log.total, from + this.limits.maxBatchEvents, from + budget);
       const columns = log.slice(from, to);
       state.client.send(
         'timeline',
-        encodeBatch({ firstSeq: from, total: log.total, evicted: log.evicted, lost, now: this.machine.clock.now }, columns),
+        encodeBatch({ firstSeq: from, total: log.total, evicted: log.evicted, lost, skipped, now: this.machine.clock.now }, columns),
       );
+      budget -= to - from;
       state.cursor = to;
       state.lastSentAt = now;
       if (idle) return;

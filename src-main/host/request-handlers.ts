@@ -17,6 +17,7 @@ import type { PresetLibrary } from './presets';
 import { createPciTextHandlers } from './pci-text-handlers';
 import { debuggerHandlers } from './debugger-handlers';
 import { sessionHandlers } from './session-handlers';
+import { timelineHandlers } from './timeline-handlers';
 import type { AccessResult, DeviceInfo, RequestResult, VectorSnapshot } from '../../src-shared/ipc/contract';
 import { Origin } from '../../src-shared/timeline/event-kinds';
 import { vectorWhy } from '../../src-shared/doctor/vector-why';
@@ -203,6 +204,7 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
     ...createPciTextHandlers(session),
     ...debuggerHandlers(session),
     ...sessionHandlers(session),
+    ...timelineHandlers(session),
   };
 }
 

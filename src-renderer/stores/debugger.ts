@@ -12,11 +12,12 @@ import { useStatusStore } from './status';
 import { useDevicesStore } from './devices';
 import { useTimelineStore } from './timeline';
 
-const REASON_TEXT: Record<PauseReport['reason'], string> = { breakpoint: 'breakpoint', step: 'step', 'until-vector': 'run until vector event' };
+const REASON_TEXT: Record<PauseReport['reason'], string> = { breakpoint: 'breakpoint', step: 'step', 'until-vector': 'run until vector event', user: 'pause' };
 
 /** The banner's headline: which breakpoint (or the step) stopped the machine. */
 export function pauseHeadline(report: PauseReport): string {
   const bp = report.breakpoint;
+  if (report.reason === 'user') return 'Paused (F8): F5 continues';
   return bp === null ? `Paused: ${REASON_TEXT[report.reason]} ended` : `Paused at breakpoint #${bp.id}: ${formatBreakpoint(bp.spec)}`;
 }
 
@@ -99,6 +100,8 @@ export const useDebuggerStore = defineStore('debugger', () => {
     return twin.enabled ? { ok: true, value: twin } : setEnabled(twin.id, true);
   }
 
+  /** Pauses the machine wherever it is (F8). */
+  const pause = () => change('pause', {});
   const continueRun = () => change('continue', {});
   const step = () => change('step', {});
   const runUntilVectorEvent = (target?: VectorRef) => change('runUntilVectorEvent', target === undefined ? {} : { target });
@@ -129,6 +132,7 @@ export const useDebuggerStore = defineStore('debugger', () => {
     remove,
     setEnabled,
     breakOnUnmask,
+    pause,
     continueRun,
     step,
     runUntilVectorEvent,

@@ -1,5 +1,8 @@
-// Plain-words description of one stored event, for the details pane.
+// Plain-words description of one event, for the details pane: from this window's
+// copy, or from the record the host sends for an event it does not hold.
 import type { EventStore } from './event-store';
+import type { EventRecord } from '../../src-shared/timeline/event-record';
+import { FUNCTION_LANE } from '../../src-shared/timeline/lanes';
 import { ACCESS_WRITE, EVENT_KIND_NAMES, EventKind, Origin } from '../../src-shared/timeline/event-kinds';
 import { describeEvent as describeEventText } from '../../src-shared/timeline/event-record';
 import { formatBdf, formatNs, hex0x } from '../lib/format';
@@ -75,5 +78,19 @@ export function describeEvent(store: EventStore, abs: number): EventDescription 
     vector,
     summary: describeEventText(kind, detail, vector, a, b, c),
     fields: extraFields(kind, detail, a, b, c),
+  };
+}
+
+export function describeRecord(record: EventRecord): EventDescription {
+  const kind = EVENT_KIND_NAMES.indexOf(record.kind);
+  return {
+    seq: record.seq,
+    time: formatNs(record.timeNs, 3),
+    kind: record.kind,
+    origin: record.origin,
+    device: record.bdf ?? '—',
+    vector: record.bdf === null ? FUNCTION_LANE : record.vector,
+    summary: record.text,
+    fields: extraFields(kind, record.detail, record.a, record.b, record.c),
   };
 }

@@ -1,65 +1,12 @@
-// The renderer's copy of the timeline: columns in typed arrays (Vue never sees
-// inside them; the store bumps a revision instead), plus per-lane index lists so
-// drawing a lane touches only that lane's events. Indices are store-absolute
-// (counting every event ever appended), so dropping the oldest events to stay
-// under the cap never rewrites them.
+// The renderer's copy of the live stream: the newest events in typed-array columns
+// (Vue never sees inside them; the store bumps a revision instead), for the details
+// of what is selected and following live. The canvas draws from the host's history
+// (timelineWindow), not from here. Indices are store-absolute (counting every event
+// ever appended), so dropping the oldest events to stay under the cap never rewrites them.
 import type { EventColumns } from '../../src-shared/timeline/columns';
-import { EVENT_KIND_COUNT, EventKind, NotifierKind } from '../../src-shared/timeline/event-kinds';
-import { IndexList } from './seq-list';
+import { laneOfEvent } from '../../src-shared/timeline/lanes';
 
-export const MarkerClass = { Delivered: 0, Pended: 1, Dropped: 2, Other: 3, Breakpoint: 4 } as const;
-export type MarkerClass = (typeof MarkerClass)[keyof typeof MarkerClass];
-export const MARKER_CLASSES = [MarkerClass.Delivered, MarkerClass.Pended, MarkerClass.Dropped, MarkerClass.Other, MarkerClass.Breakpoint] as const;
-
-/** The lane of a device's function-wide state (Enable, Function Mask, config writes, BARs). */
-export const FUNCTION_LANE = 0xffff;
-export const laneKey = (bdf: number, vector: number): number => bdf * 0x10000 + vector;
-export const splitLaneKey = (key: number): { bdf: number; vector: number } => ({ bdf: Math.floor(key / 0x10000), vector: key % 0x10000 });
-
-export interface LaneIndex {
-  markers: [IndexList, IndexList, IndexList, IndexList, IndexList];
-  /** Events that set the lane's masked state (VectorMasked/Unmasked, FunctionMaskChanged). */
-  edges: IndexList;
-}
-
-const NONE = 255;
-const EDGE = 254;
-/** Per kind: its marker class, EDGE, or NONE (not drawn in a vector lane). */
-const VECTOR_CLASS = new Uint8Array(EVENT_KIND_COUNT).fill(NONE);
-/** Per kind, for events in the function lane. */
-const FUNCTION_CLASS = new Uint8Array(EVENT_KIND_COUNT).fill(NONE);
-VECTOR_CLASS[EventKind.NotifyDelivered] = MarkerClass.Delivered;
-VECTOR_CLASS[EventKind.NotifyToMemory] = MarkerClass.Delivered;
-VECTOR_CLASS[EventKind.NotifyPended] = MarkerClass.Pended;
-VECTOR_CLASS[EventKind.NotifyDropped] = MarkerClass.Dropped;
-// A breakpoint or tracepoint hit sits on the lane of the event that hit it.
-VECTOR_CLASS[EventKind.Breakpoint] = MarkerClass.Breakpoint;
-VECTOR_CLASS[EventKind.VectorMasked] = EDGE;
-VECTOR_CLASS[EventKind.VectorUnmasked] = EDGE;
-for (const k of [EventKind.TableRead, EventKind.TableWrite, EventKind.PendingCleared, EventKind.UseCountChanged, EventKind.NotifierFired]) {
-  VECTOR_CLASS[k] = MarkerClass.Other;
-}
-FUNCTION_CLASS[EventKind.FunctionMaskChanged] = EDGE;
-for (const k of [
-  EventKind.ConfigWrite,
-  EventKind.PbaRead,
-  EventKind.PbaWrite,
-  EventKind.IntxChanged,
-  EventKind.AccessRefused,
-  EventKind.AccessUnclaimed,
-  EventKind.StateSaved,
-  EventKind.StateLoaded,
-  EventKind.BarMapped,
-  EventKind.BarOverlap,
-  EventKind.Divergence,
-]) {
-  FUNCTION_CLASS[k] = MarkerClass.Other;
-}
-
-/** Whether an edge event leaves its lane masked. */
-export function edgeMasked(kind: number, a: number): boolean {
-  return kind === EventKind.FunctionMaskChanged ? a === 1 : kind === EventKind.VectorMasked;
-}
+export { FUNCTION_LANE, laneKey, splitLaneKey } from '../../src-shared/timeline/lanes';
 
 export class EventStore {
   capacity = 0;
@@ -77,17 +24,13 @@ export class EventStore {
   a = new Uint32Array(0);
   b = new Uint32Array(0);
   c = new Uint32Array(0);
-  readonly lanes = new Map<number, LaneIndex>();
 
-  constructor(readonly maxEvents = 1 << 21) {}
+  /** The newest 256 Ki events: the host holds the rest. */
+  constructor(readonly maxEvents = 1 << 18) {}
 
   /** Absolute index one past the newest event. */
   get end(): number {
     return this.dropped + this.length;
-  }
-
-  lane(key: number): LaneIndex | undefined {
-    return this.lanes.get(key);
   }
 
   timeAt(abs: number): number {
@@ -105,7 +48,6 @@ export class EventStore {
   clear(): void {
     this.length = 0;
     this.dropped = 0;
-    this.lanes.clear();
   }
 
   append(columns: EventColumns): void {
@@ -131,44 +73,8 @@ export class EventStore {
     this.a.set(c.a.subarray(from, to), at);
     this.b.set(c.b.subarray(from, to), at);
     this.c.set(c.c.subarray(from, to), at);
-    for (let k = 0; k < count; k++) {
-      const i = at + k;
-      this.seq[i] = c.firstSeq + from + k;
-      this.index(i);
-    }
+    for (let k = 0; k < count; k++) this.seq[at + k] = c.firstSeq + from + k;
     this.length += count;
-  }
-
-  /** A poll notifier names a range of vectors, so it is drawn in none of them. */
-  private inVectorLane(i: number): boolean {
-    const kind = this.kind[i]!;
-    return VECTOR_CLASS[kind] !== NONE && !(kind === EventKind.NotifierFired && this.detail[i] === NotifierKind.Poll);
-  }
-
-  private index(i: number): void {
-    const kind = this.kind[i]!;
-    const abs = this.dropped + i;
-    const vc = VECTOR_CLASS[kind]!;
-    if (this.inVectorLane(i)) {
-      const lane = this.laneFor(laneKey(this.bdf[i]!, this.vector[i]!));
-      if (vc === EDGE) lane.edges.push(abs);
-      else lane.markers[vc as MarkerClass].push(abs);
-      return;
-    }
-    const fc = FUNCTION_CLASS[kind]!;
-    if (fc === NONE) return;
-    const lane = this.laneFor(laneKey(this.bdf[i]!, FUNCTION_LANE));
-    if (fc === EDGE) lane.edges.push(abs);
-    else lane.markers[fc as MarkerClass].push(abs);
-  }
-
-  private laneFor(key: number): LaneIndex {
-    let lane = this.lanes.get(key);
-    if (lane === undefined) {
-      lane = { markers: [new IndexList(), new IndexList(), new IndexList(), new IndexList(), new IndexList()], edges: new IndexList() };
-      this.lanes.set(key, lane);
-    }
-    return lane;
   }
 
   /** Grows by doubling up to maxEvents; past that, drops the oldest half. */
@@ -183,10 +89,6 @@ export class EventStore {
     }
     this.length -= drop;
     this.dropped += drop;
-    for (const lane of this.lanes.values()) {
-      for (const list of lane.markers) list.dropBelow(this.dropped);
-      lane.edges.dropBelow(this.dropped);
-    }
   }
 
   private resize(capacity: number): void {
@@ -224,21 +126,7 @@ export class EventStore {
   laneOf(abs: number): number | null {
     if (abs < this.dropped || abs >= this.end) return null;
     const i = abs - this.dropped;
-    if (this.inVectorLane(i)) return laneKey(this.bdf[i]!, this.vector[i]!);
-    return FUNCTION_CLASS[this.kind[i]!] === NONE ? null : laneKey(this.bdf[i]!, FUNCTION_LANE);
-  }
-
-  /** First position in `list` whose event time is >= t, searching from `lo`. */
-  lowerBound(list: IndexList, t: number, lo = 0): number {
-    let hi = list.length;
-    const data = list.data;
-    const time = this.time;
-    const dropped = this.dropped;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (time[data[mid]! - dropped]! < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    const key = laneOfEvent(this.kind[i]!, this.detail[i]!, this.bdf[i]!, this.vector[i]!);
+    return key < 0 ? null : key;
   }
 }

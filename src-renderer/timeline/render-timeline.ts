@@ -1,11 +1,12 @@
-// Draws the timeline lanes onto a 2D canvas. Each lane draws only its own index
-// lists, binary-searched to the view, and at most one marker per pixel column per
-// class: the cost follows the pixels on screen, not the events loaded.
-import { EventStore, FUNCTION_LANE, MARKER_CLASSES, MarkerClass, edgeMasked, type LaneIndex } from './event-store';
+// Draws the timeline lanes onto a 2D canvas from a window the host answered
+// (src-shared/timeline/window.ts): at most one mark per class and pixel column when
+// zoomed out, every event when zoomed in, so the cost follows the pixels on screen,
+// not the events held. A window cut for an older view still draws where its times
+// fall in the current one, so panning never waits for the host.
+import { EDGE, FUNCTION_LANE, MARKER_CLASSES, MarkerClass } from '../../src-shared/timeline/lanes';
+import type { TimelineWindow, WindowLane } from '../../src-shared/timeline/window';
 import { TimeScale, tickStep } from './time-scale';
-import type { IndexList } from './seq-list';
-import { formatNs } from '../lib/format';
-
+import { count as formatCount, formatNs } from '../lib/format';
 export interface TimelineLane {
   key: number;
   bdf: number;
@@ -45,6 +46,10 @@ export interface DrawStats {
   /** Masked spans drawn. */
   maskedSpans: number;
   lanesDrawn: number;
+  /** Lanes drawn from per-pixel buckets rather than every event. */
+  bucketLanes: number;
+  /** Events before the oldest one the host holds (drawn as an evicted range). */
+  evicted: number;
 }
 
 export const COLORS = {
@@ -62,29 +67,41 @@ export const COLORS = {
   other: '#64748b',
   breakpoint: '#c084fc',
   selected: '#ffffff',
+  evicted: 'rgba(248, 113, 113, 0.10)',
+  evictedText: '#f87171',
 } as const;
 
-const CLASS_COLORS = [COLORS.delivered, COLORS.pended, COLORS.dropped, COLORS.other, COLORS.breakpoint];
-const CLASS_KEYS = ['delivered', 'pended', 'dropped', 'other', 'breakpoint'] as const;
+/** By lane class: the marker classes, then EDGE (a mask change, drawn as the span's edge). */
+const CLASS_COLORS = [COLORS.delivered, COLORS.pended, COLORS.dropped, COLORS.other, COLORS.breakpoint, COLORS.maskedEdge];
+const CLASS_KEYS = ['delivered', 'pended', 'dropped', 'other', 'breakpoint', 'masked'] as const;
 
 export function visibleLaneCount(layout: TimelineLayout): number {
   return Math.max(0, Math.ceil((layout.height - layout.axisHeight) / layout.laneHeight));
 }
 
+/** Maps a window's pixel x to the current view's pixels. */
+function windowToView(window: TimelineWindow, scale: TimeScale): (x: number) => number {
+  const nsPerPx = (window.endNs - window.startNs) / window.pixels;
+  return (x) => scale.toPx(window.startNs + x * nsPerPx);
+}
+
 export function renderTimeline(
   ctx: CanvasRenderingContext2D,
-  store: EventStore,
+  window: TimelineWindow | null,
   scale: TimeScale,
   lanes: readonly TimelineLane[],
   layout: TimelineLayout,
   show: KindFilter,
-  selected: number | null,
+  selectedSeq: number | null,
 ): DrawStats {
   const { width, height, labelWidth, axisHeight, laneHeight } = layout;
-  const stats: DrawStats = { delivered: 0, pended: 0, dropped: 0, other: 0, breakpoint: 0, maskedSpans: 0, lanesDrawn: 0 };
+  const stats: DrawStats = { delivered: 0, pended: 0, dropped: 0, other: 0, breakpoint: 0, maskedSpans: 0, lanesDrawn: 0, bucketLanes: 0, evicted: window?.evicted ?? 0 };
   ctx.fillStyle = COLORS.background;
   ctx.fillRect(0, 0, width, height);
   drawAxis(ctx, scale, layout);
+  const byKey = new Map<number, WindowLane>();
+  for (const lane of window?.lanes ?? []) byKey.set(lane.key, lane);
+  const toView = window === null ? null : windowToView(window, scale);
   const last = Math.min(lanes.length, layout.firstLane + visibleLaneCount(layout));
   ctx.save();
   ctx.beginPath();
@@ -97,21 +114,17 @@ export function renderTimeline(
       ctx.fillStyle = COLORS.laneAlt;
       ctx.fillRect(0, y, width, laneHeight);
     }
-    const index = store.lane(lane.key);
+    const data = byKey.get(lane.key);
     ctx.save();
     ctx.beginPath();
     ctx.rect(labelWidth, y, width - labelWidth, laneHeight);
     ctx.clip();
     ctx.translate(labelWidth, 0);
-    if (show.masked) stats.maskedSpans += drawMaskSpans(ctx, store, index, lane.maskedNow, scale, y, laneHeight);
-    if (index !== undefined) {
-      for (const cls of MARKER_CLASSES) {
-        if (!show[CLASS_KEYS[cls]]) continue;
-        const list = index.markers[cls];
-        stats[CLASS_KEYS[cls]] += store.lowerBound(list, scale.end + 1e-9) - store.lowerBound(list, scale.start);
-        drawMarkers(ctx, store, list, scale, cls, y, laneHeight);
-      }
-      if (selected !== null) drawSelection(ctx, store, index, scale, selected, y, laneHeight);
+    if (show.masked) stats.maskedSpans += drawMaskSpans(ctx, data, lane.maskedNow, toView, scale.width, y, laneHeight);
+    if (data !== undefined && toView !== null) {
+      if (!data.exact) stats.bucketLanes++;
+      for (const cls of MARKER_CLASSES) if (show[CLASS_KEYS[cls]]) stats[CLASS_KEYS[cls]] += data.totals[cls] ?? 0;
+      drawMarks(ctx, data, toView, show, y, laneHeight, selectedSeq);
     }
     ctx.restore();
     ctx.fillStyle = lane.vector === FUNCTION_LANE ? COLORS.label : COLORS.labelMuted;
@@ -121,9 +134,23 @@ export function renderTimeline(
     stats.lanesDrawn++;
   }
   ctx.restore();
+  if (window !== null && window.evicted > 0 && window.oldestTimeNs !== null) drawEvicted(ctx, window, scale, layout);
   ctx.fillStyle = COLORS.grid;
   ctx.fillRect(labelWidth - 1, axisHeight, 1, height - axisHeight);
   return stats;
+}
+
+/** What the host no longer holds, shaded up to its oldest event, with how many events it was. */
+function drawEvicted(ctx: CanvasRenderingContext2D, window: TimelineWindow, scale: TimeScale, layout: TimelineLayout): void {
+  const to = Math.min(scale.width, scale.toPx(window.oldestTimeNs!));
+  if (to <= 0) return;
+  const { labelWidth, axisHeight, height } = layout;
+  ctx.fillStyle = COLORS.evicted;
+  ctx.fillRect(labelWidth, axisHeight, to, height - axisHeight);
+  ctx.fillStyle = COLORS.evictedText;
+  ctx.font = '11px ui-monospace, SFMono-Regular, Menlo, monospace';
+  ctx.textBaseline = 'top';
+  ctx.fillText(`evicted: ${formatCount(window.evicted)} events`, labelWidth + 6, axisHeight + 4, Math.max(40, to - 10));
 }
 
 function drawAxis(ctx: CanvasRenderingContext2D, scale: TimeScale, layout: TimelineLayout): void {
@@ -143,93 +170,60 @@ function drawAxis(ctx: CanvasRenderingContext2D, scale: TimeScale, layout: Timel
   ctx.fillRect(0, axisHeight - 1, width, 1);
 }
 
-/** [top, height, width] of a class's marker in a lane at y of height h: each class its own shape and place. */
-function markerShape(cls: MarkerClass, y: number, h: number): [number, number, number] {
+/** [top, height, width] of a class's marker in a lane at y of height h: each class its own shape and place, wide enough to see. */
+function markerShape(cls: number, y: number, h: number): [number, number, number] {
   switch (cls) {
     case MarkerClass.Delivered:
-      return [y + 3, h - 6, 2];
+      return [y + 3, h - 6, 3];
     case MarkerClass.Pended:
-      return [y + 3, (h - 6) / 2, 3];
+      return [y + 3, (h - 6) / 2, 4];
     case MarkerClass.Dropped:
-      return [y + h / 2, (h - 6) / 2, 3];
+      return [y + h / 2, (h - 6) / 2, 4];
     case MarkerClass.Breakpoint:
-      return [y + 1, 4, 4];
+      return [y + 1, 5, 5];
+    case EDGE:
+      return [y + 1, h - 2, 1];
     default:
-      return [y + h - 6, 4, 1];
+      return [y + h - 6, 4, 2];
   }
 }
 
-/** One marker per pixel column: after drawing at px, skip to the first event past it. */
-function drawMarkers(ctx: CanvasRenderingContext2D, store: EventStore, list: IndexList, scale: TimeScale, cls: MarkerClass, y: number, h: number): void {
-  ctx.fillStyle = CLASS_COLORS[cls]!;
-  const [top, height, w] = markerShape(cls, y, h);
-  const n = list.length;
-  let j = store.lowerBound(list, scale.start);
-  while (j < n) {
-    const t = store.timeAt(list.data[j]!);
-    if (t > scale.end) break;
-    const px = Math.floor(scale.toPx(t));
-    ctx.fillRect(px, top, w, height);
-    j = store.lowerBound(list, scale.toTime(px + 1), j + 1);
+function drawMarks(ctx: CanvasRenderingContext2D, lane: WindowLane, toView: (x: number) => number, show: KindFilter, y: number, h: number, selectedSeq: number | null): void {
+  for (let k = 0; k < lane.x.length; k++) {
+    const cls = lane.cls[k]!;
+    if (!show[CLASS_KEYS[cls]!]) continue;
+    const px = Math.floor(toView(lane.x[k]!));
+    const [top, height, w] = markerShape(cls, y, h);
+    ctx.fillStyle = CLASS_COLORS[cls]!;
+    ctx.fillRect(px - (w >> 1), top, w, height);
+    if (lane.seq[k] === selectedSeq) {
+      ctx.strokeStyle = COLORS.selected;
+      ctx.lineWidth = 1;
+      ctx.strokeRect(px - 4.5, y + 1.5, 9, h - 3);
+    }
   }
 }
 
-function drawMaskSpans(ctx: CanvasRenderingContext2D, store: EventStore, index: LaneIndex | undefined, maskedNow: boolean | null, scale: TimeScale, y: number, h: number): number {
-  const edges = index?.edges;
-  const n = edges?.length ?? 0;
-  const stateOf = (k: number): boolean => {
-    const i = edges!.data[k]! - store.dropped;
-    return edgeMasked(store.kind[i]!, store.a[i]!);
-  };
-  let k = edges === undefined ? 0 : store.lowerBound(edges, scale.start);
-  let masked = k > 0 ? stateOf(k - 1) : n > 0 ? !stateOf(0) : maskedNow === true;
-  let spanStart = 0;
-  let spans = 0;
+function drawMaskSpans(ctx: CanvasRenderingContext2D, lane: WindowLane | undefined, maskedNow: boolean | null, toView: ((x: number) => number) | null, width: number, y: number, h: number): number {
   const span = (from: number, to: number): void => {
     ctx.fillStyle = COLORS.masked;
     ctx.fillRect(from, y + 1, Math.max(1, to - from), h - 2);
     ctx.fillStyle = COLORS.maskedEdge;
     ctx.fillRect(from, y + 1, Math.max(1, to - from), 1);
-    spans++;
   };
-  while (k < n) {
-    const t = store.timeAt(edges!.data[k]!);
-    if (t > scale.end) break;
-    const px = scale.toPx(t);
-    const next = store.lowerBound(edges!, scale.toTime(Math.floor(px) + 1), k + 1);
-    const now = stateOf(next - 1);
-    if (masked && !now) span(spanStart, px);
-    if (!masked && now) spanStart = px;
-    masked = now;
-    k = next;
+  // A lane that never changed its mask shows the state it has now.
+  if (lane === undefined || toView === null || lane.maskedAtStart === null) {
+    if (maskedNow !== true) return 0;
+    span(0, width);
+    return 1;
   }
-  if (masked) span(spanStart, scale.width);
-  return spans;
+  for (let k = 0; k < lane.masked.length; k += 2) span(toView(lane.masked[k]!), toView(lane.masked[k + 1]!));
+  return lane.masked.length / 2;
 }
 
-function drawSelection(ctx: CanvasRenderingContext2D, store: EventStore, index: LaneIndex, scale: TimeScale, selected: number, y: number, h: number): void {
-  const inLane = index.markers.some((l) => contains(l, selected)) || contains(index.edges, selected);
-  if (!inLane || selected < store.dropped || selected >= store.end) return;
-  const x = Math.floor(scale.toPx(store.timeAt(selected)));
-  ctx.strokeStyle = COLORS.selected;
-  ctx.lineWidth = 1;
-  ctx.strokeRect(x - 3.5, y + 1.5, 8, h - 3);
-}
-
-function contains(list: IndexList, abs: number): boolean {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list.data[mid]! < abs) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < list.length && list.data[lo] === abs;
-}
-
-/** The event nearest to (x, y) within `radius` px in the lane under y, or null. */
+/** The sequence number of the mark nearest to (x, y) within `radius` px in the lane under y, or null. */
 export function hitTest(
-  store: EventStore,
+  window: TimelineWindow | null,
   scale: TimeScale,
   lanes: readonly TimelineLane[],
   layout: TimelineLayout,
@@ -238,29 +232,20 @@ export function hitTest(
   y: number,
   radius = 5,
 ): number | null {
-  if (y < layout.axisHeight || x < layout.labelWidth) return null;
+  if (window === null || y < layout.axisHeight || x < layout.labelWidth) return null;
   const lane = lanes[layout.firstLane + Math.floor((y - layout.axisHeight) / layout.laneHeight)];
-  const index = lane === undefined ? undefined : store.lane(lane.key);
-  if (index === undefined) return null;
+  const data = lane === undefined ? undefined : window.lanes.find((l) => l.key === lane.key);
+  if (data === undefined) return null;
+  const toView = windowToView(window, scale);
   const px = x - layout.labelWidth;
-  const t0 = scale.toTime(px - radius);
-  const t1 = scale.toTime(px + radius);
-  const target = scale.toTime(px);
   let best: number | null = null;
-  let bestDistance = Infinity;
-  const lists = MARKER_CLASSES.filter((c) => show[CLASS_KEYS[c]]).map((c) => index.markers[c]);
-  if (show.masked) lists.push(index.edges);
-  for (const list of lists) {
-    const j = store.lowerBound(list, target);
-    for (const k of [j - 1, j]) {
-      if (k < 0 || k >= list.length) continue;
-      const abs = list.data[k]!;
-      const t = store.timeAt(abs);
-      const d = Math.abs(t - target);
-      if (t >= t0 && t <= t1 && d < bestDistance) {
-        bestDistance = d;
-        best = abs;
-      }
+  let bestDistance = radius + 1;
+  for (let k = 0; k < data.x.length; k++) {
+    if (!show[CLASS_KEYS[data.cls[k]!]!]) continue;
+    const d = Math.abs(toView(data.x[k]!) - px);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = data.seq[k]!;
     }
   }
   return best;

@@ -152,7 +152,8 @@ export const vectorStateSchema = z.strictObject({
 });
 export type VectorState = z.output<typeof vectorStateSchema>;
 
-export const PAUSE_REASONS = ['breakpoint', 'step', 'until-vector'] as const;
+/** 'user': the pause button or F8, between two events. */
+export const PAUSE_REASONS = ['breakpoint', 'step', 'until-vector', 'user'] as const;
 export type PauseReason = (typeof PAUSE_REASONS)[number];
 
 export const pauseReportSchema = z.strictObject({
@@ -214,6 +215,7 @@ export const debuggerParams = {
   removeBreakpoint: z.strictObject({ id: breakpointInfoSchema.shape.id }),
   setBreakpointEnabled: z.strictObject({ id: breakpointInfoSchema.shape.id, enabled: z.boolean() }),
   debuggerState: z.strictObject({}),
+  pause: z.strictObject({}),
   continue: z.strictObject({}),
   step: z.strictObject({}),
   /** Defaults to the vector of the current pause. */

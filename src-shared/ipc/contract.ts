@@ -9,6 +9,8 @@ import type { RequestName, StreamName } from './names';
 import { debuggerParams, type BreakpointInfo, type DebuggerState } from '../debugger/breakpoints';
 import { EXPORT_FORMATS, TIME_AXES, type ExportFormat } from '../timeline/export-formats';
 import type { DumpFileData } from '../pci-text/dump-file';
+import type { EventRecord } from '../timeline/event-record';
+import { MAX_WINDOW_LANES, MAX_WINDOW_PIXELS, type TimelineWindow } from '../timeline/window';
 import type { Finding } from '../doctor/finding';
 import type { VectorWhy } from '../doctor/vector-why';
 
@@ -310,6 +312,8 @@ export const requests = {
   replaceBreakpoint: request<BreakpointInfo>()(debuggerParams.replaceBreakpoint),
   removeBreakpoint: request<{ removed: number }>()(debuggerParams.removeBreakpoint),
   setBreakpointEnabled: request<BreakpointInfo>()(debuggerParams.setBreakpointEnabled),
+  /** Pauses the machine now, between two events (F8); continue (F5) resumes it. */
+  pause: request<DebuggerState>()(debuggerParams.pause),
   continue: request<ResumeOutcome>()(debuggerParams.continue),
   /** Pauses again after the next event (a queued device-side action runs first). */
   step: request<ResumeOutcome>()(debuggerParams.step),
@@ -336,6 +340,21 @@ export const requests = {
       format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }),
       axis: z.enum(TIME_AXES, { error: `must be ${TIME_AXES.join(' or ')}` }).optional(),
     }),
+  ),
+  /** What the timeline shows of [startNs, endNs] at `pixels` columns, lane by lane, from the host's history. */
+  timelineWindow: request<TimelineWindow>()(
+    z
+      .strictObject({
+        startNs: z.number({ error: 'expected a time in ns' }).finite({ error: 'expected a finite time' }),
+        endNs: z.number({ error: 'expected a time in ns' }).finite({ error: 'expected a finite time' }),
+        pixels: int(1, MAX_WINDOW_PIXELS, 'a pixel count'),
+        lanes: z.array(z.strictObject({ bdf: int(0, 0xffff, 'a bus/device/function number'), vector: int(0, 0xffff, 'a vector or 65535 for the function lane') })).max(MAX_WINDOW_LANES, { error: `at most ${MAX_WINDOW_LANES} lanes` }),
+      })
+      .refine((p) => p.endNs > p.startNs, { error: 'endNs must be after startNs', path: ['endNs'] }),
+  ),
+  /** Up to `count` events from sequence number `fromSeq` on, as the history holds them (fewer where it holds fewer). */
+  timelineEvents: request<{ events: EventRecord[]; firstSeq: number; total: number }>()(
+    z.strictObject({ fromSeq: int(0, Number.MAX_SAFE_INTEGER, 'a sequence number'), count: int(1, 10_000, 'an event count') }),
   ),
   /** Parses and imports without loading: what the Import dialog shows before the user confirms. */
   inspectDumps: request<DumpInspection>()(z.strictObject({ files: dumpFiles })),

@@ -30,6 +30,7 @@ export const REQUEST_NAMES = [
   'replaceBreakpoint',
   'removeBreakpoint',
   'setBreakpointEnabled',
+  'pause',
   'continue',
   'step',
   'runUntilVectorEvent',
@@ -37,6 +38,8 @@ export const REQUEST_NAMES = [
   'saveSession',
   'openSession',
   'exportTimeline',
+  'timelineWindow',
+  'timelineEvents',
   'doctorFindings',
   'viewAt',
 ] as const;

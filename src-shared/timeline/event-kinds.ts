@@ -95,7 +95,7 @@ export const UNCLAIMED_KIND_TEXT = ['', 'MSI-X table, BAR does not decode', 'MSI
 export const PendingClearCause = { Unmask: 0, Unuse: 1, UnuseAll: 2, Reset: 3, Load: 4 } as const;
 export const NotifierKind = { Use: 0, Release: 1, Poll: 2 } as const;
 /** Why a Breakpoint event was logged: a breakpoint stopped the machine, a tracepoint hit, a step or run-until-vector ended. */
-export const BreakpointDetail = { Stop: 0, Trace: 1, Step: 2, UntilVector: 3 } as const;
+export const BreakpointDetail = { Stop: 0, Trace: 1, Step: 2, UntilVector: 3, User: 4 } as const;
 /** Who caused an event: the guest (qtest lines), a device model, the user in the app (register and grid edits, pokes), or the machine itself (e.g. breakpoint markers). */
 export const Origin = { Guest: 0, Device: 1, User: 2, Machine: 3 } as const;
 export type Origin = (typeof Origin)[keyof typeof Origin];

@@ -34,7 +34,7 @@ export interface EventRecord {
 
 const ORIGIN_NAMES = ['guest', 'device', 'user', 'machine'];
 /** By BreakpointDetail. */
-const BREAKPOINT_TEXT = ['breakpoint', 'tracepoint', 'step ended', 'run until vector ended'];
+const BREAKPOINT_TEXT = ['breakpoint', 'tracepoint', 'step ended', 'run until vector ended', 'paused by the user'];
 const MASK_CAUSE_NAMES = invert(MaskCause);
 const CLEAR_CAUSE_NAMES = invert(PendingClearCause);
 const NOTIFIER_NAMES = invert(NotifierKind);

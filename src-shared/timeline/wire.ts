@@ -12,6 +12,12 @@ export interface BatchHeader {
   evicted: number;
   /** Events this receiver will never get: overwritten after the previous batch was sent and before this one was cut. */
   lost: number;
+  /**
+   * Events this receiver is not sent but the host's history holds: the live stream
+   * outran what a screen can show, so it jumped to the newest (the renderer asks
+   * the host for any window it draws).
+   */
+  skipped: number;
   /** The machine's virtual time (ns) when the batch was cut. */
   now: number;
 }
@@ -21,10 +27,10 @@ export interface DecodedBatch extends BatchHeader {
 }
 
 const MAGIC = 0x49525142; // "IRQB"
-const VERSION = 1;
-/** magic u32, version u32, count u32, pad u32, then firstSeq, total, evicted, lost, now as f64. */
-const HEADER_BYTES = 56;
-const HEADER_NUMBERS = 5;
+const VERSION = 2;
+/** magic u32, version u32, count u32, pad u32, then firstSeq, total, evicted, lost, now, skipped as f64. */
+const HEADER_BYTES = 64;
+const HEADER_NUMBERS = 6;
 export const WIRE_BYTES_PER_EVENT = 8 + 4 * 3 + 2 * 2 + 3;
 
 export function encodedSize(count: number): number {
@@ -48,6 +54,7 @@ export function encodeBatch(header: BatchHeader, columns: EventColumns, from = 0
   numbers[2] = header.evicted;
   numbers[3] = header.lost;
   numbers[4] = header.now;
+  numbers[5] = header.skipped;
   const view = viewColumns(buffer, count);
   const to = from + count;
   view.time.set(columns.time.subarray(from, to));
@@ -77,7 +84,7 @@ export function decodeBatch(buffer: ArrayBuffer): DecodeResult {
   const numbers = new Float64Array(buffer, 16, HEADER_NUMBERS);
   const columns = viewColumns(buffer, count);
   columns.firstSeq = numbers[0]!;
-  return { ok: true, batch: { firstSeq: numbers[0]!, total: numbers[1]!, evicted: numbers[2]!, lost: numbers[3]!, now: numbers[4]!, columns } };
+  return { ok: true, batch: { firstSeq: numbers[0]!, total: numbers[1]!, evicted: numbers[2]!, lost: numbers[3]!, now: numbers[4]!, skipped: numbers[5]!, columns } };
 }
 
 function viewColumns(buffer: ArrayBuffer, n: number): EventColumns {

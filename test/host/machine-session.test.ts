@@ -26,6 +26,9 @@ class RecordingClient implements SessionClient {
   get lost(): number {
     return this.batches.reduce((n, b) => n + b.lost, 0);
   }
+  get skipped(): number {
+    return this.batches.reduce((n, b) => n + b.skipped, 0);
+  }
 }
 
 const SMALL_LOG = { ...TWO_DEVICES, eventLogCapacity: 16 };
@@ -101,10 +104,10 @@ describe('machine session pump', () => {
     expect(client.lost).toBe(14);
   });
 
-  it('received + lost always equals total, whatever the interleaving of events, pumps and stalls', () => {
+  it('received + lost + skipped always equals total, whatever the interleaving of events, pumps and stalls', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.boolean()), { maxLength: 30 }), (steps) => {
-        const host = hostWith(SMALL_LOG, { pump: { maxBatchEvents: 5, maxBatchesPerPump: 2 } });
+        const host = hostWith(SMALL_LOG, { pump: { maxBatchEvents: 5, maxBatchesPerPump: 2, maxLiveEventsPerPump: 7 } });
         const client = new RecordingClient();
         host.session.attach(client);
         for (const [n, ready] of steps) {
@@ -115,14 +118,29 @@ describe('machine session pump', () => {
         client.isReady = true;
         for (let i = 0; i < 10; i++) host.session.pump();
         const total = host.session.machine.log.total;
-        expect(client.received + client.lost).toBe(total);
+        expect(client.received + client.lost + client.skipped).toBe(total);
         let next = 0;
         for (const b of client.batches) {
-          expect(b.firstSeq).toBe(next + b.lost);
+          expect(b.firstSeq).toBe(next + b.lost + b.skipped);
           next = b.firstSeq + b.columns.kind.length;
         }
       }),
     );
+  });
+
+  it('a stream that outruns the screen jumps to the newest events; the skipped ones stay in the history, none lost', () => {
+    const host = hostWith(TWO_DEVICES, { pump: { maxLiveEventsPerPump: 8 } });
+    const client = new RecordingClient();
+    host.session.attach(client);
+    makeEvents(host, 100);
+    host.session.pump();
+    expect(client.batches).toHaveLength(1);
+    expect(client.batches[0]).toMatchObject({ firstSeq: 92, skipped: 92, lost: 0, total: 100 });
+    expect(client.received).toBe(8);
+    expect(host.session.history.retained).toBe(100);
+    makeEvents(host, 3);
+    host.session.pump();
+    expect(client.batches[1]).toMatchObject({ firstSeq: 100, skipped: 0, lost: 0 });
   });
 
   it('sends an empty heartbeat batch when idle, carrying counts and virtual time', () => {
@@ -130,7 +148,7 @@ describe('machine session pump', () => {
     const host = hostWith(TWO_DEVICES);
     const session = new (host.session.constructor as typeof import('../../src-main/host/machine-session').MachineSession)(
       { machine: host.session.machine, name: 'x', preset: null },
-      { maxBatchEvents: 100, maxBatchesPerPump: 2, heartbeatMs: 250 },
+      { maxBatchEvents: 100, maxBatchesPerPump: 2, heartbeatMs: 250, maxLiveEventsPerPump: 1000 },
       () => now,
     );
     const client = new RecordingClient();

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { webCommand } from '../../src-main/cli/web-command';
 import { UsageError, type CliIo } from '../../src-main/cli/cli-io';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function io(): CliIo & { err: () => string } {
   const stderr = new PassThrough();
@@ -26,5 +29,32 @@ describe('irqscope web', () => {
     const broken = io();
     expect(await webCommand(['--machine', 'package.json'], broken)).toBe(1);
     expect(broken.err()).toMatch(/^irqscope web: package\.json: cpus: /);
+  });
+
+  it('--script runs the bring-up before serving; a failing line stops it, named, with exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'irqscope-web-'));
+    writeFileSync(join(dir, 'bad.qtest'), '# BAR1\noutl 0xcf8 0x80001814\nwritel 0x12 0x1 0x2\n');
+    const failing = { ...io(), cwd: dir };
+    expect(await webCommand(['--script', 'bad.qtest'], failing)).toBe(1);
+    expect(failing.err()).toMatch(/^irqscope web: bad\.qtest: reply 2: FAIL /m);
+    expect(failing.err()).toContain('bad.qtest: 1 line failed');
+    writeFileSync(join(dir, 'good.qtest'), 'outl 0xcf8 0x80001814\noutl 0xcfc 0xfebd0000\n');
+    const good = { ...io(), cwd: dir };
+    let out = '';
+    good.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('Ctrl+C')) setImmediate(() => process.emit('SIGINT'));
+    });
+    expect(await webCommand(['--script', 'good.qtest', '--port', '0'], good)).toBe(0);
+    expect(out).toMatch(/open http:\/\/127\.0\.0\.1:\d+\//);
+  });
+
+  it('--session opens a saved session; one that cannot be read is refused with exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'irqscope-web-'));
+    writeFileSync(join(dir, 'junk.irqsession'), 'not a session');
+    const junk = { ...io(), cwd: dir };
+    expect(await webCommand(['--session', 'junk.irqsession'], junk)).toBe(1);
+    expect(junk.err()).toMatch(/^irqscope web: /);
+    await expect(webCommand(['--session', 'junk.irqsession', '--machine', 'e1000e'], io())).rejects.toThrow(UsageError);
   });
 });

@@ -95,7 +95,7 @@ export interface FakeEvent {
   detail?: number;
 }
 
-export function batch(events: FakeEvent[], firstSeq: number, extra: { lost?: number; total?: number; evicted?: number; now?: number } = {}): ArrayBuffer {
+export function batch(events: FakeEvent[], firstSeq: number, extra: { lost?: number; skipped?: number; total?: number; evicted?: number; now?: number } = {}): ArrayBuffer {
   const c = emptyColumns(events.length);
   events.forEach((e, i) => {
     c.time[i] = e.time;
@@ -108,7 +108,7 @@ export function batch(events: FakeEvent[], firstSeq: number, extra: { lost?: num
     c.detail[i] = e.detail ?? 0;
   });
   return encodeBatch(
-    { firstSeq, total: extra.total ?? firstSeq + events.length, evicted: extra.evicted ?? 0, lost: extra.lost ?? 0, now: extra.now ?? events.at(-1)?.time ?? 0 },
+    { firstSeq, total: extra.total ?? firstSeq + events.length, evicted: extra.evicted ?? 0, lost: extra.lost ?? 0, skipped: extra.skipped ?? 0, now: extra.now ?? events.at(-1)?.time ?? 0 },
     c,
   );
 }

@@ -9,7 +9,7 @@ import { useVectorsStore } from '../../src-renderer/stores/vectors';
 import { useTimelineStore } from '../../src-renderer/stores/timeline';
 import { startAppSession } from '../../src-renderer/app-session';
 import { EventKind } from '../../src-shared/timeline/event-kinds';
-import { FUNCTION_LANE, laneKey, MarkerClass } from '../../src-renderer/timeline/event-store';
+import { FUNCTION_LANE, laneKey } from '../../src-renderer/timeline/event-store';
 import type { MachineStatus } from '../../src-shared/ipc/contract';
 
 let transport: FakeTransport;
@@ -175,20 +175,19 @@ describe('timeline store', () => {
     await useVectorsStore().refresh();
   });
 
-  it('ingests binary batches into columns and lane indices, counting what was lost', () => {
+  it('ingests binary batches into columns, counting what was lost and what only the host holds', () => {
     const timeline = useTimelineStore();
     timeline.ingest(batch([{ time: 10, kind: EventKind.NotifyDelivered, vector: 1 }, { time: 20, kind: EventKind.NotifyPended, vector: 1 }], 0));
-    timeline.ingest(batch([{ time: 30, kind: EventKind.FunctionMaskChanged, vector: 0, a: 1 }], 7, { lost: 5, total: 8, evicted: 7, now: 40 }));
+    timeline.ingest(batch([{ time: 30, kind: EventKind.FunctionMaskChanged, vector: 0, a: 1 }], 7, { lost: 2, skipped: 3, total: 8, evicted: 7, now: 40 }));
     expect(timeline.received).toBe(3);
-    expect(timeline.lost).toBe(5);
+    expect(timeline.lost).toBe(2);
+    expect(timeline.skipped).toBe(3);
     expect(timeline.machineTotal).toBe(8);
     expect(timeline.machineEvicted).toBe(7);
     expect(timeline.now).toBe(40);
     const events = timeline.events;
     expect(Array.from(events.seq.subarray(0, 3))).toEqual([0, 1, 7]);
-    expect(events.lane(laneKey(NIC, 1))!.markers[MarkerClass.Delivered].length).toBe(1);
-    expect(events.lane(laneKey(NIC, 1))!.markers[MarkerClass.Pended].length).toBe(1);
-    expect(events.lane(laneKey(NIC, FUNCTION_LANE))!.edges.length).toBe(1);
+    expect([events.laneOf(0), events.laneOf(2)]).toEqual([laneKey(NIC, 1), laneKey(NIC, FUNCTION_LANE)]);
     expect(timeline.revision).toBe(2);
   });
 
@@ -207,19 +206,35 @@ describe('timeline store', () => {
     expect(useStatusStore().lastError?.message).toMatch(/^timeline: /);
   });
 
-  it('follows live: the view ends at the newest time, keeping its span', () => {
+  it('opens on the events: the view fits them as they arrive until the user zooms or pans', () => {
+    const timeline = useTimelineStore();
+    expect(timeline.follow).toBe(false);
+    timeline.ingest(batch([{ time: 25e9, kind: EventKind.NotifyDelivered }, { time: 26e9, kind: EventKind.NotifyDelivered }], 0, { now: 26e9 }));
+    expect(timeline.view.start).toBeLessThan(25e9);
+    expect(timeline.view.start).toBeGreaterThan(24e9);
+    timeline.zoom(0.5);
+    const chosen = { ...timeline.view };
+    timeline.ingest(batch([{ time: 30e9, kind: EventKind.NotifyDelivered }], 2, { now: 30e9 }));
+    expect(timeline.view).toEqual(chosen);
+  });
+
+  it('follows live: the view ends at the newest time, keeping its span; a pan away says follow is off', () => {
     const timeline = useTimelineStore();
     timeline.setView(0, 1000);
+    timeline.setFollow(true);
     timeline.ingest(batch([{ time: 5000, kind: EventKind.NotifyDelivered }], 0, { now: 6000 }));
     expect(timeline.view).toEqual({ start: 5000, end: 6000 });
+    expect(timeline.followNotice).toBeNull();
     timeline.pan(-0.5);
     expect(timeline.follow).toBe(false);
+    expect(timeline.followNotice).toMatch(/^Follow live is off: you panned into the past/);
     timeline.ingest(batch([{ time: 9000, kind: EventKind.NotifyDelivered }], 1, { now: 9000 }));
     expect(timeline.view).toEqual({ start: 4500, end: 5500 });
   });
 
   it('lays out a function lane and one lane per vector, filtered by device and vector', () => {
     const timeline = useTimelineStore();
+    timeline.showIdleLanes = true;
     expect(timeline.lanes.map((l) => l.label)).toEqual(['00:03.0 function', '00:03.0 v0', '00:03.0 v1', '00:03.0 v2']);
     expect(timeline.lanes.map((l) => l.maskedNow)).toEqual([true, true, true, true]);
     timeline.vectorFilterText = '0,2';
@@ -228,6 +243,15 @@ describe('timeline store', () => {
     expect(timeline.vectorFilter.ok).toBe(false);
     timeline.deviceFilter = [];
     expect(timeline.lanes).toEqual([]);
+  });
+
+  it('hides idle lanes by default: a vector lane shows once the host holds an event of it', async () => {
+    const timeline = useTimelineStore();
+    expect(timeline.lanes.map((l) => l.label)).toEqual(['00:03.0 function']);
+    transport.on('timelineWindow', (p) => ({ startNs: p.startNs, endNs: p.endNs, pixels: p.pixels, total: 1, evicted: 0, missed: 0, oldestTimeNs: 5, newestTimeNs: 5, lanes: [], activeLanes: [laneKey(NIC, 2)] }));
+    timeline.requestWindow({ startNs: 0, endNs: 10, pixels: 10, lanes: [] });
+    await flush();
+    expect(timeline.lanes.map((l) => l.label)).toEqual(['00:03.0 function', '00:03.0 v2']);
   });
 
   it('zooms around a point and fits everything loaded', () => {

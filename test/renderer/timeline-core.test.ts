@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EventStore, FUNCTION_LANE, MarkerClass, laneKey } from '../../src-renderer/timeline/event-store';
+import { EventStore, FUNCTION_LANE, laneKey } from '../../src-renderer/timeline/event-store';
+import { EDGE, MarkerClass } from '../../src-shared/timeline/lanes';
 import { TimeScale, tickStep, zoomView } from '../../src-renderer/timeline/time-scale';
 import { hitTest, renderTimeline, type KindFilter, type TimelineLane, type TimelineLayout } from '../../src-renderer/timeline/render-timeline';
 import { describeEvent } from '../../src-renderer/timeline/event-describe';
 import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
 import { EventKind, MaskCause } from '../../src-shared/timeline/event-kinds';
+import type { TimelineWindow, WindowLane } from '../../src-shared/timeline/window';
 
 const NIC = 0x18;
 
@@ -61,23 +63,20 @@ const ALL: KindFilter = { delivered: true, pended: true, dropped: true, other: t
 const lane = (vector: number, maskedNow: boolean | null = false): TimelineLane => ({ key: laneKey(NIC, vector), bdf: NIC, vector, label: `v${vector}`, maskedNow });
 
 describe('event store', () => {
-  it('indexes events into lanes by device, vector and marker class', () => {
+  it('puts each event in the lane of its vector or its function, or in none', () => {
     const store = new EventStore();
     store.append(
       columns([
         { time: 1, kind: EventKind.NotifyDelivered, vector: 0 },
         { time: 2, kind: EventKind.NotifyPended, vector: 1 },
-        { time: 3, kind: EventKind.NotifyDropped, vector: 1 },
         { time: 4, kind: EventKind.VectorMasked, vector: 1 },
         { time: 5, kind: EventKind.FunctionMaskChanged, a: 1 },
         { time: 6, kind: EventKind.ConfigWrite },
+        { time: 7, kind: EventKind.Reset },
       ]),
     );
-    const v1 = store.lane(laneKey(NIC, 1))!;
-    expect([v1.markers[MarkerClass.Pended].length, v1.markers[MarkerClass.Dropped].length, v1.edges.length]).toEqual([1, 1, 1]);
-    const fn = store.lane(laneKey(NIC, FUNCTION_LANE))!;
-    expect([fn.edges.length, fn.markers[MarkerClass.Other].length]).toEqual([1, 1]);
-    expect(store.lowerBound(store.lane(laneKey(NIC, 0))!.markers[MarkerClass.Delivered], 1)).toBe(0);
+    expect([0, 1, 2, 3, 4, 5].map((abs) => store.laneOf(abs))).toEqual([laneKey(NIC, 0), laneKey(NIC, 1), laneKey(NIC, 1), laneKey(NIC, FUNCTION_LANE), laneKey(NIC, FUNCTION_LANE), null]);
+    expect(store.laneOf(6)).toBeNull();
   });
 
   it('drops the oldest half past its cap, keeping lanes consistent with the columns', () => {
@@ -87,11 +86,10 @@ describe('event store', () => {
     expect(store.end).toBe(n);
     expect(store.length).toBeLessThanOrEqual(1 << 16);
     expect(store.dropped).toBe(n - store.length);
-    expect(store.timeAt(store.dropped)).toBe(store.dropped);
-    const even = store.lane(laneKey(NIC, 0))!.markers[MarkerClass.Delivered];
-    expect(even.data[0]).toBeGreaterThanOrEqual(store.dropped);
-    for (let j = 0; j < even.length; j++) expect(store.timeAt(even.data[j]!) % 2).toBe(0);
+    expect(store.time[0]).toBe(store.dropped);
     expect(store.seq[0]).toBe(store.dropped);
+    expect(store.indexOfSeq(n - 1)).toBe(n - 1);
+    expect(store.indexOfSeq(store.dropped - 1)).toBeNull();
   });
 });
 
@@ -116,77 +114,143 @@ describe('time scale', () => {
   });
 });
 
+interface Mark {
+  x: number;
+  cls: number;
+  count?: number;
+  seq: number;
+}
+
+/** A window as the host answers it (the host's side is tested in test/host/event-history.test.ts). */
+function windowOf(scale: TimeScale, lanes: Record<number, { marks: Mark[]; masked?: number[]; maskedAtStart?: boolean | null; exact?: boolean }>, extra: Partial<TimelineWindow> = {}): TimelineWindow {
+  return {
+    startNs: scale.start,
+    endNs: scale.end,
+    pixels: scale.width,
+    total: 0,
+    evicted: 0,
+    missed: 0,
+    oldestTimeNs: null,
+    newestTimeNs: null,
+    activeLanes: [],
+    lanes: Object.entries(lanes).map(([vector, l]): WindowLane => {
+      const totals = [0, 0, 0, 0, 0, 0];
+      for (const m of l.marks) totals[m.cls]! += m.count ?? 1;
+      return {
+        key: laneKey(NIC, Number(vector)),
+        exact: l.exact ?? true,
+        x: l.marks.map((m) => m.x),
+        cls: l.marks.map((m) => m.cls),
+        count: l.marks.map((m) => m.count ?? 1),
+        seq: l.marks.map((m) => m.seq),
+        totals,
+        masked: l.masked ?? [],
+        maskedAtStart: l.maskedAtStart ?? null,
+      };
+    }),
+    ...extra,
+  };
+}
+
 describe('timeline rendering', () => {
   it('draws at most one marker per pixel column per class, however many events are in view', () => {
-    const store = new EventStore();
     const n = 1_000_000;
-    store.append(columns(Array.from({ length: n }, (_, i) => ({ time: i, kind: EventKind.NotifyDelivered }))));
+    const scale = new TimeScale(0, n, 1000);
+    const marks = Array.from({ length: 1000 }, (_, px) => ({ x: px, cls: MarkerClass.Delivered, count: 1000, seq: px * 1000 }));
+    const window = windowOf(scale, { 0: { marks, exact: false } });
     const { ctx, rects } = recordingContext();
-    const stats = renderTimeline(ctx, store, new TimeScale(0, n, 1000), [lane(0)], LAYOUT, { ...ALL, masked: false }, null);
+    const stats = renderTimeline(ctx, window, scale, [lane(0)], LAYOUT, { ...ALL, masked: false }, null);
     const markers = rects.filter((r) => r.style === '#4ade80');
-    expect(stats.delivered).toBe(n);
+    expect(stats).toMatchObject({ delivered: n, bucketLanes: 1 });
     expect(markers.length).toBeLessThanOrEqual(1000);
     expect(markers.length).toBeGreaterThanOrEqual(999);
   });
 
   it('draws a masked span from the mask event to the unmask event, and none for kinds filtered out', () => {
-    const store = new EventStore();
-    store.append(
-      columns([
-        { time: 100, kind: EventKind.VectorMasked, detail: MaskCause.VectorBit },
-        { time: 200, kind: EventKind.NotifyPended },
-        { time: 300, kind: EventKind.VectorUnmasked },
-        { time: 300, kind: EventKind.NotifyDelivered },
-      ]),
-    );
+    const scale = new TimeScale(0, 1000, 1000);
+    const window = windowOf(scale, {
+      0: {
+        marks: [
+          { x: 100, cls: EDGE, seq: 0 },
+          { x: 200, cls: MarkerClass.Pended, seq: 1 },
+          { x: 300, cls: EDGE, seq: 2 },
+          { x: 300, cls: MarkerClass.Delivered, seq: 3 },
+        ],
+        masked: [100, 300],
+        maskedAtStart: false,
+      },
+    });
     const { ctx, rects } = recordingContext();
-    const stats = renderTimeline(ctx, store, new TimeScale(0, 1000, 1000), [lane(0)], LAYOUT, ALL, null);
-    expect(stats).toMatchObject({ delivered: 1, pended: 1, maskedSpans: 1 });
+    const stats = renderTimeline(ctx, window, scale, [lane(0)], LAYOUT, ALL, null);
+    expect(stats).toMatchObject({ delivered: 1, pended: 1, maskedSpans: 1, bucketLanes: 0 });
     const span = rects.find((r) => r.style.startsWith('rgba(148, 163, 184, 0.16'))!;
     expect([span.x, span.w]).toEqual([100 + 100, 200]);
     const { ctx: ctx2 } = recordingContext();
-    expect(renderTimeline(ctx2, store, new TimeScale(0, 1000, 1000), [lane(0)], LAYOUT, { ...ALL, masked: false, pended: false }, null)).toMatchObject({ pended: 0, maskedSpans: 0 });
+    expect(renderTimeline(ctx2, window, scale, [lane(0)], LAYOUT, { ...ALL, masked: false, pended: false }, null)).toMatchObject({ pended: 0, maskedSpans: 0 });
   });
 
   it('marks breakpoint and tracepoint hits on the lane of the event that hit, in their own colour', () => {
-    const store = new EventStore();
-    store.append(
-      columns([
-        { time: 100, kind: EventKind.NotifyDelivered },
-        { time: 100, kind: EventKind.Breakpoint },
-      ]),
-    );
+    const scale = new TimeScale(0, 1000, 1000);
+    const window = windowOf(scale, {
+      0: {
+        marks: [
+          { x: 100, cls: MarkerClass.Delivered, seq: 0 },
+          { x: 100, cls: MarkerClass.Breakpoint, seq: 1 },
+        ],
+      },
+    });
     const { ctx, rects } = recordingContext();
-    const stats = renderTimeline(ctx, store, new TimeScale(0, 1000, 1000), [lane(0)], LAYOUT, ALL, null);
+    const stats = renderTimeline(ctx, window, scale, [lane(0)], LAYOUT, ALL, null);
     expect(stats).toMatchObject({ delivered: 1, breakpoint: 1 });
     expect(rects.filter((r) => r.style === '#c084fc')).toHaveLength(1);
     const { ctx: ctx2, rects: hidden } = recordingContext();
-    expect(renderTimeline(ctx2, store, new TimeScale(0, 1000, 1000), [lane(0)], LAYOUT, { ...ALL, breakpoint: false }, null).breakpoint).toBe(0);
+    expect(renderTimeline(ctx2, window, scale, [lane(0)], LAYOUT, { ...ALL, breakpoint: false }, null).breakpoint).toBe(0);
     expect(hidden.filter((r) => r.style === '#c084fc')).toHaveLength(0);
   });
 
   it('shades a lane with no mask events by its current state', () => {
-    const store = new EventStore();
+    const scale = new TimeScale(0, 1000, 1000);
     const { ctx } = recordingContext();
-    expect(renderTimeline(ctx, store, new TimeScale(0, 1000, 1000), [lane(0, true), lane(1, false)], LAYOUT, ALL, null).maskedSpans).toBe(1);
+    const lanes = [lane(0, true), lane(1, false)];
+    expect(renderTimeline(ctx, windowOf(scale, { 0: { marks: [] }, 1: { marks: [] } }), scale, lanes, LAYOUT, ALL, null).maskedSpans).toBe(1);
   });
 
   it('draws only the lanes that fit, from the first lane scrolled to', () => {
-    const store = new EventStore();
     const lanes = Array.from({ length: 2048 }, (_, v) => lane(v));
     const { ctx } = recordingContext();
-    expect(renderTimeline(ctx, store, new TimeScale(0, 1000, 1000), lanes, { ...LAYOUT, firstLane: 1000 }, ALL, null).lanesDrawn).toBe(9);
+    expect(renderTimeline(ctx, null, new TimeScale(0, 1000, 1000), lanes, { ...LAYOUT, firstLane: 1000 }, ALL, null).lanesDrawn).toBe(9);
   });
 
-  it('hit-tests the nearest event in the lane under the pointer', () => {
-    const store = new EventStore();
-    store.append(columns([{ time: 100, kind: EventKind.NotifyDelivered }, { time: 104, kind: EventKind.NotifyPended }, { time: 500, kind: EventKind.NotifyDelivered, vector: 1 }]));
+  it('draws what the host evicted as such, with its count, up to the oldest event held', () => {
+    const scale = new TimeScale(0, 1000, 1000);
+    const window = windowOf(scale, { 0: { marks: [{ x: 400, cls: MarkerClass.Delivered, seq: 1234 }] } }, { evicted: 1234, oldestTimeNs: 400 });
+    const { ctx, rects } = recordingContext();
+    const texts: string[] = [];
+    (ctx as unknown as { fillText: (t: string) => void }).fillText = (t) => void texts.push(t);
+    expect(renderTimeline(ctx, window, scale, [lane(0)], LAYOUT, ALL, null).evicted).toBe(1234);
+    const shade = rects.find((r) => r.style === 'rgba(248, 113, 113, 0.10)')!;
+    expect([shade.x, shade.w]).toEqual([100, 400]);
+    expect(texts).toContain('evicted: 1,234 events');
+  });
+
+  it('hit-tests the nearest event in the lane under the pointer, even from a window cut for an older view', () => {
     const scale = new TimeScale(0, 1000, 1000);
     const lanes = [lane(0), lane(1)];
-    expect(hitTest(store, scale, lanes, LAYOUT, ALL, 100 + 103, 30)).toBe(1);
-    expect(hitTest(store, scale, lanes, LAYOUT, ALL, 100 + 500, 50)).toBe(2);
-    expect(hitTest(store, scale, lanes, LAYOUT, ALL, 100 + 300, 30)).toBeNull();
-    expect(hitTest(store, scale, lanes, LAYOUT, { ...ALL, pended: false }, 100 + 103, 30)).toBe(0);
+    const window = windowOf(scale, {
+      0: {
+        marks: [
+          { x: 100, cls: MarkerClass.Delivered, seq: 0 },
+          { x: 104, cls: MarkerClass.Pended, seq: 1 },
+        ],
+      },
+      1: { marks: [{ x: 500, cls: MarkerClass.Delivered, seq: 2 }] },
+    });
+    expect(hitTest(window, scale, lanes, LAYOUT, ALL, 100 + 103, 30)).toBe(1);
+    expect(hitTest(window, scale, lanes, LAYOUT, ALL, 100 + 500, 50)).toBe(2);
+    expect(hitTest(window, scale, lanes, LAYOUT, ALL, 100 + 300, 30)).toBeNull();
+    expect(hitTest(window, scale, lanes, LAYOUT, { ...ALL, pended: false }, 100 + 103, 30)).toBe(0);
+    // Panned by 50 ns since the window was cut: the event at 500 is now at x 450.
+    expect(hitTest(window, new TimeScale(50, 1050, 1000), lanes, LAYOUT, ALL, 100 + 450, 50)).toBe(2);
   });
 
   it('describes a delivered notify in plain words (A1)', () => {

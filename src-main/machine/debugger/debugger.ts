@@ -167,6 +167,24 @@ export class Debugger {
     return { ok: true, status: 'interrupted', position: 1 };
   }
 
+  /**
+   * Pauses now, between two events (the pause button, F8): a marker event records
+   * where, naming the last event logged (none: the machine has logged nothing yet).
+   */
+  pauseNow(): Parsed<PauseReport> {
+    if (this.report !== null) return { ok: false, error: 'the machine is already paused' };
+    const log = this.machine.log;
+    const saved = log.currentOrigin;
+    log.currentOrigin = Origin.User;
+    const last = log.total - 1;
+    const markerSeq = log.total;
+    log.append(BREAKPOINT_KIND, BreakpointDetail.User, 0xffff, 0, 0, Math.max(0, last) >>> 0, Math.floor(Math.max(0, last) / 0x100000000));
+    log.currentOrigin = saved;
+    const record = eventRecord(log.slice(markerSeq, markerSeq + 1), 0);
+    this.pause({ reason: 'user', breakpoint: null, event: { seq: markerSeq, record }, vector: null, markerSeq });
+    return { ok: true, value: this.report! };
+  }
+
   /** Leaves the pause and runs the queue until it is empty or a breakpoint pauses again. */
   continue(): ResumeResult {
     return this.resume('run', null);

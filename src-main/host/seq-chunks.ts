@@ -1,0 +1,56 @@
+// An ascending list of sequence numbers (their low 32 bits: the owner expands them,
+// knowing the span it holds is narrower than 2^32) in fixed-size Uint32 chunks: growing never
+// copies, the slack is at most one chunk, and dropping the oldest entries releases
+// whole chunks. Positions are absolute (entries ever pushed), so dropping never
+// renumbers them.
+const CHUNK_BITS = 10;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
+export class SeqChunks {
+  private chunks: Uint32Array[] = [];
+  /** Position of the first entry of chunks[0]. */
+  private base = 0;
+  /** Positions below this were dropped. */
+  start = 0;
+  /** One past the last position. */
+  end = 0;
+
+  push(seq32: number): void {
+    const local = this.end - this.base;
+    if ((local & CHUNK_MASK) === 0 && local >>> CHUNK_BITS === this.chunks.length) this.chunks.push(new Uint32Array(CHUNK));
+    this.chunks[local >>> CHUNK_BITS]![local & CHUNK_MASK] = seq32;
+    this.end++;
+  }
+
+  at(pos: number): number {
+    const local = pos - this.base;
+    return this.chunks[local >>> CHUNK_BITS]![local & CHUNK_MASK]!;
+  }
+
+  /** Drops the entries below position `pos`, releasing the chunks they filled. */
+  dropBelow(pos: number): void {
+    this.start = Math.max(this.start, Math.min(pos, this.end));
+    while (this.start - this.base >= CHUNK) {
+      this.chunks.shift();
+      this.base += CHUNK;
+    }
+  }
+
+  /** First position at or after `from` whose key is >= `key`, for keys ascending with position. */
+  lowerBound(key: number, keyOf: (seq32: number) => number, from = this.start): number {
+    let lo = Math.max(from, this.start);
+    let hi = this.end;
+    while (lo < hi) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      if (keyOf(this.at(mid)) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Bytes held, slack included. */
+  get bytes(): number {
+    return this.chunks.length * CHUNK * 4;
+  }
+}

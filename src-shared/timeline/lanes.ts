@@ -1,0 +1,73 @@
+// Which timeline lane an event is drawn in, and as what: shared by the host's history
+// (which answers window queries lane by lane) and the renderer's live copy, so both
+// put every event in the same place.
+import { EVENT_KIND_COUNT, EventKind, NotifierKind } from './event-kinds';
+
+export const MarkerClass = { Delivered: 0, Pended: 1, Dropped: 2, Other: 3, Breakpoint: 4 } as const;
+export type MarkerClass = (typeof MarkerClass)[keyof typeof MarkerClass];
+export const MARKER_CLASSES = [MarkerClass.Delivered, MarkerClass.Pended, MarkerClass.Dropped, MarkerClass.Other, MarkerClass.Breakpoint] as const;
+/** Not a marker: an event that sets the lane's masked state (VectorMasked/Unmasked, FunctionMaskChanged). */
+export const EDGE = 5;
+/** Marker classes plus EDGE. */
+export const LANE_CLASS_COUNT = 6;
+export const LANE_CLASSES = [...MARKER_CLASSES, EDGE] as const;
+/** Not drawn in that kind of lane. */
+export const NO_LANE = 255;
+
+/** The lane of a device's function-wide state (Enable, Function Mask, config writes, BARs). */
+export const FUNCTION_LANE = 0xffff;
+export const laneKey = (bdf: number, vector: number): number => bdf * 0x10000 + vector;
+export const splitLaneKey = (key: number): { bdf: number; vector: number } => ({ bdf: Math.floor(key / 0x10000), vector: key % 0x10000 });
+
+/** Per kind: its class in a vector lane, or NO_LANE. */
+const VECTOR_CLASS = new Uint8Array(EVENT_KIND_COUNT).fill(NO_LANE);
+/** Per kind: its class in the function lane, or NO_LANE. */
+const FUNCTION_CLASS = new Uint8Array(EVENT_KIND_COUNT).fill(NO_LANE);
+VECTOR_CLASS[EventKind.NotifyDelivered] = MarkerClass.Delivered;
+VECTOR_CLASS[EventKind.NotifyToMemory] = MarkerClass.Delivered;
+VECTOR_CLASS[EventKind.NotifyPended] = MarkerClass.Pended;
+VECTOR_CLASS[EventKind.NotifyDropped] = MarkerClass.Dropped;
+// A breakpoint or tracepoint hit sits on the lane of the event that hit it.
+VECTOR_CLASS[EventKind.Breakpoint] = MarkerClass.Breakpoint;
+VECTOR_CLASS[EventKind.VectorMasked] = EDGE;
+VECTOR_CLASS[EventKind.VectorUnmasked] = EDGE;
+for (const k of [EventKind.TableRead, EventKind.TableWrite, EventKind.PendingCleared, EventKind.UseCountChanged, EventKind.NotifierFired]) {
+  VECTOR_CLASS[k] = MarkerClass.Other;
+}
+FUNCTION_CLASS[EventKind.FunctionMaskChanged] = EDGE;
+for (const k of [
+  EventKind.ConfigWrite,
+  EventKind.PbaRead,
+  EventKind.PbaWrite,
+  EventKind.IntxChanged,
+  EventKind.AccessRefused,
+  EventKind.AccessUnclaimed,
+  EventKind.StateSaved,
+  EventKind.StateLoaded,
+  EventKind.BarMapped,
+  EventKind.BarOverlap,
+  EventKind.Divergence,
+]) {
+  FUNCTION_CLASS[k] = MarkerClass.Other;
+}
+
+/** A poll notifier names a range of vectors, so it is drawn in none of them. */
+export function inVectorLane(kind: number, detail: number): boolean {
+  return VECTOR_CLASS[kind] !== NO_LANE && !(kind === EventKind.NotifierFired && detail === NotifierKind.Poll);
+}
+
+/** The lane key of an event, or -1 when it is drawn in no lane. */
+export function laneOfEvent(kind: number, detail: number, bdf: number, vector: number): number {
+  if (inVectorLane(kind, detail)) return laneKey(bdf, vector);
+  return FUNCTION_CLASS[kind] === NO_LANE ? -1 : laneKey(bdf, FUNCTION_LANE);
+}
+
+/** The class of an event in the lane laneOfEvent gives it (meaningless for events in no lane). */
+export function classInLane(kind: number, detail: number): number {
+  return inVectorLane(kind, detail) ? VECTOR_CLASS[kind]! : FUNCTION_CLASS[kind]!;
+}
+
+/** Whether an edge event leaves its lane masked. */
+export function edgeMasked(kind: number, a: number): boolean {
+  return kind === EventKind.FunctionMaskChanged ? a === 1 : kind === EventKind.VectorMasked;
+}
