@@ -7,7 +7,7 @@
 // are copied into the log as they are.
 import type { Machine } from '../machine/machine';
 import type { EventLog } from '../machine/event-log';
-import { DropReason, EventKind } from '../../src-shared/timeline/event-kinds';
+import { DropReason, EventKind, INTX_HELD, PENDED_BY_LOAD } from '../../src-shared/timeline/event-kinds';
 import { RESET_MSIX } from '../machine/msix/msix-engine';
 
 const RESET_SYSTEM = 1;
@@ -55,10 +55,13 @@ export function replayInput(machine: Machine, run: EventLog, seq: number): Repla
       case EventKind.NotifyDelivered:
       case EventKind.NotifyToMemory:
       case EventKind.NotifyPended:
+        // A pending bit msix_load set is part of the load, not a notify of its own.
+        if (kind === EventKind.NotifyPended && detail === PENDED_BY_LOAD) break;
         need(msix, 'MSI-X').notify(vector);
         break;
       case EventKind.IntxChanged:
-        if (a !== 1) return copy(machine, run, i);
+        // A raise held by INTx Disable (D1) is a raise all the same.
+        if (a !== 1 && detail !== INTX_HELD) return copy(machine, run, i);
         need(fn, 'a device').raise(vector);
         break;
       case EventKind.UseCountChanged: {
