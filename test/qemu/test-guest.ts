@@ -5,11 +5,18 @@
 // writes 0x5a into the host bridge's Interrupt Line register (a qtest poke the guest
 // reads through sysfs) or 30 s pass, and powers off.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const KERNEL_VERSION = '6.1.0-57-amd64';
+/** The newest installed kernel that has its modules (Debian's linux-image-amd64 moves on). */
+function installedKernel(): string {
+  const versions = existsSync('/boot') ? readdirSync('/boot').flatMap((f) => (f.startsWith('vmlinuz-') ? [f.slice('vmlinuz-'.length)] : [])) : [];
+  const usable = versions.filter((v) => existsSync(`/lib/modules/${v}`));
+  return usable.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1) ?? 'none';
+}
+
+export const KERNEL_VERSION = installedKernel();
 export const KERNEL = `/boot/vmlinuz-${KERNEL_VERSION}`;
 const MODULE = `/lib/modules/${KERNEL_VERSION}/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko`;
 const BUSYBOX = '/bin/busybox';
