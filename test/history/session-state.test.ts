@@ -30,7 +30,7 @@ describe('irqscope session state', { timeout: 60_000 }, () => {
       expect(state.devices[0]).toMatchObject({ messageControl: fresh.fn(0x18)!.config.get16(0x86), table: Array.from(msix.table), pba: Array.from(msix.pba), useCount: Array.from(msix.useCount) });
     }
     const text = await runCli(['session', 'state', 'run.irqscope', '--at', String(pended)], '', dir);
-    expect(text.stdout).toMatch(/^state right after #\d+ \(t = 0 ns\)\n00:03.0 nic0: Command 0006 Status 0010 MSI-X Message Control 8002\n  vector 0: addr 00000000:fee01000 data 00000041 ctrl 00000001 pending 1 use 1 delivered 0\n/);
+    expect(text.stdout).toMatch(/^state right after #\d+ \(t = 0 ns\)\n00:00.0 q35-host: Command 0000 Status 0000\n00:03.0 nic0: Command 0006 Status 0010 MSI-X Message Control 8002\n  vector 0: addr 00000000:fee01000 data 00000041 ctrl 00000001 pending 1 use 1 delivered 0\n/);
   });
 
   it('refuses a sequence number the session does not have, and bad usage', async () => {

@@ -50,7 +50,7 @@ describe('write effects', () => {
     expect(run('setpci -s 00:03.0 VENDOR_ID.w=0x1234')).toBe('OK # 00:03.0 VENDOR_ID.w: read-only: wrote 0x1234, it still reads 0x1af4');
     expect(run('setpci -s 00:03.0 COMMAND=ffff')).toBe('OK # 00:03.0 COMMAND: wrote 0xffff, took effect as 0x0547: bits 0xfab8 are read-only and kept their value');
     expect(run('setpci -s 00:03.0 COMMAND=0x6')).toBe('OK');
-    expect(run('setpci -s 00:07.0 COMMAND')).toBe('FAIL setpci: No devices selected for operation group 1: no device matches (devices: 00:03.0)');
+    expect(run('setpci -s 00:07.0 COMMAND')).toBe('FAIL setpci: No devices selected for operation group 1: no device matches (devices: 00:00.0, 00:03.0)');
   });
 
   it('the app: setpci notes in the reply; a missing device is an error (exit 1), not a warning', () => {

@@ -33,7 +33,7 @@ describe('irqscope web', () => {
 
   it('--script runs the bring-up before serving; a failing line stops it, named, with exit 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'irqscope-web-'));
-    writeFileSync(join(dir, 'bad.qtest'), '# BAR1\noutl 0xcf8 0x80001814\nwritel 0x12 0x1 0x2\n');
+    writeFileSync(join(dir, 'bad.qtest'), '# BAR1\noutl 0xcf8 0x80001814\nwritel 0x12\n');
     const failing = { ...io(), cwd: dir };
     expect(await webCommand(['--script', 'bad.qtest'], failing)).toBe(1);
     expect(failing.err()).toMatch(/^irqscope web: bad\.qtest: reply 2: FAIL /m);

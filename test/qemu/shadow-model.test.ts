@@ -54,7 +54,7 @@ describe('ShadowModel', () => {
     const { shadow, events } = run([...BRING_UP, message(0xfee01004, 0x26), deliver(0x26)]);
     expect(kinds(events)).toEqual(expect.arrayContaining(['ConfigWrite', 'BarMapped', 'FunctionMaskChanged', 'TableWrite', 'VectorUnmasked', 'NotifyDelivered']));
     const delivered = events.filter((e) => e.kind === 'NotifyDelivered');
-    expect(delivered).toMatchObject([{ bdf: '00:02.0', vector: 0, origin: 'device', a: 1, text: 'vector 0 delivered to APIC 1, IDT vector 0x26 (fixed)' }]);
+    expect(delivered).toMatchObject([{ bdf: '00:02.0', vector: 0, origin: 'device', a: 1, text: 'vector 0 delivered to CPU 0 (logical destination 0x1), IDT vector 0x26 (fixed)' }]);
     expect(events.find((e) => e.kind === 'ConfigWrite' && e.a === 0xa2)).toMatchObject({ detail: 2, b: 0xc004, origin: 'guest' });
     expect(divergences(events)).toEqual([]);
     expect(shadow.counts).toMatchObject({ deliveries: 1, otherMessages: 0, divergences: 0 });
