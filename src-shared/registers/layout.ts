@@ -38,6 +38,24 @@ export const STATUS = {
   CAP_LIST: 1 << 4,
 } as const;
 
+/**
+ * Status bits 5-15, the same in a header's Status and a bridge's Secondary Status but for
+ * bit 14: the device signaled a system error, or the bridge received one from its bus.
+ */
+function busStatusFields(systemError: RegisterField): RegisterField[] {
+  return [
+    f('mhz66', 5, 1, 'ro', '66 MHz capable'),
+    f('fastB2B', 7, 1, 'ro', 'Fast back-to-back capable'),
+    f('masterParityError', 8, 1, 'rw1c', 'Master data parity error'),
+    f('devsel', 9, 2, 'ro', 'DEVSEL timing'),
+    f('signaledTargetAbort', 11, 1, 'rw1c', 'Signaled target abort'),
+    f('receivedTargetAbort', 12, 1, 'rw1c', 'Received target abort'),
+    f('receivedMasterAbort', 13, 1, 'rw1c', 'Received master abort'),
+    systemError,
+    f('detectedParityError', 15, 1, 'rw1c', 'Detected parity error'),
+  ];
+}
+
 /** Type 0 (endpoint) configuration header. */
 export const TYPE0_HEADER: readonly RegisterDef[] = [
   { name: 'VENDOR_ID', offset: 0x00, size: 2, fields: [f('vendor', 0, 16, 'ro', 'Vendor ID')] },
@@ -66,15 +84,7 @@ export const TYPE0_HEADER: readonly RegisterDef[] = [
     fields: [
       f('intxStatus', 3, 1, 'ro', 'Interrupt status'),
       f('capList', 4, 1, 'ro', 'Capabilities list'),
-      f('mhz66', 5, 1, 'ro', '66 MHz capable'),
-      f('fastB2B', 7, 1, 'ro', 'Fast back-to-back capable'),
-      f('masterParityError', 8, 1, 'rw1c', 'Master data parity error'),
-      f('devsel', 9, 2, 'ro', 'DEVSEL timing'),
-      f('signaledTargetAbort', 11, 1, 'rw1c', 'Signaled target abort'),
-      f('receivedTargetAbort', 12, 1, 'rw1c', 'Received target abort'),
-      f('receivedMasterAbort', 13, 1, 'rw1c', 'Received master abort'),
-      f('signaledSystemError', 14, 1, 'rw1c', 'Signaled system error'),
-      f('detectedParityError', 15, 1, 'rw1c', 'Detected parity error'),
+      ...busStatusFields(f('signaledSystemError', 14, 1, 'rw1c', 'Signaled system error')),
     ],
   },
   { name: 'REVISION', offset: 0x08, size: 1, fields: [f('revision', 0, 8, 'ro', 'Revision ID')] },
@@ -128,15 +138,7 @@ export const TYPE1_HEADER: readonly RegisterDef[] = [
     offset: 0x1e,
     size: 2,
     fields: [
-      f('mhz66', 5, 1, 'ro', '66 MHz capable'),
-      f('fastB2B', 7, 1, 'ro', 'Fast back-to-back capable'),
-      f('masterParityError', 8, 1, 'rw1c', 'Master data parity error'),
-      f('devsel', 9, 2, 'ro', 'DEVSEL timing'),
-      f('signaledTargetAbort', 11, 1, 'rw1c', 'Signaled target abort'),
-      f('receivedTargetAbort', 12, 1, 'rw1c', 'Received target abort'),
-      f('receivedMasterAbort', 13, 1, 'rw1c', 'Received master abort'),
-      f('receivedSystemError', 14, 1, 'rw1c', 'Received system error'),
-      f('detectedParityError', 15, 1, 'rw1c', 'Detected parity error'),
+      ...busStatusFields(f('receivedSystemError', 14, 1, 'rw1c', 'Received system error')),
     ],
   },
   window16('MEMORY_BASE', 0x20, 'Memory base (bits 31:20)'),
