@@ -8,7 +8,8 @@ import type { EventLog } from '../event-log';
 import type { MsixEngine } from '../msix/msix-engine';
 import type { MsiEngine } from '../msi/msi-engine';
 import { COMMAND, STATUS, TYPE0_HEADER, fillByteMasks } from '../../../src-shared/registers/layout';
-import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, EventKind, INTX_HELD } from '../../../src-shared/timeline/event-kinds';
+import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, INTX_HELD } from '../../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../../src-shared/timeline/event-schema';
 
 /** Routes a device's bus-master message write; returns true when something took it. */
 export type MessageRouter = (bdf: number, vector: number, addrLo: number, addrHi: number, data: number) => boolean;
