@@ -202,6 +202,6 @@ export class ShadowModel {
     this.counts.divergences++;
     const log = this.machine.log;
     log.currentOrigin = Origin.Machine;
-    log.append(EventKind.Divergence, kind, bdf, vector, model >>> 0, qemu >>> 0, addr >>> 0);
+    log.emit.divergence(bdf, vector, kind, model, qemu, addr);
   }
 }

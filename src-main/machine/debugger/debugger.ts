@@ -179,7 +179,7 @@ export class Debugger {
     log.currentOrigin = Origin.User;
     const last = log.total - 1;
     const markerSeq = log.total;
-    log.append(BREAKPOINT_KIND, BreakpointDetail.User, 0xffff, 0, 0, Math.max(0, last) >>> 0, Math.floor(Math.max(0, last) / 0x100000000));
+    log.emit.breakpoint(0xffff, 0, BreakpointDetail.User, 0, Math.max(0, last));
     log.currentOrigin = saved;
     const record = eventRecord(log.slice(markerSeq, markerSeq + 1), 0);
     this.pause({ reason: 'user', breakpoint: null, event: { seq: markerSeq, record }, vector: null, markerSeq });
@@ -447,7 +447,7 @@ export class Debugger {
     log.currentOrigin = Origin.Machine;
     const mark = (detail: number, id: number): number => {
       const at = log.total;
-      log.append(BREAKPOINT_KIND, detail, bdf, vector, id, seq >>> 0, Math.floor(seq / 0x100000000));
+      log.emit.breakpoint(bdf, vector, detail, id, seq);
       return at;
     };
     let stop: { reason: PauseReason; bp: Breakpoint | null; markerSeq: number } | null = null;

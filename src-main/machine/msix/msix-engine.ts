@@ -14,7 +14,7 @@ import {
   MSIX_MAX_VECTORS,
   type MsixLayout,
 } from '../../../src-shared/registers/layout';
-import { DropReason, MaskCause, NotifierKind, PENDED_BY_LOAD, PendingClearCause } from '../../../src-shared/timeline/event-kinds';
+import { DropReason, MaskCause, NotifierKind, PENDED_BY_LOAD, PendingClearCause, ResetScope } from '../../../src-shared/timeline/event-kinds';
 
 /** What the engine needs from the function that owns it. */
 export interface MsixHost {
@@ -40,9 +40,6 @@ export type MsixInitResult = { ok: true; engine: MsixEngine; warnings: string[] 
 
 // Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
 const { VectorOutOfRange, NotInUse } = DropReason;
-
-/** Reset event detail: 0 device reset, 1 system reset, 2 MSI-X reset alone. */
-export const RESET_MSIX = 2;
 
 /** Control word offset (cap+2) and the byte holding Enable and Function Mask (cap+3, rule C1). */
 const CONTROL = 2;
@@ -453,7 +450,7 @@ export class MsixEngine {
    * release. We judge each vector by its state before the reset instead.
    */
   reset(): void {
-    this.emit.reset(this.bdf, RESET_MSIX);
+    this.emit.reset(this.bdf, ResetScope.Msix);
     const before = new Uint8Array(this.vectors);
     for (let v = 0; v < this.vectors; v++) before[v] = this.isMasked(v) ? 1 : 0;
     for (let v = 0; v < this.vectors; v++) this.clearPending(v, PendingClearCause.Reset);

@@ -8,7 +8,7 @@ import type { EventLog } from '../event-log';
 import type { MsixEngine } from '../msix/msix-engine';
 import type { MsiEngine } from '../msi/msi-engine';
 import { COMMAND, STATUS, TYPE0_HEADER, fillByteMasks } from '../../../src-shared/registers/layout';
-import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, INTX_HELD } from '../../../src-shared/timeline/event-kinds';
+import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, INTX_HELD, ResetScope } from '../../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../../src-shared/timeline/event-schema';
 
 /** Routes a device's bus-master message write; returns true when something took it. */
@@ -73,7 +73,7 @@ export class PciFunction {
     // Logged once stored (its effects follow), so the state right after the event holds the write;
     // the event holds what was written and what took effect (read-only bits kept, W1C bits cleared).
     this.config.write(offset, size as ConfigSize, value);
-    this.log.append(EventKind.ConfigWrite, size, this.bdf, 0, offset, value >>> 0, this.config.read(offset, size as ConfigSize));
+    this.log.emit.configWrite(this.bdf, size, offset, value, this.config.read(offset, size as ConfigSize));
     const newCommand = this.command;
     if ((oldCommand ^ newCommand) & COMMAND.INTX_DISABLE) this.updateIntxOutput();
     this.msix?.writeConfig(offset, size);
@@ -88,7 +88,7 @@ export class PciFunction {
   }
 
   private refuse(offset: number, size: number, value: number, write: boolean): void {
-    this.log.append(EventKind.AccessRefused, (size & 0xf) | ACCESS_CONFIG | (write ? ACCESS_WRITE : 0), this.bdf, 0, offset >>> 0, 0, value >>> 0);
+    this.log.emit.accessRefused(this.bdf, (size & 0xf) | ACCESS_CONFIG | (write ? ACCESS_WRITE : 0), offset, value);
   }
 
   /** D1 / MD1: raise interrupt cause `cause`: MSI-X when enabled, else MSI when enabled, else INTx (QEMU's device models' order). */
@@ -104,7 +104,7 @@ export class PciFunction {
       return;
     }
     // Not a drop: the level is latched in Status bit 3 and asserts when INTx Disable clears, as in QEMU.
-    if (this.command & COMMAND.INTX_DISABLE) this.log.append(EventKind.IntxChanged, INTX_HELD, this.bdf, cause & 0xffff, 0, 0, 0);
+    if (this.command & COMMAND.INTX_DISABLE) this.log.emit.intxChanged(this.bdf, cause & 0xffff, INTX_HELD, 0);
     this.setIntxLevel(1);
   }
 
@@ -124,7 +124,7 @@ export class PciFunction {
     const out = this.intxLevel === 1 && (this.command & COMMAND.INTX_DISABLE) === 0 ? 1 : 0;
     if (out === this.intxOutput) return;
     this.intxOutput = out;
-    this.log.append(EventKind.IntxChanged, 0, this.bdf, 0, out, 0, 0);
+    this.log.emit.intxChanged(this.bdf, 0, 0, out);
   }
 
   /**
@@ -135,7 +135,7 @@ export class PciFunction {
   sendMessage(vector: number, addrLo: number, addrHi: number, data: number): boolean {
     for (let fn: PciFunction | null = this; fn !== null; fn = fn.upstream) {
       if ((fn.config.bytes[COMMAND_OFFSET]! & BUS_MASTER) === 0) {
-        this.log.append(EventKind.NotifyDropped, DropReason.BusMasterDisabled, this.bdf, vector, addrLo, data, addrHi);
+        this.log.emit.notifyDropped(this.bdf, vector, DropReason.BusMasterDisabled, addrHi * 0x100000000 + addrLo, data);
         return false;
       }
     }
@@ -165,7 +165,7 @@ export class PciFunction {
   }
 
   reset(): void {
-    this.log.append(EventKind.Reset, 0, this.bdf, 0, 0, 0, 0);
+    this.log.emit.reset(this.bdf, ResetScope.Device);
     const config = this.config;
     const clearWritable = (offset: number): void => {
       const mask = config.writable[offset]! | config.w1c[offset]! | (config.writable[offset + 1]! << 8) | (config.w1c[offset + 1]! << 8);
