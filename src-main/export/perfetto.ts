@@ -56,7 +56,7 @@ export function toPerfettoTrace(source: TimelineSource, axis: TimeAxis): ChromeT
   for (let i = 0; i < cols.kind.length; i++) {
     const r = eventRecord(cols, i);
     const bdf = cols.bdf[i]!;
-    const onVector = namesVector(cols.kind[i]!, cols.detail[i]!) && cols.vector[i]! < (vectors.get(bdf) ?? 0);
+    const onVector = namesVector(cols, i) && cols.vector[i]! < (vectors.get(bdf) ?? 0);
     events.push({
       name: r.kind,
       cat: r.origin,

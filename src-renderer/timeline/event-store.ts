@@ -126,7 +126,7 @@ export class EventStore {
   laneOf(abs: number): number | null {
     if (abs < this.dropped || abs >= this.end) return null;
     const i = abs - this.dropped;
-    const key = laneOfEvent(this.kind[i]!, this.detail[i]!, this.bdf[i]!, this.vector[i]!);
+    const key = laneOfEvent(this, i);
     return key < 0 ? null : key;
   }
 }

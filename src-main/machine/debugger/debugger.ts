@@ -432,7 +432,7 @@ export class Debugger {
   private isUntilEvent(i: number, kind: number): boolean {
     const log = this.machine.log;
     const until = this.until!;
-    return log.bdf[i] === until.bdf && log.vector[i] === until.vector && namesVector(kind, log.detail[i]!);
+    return log.bdf[i] === until.bdf && log.vector[i] === until.vector && namesVector(log, i);
   }
 
   /** The cold path: marks each hit in the log, then pauses for the first stopping breakpoint (or the step). */
@@ -442,7 +442,7 @@ export class Debugger {
     const bdf = log.bdf[i]!;
     const vector = log.vector[i]!;
     const record = eventRecord(log.slice(seq, seq + 1), 0);
-    const vectorState = namesVector(log.kind[i]!, log.detail[i]!) ? this.vectorState(bdf, vector) : null;
+    const vectorState = namesVector(log, i) ? this.vectorState(bdf, vector) : null;
     const saved = log.currentOrigin;
     log.currentOrigin = Origin.Machine;
     const mark = (detail: number, id: number): number => {
