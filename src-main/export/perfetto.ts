@@ -65,7 +65,7 @@ export function toPerfettoTrace(source: TimelineSource, axis: TimeAxis): ChromeT
       ts: us(i),
       pid: pidOf(bdf),
       tid: onVector ? tidOf(cols.vector[i]!) : 0,
-      args: { seq: r.seq, timeNs: r.timeNs, text: r.text, detail: r.detail, a: r.a, b: r.b, c: r.c },
+      args: { seq: r.seq, timeNs: r.timeNs, text: r.text, ...r.fields },
     });
   }
 

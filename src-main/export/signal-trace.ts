@@ -3,7 +3,7 @@
 // start as the machine is built (I5: every vector masked, nothing pending, INTx low)
 // when the log holds everything from the start; after eviction they start unknown
 // ('x') and become known at their first event.
-import { EventKind } from '../../src-shared/timeline/event-schema';
+import { EventKind, eventField } from '../../src-shared/timeline/event-schema';
 import type { TimelineSource } from './timeline-source';
 
 export type Level = 0 | 1 | 'x';
@@ -87,9 +87,9 @@ export class SignalTrace {
           set(i, masked, 0);
           break;
         case EventKind.FunctionMaskChanged:
-          set(i, this.functionSignal.get(bdf), cols.a[i] ? 1 : 0);
+          set(i, this.functionSignal.get(bdf), eventField.FunctionMaskChanged.masked(cols, i) ? 1 : 0);
           // Disabling MSI-X masks every vector without a per-vector event (C2).
-          if (cols.a[i]) everyVector(0, 1);
+          if (eventField.FunctionMaskChanged.masked(cols, i)) everyVector(0, 1);
           break;
         case EventKind.StateLoaded:
           // X3: every vector counts as masked, unmask events follow; the loaded pending bits are not logged.
@@ -107,7 +107,7 @@ export class SignalTrace {
           set(i, pending, 0);
           break;
         case EventKind.IntxChanged:
-          set(i, this.intxSignal.get(bdf), cols.a[i] ? 1 : 0);
+          set(i, this.intxSignal.get(bdf), eventField.IntxChanged.level(cols, i) ? 1 : 0);
           break;
         case EventKind.NotifyDelivered:
         case EventKind.NotifyToMemory:
