@@ -215,7 +215,8 @@ export const RULES: readonly Rule[] = [
     kinds: [IntxChanged, FunctionMaskChanged],
     severity: 'error',
     title: 'MSI and MSI-X enabled together (or INTx asserted while either is enabled)',
-    source: 'PCIe Base Spec, MSI-X Enable: while set, the function must not use INTx or MSI; msix-semantics C3, D1; QEMU msix_write_config (pci_device_deassert_intx)',
+    source:
+      'PCIe Base Spec, MSI-X Enable: while set, the function must not use INTx or MSI; MSI Enable: while set, not INTx; msix-semantics C3, D1; msi-rules MW1, MD1; QEMU msix_write_config, msi_write_config (pci_device_deassert_intx)',
     after: (e, dev) => {
       if (e.kind !== IntxChanged && e.kind !== FunctionMaskChanged) return null;
       const why = interruptModeConflict(dev);

@@ -4,7 +4,7 @@
 // and Pending dwords. Nothing on the notify path allocates.
 import type { CapabilityList } from '../pci/capabilities';
 import type { MsixHost } from '../msix/msix-engine';
-import { DropReason, EventKind, MaskCause } from '../../../src-shared/timeline/event-kinds';
+import { DropReason, EventKind, FUNCTION_MSI, MaskCause } from '../../../src-shared/timeline/event-kinds';
 
 export const MSI_CAP_ID = 0x05;
 export const MSI_MAX_VECTORS = 32;
@@ -179,7 +179,7 @@ export class MsiEngine {
     const log = this.host.log;
     const bdf = this.host.bdf;
     const enabled = this.enabled;
-    if (enabled !== this.lastEnabled) log.append(EventKind.FunctionMaskChanged, enabled ? 1 : 0, bdf, 0, enabled ? 0 : 1, this.flags, 0);
+    if (enabled !== this.lastEnabled) log.append(EventKind.FunctionMaskChanged, enabled ? 1 : 0, bdf, 0, enabled ? 0 : 1, this.flags, FUNCTION_MSI);
     const mask = this.maskBits;
     for (let changed = (mask ^ this.lastMask) >>> 0, v = 0; changed !== 0; v++, changed >>>= 1) {
       if ((changed & 1) !== 0) log.append((mask & (1 << v)) !== 0 ? EventKind.VectorMasked : EventKind.VectorUnmasked, MaskCause.VectorBit, bdf, v, 0, 0, 0);
