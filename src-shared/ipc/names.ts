@@ -42,6 +42,10 @@ export const REQUEST_NAMES = [
   'timelineEvents',
   'doctorFindings',
   'viewAt',
+  'compareSession',
+  'comparisonWindow',
+  'comparisonPair',
+  'closeComparison',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
