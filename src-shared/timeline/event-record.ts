@@ -36,11 +36,12 @@ export interface EventRecord {
 const ORIGIN_NAMES = ['guest', 'device', 'user', 'machine'];
 /** By BreakpointDetail. */
 const BREAKPOINT_TEXT = ['breakpoint', 'tracepoint', 'step ended', 'run until vector ended', 'paused by the user'];
-const MASK_CAUSE_NAMES = invert(MaskCause);
-const CLEAR_CAUSE_NAMES = invert(PendingClearCause);
-const NOTIFIER_NAMES = invert(NotifierKind);
+const MASK_CAUSE_NAMES = spacedNames(MaskCause);
+const CLEAR_CAUSE_NAMES = spacedNames(PendingClearCause);
+const NOTIFIER_NAMES = spacedNames(NotifierKind);
 
-function invert(o: Record<string, number>): string[] {
+/** An enum's names by value, in words: `VectorBit` -> `vector bit`. */
+export function spacedNames(o: Record<string, number>): string[] {
   const out: string[] = [];
   for (const [name, v] of Object.entries(o)) out[v] = name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return out;
