@@ -215,7 +215,7 @@ describe('msi_notify and breakpoints on a plain-MSI device', () => {
 
   it('a device with both capabilities: the BREAK line reads the vector of the one in use (MD1 order)', () => {
     const desc = nicDescription({ vectors: 3, used: 'all' });
-    (desc.devices[0] as Record<string, unknown>).msi = { vectors: 4, capOffset: 0x60, is64bit: true, perVectorMask: true };
+    (desc.devices![0] as Record<string, unknown>).msi = { vectors: 4, capOffset: 0x60, is64bit: true, perVectorMask: true };
     const q = new QtestSession(build(desc));
     const run = (...lines: string[]): string[] => lines.flatMap((l) => q.execute(l)?.split('\n') ?? []);
     // Bus Master on; MSI's vector 1 masked, MSI enabled with 4 vectors; MSI-X off.
