@@ -485,7 +485,7 @@ export class Debugger {
       bdf,
       vector,
       masked: msix.isMasked(vector),
-      maskBit: (msix.table[vector * 4 + 3]! & 1) === 1,
+      maskBit: msix.maskBit(vector),
       pending: msix.isPending(vector),
       useCount: msix.useCount[vector]!,
       delivered: msix.delivered[vector]!,
