@@ -1,7 +1,8 @@
 // The timeline as CSV (RFC 4180: CRLF line ends, fields with a comma, quote or line
-// break quoted, quotes doubled): one row per retained event, as event-record names it.
+// break quoted, quotes doubled): one row per event of the run, as event-record names it.
 import { eventRecord, type EventRecord } from '../../src-shared/timeline/event-record';
-import type { TimelineSource } from './timeline-source';
+import { chunksOf, type TimelineSource } from './timeline-source';
+import { CHUNK_EVENTS, type ExportOptions, type ExportPieces } from './export-pieces';
 
 const COLUMNS: readonly (keyof EventRecord)[] = ['seq', 'timeNs', 'kind', 'origin', 'bdf', 'vector', 'detail', 'a', 'b', 'c', 'text'];
 const HEADER = ['seq', 'time_ns', 'kind', 'origin', 'bdf', 'vector', 'detail', 'a', 'b', 'c', 'text'];
@@ -11,12 +12,18 @@ export function csvField(value: string | number | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsv(source: TimelineSource): string {
-  const rows = [HEADER.join(',')];
-  const cols = source.columns;
-  for (let i = 0; i < cols.kind.length; i++) {
-    const r = eventRecord(cols, i);
-    rows.push(COLUMNS.map((c) => csvField(r[c])).join(','));
+export function* csvPieces(source: TimelineSource, options: Pick<ExportOptions, 'filter'>): ExportPieces {
+  yield { data: `${HEADER.join(',')}\r\n`, progress: 0 };
+  const n = source.endSeq - source.firstSeq;
+  let done = 0;
+  for (const cols of chunksOf(source, CHUNK_EVENTS)) {
+    let text = '';
+    for (let i = 0; i < cols.kind.length; i++) {
+      if (options.filter !== undefined && !options.filter(cols, i)) continue;
+      const r = eventRecord(cols, i);
+      text += `${COLUMNS.map((c) => csvField(r[c])).join(',')}\r\n`;
+    }
+    done += cols.kind.length;
+    yield { data: text, progress: done / n };
   }
-  return rows.join('\r\n') + '\r\n';
 }

@@ -36,6 +36,8 @@ export class EventHistory {
   total = 0;
   /** Events the machine's log overwrote before they reached the history. */
   missed = 0;
+  /** Counts clears: a reader that began before one (an export) knows its events are gone. */
+  epoch = 0;
   /** Every lane list holds only sequence numbers >= this (their low 32 bits are expanded against it). */
   private listFloor = 0;
 
@@ -62,6 +64,7 @@ export class EventHistory {
   }
 
   clear(): void {
+    this.epoch++;
     this.firstSeq = 0;
     this.total = 0;
     this.missed = 0;
