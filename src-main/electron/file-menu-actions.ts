@@ -4,7 +4,8 @@
 import type { BrowserWindow, Dialog } from 'electron';
 import { readFile } from 'node:fs/promises';
 import type { MachineSession } from '../host/machine-session';
-import { openSessionBytes, sessionFileName, SESSION_EXTENSION } from '../host/session-handlers';
+import { openSessionBytes } from '../host/session-handlers';
+import { sessionFileName, SESSION_EXTENSION } from '../host/file-names';
 import { saveSession } from '../session/session-file';
 import { EXPORT_EXTENSIONS, EXPORT_TITLES, type ExportFormat } from '../../src-shared/timeline/export-formats';
 

@@ -5,7 +5,8 @@
 // with its save dialog and writes it (chooseFile); the browser host has no disk to
 // write to, so the job waits for the page to download /TOKEN/export/ID and streams
 // into that response, which the browser saves where the user says.
-import type { MachineSession } from './machine-session';
+import type { Machine } from '../machine/machine';
+import type { EventHistory } from './event-history';
 import { RequestError } from './handler-kit';
 import { exportPieces } from '../export/timeline-export';
 import { historyTimeline, type EventPredicate, type TimelineSource } from '../export/timeline-source';
@@ -38,6 +39,12 @@ interface Job {
   settle(last: ExportProgress): void;
 }
 
+/** What the jobs read: the session's history and the machine it is of. */
+export interface ExportedSession {
+  readonly history: EventHistory;
+  readonly machine: Machine;
+}
+
 export class ExportJobs {
   /** Set by a host that writes files itself: asks where (null: the user said no). Unset, the client downloads. */
   chooseFile: ((fileName: string, format: ExportFormat) => Promise<string | null>) | null = null;
@@ -45,7 +52,7 @@ export class ExportJobs {
   private nextId = 1;
 
   constructor(
-    private readonly session: MachineSession,
+    private readonly session: ExportedSession,
     private readonly notify: (progress: ExportProgress) => void,
     private readonly fileName: (format: ExportFormat) => string,
   ) {}

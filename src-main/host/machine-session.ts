@@ -16,7 +16,7 @@ import { Doctor } from '../../src-shared/doctor/doctor';
 import type { DeviceTrack } from '../../src-shared/doctor/device-track';
 import { StateHistory } from '../history/state-history';
 import { ExportJobs } from './export-jobs';
-import { exportFileName } from './session-handlers';
+import { exportFileName } from './file-names';
 
 export interface SessionClient {
   /** False while the transport is backed up: the pump leaves this client for a later round. */

@@ -7,25 +7,11 @@ import { decodeSession, encodeSession } from '../session/machine-snapshot';
 import type { MachineSession } from './machine-session';
 import { RequestError, type Handlers } from './handler-kit';
 import type { MachineStatus } from '../../src-shared/ipc/contract';
-import { EXPORT_EXTENSIONS, type ExportFormat } from '../../src-shared/timeline/export-formats';
+import { sessionFileName } from './file-names';
 
-export const SESSION_EXTENSION = '.irqsession';
 export const SESSION_MIME_TYPE = 'application/octet-stream';
 
 export type SessionRequest = 'saveSession' | 'openSession' | 'exportTimeline' | 'cancelExport';
-
-/** `virtio-net-like NIC` → `virtio-net-like-nic`: a file name to offer, from the machine's name. */
-export function fileStem(session: MachineSession): string {
-  const slug = session.name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return slug === '' ? 'irqscope' : slug;
-}
-
-export const exportFileName = (session: MachineSession, format: ExportFormat): string => `${fileStem(session)}${EXPORT_EXTENSIONS[format]}`;
-export const sessionFileName = (session: MachineSession): string => `${fileStem(session)}${SESSION_EXTENSION}`;
 
 /**
  * Replaces the session's machine with the one saved in `bytes`. A file that cannot be
