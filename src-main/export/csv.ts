@@ -1,10 +1,9 @@
 // The timeline as CSV (RFC 4180: CRLF line ends, fields with a comma, quote or line
 // break quoted, quotes doubled): one row per event of the run, as event-record names it.
-import { eventRecord, type EventRecord } from '../../src-shared/timeline/event-record';
+import { eventRecord } from '../../src-shared/timeline/event-record';
 import { chunksOf, type TimelineSource } from './timeline-source';
 import { CHUNK_EVENTS, type ExportOptions, type ExportPieces } from './export-pieces';
 
-const COLUMNS: readonly (keyof EventRecord)[] = ['seq', 'timeNs', 'kind', 'origin', 'bdf', 'vector', 'detail', 'a', 'b', 'c', 'text'];
 const HEADER = ['seq', 'time_ns', 'kind', 'origin', 'bdf', 'vector', 'detail', 'a', 'b', 'c', 'text'];
 
 export function csvField(value: string | number | null): string {
@@ -21,7 +20,8 @@ export function* csvPieces(source: TimelineSource, options: Pick<ExportOptions, 
     for (let i = 0; i < cols.kind.length; i++) {
       if (options.filter !== undefined && !options.filter(cols, i)) continue;
       const r = eventRecord(cols, i);
-      text += `${COLUMNS.map((c) => csvField(r[c])).join(',')}\r\n`;
+      // Only the description can hold a comma, quote or line break: the other fields are numbers and names.
+      text += `${r.seq},${r.timeNs},${r.kind},${r.origin},${r.bdf ?? ''},${r.vector},${r.detail},${r.a},${r.b},${r.c},${csvField(r.text)}\r\n`;
     }
     done += cols.kind.length;
     yield { data: text, progress: done / n };
