@@ -18,7 +18,7 @@ export function* csvPieces(source: TimelineSource, options: Pick<ExportOptions, 
   for (const cols of chunksOf(source, CHUNK_EVENTS)) {
     let text = '';
     for (let i = 0; i < cols.kind.length; i++) {
-      if (options.filter !== undefined && !options.filter(cols, i)) continue;
+      if (options.filter !== undefined && !options.filter(cols, i, cols.firstSeq + i)) continue;
       const r = eventRecord(cols, i);
       // Only the description can hold a comma, quote or line break: the other fields are numbers and names.
       text += `${r.seq},${r.timeNs},${r.kind},${r.origin},${r.bdf ?? ''},${r.vector},${r.detail},${r.a},${r.b},${r.c},${csvField(r.text)}\r\n`;

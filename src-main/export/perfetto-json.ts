@@ -82,7 +82,7 @@ export function* perfettoJsonPieces(source: TimelineSource, options: ExportOptio
       ts = options.axis === 'ns' ? microsecondsText(cols.time[i]!) : String(cols.firstSeq + i);
       if (done === 0 && i === 0) trace.signals.forEach((s, k) => s.initial !== 'x' && counter(k, s.initial));
       trace.step(cols, i, visitor);
-      if (options.filter !== undefined && !options.filter(cols, i)) continue;
+      if (options.filter !== undefined && !options.filter(cols, i, cols.firstSeq + i)) continue;
       const r = eventRecord(cols, i);
       const bdf = cols.bdf[i]!;
       const onVector = namesVector(cols.kind[i]!, cols.detail[i]!) && trace.hasVector(bdf, cols.vector[i]!);

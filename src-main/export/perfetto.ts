@@ -96,7 +96,7 @@ export function* perfettoPieces(source: TimelineSource, options: ExportOptions, 
       const onVector = namesVector(kind, detail) && trace.hasVector(bdf, vector);
       const track = onVector ? vectorTrack.get(bdf)! + vector : (deviceTrack.get(bdf) ?? MACHINE_TRACK);
       flowOf(kind, detail, onVector ? track : 0);
-      if (options.filter !== undefined && !options.filter(cols, i)) continue;
+      if (options.filter !== undefined && !options.filter(cols, i, cols.firstSeq + i)) continue;
       const text = describeEvent(kind, detail, vector, cols.a[i]!, cols.b[i]!, cols.c[i]!);
       const event: Record<string, unknown> = {
         type: TYPE_INSTANT,

@@ -17,8 +17,8 @@ export interface ExportDevice {
   vectors: number;
 }
 
-/** Which events an export writes as events (rows, instants, pulses); levels always follow every event. */
-export type EventPredicate = (columns: EventColumns, index: number) => boolean;
+/** Which events an export writes as events (rows, instants, pulses); levels always follow every event. A compiled display filter. */
+export type { EventPredicate } from '../../src-shared/timeline/event-filter';
 
 export interface TimelineSource {
   machineName: string | null;
@@ -58,7 +58,7 @@ export function timelineOf(machine: Machine): TimelineSource {
 
 /** The host's history as it is now, naming the devices of `machine`. */
 export function historyTimeline(history: EventHistory, machine: Machine): TimelineSource {
-  const epoch = history.epoch;
+  const generation = history.generation;
   return {
     machineName: machine.description.name ?? null,
     firstSeq: history.firstSeq,
@@ -66,7 +66,7 @@ export function historyTimeline(history: EventHistory, machine: Machine): Timeli
     evicted: history.evicted,
     devices: devicesOf(machine),
     read: (fromSeq, count) => {
-      if (history.epoch !== epoch) throw new ExportError('another machine was loaded while exporting');
+      if (history.generation !== generation) throw new ExportError('another machine was loaded while exporting');
       return checked(history.slice(fromSeq, count), fromSeq, count);
     },
   };

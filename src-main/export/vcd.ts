@@ -161,7 +161,7 @@ export function* vcdPieces(source: TimelineSource, options: ExportOptions): Expo
         first = false;
       } else pendingStep = `#${step}`;
       trace.step(cols, i, visitor);
-      if (options.filter !== undefined && !options.filter(cols, i)) continue;
+      if (options.filter !== undefined && !options.filter(cols, i, cols.firstSeq + i)) continue;
       const kind = cols.kind[i]!;
       const bdf = cols.bdf[i]!;
       const vector = cols.vector[i]!;

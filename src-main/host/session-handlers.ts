@@ -8,6 +8,7 @@ import type { MachineSession } from './machine-session';
 import { RequestError, type Handlers } from './handler-kit';
 import type { MachineStatus } from '../../src-shared/ipc/contract';
 import { sessionFileName } from './file-names';
+import { compileFilter } from '../../src-shared/timeline/event-filter';
 
 export const SESSION_MIME_TYPE = 'application/octet-stream';
 
@@ -36,7 +37,11 @@ export function sessionHandlers(session: MachineSession): Pick<Handlers, Session
       if (!opened.ok) throw new RequestError('data', `${opened.error} (the running machine is unchanged)`);
       return opened.status;
     },
-    exportTimeline: ({ format, axis }) => session.exports.start({ format, axis: axis ?? 'ns' }),
+    exportTimeline: ({ format, axis, filter }) => {
+      const compiled = compileFilter(filter ?? '');
+      if (!compiled.ok) throw new RequestError('filter', compiled.error);
+      return session.exports.start({ format, axis: axis ?? 'ns', filter: compiled.matches ?? undefined });
+    },
     cancelExport: ({ id }) => ({ cancelled: session.exports.cancel(id) }),
   };
 }

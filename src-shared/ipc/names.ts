@@ -41,6 +41,8 @@ export const REQUEST_NAMES = [
   'cancelExport',
   'timelineWindow',
   'timelineEvents',
+  'eventRows',
+  'locateEvent',
   'doctorFindings',
   'viewAt',
 ] as const;

@@ -13,6 +13,7 @@ import {
   NotifierKind,
   PendingClearCause,
   CPU_SET_FLAG,
+  FUNCTION_MSI,
   INTX_HELD,
   PENDED_BY_LOAD,
   UNCLAIMED_KIND_TEXT,
@@ -35,11 +36,12 @@ export interface EventRecord {
 const ORIGIN_NAMES = ['guest', 'device', 'user', 'machine'];
 /** By BreakpointDetail. */
 const BREAKPOINT_TEXT = ['breakpoint', 'tracepoint', 'step ended', 'run until vector ended', 'paused by the user'];
-const MASK_CAUSE_NAMES = invert(MaskCause);
-const CLEAR_CAUSE_NAMES = invert(PendingClearCause);
-const NOTIFIER_NAMES = invert(NotifierKind);
+const MASK_CAUSE_NAMES = spacedNames(MaskCause);
+const CLEAR_CAUSE_NAMES = spacedNames(PendingClearCause);
+const NOTIFIER_NAMES = spacedNames(NotifierKind);
 
-function invert(o: Record<string, number>): string[] {
+/** An enum's names by value, in words: `VectorBit` -> `vector bit`. */
+export function spacedNames(o: Record<string, number>): string[] {
   const out: string[] = [];
   for (const [name, v] of Object.entries(o)) out[v] = name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return out;
@@ -86,6 +88,7 @@ export function describeEvent(kind: number, detail: number, vector: number, a: n
     case EventKind.VectorUnmasked:
       return `vector ${vector} unmasked (${MASK_CAUSE_NAMES[detail] ?? detail})`;
     case EventKind.FunctionMaskChanged:
+      if (c === FUNCTION_MSI) return `MSI ${detail ? 'enabled' : 'disabled'} (Message Control ${hx(b)})`;
       return `function ${a ? 'masked' : 'unmasked'} (Message Control ${hx(b)}, MSI-X ${detail ? 'enabled' : 'disabled'}, Function Mask ${b & 0x4000 ? 'set' : 'clear'})`;
     case EventKind.NotifyDelivered:
       return `vector ${vector} delivered to ${deliveryTargets(detail, a, c)}, IDT vector ${hx(b & 0xff)} (${DELIVERY_MODE_NAMES[detail & 7]})${detail & 0x80 ? ' — vector below 16!' : ''}`;

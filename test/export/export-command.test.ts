@@ -55,6 +55,15 @@ describe('irqscope export', () => {
     expect(readVcd(readFileSync(join(dir, 't.vcd'), 'utf8')).timescale).toBe('10 ps');
   });
 
+  it('exports only the events a display filter selects', async () => {
+    writeFileSync(join(dir, 'run.qtest'), SCRIPT);
+    const r = await runCommand(exportCommand, ['--format', 'csv', '--machine', 'virtio-net', '--script', 'run.qtest', '--filter', 'kind == delivered'], dir);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.trimEnd().split('\r\n');
+    expect(rows.slice(1).map((l) => l.split(',')[2])).toEqual(['NotifyDelivered', 'NotifyDelivered']);
+    expect(await runCommand(exportCommand, ['--format', 'csv', '--machine', 'virtio-net', '--filter', 'kind =='], dir)).toMatchObject({ code: 'usage', stderr: expect.stringMatching(/^--filter: column \d+: /) });
+  });
+
   it('refuses bad usage and damaged sessions', async () => {
     expect(await runCommand(exportCommand, ['--machine', 'virtio-net'], dir)).toMatchObject({ code: 'usage', stderr: '--format must be one of vcd, perfetto, perfetto-json, csv' });
     expect(await runCommand(exportCommand, ['--format', 'svg', '--machine', 'virtio-net'], dir)).toMatchObject({ stderr: "--format must be one of vcd, perfetto, perfetto-json, csv, not 'svg'" });

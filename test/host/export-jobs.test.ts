@@ -125,6 +125,21 @@ describe('export jobs in the host', () => {
     expect(host.session.exports.active).toBe(0);
   });
 
+  it('takes a display filter: only its events are rows; one that does not parse is refused where it fails', async () => {
+    const { host } = busyHost();
+    const path = join(dir, 'pended.csv');
+    host.session.exports.chooseFile = () => Promise.resolve(path);
+    value(host.dispatch('writeMmio', { address: BAR1 + 12, size: 4, value: 1 }));
+    value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }));
+    value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }));
+    const started = value(host.dispatch('exportTimeline', { format: 'csv', filter: 'vector == 0 && kind == pended' }));
+    expect(await ended(host, started.id)).toMatchObject({ state: 'done' });
+    const rows = readFileSync(path, 'utf8').trimEnd().split('\r\n').slice(1);
+    expect(rows.map((r) => r.split(',')[2])).toEqual(['NotifyPended', 'NotifyPended']);
+    expect(host.dispatch('exportTimeline', { format: 'csv', filter: 'vector == ' })).toEqual({ ok: false, error: expect.stringMatching(/^exportTimeline\.filter: column \d+: /) });
+    expect(host.session.exports.active).toBe(0);
+  });
+
   it('refuses an unknown format or axis, and the seq axis for VCD, naming the field', () => {
     const { host } = busyHost();
     expect(host.dispatch('exportTimeline', { format: 'svg' })).toEqual({ ok: false, error: 'exportTimeline.format: must be one of vcd, perfetto, perfetto-json, csv' });
