@@ -1,8 +1,8 @@
 // What the doctor knows of each device, learnt from the event stream alone (so it
 // works on a saved session, a script's run or an --events file): the interrupt mode
-// (INTx level, MSI-X Enable and Function Mask, MSI when the machine has it) and, per
+// (INTx level, MSI-X Enable and Function Mask, plain MSI's Enable) and, per
 // vector, whether it is masked and since when it is pending.
-import { MaskCause, ResetScope } from '../timeline/event-kinds';
+import { FUNCTION_MSI, MaskCause, ResetScope } from '../timeline/event-kinds';
 import { EventKind } from '../timeline/event-schema';
 import { field, type DoctorEvent } from './doctor-event';
 
@@ -51,8 +51,9 @@ export class DeviceTrack {
   msixEnabled = false;
   msixEnabledSince = -1;
   functionMaskBit = false;
-  /** Plain MSI's Enable: no event sets it until the machine has MSI (see interrupt-modes.ts). */
+  /** Plain MSI's Enable (its FunctionMaskChanged events carry FUNCTION_MSI). */
   msiEnabled = false;
+  msiEnabledSince = -1;
   /** Messages dropped, out-of-range vectors included. */
   droppedTotal = 0;
   readonly vectors = new Map<number, VectorTrack>();
@@ -74,6 +75,11 @@ export class DeviceTrack {
         this.intxSince = e.seq;
         return;
       case FunctionMaskChanged:
+        if (field(e, 'FunctionMaskChanged', 'capability') === FUNCTION_MSI) {
+          this.msiEnabled = field(e, 'FunctionMaskChanged', 'enabled') === 1;
+          this.msiEnabledSince = e.seq;
+          return;
+        }
         if ((field(e, 'FunctionMaskChanged', 'enabled') === 1) !== this.msixEnabled) this.msixEnabledSince = e.seq;
         this.msixEnabled = field(e, 'FunctionMaskChanged', 'enabled') === 1;
         this.functionMaskBit = (field(e, 'FunctionMaskChanged', 'control') & FUNCTION_MASK) !== 0;
@@ -111,7 +117,11 @@ export class DeviceTrack {
         this.vector(e.vector).noteOutcome(Outcome.Dropped, e.seq, field(e, 'NotifyDropped', 'reason'), 0);
         return;
       case Reset:
-        if (field(e, 'Reset', 'scope') === ResetScope.Device) this.intx = false;
+        // A device reset clears MSI's Enable without an event of its own (msi_reset, MX1).
+        if (field(e, 'Reset', 'scope') === ResetScope.Device) {
+          this.intx = false;
+          this.msiEnabled = false;
+        }
         if (field(e, 'Reset', 'scope') === ResetScope.Msix) this.resetMsix();
         return;
       default:

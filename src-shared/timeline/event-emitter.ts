@@ -43,8 +43,8 @@ export class EventEmitter implements EmitterShape {
   vectorUnmasked(bdf: number, vector: number, cause: number): void {
     this.sink.put(K.VectorUnmasked, cause, bdf, vector, 0, 0, 0);
   }
-  functionMaskChanged(bdf: number, enabled: number, masked: number, control: number): void {
-    this.sink.put(K.FunctionMaskChanged, enabled, bdf, 0, masked, control, 0);
+  functionMaskChanged(bdf: number, enabled: number, masked: number, control: number, capability: number): void {
+    this.sink.put(K.FunctionMaskChanged, enabled, bdf, 0, masked, control, capability);
   }
   notifyDelivered(bdf: number, vector: number, mode: number, cpuSet: number, belowSixteen: number, target: number, data: number, addressLo: number): void {
     this.sink.put(K.NotifyDelivered, mode | (cpuSet << 6) | (belowSixteen << 7), bdf, vector, target, data, addressLo);

@@ -25,6 +25,8 @@ export const DROP_REASON_NAMES = [
   'message address refused',
   'reserved delivery mode',
 ] as const;
+/** FunctionMaskChanged's capability for plain MSI (MSI-X logs 0): the doctor tells the two Enables apart by it. */
+export const FUNCTION_MSI = 1;
 /** NotifyDelivered detail flag: `a` is the set of CPUs reached (bit i = CPU i), not one APIC ID. */
 export const CPU_SET_FLAG = 0x40;
 /** NotifyPended detail: the pending bit was set by restoring saved state (msix_load), not by a notify. */

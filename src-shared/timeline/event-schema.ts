@@ -15,6 +15,7 @@ import {
   DIVERGENCE_NAMES,
   DROP_REASON_NAMES,
   DropReason,
+  FUNCTION_MSI,
   INTX_HELD,
   MaskCause,
   NotifierKind,
@@ -88,7 +89,7 @@ const hx = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 const nameOr = (names: readonly string[], v: number): string | number => names[v] ?? v;
 
 /** Enum names as the text says them: VectorBit -> "vector bit". */
-function spoken(o: Record<string, number>): string[] {
+export function spoken(o: Record<string, number>): string[] {
   const out: string[] = [];
   for (const [name, v] of Object.entries(o)) out[v] = name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   return out;
@@ -144,9 +145,16 @@ export const EVENT_SCHEMA = {
   /** Enable or Function Mask changed (M1). */
   FunctionMaskChanged: kind(
     7,
-    [field('enabled', 'detail', '1: MSI-X (or MSI) enabled'), field('masked', 'a', '1: the function is masked (M1)'), field('control', 'b', 'Message Control')],
+    [
+      field('enabled', 'detail', '1: MSI-X (or MSI) enabled'),
+      field('masked', 'a', '1: the function is masked (M1)'),
+      field('control', 'b', 'Message Control'),
+      field('capability', 'c', 'whose Enable: 0 MSI-X, FUNCTION_MSI plain MSI', { names: ['MSI-X', 'MSI'] }),
+    ],
     (f) =>
-      `function ${f.masked ? 'masked' : 'unmasked'} (Message Control ${hx(f.control)}, MSI-X ${f.enabled ? 'enabled' : 'disabled'}, Function Mask ${f.control & 0x4000 ? 'set' : 'clear'})`,
+      f.capability === FUNCTION_MSI
+        ? `MSI ${f.enabled ? 'enabled' : 'disabled'} (Message Control ${hx(f.control)})`
+        : `function ${f.masked ? 'masked' : 'unmasked'} (Message Control ${hx(f.control)}, MSI-X ${f.enabled ? 'enabled' : 'disabled'}, Function Mask ${f.control & 0x4000 ? 'set' : 'clear'})`,
   ),
   NotifyDelivered: kind(
     8,

@@ -53,7 +53,7 @@ for (const k of [
 }
 
 /** Event i is drawn in its vector's lane; a poll notifier names a range of vectors, so it is drawn in none of them. */
-function inVectorLane(cols: ColumnSet, i: number): boolean {
+export function inVectorLane(cols: ColumnSet, i: number): boolean {
   const kind = cols.kind[i]!;
   return VECTOR_CLASS[kind] !== NO_LANE && !(kind === EventKind.NotifierFired && eventField.NotifierFired.notifier(cols, i) === NotifierKind.Poll);
 }

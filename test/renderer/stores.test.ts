@@ -248,7 +248,7 @@ describe('timeline store', () => {
   it('hides idle lanes by default: a vector lane shows once the host holds an event of it', async () => {
     const timeline = useTimelineStore();
     expect(timeline.lanes.map((l) => l.label)).toEqual(['00:03.0 function']);
-    transport.on('timelineWindow', (p) => ({ startNs: p.startNs, endNs: p.endNs, pixels: p.pixels, total: 1, evicted: 0, missed: 0, oldestTimeNs: 5, newestTimeNs: 5, lanes: [], activeLanes: [laneKey(NIC, 2)] }));
+    transport.on('timelineWindow', (p) => ({ startNs: p.startNs, endNs: p.endNs, pixels: p.pixels, total: 1, evicted: 0, missed: 0, oldestTimeNs: 5, newestTimeNs: 5, lanes: [], activeLanes: [laneKey(NIC, 2)], filter: null }));
     timeline.requestWindow({ startNs: 0, endNs: 10, pixels: 10, lanes: [] });
     await flush();
     expect(timeline.lanes.map((l) => l.label)).toEqual(['00:03.0 function', '00:03.0 v2']);

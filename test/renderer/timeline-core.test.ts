@@ -134,6 +134,7 @@ function windowOf(scale: TimeScale, lanes: Record<number, { marks: Mark[]; maske
     oldestTimeNs: null,
     newestTimeNs: null,
     activeLanes: [],
+    filter: null,
     lanes: Object.entries(lanes).map(([vector, l]): WindowLane => {
       const totals = [0, 0, 0, 0, 0, 0];
       for (const m of l.marks) totals[m.cls]! += m.count ?? 1;

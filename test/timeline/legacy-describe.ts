@@ -15,6 +15,7 @@ import {
   PENDED_BY_LOAD,
   PendingClearCause,
   UNCLAIMED_KIND_TEXT,
+  FUNCTION_MSI,
 } from '../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../src-shared/timeline/event-schema';
 
@@ -65,6 +66,7 @@ export function legacyDescribe(kind: number, detail: number, vector: number, a: 
     case EventKind.VectorUnmasked:
       return `vector ${vector} unmasked (${MASK_CAUSE_NAMES[detail] ?? detail})`;
     case EventKind.FunctionMaskChanged:
+      if (c === FUNCTION_MSI) return `MSI ${detail ? 'enabled' : 'disabled'} (Message Control ${hx(b)})`;
       return `function ${a ? 'masked' : 'unmasked'} (Message Control ${hx(b)}, MSI-X ${detail ? 'enabled' : 'disabled'}, Function Mask ${b & 0x4000 ? 'set' : 'clear'})`;
     case EventKind.NotifyDelivered:
       return `vector ${vector} delivered to ${deliveryTargets(detail, a, c)}, IDT vector ${hx(b & 0xff)} (${DELIVERY_MODE_NAMES[detail & 7]})${detail & 0x80 ? ' — vector below 16!' : ''}`;
