@@ -15,7 +15,7 @@ import {
   BreakpointDetail,
 } from './event-kinds';
 import { inVectorLane } from './lanes';
-import { describeEvent, EVENT_KIND_COUNT, EVENT_KIND_NAMES, EventKind, spoken as spacedNames } from './event-schema';
+import { describeEvent, EVENT_KIND_COUNT, EVENT_KIND_NAMES, EventKind, FIELD_COLUMNS, eventField as F, spoken as spacedNames, type FieldName, type FieldReader, type KindName } from './event-schema';
 
 /** A field's value of event i: a number, or for a `text` field a string; undefined when absent. */
 export type NumberGetter = (cols: EventColumns, i: number, seq: number) => number | undefined;
@@ -28,7 +28,6 @@ export type EventField =
   | { name: string; type: 'text'; doc: string; get: TextGetter };
 
 const NO_BDF = 0xffff;
-const hi32 = 0x1_0000_0000;
 
 /** Names compared without case: `NotifyPended` -> `notifypended`. */
 const lower = (names: readonly string[]): string[] => names.map((n) => n.toLowerCase());
@@ -50,16 +49,6 @@ const KIND_ALIASES: Record<string, number> = {
   divergence: EventKind.Divergence,
 };
 
-/** Per kind, a getter; kinds without the field answer undefined. */
-function perKind(kinds: readonly number[], get: NumberGetter): NumberGetter {
-  const has = new Uint8Array(EVENT_KIND_COUNT);
-  for (const k of kinds) has[k] = 1;
-  return (cols, i, seq) => (has[cols.kind[i]!] === 1 ? get(cols, i, seq) : undefined);
-}
-
-const ACCESS_KINDS = [EventKind.AccessRefused, EventKind.AccessUnclaimed, EventKind.Access];
-const STRUCTURE_KINDS = [EventKind.TableRead, EventKind.TableWrite, EventKind.PbaRead, EventKind.PbaWrite];
-
 /** The columns' getter for one kind-specific field of several kinds, each kind its own column. */
 function byKind(parts: [readonly number[], NumberGetter][]): NumberGetter {
   const table: (NumberGetter | undefined)[] = new Array(EVENT_KIND_COUNT);
@@ -67,10 +56,14 @@ function byKind(parts: [readonly number[], NumberGetter][]): NumberGetter {
   return (cols, i, seq) => table[cols.kind[i]!]?.(cols, i, seq);
 }
 
-const colA: NumberGetter = (c, i) => c.a[i];
-const colB: NumberGetter = (c, i) => c.b[i];
-const colC: NumberGetter = (c, i) => c.c[i];
-const colDetail: NumberGetter = (c, i) => c.detail[i];
+/** A field as the event schema declares it for kind `k` (named `f` there), optionally mapped. */
+function at<K extends KindName>(k: K, f: FieldName<K>, map: (v: number) => number = (v) => v): [readonly number[], NumberGetter] {
+  const read = (F[k] as Record<string, FieldReader>)[f]!;
+  return [[EventKind[k]], (c, i) => map(read(c, i))];
+}
+const accessSize = (flags: number): number => flags & 0xf;
+const isWrite = (flags: number): number => ((flags & ACCESS_WRITE) !== 0 ? 1 : 0);
+const schemaField = (...parts: [readonly number[], NumberGetter][]): NumberGetter => byKind(parts);
 
 /** Mask causes at their values, pending-clear causes from 16 on: one `cause` field for both kinds. */
 const PENDING_CLEAR_BASE = 16;
@@ -86,78 +79,89 @@ export const EVENT_FIELDS: readonly EventField[] = [
   { name: 'bdf', type: 'number', doc: 'the function, as 00:03.0', get: (c, i) => (c.bdf[i] === NO_BDF ? undefined : c.bdf[i]), literal: 'bdf' },
   { name: 'vector', type: 'number', doc: 'MSI-X or MSI vector', get: (c, i) => (inVectorLane(c, i) || (c.kind[i] === EventKind.Divergence && c.vector[i] !== 0xffff) ? c.vector[i] : undefined) },
   { name: 'text', type: 'text', doc: 'the one-line description', get: (c, i) => describeEvent(c, i) },
-  { name: 'detail', type: 'number', doc: 'raw detail column', get: colDetail },
-  { name: 'a', type: 'number', doc: 'raw a column', get: colA },
-  { name: 'b', type: 'number', doc: 'raw b column', get: colB },
-  { name: 'c', type: 'number', doc: 'raw c column', get: colC },
+  ...FIELD_COLUMNS.filter((col) => col !== 'vector').map((col): EventField => ({ name: col, type: 'number', doc: `raw ${col} column`, get: (c, i) => c[col][i] })),
   // Kind-specific fields.
   {
     name: 'offset',
     type: 'number',
     doc: 'config offset (config writes), byte offset in the table or PBA',
-    get: perKind([EventKind.ConfigWrite, ...STRUCTURE_KINDS], colA),
+    get: schemaField(at('ConfigWrite', 'offset'), at('TableRead', 'offset'), at('TableWrite', 'offset'), at('PbaRead', 'offset'), at('PbaWrite', 'offset')),
   },
   {
     name: 'value',
     type: 'number',
     doc: 'value written or read',
-    get: byKind([
-      [[EventKind.ConfigWrite, ...STRUCTURE_KINDS], colB],
-      [ACCESS_KINDS, colC],
-    ]),
+    get: schemaField(
+      at('ConfigWrite', 'value'),
+      at('TableRead', 'value'),
+      at('TableWrite', 'value'),
+      at('PbaRead', 'value'),
+      at('PbaWrite', 'value'),
+      at('AccessRefused', 'value'),
+      at('AccessUnclaimed', 'value'),
+      at('Access', 'value'),
+    ),
   },
-  { name: 'effective', type: 'number', doc: 'config write: the value that took effect', get: perKind([EventKind.ConfigWrite], colC) },
+  { name: 'effective', type: 'number', doc: 'config write: the value that took effect', get: schemaField(at('ConfigWrite', 'effective')) },
   {
     name: 'size',
     type: 'number',
     doc: 'access size in bytes',
-    get: byKind([
-      [[EventKind.ConfigWrite, ...STRUCTURE_KINDS], colDetail],
-      [ACCESS_KINDS, (c, i) => c.detail[i]! & 0xf],
-      [[EventKind.StateSaved, EventKind.StateLoaded], colA],
-    ]),
+    get: schemaField(
+      at('ConfigWrite', 'size'),
+      at('TableRead', 'access'),
+      at('TableWrite', 'access'),
+      at('PbaRead', 'access'),
+      at('PbaWrite', 'access'),
+      at('AccessRefused', 'access', accessSize),
+      at('AccessUnclaimed', 'access', accessSize),
+      at('Access', 'access', accessSize),
+      at('StateSaved', 'bytes'),
+      at('StateLoaded', 'bytes'),
+    ),
   },
-  { name: 'write', type: 'number', doc: 'access: 1 write, 0 read', get: perKind(ACCESS_KINDS, (c, i) => ((c.detail[i]! & ACCESS_WRITE) !== 0 ? 1 : 0)) },
+  { name: 'write', type: 'number', doc: 'access: 1 write, 0 read', get: schemaField(at('AccessRefused', 'access', isWrite), at('AccessUnclaimed', 'access', isWrite), at('Access', 'access', isWrite)) },
   {
     name: 'address',
     type: 'number',
     doc: 'message address (notifies), access or BAR address',
-    get: byKind([
-      [[EventKind.NotifyDelivered], colC],
-      [[EventKind.NotifyToMemory], (c, i) => c.c[i]! * hi32 + c.a[i]!],
-      [[...ACCESS_KINDS, EventKind.BarMapped, EventKind.BarOverlap], (c, i) => c.b[i]! * hi32 + c.a[i]!],
-      [[EventKind.Divergence], colC],
-    ]),
+    get: schemaField(
+      at('NotifyDelivered', 'addressLo'),
+      at('NotifyToMemory', 'address'),
+      at('AccessRefused', 'address'),
+      at('AccessUnclaimed', 'address'),
+      at('Access', 'address'),
+      at('BarMapped', 'address'),
+      at('BarOverlap', 'address'),
+      at('Divergence', 'addressLo'),
+    ),
   },
-  { name: 'data', type: 'number', doc: 'message data', get: perKind([EventKind.NotifyDelivered, EventKind.NotifyToMemory, EventKind.NotifyDropped], colB) },
-  { name: 'idt', type: 'number', doc: 'delivered: IDT vector', get: perKind([EventKind.NotifyDelivered], (c, i) => c.b[i]! & 0xff) },
-  { name: 'apic', type: 'number', doc: 'delivered: destination APIC ID (or CPU set)', get: perKind([EventKind.NotifyDelivered], colA) },
-  { name: 'mode', type: 'enum', doc: 'delivered: delivery mode', get: perKind([EventKind.NotifyDelivered], (c, i) => c.detail[i]! & 7), names: DELIVERY_MODE_NAMES.map((n) => n.toLowerCase()) },
-  { name: 'reason', type: 'enum', doc: 'dropped: why', get: perKind([EventKind.NotifyDropped], colDetail), names: DROP_REASON_NAMES },
+  { name: 'data', type: 'number', doc: 'message data', get: schemaField(at('NotifyDelivered', 'data'), at('NotifyToMemory', 'data'), at('NotifyDropped', 'data')) },
+  { name: 'idt', type: 'number', doc: 'delivered: IDT vector', get: schemaField(at('NotifyDelivered', 'data', (d) => d & 0xff)) },
+  { name: 'apic', type: 'number', doc: 'delivered: destination APIC ID (or CPU set)', get: schemaField(at('NotifyDelivered', 'target')) },
+  { name: 'mode', type: 'enum', doc: 'delivered: delivery mode', get: schemaField(at('NotifyDelivered', 'mode')), names: DELIVERY_MODE_NAMES.map((n) => n.toLowerCase()) },
+  { name: 'reason', type: 'enum', doc: 'dropped: why', get: schemaField(at('NotifyDropped', 'reason')), names: DROP_REASON_NAMES },
   {
     name: 'cause',
     type: 'enum',
     doc: 'masked/unmasked: vector bit, function mask, enable, load; cleared: unmask, unuse, …',
-    get: byKind([
-      [[EventKind.VectorMasked, EventKind.VectorUnmasked], colDetail],
-      [[EventKind.PendingCleared], (c, i) => PENDING_CLEAR_BASE + c.detail[i]!],
-    ]),
+    get: schemaField(at('VectorMasked', 'cause'), at('VectorUnmasked', 'cause'), at('PendingCleared', 'cause', (v) => PENDING_CLEAR_BASE + v)),
     names: CAUSE_NAMES,
   },
-  { name: 'masked', type: 'number', doc: 'function mask change: 1 masked, 0 unmasked', get: perKind([EventKind.FunctionMaskChanged], colA) },
-  { name: 'control', type: 'number', doc: 'function mask change: Message Control', get: perKind([EventKind.FunctionMaskChanged], colB) },
-  { name: 'enabled', type: 'number', doc: 'function mask change: 1 MSI-X enabled', get: perKind([EventKind.FunctionMaskChanged], colDetail) },
-  { name: 'level', type: 'number', doc: 'INTx: output level', get: perKind([EventKind.IntxChanged], colA) },
-  { name: 'count', type: 'number', doc: 'use count', get: perKind([EventKind.UseCountChanged], colA) },
-  { name: 'notifier', type: 'enum', doc: 'use, release or poll', get: perKind([EventKind.NotifierFired], colDetail), names: spacedNames(NotifierKind) },
-  { name: 'bar', type: 'number', doc: 'BAR index', get: perKind([EventKind.BarMapped, EventKind.BarOverlap], colC) },
-  { name: 'mapped', type: 'number', doc: 'BAR: 1 mapped, 0 unmapped', get: perKind([EventKind.BarMapped], colDetail) },
-  { name: 'breakpoint', type: 'number', doc: 'breakpoint id (0: step, run-until, pause)', get: perKind([EventKind.Breakpoint], colA) },
-  { name: 'why', type: 'enum', doc: 'breakpoint event: stop, trace, step, until vector, user', get: perKind([EventKind.Breakpoint], colDetail), names: spacedNames(BreakpointDetail) },
-  { name: 'hit', type: 'number', doc: 'breakpoint: seq of the event that hit', get: perKind([EventKind.Breakpoint], (c, i) => c.c[i]! * hi32 + c.b[i]!) },
-  { name: 'divergence', type: 'enum', doc: 'what QEMU did that the model would not', get: perKind([EventKind.Divergence], colDetail), names: DIVERGENCE_NAMES },
-  { name: 'model', type: 'number', doc: "divergence: the model's value", get: perKind([EventKind.Divergence], colA) },
-  { name: 'qemu', type: 'number', doc: "divergence: QEMU's value", get: perKind([EventKind.Divergence], colB) },
+  { name: 'masked', type: 'number', doc: 'function mask change: 1 masked, 0 unmasked', get: schemaField(at('FunctionMaskChanged', 'masked')) },
+  { name: 'control', type: 'number', doc: 'function mask change: Message Control', get: schemaField(at('FunctionMaskChanged', 'control')) },
+  { name: 'enabled', type: 'number', doc: 'function mask change: 1 MSI-X enabled', get: schemaField(at('FunctionMaskChanged', 'enabled')) },
+  { name: 'level', type: 'number', doc: 'INTx: output level', get: schemaField(at('IntxChanged', 'level')) },
+  { name: 'count', type: 'number', doc: 'use count', get: schemaField(at('UseCountChanged', 'count')) },
+  { name: 'notifier', type: 'enum', doc: 'use, release or poll', get: schemaField(at('NotifierFired', 'notifier')), names: spacedNames(NotifierKind) },
+  { name: 'bar', type: 'number', doc: 'BAR index', get: schemaField(at('BarMapped', 'bar'), at('BarOverlap', 'bar')) },
+  { name: 'mapped', type: 'number', doc: 'BAR: 1 mapped, 0 unmapped', get: schemaField(at('BarMapped', 'mapped')) },
+  { name: 'breakpoint', type: 'number', doc: 'breakpoint id (0: step, run-until, pause)', get: schemaField(at('Breakpoint', 'breakpoint')) },
+  { name: 'why', type: 'enum', doc: 'breakpoint event: stop, trace, step, until vector, user', get: schemaField(at('Breakpoint', 'why')), names: spacedNames(BreakpointDetail) },
+  { name: 'hit', type: 'number', doc: 'breakpoint: seq of the event that hit', get: schemaField(at('Breakpoint', 'event')) },
+  { name: 'divergence', type: 'enum', doc: 'what QEMU did that the model would not', get: schemaField(at('Divergence', 'divergence')), names: DIVERGENCE_NAMES },
+  { name: 'model', type: 'number', doc: "divergence: the model's value", get: schemaField(at('Divergence', 'model')) },
+  { name: 'qemu', type: 'number', doc: "divergence: QEMU's value", get: schemaField(at('Divergence', 'qemu')) },
 ];
 
 export const EVENT_FIELD_NAMES: readonly string[] = EVENT_FIELDS.map((f) => f.name);
