@@ -28,8 +28,8 @@ export class PciBridge extends PciFunction {
   /** The bus behind the bridge. */
   readonly secondary: PciBus;
 
-  constructor(bdf: number, name: string, log: EventLog, router: MessageRouter, configSize: 256 | 4096) {
-    super(bdf, name, log, router, configSize);
+  constructor(bdf: number, name: string, log: EventLog, router: MessageRouter, configSize: 256 | 4096, domain = 0) {
+    super(bdf, name, log, router, configSize, domain);
     const c = this.config;
     c.writable.fill(0, 0x10, 0x40);
     c.w1c.fill(0, 0x10, 0x40);

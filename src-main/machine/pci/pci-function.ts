@@ -8,6 +8,7 @@ import type { EventLog } from '../event-log';
 import type { MsixEngine } from '../msix/msix-engine';
 import type { MsiEngine } from '../msi/msi-engine';
 import { COMMAND, STATUS, TYPE0_HEADER, fillByteMasks } from '../../../src-shared/registers/layout';
+import { DOMAIN_STRIDE } from '../../../src-shared/pci-text/bdf';
 import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, EventKind, INTX_HELD } from '../../../src-shared/timeline/event-kinds';
 
 /** Routes a device's bus-master message write; returns true when something took it. */
@@ -31,17 +32,25 @@ export class PciFunction {
   upstream: PciFunction | null = null;
 
   constructor(
+    /** Bus << 8 | devfn: what config cycles carry and events name. */
     readonly bdf: number,
     readonly name: string,
     readonly log: EventLog,
     private readonly router: MessageRouter,
     configSize: 256 | 4096,
+    /** The PCI domain (segment) the function sits in. */
+    readonly domain = 0,
   ) {
     this.config = new ConfigSpace(configSize);
     fillByteMasks(TYPE0_HEADER, 0, this.config.writable, this.config.w1c);
     // B3: a BAR slot reads as hardwired zero until addBar installs its size mask.
     this.config.writable.fill(0, 0x10, 0x28);
     this.caps = new CapabilityList(this.config);
+  }
+
+  /** Domain and bus/dev.fn in one number (src-shared/pci-text/bdf.ts): how the host and the tools find the function. */
+  get address(): number {
+    return this.domain * DOMAIN_STRIDE + this.bdf;
   }
 
   get command(): number {
