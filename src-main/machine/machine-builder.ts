@@ -57,7 +57,7 @@ export function buildMachine(desc: MachineDescription): BuildResult {
     machine.ram.push(ram);
     machine.memory.map(ram.region, r.base);
   }
-  if (desc.platform === 'q35') machine.bus.attach(new Q35HostBridge(machine.log, machine.routeMessage, machine.bus));
+  if (desc.platform === 'q35') machine.bus.attach(new Q35HostBridge(machine.log, machine, machine.bus));
   for (const d of desc.domains) machine.bus.setEcam(true, d.ecam, d.buses * ECAM_BYTES_PER_BUS, d.domain);
   // By address, so every bridge is in place (bus numbers programmed) before what sits behind it.
   const order = [...desc.devices.entries()].sort(([, a], [, b]) => parseBdf(a.bdf)! - parseBdf(b.bdf)!);
@@ -209,8 +209,8 @@ function buildFunction(machine: Machine, d: DeviceDescription, path: string, war
   const address = parseBdf(d.bdf)!;
   const bdf = address % DOMAIN_STRIDE;
   const configSize = d.pcie ? 4096 : 256;
-  const bridge = isBridgeDescription(d) ? new PciBridge(bdf, d.name, machine.log, machine.routeMessage, configSize, domainOf(address)) : null;
-  const fn = bridge ?? new PciFunction(bdf, d.name, machine.log, machine.routeMessage, configSize, domainOf(address));
+  const bridge = isBridgeDescription(d) ? new PciBridge(bdf, d.name, machine.log, machine, configSize, domainOf(address)) : null;
+  const fn = bridge ?? new PciFunction(bdf, d.name, machine.log, machine, configSize, domainOf(address));
   const c = fn.config;
   c.set(0x00, 2, d.vendor);
   c.set(0x02, 2, d.device);
