@@ -30,6 +30,12 @@ export function parseBdf(text: string): number | undefined {
   return domain * DOMAIN_STRIDE + ((bus << 8) | (dev << 3) | Number.parseInt(m[4]!, 10));
 }
 
+/** A bus/dev.fn as events carry it: no domain, or domain 0000 (events do not tell domains apart). */
+export function parseEventBdf(text: string): number | undefined {
+  const address = parseBdf(text);
+  return address !== undefined && domainOf(address) === 0 ? address : undefined;
+}
+
 function hex2(n: number): string {
   return n.toString(16).padStart(2, '0');
 }
