@@ -15,6 +15,8 @@ import { EventHistory } from './event-history';
 import { Doctor } from '../../src-shared/doctor/doctor';
 import type { DeviceTrack } from '../../src-shared/doctor/device-track';
 import { StateHistory } from '../history/state-history';
+import { ExportJobs } from './export-jobs';
+import { exportFileName } from './file-names';
 
 export interface SessionClient {
   /** False while the transport is backed up: the pump leaves this client for a later round. */
@@ -89,6 +91,8 @@ export class MachineSession {
   private announcing = false;
   /** The whole timeline, for window queries and exports (the machine's log is a short ring). */
   readonly history: EventHistory;
+  /** Exports under way, whose progress every client is told. */
+  readonly exports: ExportJobs;
 
   constructor(
     loaded: LoadedMachine,
@@ -97,6 +101,13 @@ export class MachineSession {
     historyCapacity?: number,
   ) {
     this.history = new EventHistory(historyCapacity);
+    this.exports = new ExportJobs(
+      this,
+      (progress) => {
+        for (const state of this.clients) state.client.send('exportProgress', progress);
+      },
+      (format) => exportFileName(this, format),
+    );
     this.machine = loaded.machine;
     this.name = loaded.name;
     this.preset = loaded.preset;

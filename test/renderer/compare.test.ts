@@ -5,7 +5,7 @@ import { compareHit, divergingColumns, markNear, runTop, COMPARE_LAYOUT } from '
 import type { CompareWindow, RunComparison } from '../../src-shared/diff/comparison';
 import type { EventRecord } from '../../src-shared/timeline/event-record';
 
-const record = (seq: number, kind: string, timeNs = 0): EventRecord => ({ seq, timeNs, kind, origin: 'guest', bdf: '00:03.0', vector: 0, detail: 0, a: 0, b: 0, c: 0, text: kind });
+const record = (seq: number, kind: string, timeNs = 0): EventRecord => ({ seq, timeNs, kind, origin: 'guest', bdf: '00:03.0', vector: 0, detail: 0, a: 0, b: 0, c: 0, fields: {}, text: kind });
 
 const SUMMARY: RunComparison = {
   a: { name: 'live', events: 300, firstSeq: 0, startNs: 0, endNs: 5000 },
