@@ -92,9 +92,9 @@ function side(cols: EventColumns, step: Int32Array, op: Uint8Array, index: Map<n
   const lane = new Int32Array(cols.kind.length);
   const cls = new Uint8Array(cols.kind.length);
   for (let i = 0; i < lane.length; i++) {
-    const key = laneOfEvent(cols.kind[i]!, cols.detail[i]!, cols.bdf[i]!, cols.vector[i]!);
+    const key = laneOfEvent(cols, i);
     lane[i] = key < 0 ? -1 : (index.get(key) ?? -1);
-    cls[i] = classInLane(cols.kind[i]!, cols.detail[i]!);
+    cls[i] = classInLane(cols, i);
   }
   return { cols, step, op, lane, cls };
 }
@@ -104,7 +104,7 @@ function laneKeys(a: EventColumns, b: EventColumns): number[] {
   const keys = new Set<number>();
   for (const cols of [a, b]) {
     for (let i = 0; i < cols.kind.length; i++) {
-      const key = laneOfEvent(cols.kind[i]!, cols.detail[i]!, cols.bdf[i]!, cols.vector[i]!);
+      const key = laneOfEvent(cols, i);
       if (key >= 0) keys.add(key);
     }
   }
