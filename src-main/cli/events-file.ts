@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
 import { EVENT_KIND_NAMES, FIELD_COLUMNS, kindSpec, upgradeLegacyRow, writeFields } from '../../src-shared/timeline/event-schema';
-import { parseBdf } from '../machine/pci/pci-bus';
+import { parseEventBdf } from '../../src-shared/pci-text/bdf';
 
 const ORIGINS = ['guest', 'device', 'user', 'machine'];
 const NUMBERS = [['vector', 0xffff], ['detail', 0xff], ['a', 0xffffffff], ['b', 0xffffffff], ['c', 0xffffffff]] as const;
@@ -42,7 +42,7 @@ export function readEventsFile(path: string): EventsFileResult {
     columns.time[i] = r.timeNs as number;
     columns.kind[i] = EVENT_KIND_NAMES.indexOf(r.kind as string);
     columns.origin[i] = ORIGINS.indexOf(r.origin as string);
-    columns.bdf[i] = r.bdf === null ? 0xffff : parseBdf(r.bdf as string)!;
+    columns.bdf[i] = r.bdf === null ? 0xffff : parseEventBdf(r.bdf as string)!;
     if (r.fields === undefined) {
       // Written before the event schema: the raw columns, in the layout of then.
       for (const c of FIELD_COLUMNS) columns[c][i] = r[c] as number;
@@ -58,7 +58,7 @@ function checkRecord(r: Record<string, unknown>, previousSeq: number | null): st
   if (typeof r.timeNs !== 'number' || !Number.isFinite(r.timeNs)) return 'timeNs must be a number';
   if (!EVENT_KIND_NAMES.includes(r.kind as string)) return `kind ${JSON.stringify(r.kind)} is not an event kind`;
   if (!ORIGINS.includes(r.origin as string)) return `origin ${JSON.stringify(r.origin)} is not one of ${ORIGINS.join(', ')}`;
-  if (r.bdf !== null && (typeof r.bdf !== 'string' || parseBdf(r.bdf) === undefined)) return `bdf ${JSON.stringify(r.bdf)} is not a bus:device.function`;
+  if (r.bdf !== null && (typeof r.bdf !== 'string' || parseEventBdf(r.bdf) === undefined)) return `bdf ${JSON.stringify(r.bdf)} is not a bus:device.function (events carry no domain)`;
   if (r.fields !== undefined) {
     if (typeof r.fields !== 'object' || r.fields === null || Array.isArray(r.fields)) return 'fields must be an object of numbers';
     // Checked on a scratch row: the fields decide the columns.

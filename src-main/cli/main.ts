@@ -52,9 +52,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./lspci-command')).lspciCommand,
     summary: "list a machine's devices as lspci does (-v/-vv/-vvv, -x/-xxx/-xxxx, -s BDF)",
     usage: lines(
-      'usage: irqscope lspci --machine FILE|PRESET [-s BDF] [-v|-vv|-vvv] [-x|-xxx|-xxxx]',
+      'usage: irqscope lspci --machine FILE|PRESET [-s BDF] [-D] [-v|-vv|-vvv] [-x|-xxx|-xxxx]',
       MACHINE,
-      '  -s BDF                only the device at that address (00:03.0)',
+      '  -s BDF                only the device at that address (00:03.0 in every domain, 0001:00:03.0 in one)',
+      '  -D                    always print the PCI domain (printed anyway once a function is outside 0000)',
       '  -v, -vv, -vvv         verbose, as lspci',
       '  -x, -xxx, -xxxx       hex dump of the first 64, 256 or 4096 bytes of config space',
     ),

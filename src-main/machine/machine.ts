@@ -74,8 +74,9 @@ export class Machine implements DebuggedMachine, InterruptSink {
     return this.bus.list();
   }
 
-  fn(bdf: number): PciFunction | null {
-    return this.bus.get(bdf);
+  /** By address (src-shared/pci-text/bdf.ts): a bus/dev.fn number is domain 0000's function. */
+  fn(address: number): PciFunction | null {
+    return this.bus.get(address);
   }
 
   /** D1, attributed to the device model. */
@@ -92,15 +93,16 @@ export class Machine implements DebuggedMachine, InterruptSink {
     }
     const problem = sourceVectorError(fn, vector);
     if (problem !== null) throw new RangeError(problem);
-    this.stopSource(fn.bdf, vector);
+    this.stopSource(fn.address, vector);
     const timer = this.clock.every(periodOfRate(ratePerSecond), () => this.raise(fn, vector));
-    const source = { bdf: fn.bdf, vector, ratePerSecond, timer };
-    this.sources.set(fn.bdf * 65536 + vector, source);
+    const source = { bdf: fn.address, vector, ratePerSecond, timer };
+    this.sources.set(fn.address * 65536 + vector, source);
     return source;
   }
 
-  stopSource(bdf: number, vector: number): boolean {
-    const key = bdf * 65536 + vector;
+  /** `address` as machine.fn takes it: a bus/dev.fn number names domain 0000's function. */
+  stopSource(address: number, vector: number): boolean {
+    const key = address * 65536 + vector;
     const source = this.sources.get(key);
     if (source === undefined) return false;
     this.clock.cancel(source.timer);
@@ -136,5 +138,5 @@ export function sourceVectorError(fn: PciFunction, vector: number): string | nul
   const vectors = fn.msix?.vectors ?? fn.msi?.vectorsCapable ?? 1;
   if (Number.isInteger(vector) && vector >= 0 && vector < vectors) return null;
   const has = fn.msix !== null ? `has MSI-X vectors 0..${vectors - 1}` : fn.msi !== null ? `has MSI vectors 0..${vectors - 1}` : 'has no MSI-X, only INTx (cause 0)';
-  return `vector ${vector} out of range: ${formatBdf(fn.bdf)} (${fn.name}) ${has}`;
+  return `vector ${vector} out of range: ${formatBdf(fn.address)} (${fn.name}) ${has}`;
 }

@@ -33,7 +33,7 @@ export function encodeSession(machine: Machine, savedAt = new Date()): Buffer {
   const sections = new Map<string, Uint8Array>();
   const functions: SessionHeader['functions'] = [];
   for (const fn of machine.functions()) {
-    const key = fnKey(fn.bdf);
+    const key = fnKey(fn.address);
     sections.set(`${key}.config`, fn.config.bytes);
     sections.set(`${key}.writable`, fn.config.writable);
     sections.set(`${key}.w1c`, fn.config.w1c);
@@ -44,7 +44,7 @@ export function encodeSession(machine: Machine, savedAt = new Date()): Buffer {
       sections.set(`${key}.msix.useCount`, bytesOf(msix.useCount));
       sections.set(`${key}.msix.delivered`, bytesOf(msix.delivered));
     }
-    functions.push({ bdf: fn.bdf, name: fn.name, configSize: fn.config.size, msixVectors: msix?.vectors ?? null });
+    functions.push({ bdf: fn.address, name: fn.name, configSize: fn.config.size, msixVectors: msix?.vectors ?? null });
   }
   sections.set('apic.counts', bytesOf(machine.apic.counts));
   sections.set('apic.special', bytesOf(machine.apic.special));
@@ -98,7 +98,7 @@ function restore(header: SessionHeader, section: (name: string, bytes: number) =
 
   for (const saved of header.functions) {
     const fn = machine.fn(saved.bdf)!;
-    const key = fnKey(fn.bdf);
+    const key = fnKey(fn.address);
     fill(fn.config.bytes, `${key}.config`);
     fill(fn.config.writable, `${key}.writable`);
     fill(fn.config.w1c, `${key}.w1c`);
@@ -152,8 +152,8 @@ function restore(header: SessionHeader, section: (name: string, bytes: number) =
 function checkShape(header: SessionHeader, machine: Machine): void {
   const fns = machine.functions();
   const saved = new Set(header.functions.map((f) => f.bdf));
-  if (saved.size !== header.functions.length || fns.length !== saved.size || fns.some((fn) => !saved.has(fn.bdf))) {
-    throw new SessionFormatError(`the saved devices (${[...saved].map(formatBdf).join(', ')}) are not the ones the description builds (${fns.map((f) => formatBdf(f.bdf)).join(', ')})`);
+  if (saved.size !== header.functions.length || fns.length !== saved.size || fns.some((fn) => !saved.has(fn.address))) {
+    throw new SessionFormatError(`the saved devices (${[...saved].map((a) => formatBdf(a)).join(', ')}) are not the ones the description builds (${fns.map((f) => formatBdf(f.address)).join(', ')})`);
   }
   for (const f of header.functions) {
     const fn = machine.fn(f.bdf)!;

@@ -16,7 +16,8 @@ export const OLDEST_SESSION_VERSION = 1;
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const u32 = z.number().int().min(0).max(0xffffffff);
-const bdf = z.number().int().min(0).max(0xffff);
+/** A function's address: domain * 0x10000 + bus/dev.fn (src-shared/pci-text/bdf.ts). */
+const bdf = z.number().int().min(0).max(0xffffffff);
 
 export const sectionEntrySchema = z.strictObject({
   name: z.string().min(1),

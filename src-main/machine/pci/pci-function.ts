@@ -10,6 +10,7 @@ import type { MsiEngine } from '../msi/msi-engine';
 import { MessageOutcome, type InterruptSink } from '../irq/interrupt-sink';
 import type { InterruptHost } from './interrupt-host';
 import { COMMAND, STATUS, TYPE0_HEADER, fillByteMasks } from '../../../src-shared/registers/layout';
+import { DOMAIN_STRIDE } from '../../../src-shared/pci-text/bdf';
 import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, INTX_HELD, ResetScope } from '../../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../../src-shared/timeline/event-schema';
 
@@ -37,18 +38,26 @@ export class PciFunction implements InterruptHost, InterruptSink {
   readonly sink: InterruptSink = this;
 
   constructor(
+    /** Bus << 8 | devfn: what config cycles carry and events name. */
     readonly bdf: number,
     readonly name: string,
     readonly log: EventLog,
     /** Where a message goes once through the gate (the machine's APIC and memory routing). */
     private readonly platform: InterruptSink,
     configSize: 256 | 4096,
+    /** The PCI domain (segment) the function sits in. */
+    readonly domain = 0,
   ) {
     this.config = new ConfigSpace(configSize);
     fillByteMasks(TYPE0_HEADER, 0, this.config.writable, this.config.w1c);
     // B3: a BAR slot reads as hardwired zero until addBar installs its size mask.
     this.config.writable.fill(0, 0x10, 0x28);
     this.caps = new CapabilityList(this.config);
+  }
+
+  /** Domain and bus/dev.fn in one number (src-shared/pci-text/bdf.ts): how the host and the tools find the function. */
+  get address(): number {
+    return this.domain * DOMAIN_STRIDE + this.bdf;
   }
 
   get command(): number {
