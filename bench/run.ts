@@ -9,6 +9,7 @@ import { timelineFrame } from './timeline-frame';
 import { uiBreakLatency } from './ui-break-latency';
 import { measureCliStart } from './cli-start';
 import { measureStateAt } from './state-at-event';
+import { measureCompare } from './compare-runs';
 import { measureQemuAttach } from './qemu-attach';
 import { liveFlood, WINDOW_MS, type FloodResult } from './live-flood';
 import { measureExports, type ExportFigure } from './export-size';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   const uiBreak = await uiBreakLatency();
   const cli = measureCliStart();
   const stateAt = measureStateAt(500);
+  const compare = measureCompare();
   const attach = await measureQemuAttach();
   const floods = [await liveFlood(100_000), await liveFlood(1_000_000)];
   const exports = await measureExports(EXPORT_EVENTS);
@@ -89,6 +91,9 @@ async function main(): Promise<void> {
     { name: `state at an event of ${stateAt.events.toLocaleString('en-US')}: first query (replays all, takes checkpoints)`, value: `${stateAt.firstMs.toFixed(0)} ms`, target: '-', ok: measured(stateAt.firstMs) },
     { name: '  then any event, 500 random ones (median / p99)', value: `${stateAt.medianMs.toFixed(1)} / ${stateAt.p99Ms.toFixed(1)} ms`, target: '-', ok: measured(stateAt.medianMs) && measured(stateAt.p99Ms) },
     { name: '  then any event (slowest of 500)', value: `${stateAt.maxMs.toFixed(1)} ms`, target: '<= 50 ms', ok: stateAt.maxMs <= 50 },
+    { name: `compare two runs of ${compare.events.toLocaleString('en-US')} events (${compare.differences} differences): alignment`, value: `${compare.alignMs.toFixed(0)} ms`, target: '-', ok: compare.differences > 0 },
+    { name: '  window of both whole runs, 1,600 columns', value: `${compare.wholeWindowMs.toFixed(0)} ms`, target: '-', ok: true },
+    { name: '  window of 5,000 steps anywhere (median of 200)', value: `${compare.zoomedMedianMs.toFixed(2)} ms`, target: '<= 16 ms', ok: compare.zoomedMedianMs <= 16 },
     ...attachRows(attach),
     ...floods.flatMap(floodRows),
     ...exportRows(exports),

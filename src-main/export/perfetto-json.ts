@@ -85,10 +85,10 @@ export function* perfettoJsonPieces(source: TimelineSource, options: ExportOptio
       if (options.filter !== undefined && !options.filter(cols, i, cols.firstSeq + i)) continue;
       const r = eventRecord(cols, i);
       const bdf = cols.bdf[i]!;
-      const onVector = namesVector(cols.kind[i]!, cols.detail[i]!) && trace.hasVector(bdf, cols.vector[i]!);
+      const onVector = namesVector(cols, i) && trace.hasVector(bdf, cols.vector[i]!);
       out.push(
         eventJson(
-          { name: r.kind, cat: r.origin, ph: 'i', s: 't', pid: pidOf(bdf), tid: onVector ? tidOf(cols.vector[i]!) : 0, args: { seq: r.seq, timeNs: r.timeNs, text: r.text, detail: r.detail, a: r.a, b: r.b, c: r.c } },
+          { name: r.kind, cat: r.origin, ph: 'i', s: 't', pid: pidOf(bdf), tid: onVector ? tidOf(cols.vector[i]!) : 0, args: { seq: r.seq, timeNs: r.timeNs, text: r.text, ...r.fields } },
           ts,
         ),
       );

@@ -12,7 +12,7 @@
 // new description is written in full), which keeps a million events near 30 MB.
 import { formatBdf } from '../machine/pci/pci-bus';
 import { PendingClearCause } from '../../src-shared/timeline/event-kinds';
-import { describeEvent, EVENT_KIND_NAMES, EventKind } from '../../src-shared/timeline/event-schema';
+import { describeEvent, EVENT_KIND_NAMES, EventKind, eventField } from '../../src-shared/timeline/event-schema';
 import { namesVector } from '../../src-shared/debugger/vector-events';
 import { SignalTrace, type Level } from './signal-trace';
 import { chunksOf, type TimelineSource } from './timeline-source';
@@ -90,12 +90,11 @@ export function* perfettoPieces(source: TimelineSource, options: ExportOptions, 
       if (done === 0 && i === 0) trace.signals.forEach((s, k) => counter(k, s.initial));
       trace.step(cols, i, visitor);
       const kind = cols.kind[i]!;
-      const detail = cols.detail[i]!;
       const bdf = cols.bdf[i]!;
       const vector = cols.vector[i]!;
-      const onVector = namesVector(kind, detail) && trace.hasVector(bdf, vector);
+      const onVector = namesVector(cols, i) && trace.hasVector(bdf, vector);
       const track = onVector ? vectorTrack.get(bdf)! + vector : (deviceTrack.get(bdf) ?? MACHINE_TRACK);
-      flowOf(kind, detail, onVector ? track : 0);
+      flowOf(kind, kind === PENDING_CLEARED ? eventField.PendingCleared.cause(cols, i) : 0, onVector ? track : 0);
       if (options.filter !== undefined && !options.filter(cols, i, cols.firstSeq + i)) continue;
       const text = describeEvent(cols, i);
       const event: Record<string, unknown> = {
@@ -123,7 +122,8 @@ export function* perfettoPieces(source: TimelineSource, options: ExportOptions, 
   }
 
   /** The flow an event starts or passes on, and the one it ends, on vector track `track` (0: none); in `flows`. */
-  function flowOf(kind: number, detail: number, track: number): void {
+  /** `clearCause`: a PendingCleared's cause. */
+  function flowOf(kind: number, clearCause: number, track: number): void {
     flows.continues = 0;
     flows.ends = 0;
     const open = track === 0 ? undefined : openFlow.get(track);
@@ -138,7 +138,7 @@ export function* perfettoPieces(source: TimelineSource, options: ExportOptions, 
       case PENDING_CLEARED:
         if (open === undefined) return;
         // Unmasking clears the bit and sends the message: the flow goes on to where it went.
-        if (detail === UNMASK) {
+        if (clearCause === UNMASK) {
           open.unmasked = true;
           flows.continues = open.id;
         } else endFlow(track, open.id);

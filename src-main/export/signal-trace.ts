@@ -4,7 +4,7 @@
 // (I5: every vector masked, nothing pending, INTx low) when the log holds everything
 // from the start; after eviction they start unknown ('x') and become known at their
 // first event.
-import { EventKind } from '../../src-shared/timeline/event-schema';
+import { EventKind, eventField } from '../../src-shared/timeline/event-schema';
 import type { EventColumns } from '../../src-shared/timeline/columns';
 import type { ExportDevice } from './timeline-source';
 
@@ -83,9 +83,9 @@ export class SignalTrace {
         if (inRange) this.set(base + 2 * vector, 0, visitor);
         break;
       case FUNCTION_MASK_CHANGED:
-        this.set(this.functionSignal.get(bdf), cols.a[i] ? 1 : 0, visitor);
+        this.set(this.functionSignal.get(bdf), eventField.FunctionMaskChanged.masked(cols, i) ? 1 : 0, visitor);
         // Disabling MSI-X masks every vector without a per-vector event (C2).
-        if (cols.a[i]) this.everyVector(bdf, 0, 1, visitor);
+        if (eventField.FunctionMaskChanged.masked(cols, i)) this.everyVector(bdf, 0, 1, visitor);
         break;
       case STATE_LOADED:
         // X3: every vector counts as masked, unmask events follow; the loaded pending bits are not logged.
@@ -103,7 +103,7 @@ export class SignalTrace {
         if (inRange) this.set(base + 2 * vector + 1, 0, visitor);
         break;
       case INTX_CHANGED:
-        this.set(this.intxSignal.get(bdf), cols.a[i] ? 1 : 0, visitor);
+        this.set(this.intxSignal.get(bdf), eventField.IntxChanged.level(cols, i) ? 1 : 0, visitor);
         break;
     }
   }

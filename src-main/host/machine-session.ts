@@ -234,13 +234,13 @@ export class MachineSession {
       const i = log.indexOf(seq);
       const kind = log.kind[i]!;
       const bdf = log.bdf[i]!;
-      this.doctor.feedEvent(seq, kind, log.detail[i]!, bdf, log.vector[i]!, log.a[i]!, log.b[i]!, log.c[i]!);
+      this.doctor.feedEvent(log, i, seq);
       if (bdf === NO_DEVICE) {
         if (kind === EventKind.Reset) for (const fn of this.machine.functions()) this.changed.add(fn.bdf);
         continue;
       }
       if (LEAVES_STATE[kind] === 0) this.changed.add(bdf);
-      if (namesVector(kind, log.detail[i]!)) {
+      if (namesVector(log, i)) {
         const fn = this.machine.fn(bdf);
         const vector = log.vector[i]!;
         if (fn?.msix && vector < fn.msix.vectors) this.lastTimes(bdf, fn.msix.vectors)[vector] = log.time[i]!;

@@ -12,7 +12,8 @@ import { loadMachineObject } from '../machine/machine-builder';
 import { formatBdf } from '../machine/pci/pci-bus';
 import { CONFIG_ADDRESS_PORT } from '../machine/pci/pci-host';
 import { STATUS_OFFSET } from '../machine/pci/pci-function';
-import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
+import { emptyColumns } from '../../src-shared/timeline/columns';
+import { COLUMN_NAMES, upgradeLegacyRow } from '../../src-shared/timeline/event-schema';
 import { STATUS } from '../../src-shared/registers/layout';
 import { SESSION_FORMAT, SESSION_VERSION, type SessionHeader } from '../../src-shared/session/session-header';
 import { SessionFormatError, decodeContainer, encodeContainer } from './session-container';
@@ -22,8 +23,8 @@ const PAGE = RAM_PAGE;
 const ZERO_PAGE = Buffer.alloc(PAGE);
 const GENERATOR = 'irqscope 0.1.0';
 
-type Column = Exclude<keyof EventColumns, 'firstSeq'>;
-const LOG_COLUMNS: readonly Column[] = ['time', 'kind', 'detail', 'origin', 'bdf', 'vector', 'a', 'b', 'c'];
+/** The log's sections, one per column of the event schema (`log.time`, `log.kind`, …). */
+const LOG_COLUMNS = COLUMN_NAMES;
 
 const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 const fnKey = (bdf: number): string => `fn.${formatBdf(bdf)}`;
@@ -139,6 +140,7 @@ function restore(header: SessionHeader, section: (name: string, bytes: number) =
   const columns = emptyColumns(n);
   for (const name of LOG_COLUMNS) fill(columns[name], `log.${name}`);
   checkEventTimes(columns.time, header.log.total - n, header.clock.nowNs);
+  if (header.version === 1) for (let i = 0; i < n; i++) upgradeLegacyRow(columns, i);
   machine.log.restore(header.log.total, columns);
 
   const debug = machine.debugger.restore(header.debugger);

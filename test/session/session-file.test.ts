@@ -122,7 +122,7 @@ describe('session round trip', () => {
     expect(r).toMatchObject({
       ok: true,
       info: {
-        version: 1,
+        version: 2,
         generator: 'irqscope 0.1.0',
         devices: [
           { bdf: NIC, name: 'nic0', msixVectors: 4 },
@@ -221,8 +221,8 @@ describe('refusing files', () => {
 
   it('refuses a file from a newer irqscope, naming both versions', () => {
     const newer = Buffer.from(savedBytes());
-    newer.writeUInt32LE(2, 8);
-    expect(refusal(newer)).toMatch(/written by a newer irqscope \(session format 2\); this one reads format 1/);
+    newer.writeUInt32LE(3, 8);
+    expect(refusal(newer)).toMatch(/written by a newer irqscope \(session format 3\); this one reads format 2/);
   });
 
   it('refuses a well-formed file whose state does not fit its machine, with the reason', () => {
