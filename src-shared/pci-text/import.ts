@@ -34,7 +34,7 @@ const SLOTS = 32;
  * Where an imported domain past 0000 gets its ECAM window (a dump does not say):
  * 256 MiB each from 256 GiB up, above what a PC's firmware puts below 4 GiB.
  */
-export const IMPORTED_ECAM_BASE = 0x4000000000;
+const IMPORTED_ECAM_BASE = 0x4000000000;
 const ECAM_WINDOW = 0x10000000;
 /** Moved devices start at slot 1: 00:00.0 is where a host bridge sits. */
 const FIRST_REMAP_SLOT = 1;

@@ -73,7 +73,7 @@ export class PciHost {
     return this.segments.get(domain)?.roots ?? [];
   }
 
-  /** The domains that hold a function or an ECAM window, in order. */
+  /** The domains given a function or an ECAM window (mapped or not), in order. */
   domains(): number[] {
     return [...this.segments.keys()].sort((a, b) => a - b);
   }
