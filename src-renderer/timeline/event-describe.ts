@@ -5,7 +5,7 @@ import type { EventRecord } from '../../src-shared/timeline/event-record';
 import { FUNCTION_LANE } from '../../src-shared/timeline/lanes';
 import { ACCESS_WRITE, EVENT_KIND_NAMES, EventKind, Origin } from '../../src-shared/timeline/event-kinds';
 import { describeEvent as describeEventText } from '../../src-shared/timeline/event-record';
-import { formatBdf, formatNs, hex0x } from '../lib/format';
+import { formatBdf, formatTime, hex0x } from '../lib/format';
 
 export interface EventDescription {
   seq: number;
@@ -71,7 +71,7 @@ export function describeEvent(store: EventStore, abs: number): EventDescription 
   const bdf = store.bdf[i]!;
   return {
     seq: store.seq[i]!,
-    time: formatNs(store.time[i]!, 3),
+    time: formatTime(store.time[i]!),
     kind: EVENT_KIND_NAMES[kind] ?? `kind ${kind}`,
     origin: ORIGIN_NAMES[store.origin[i]!] ?? String(store.origin[i]),
     device: bdf === 0xffff ? '—' : formatBdf(bdf),
@@ -85,7 +85,7 @@ export function describeRecord(record: EventRecord): EventDescription {
   const kind = EVENT_KIND_NAMES.indexOf(record.kind);
   return {
     seq: record.seq,
-    time: formatNs(record.timeNs, 3),
+    time: formatTime(record.timeNs),
     kind: record.kind,
     origin: record.origin,
     device: record.bdf ?? '—',

@@ -352,6 +352,17 @@ function enumTest(field: EventField & { type: 'enum' }, op: Op, value: Token, op
 
 const TIME_UNITS: Record<string, number> = { ns: 0, us: 3, µs: 3, ms: 6, s: 9 };
 
+/** A time with its unit (`1.5us`, `2ms`, `230.580000123s`) in whole ns, exactly (no float rounding), or why it is not one. */
+export function parseTime(t: string): number | { error: string } {
+  const m = /^([0-9]+)(?:\.([0-9]+))?(ns|us|µs|ms|s)$/.exec(t);
+  if (m === null) return { error: `expected a time such as 1500, 1.5us, 2ms or 0.25s, found "${t}"` };
+  const exp = TIME_UNITS[m[3]!]!;
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (frac.length > exp) return { error: `${t} is finer than 1 ns: virtual time is whole nanoseconds` };
+  const n = Number(m[1]!) * 10 ** exp + Number(frac.padEnd(exp, '0') || '0');
+  return Number.isSafeInteger(n) ? n : { error: `${t} is past the end of virtual time` };
+}
+
 /** A numeric literal for this field: decimal or 0x hex; a time may carry a unit (exact to the ns); a bdf is written 00:03.0. */
 function numberLiteral(field: EventField, token: Token): number {
   const t = token.text;
@@ -366,14 +377,9 @@ function numberLiteral(field: EventField, token: Token): number {
     throw new FilterSyntaxError(token.at, `expected a bus:device.function such as 00:03.0, found "${t}"`);
   }
   if (field.type === 'number' && field.literal === 'time') {
-    const m = /^([0-9]+)(?:\.([0-9]+))?(ns|us|µs|ms|s)$/.exec(t);
-    if (m === null) throw new FilterSyntaxError(token.at, `expected a time such as 1500, 1.5us, 2ms or 0.25s, found "${t}"`);
-    const exp = TIME_UNITS[m[3]!]!;
-    const frac = (m[2] ?? '').replace(/0+$/, '');
-    if (frac.length > exp) throw new FilterSyntaxError(token.at, `${t} is finer than 1 ns: virtual time is whole nanoseconds`);
-    const n = Number(m[1]!) * 10 ** exp + Number(frac.padEnd(exp, '0') || '0');
-    if (Number.isSafeInteger(n)) return n;
-    throw new FilterSyntaxError(token.at, `${t} is past the end of virtual time`);
+    const time = parseTime(t);
+    if (typeof time === 'number') return time;
+    throw new FilterSyntaxError(token.at, time.error);
   }
   throw new FilterSyntaxError(token.at, `expected a number for ${field.name} (decimal or 0x hex), found ${describe(token)}`);
 }
