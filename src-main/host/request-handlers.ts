@@ -256,7 +256,7 @@ function snapshot(session: MachineSession, bdf: number): VectorSnapshot {
   const track = session.deviceTrack(bdf);
   const why = Array.from({ length: n }, (_, v) =>
     vectorWhy(
-      { enabled: msix.enabled, functionMask: msix.functionMaskBit, vectorBit: (msix.table[v * 4 + 3]! & 1) !== 0, pending: msix.isPending(v), useCount: msix.useCount[v]! },
+      { enabled: msix.enabled, functionMask: msix.functionMaskBit, vectorBit: msix.maskBit(v), pending: msix.isPending(v), useCount: msix.useCount[v]! },
       track?.vectors.get(v),
     ),
   );

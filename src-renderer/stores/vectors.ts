@@ -6,6 +6,8 @@ import { computed, ref, shallowRef } from 'vue';
 import type { InterruptCounts, VectorSnapshot } from '../../src-shared/ipc/contract';
 import { decodeMsiMessage, type MsiMessage } from '../../src-shared/timeline/msi-message';
 import { MSIX_ENTRY, MSIX_ENTRY_SIZE } from '../../src-shared/registers/layout';
+import { messageAddressHi, messageAddressLo, messageData, pendingBit, vectorControl, vectorMaskBit } from '../../src-shared/registers/msix-entry';
+import { vectorMasked } from '../../src-shared/registers/msix-mask-rule';
 import { useStatusStore } from './status';
 import { useDevicesStore } from './devices';
 import type { VectorWhy } from '../../src-shared/doctor/vector-why';
@@ -46,12 +48,12 @@ export const useVectorsStore = defineStore('vectors', () => {
     if (s === null) return [];
     const rates = new Map(s.sources.map((x) => [x.vector, x.ratePerSecond]));
     return Array.from({ length: s.vectors }, (_, v) => {
-      const addrLo = s.table[v * 4]!;
-      const addrHi = s.table[v * 4 + 1]!;
-      const data = s.table[v * 4 + 2]!;
-      const control = s.table[v * 4 + 3]!;
-      const masked = (control & 1) === 1;
-      const pending = ((s.pba[v >>> 5]! >>> (v & 31)) & 1) === 1;
+      const addrLo = messageAddressLo(s.table, v);
+      const addrHi = messageAddressHi(s.table, v);
+      const data = messageData(s.table, v);
+      const control = vectorControl(s.table, v);
+      const masked = vectorMaskBit(s.table, v);
+      const pending = pendingBit(s.pba, v);
       const row = {
         vector: v,
         addrLo,
@@ -59,7 +61,7 @@ export const useVectorsStore = defineStore('vectors', () => {
         data,
         control,
         masked,
-        effectivelyMasked: masked || s.functionMasked,
+        effectivelyMasked: vectorMasked(masked, s.functionMasked),
         pending,
         useCount: s.useCount[v]!,
         delivered: s.delivered[v]!,

@@ -9,7 +9,7 @@ export const EventKind = {
   PbaWrite: 4, // ignored by the device (P1)
   VectorMasked: 5, // detail=MaskCause
   VectorUnmasked: 6, // detail=MaskCause
-  FunctionMaskChanged: 7, // Enable or Function Mask changed: a=1 function masked (M1) / 0 unmasked, b=Message Control, detail=1 MSI-X enabled
+  FunctionMaskChanged: 7, // Enable or Function Mask changed: a=1 function masked (M1) / 0 unmasked, b=Message Control, detail=1 enabled; c=FUNCTION_MSI: plain MSI's Enable (else MSI-X)
   NotifyDelivered: 8, // a=destination APIC ID b=data c=address low detail=delivery mode (|0x80: vector < 16 flagged)
   NotifyToMemory: 9, // A2: a=address low b=data c=address high
   NotifyPended: 10, // detail=1 when the pending bit went from 0 to 1, PENDED_BY_LOAD when msix_load set it
@@ -60,6 +60,8 @@ export const DROP_REASON_NAMES = [
   'message address refused',
   'reserved delivery mode',
 ] as const;
+/** FunctionMaskChanged's c for plain MSI's capability (MSI-X logs 0): the doctor tells the two Enables apart by it. */
+export const FUNCTION_MSI = 1;
 /** NotifyDelivered detail flag: `a` is the set of CPUs reached (bit i = CPU i), not one APIC ID. */
 export const CPU_SET_FLAG = 0x40;
 /** NotifyPended detail: the pending bit was set by restoring saved state (msix_load), not by a notify. */

@@ -13,6 +13,7 @@ import {
   NotifierKind,
   PendingClearCause,
   CPU_SET_FLAG,
+  FUNCTION_MSI,
   INTX_HELD,
   PENDED_BY_LOAD,
   UNCLAIMED_KIND_TEXT,
@@ -87,6 +88,7 @@ export function describeEvent(kind: number, detail: number, vector: number, a: n
     case EventKind.VectorUnmasked:
       return `vector ${vector} unmasked (${MASK_CAUSE_NAMES[detail] ?? detail})`;
     case EventKind.FunctionMaskChanged:
+      if (c === FUNCTION_MSI) return `MSI ${detail ? 'enabled' : 'disabled'} (Message Control ${hx(b)})`;
       return `function ${a ? 'masked' : 'unmasked'} (Message Control ${hx(b)}, MSI-X ${detail ? 'enabled' : 'disabled'}, Function Mask ${b & 0x4000 ? 'set' : 'clear'})`;
     case EventKind.NotifyDelivered:
       return `vector ${vector} delivered to ${deliveryTargets(detail, a, c)}, IDT vector ${hx(b & 0xff)} (${DELIVERY_MODE_NAMES[detail & 7]})${detail & 0x80 ? ' — vector below 16!' : ''}`;

@@ -89,7 +89,7 @@ describe('debugger requests', () => {
     unmask(host);
     const before = stateOf(host.session.machine);
     expect(host.dispatch('runUntilVectorEvent', { target: { bdf: NIC, vector: 7 } })).toEqual({ ok: false, error: 'runUntilVectorEvent.target: vector 7 out of range 0..2' });
-    expect(host.dispatch('runUntilVectorEvent', { target: { bdf: PLAIN, vector: 0 } })).toEqual({ ok: false, error: 'runUntilVectorEvent.target: 00:05.0 is not an MSI-X function' });
+    expect(host.dispatch('runUntilVectorEvent', { target: { bdf: PLAIN, vector: 0 } })).toEqual({ ok: false, error: 'runUntilVectorEvent.target: 00:05.0 is not an MSI-X or MSI function' });
     expect(stateOf(host.session.machine)).toEqual(before);
   });
 

@@ -2,29 +2,23 @@
 // (rule IDs in comments). The table and PBA live in typed arrays laid out as in
 // the BAR; nothing on the notify path allocates.
 import { Region, SIZES_4, type AccessSize, type RegionHandler } from '../address-space';
-import type { ConfigSpace } from '../pci/config-space';
 import type { CapabilityList } from '../pci/capabilities';
 import type { EventLog } from '../event-log';
+import type { InterruptHost } from '../pci/interrupt-host';
+import { MessageOutcome, type InterruptSink } from '../irq/interrupt-sink';
 import {
   MSIX_CAP_ID,
   MSIX_CAP_LENGTH,
+  MSIX_CAP_REGISTERS,
   MSIX_CONTROL,
   MSIX_ENTRY_SIZE,
   MSIX_MAX_VECTORS,
+  fillByteMasks,
   type MsixLayout,
 } from '../../../src-shared/registers/layout';
+import * as entry from '../../../src-shared/registers/msix-entry';
+import * as maskRule from '../../../src-shared/registers/msix-mask-rule';
 import { DropReason, EventKind, MaskCause, NotifierKind, PENDED_BY_LOAD, PendingClearCause } from '../../../src-shared/timeline/event-kinds';
-
-/** What the engine needs from the function that owns it. */
-export interface MsixHost {
-  readonly bdf: number;
-  readonly config: ConfigSpace;
-  readonly log: EventLog;
-  /** N3: the device writes the message as bus master; false when it reached nothing. */
-  sendMessage(vector: number, addrLo: number, addrHi: number, data: number): boolean;
-  /** C3 */
-  deassertIntx(): void;
-}
 
 export interface VectorNotifiers {
   /** A negative return is a failure (F1). */
@@ -40,6 +34,9 @@ export type MsixInitResult = { ok: true; engine: MsixEngine; warnings: string[] 
 // Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
 const { NotifyDropped, NotifyPended, TableRead, TableWrite, PbaRead, PbaWrite, VectorMasked, VectorUnmasked, PendingCleared } = EventKind;
 const { VectorOutOfRange, NotInUse } = DropReason;
+const { Dropped } = MessageOutcome;
+const { messageAddressLo, messageAddressHi, messageData, vectorMaskBit, setVectorMaskBit, vectorAtOffset, writeMessage } = entry;
+const { functionMasked, vectorMasked } = maskRule;
 
 /** Reset event detail: 0 device reset, 1 system reset, 2 MSI-X reset alone. */
 export const RESET_MSIX = 2;
@@ -132,10 +129,11 @@ export class MsixEngine {
   private lastControlHigh = 0;
   private readonly log: EventLog;
   private readonly bdf: number;
+  private readonly sink: InterruptSink;
   private readonly capOffset: number;
 
   private constructor(
-    private readonly host: MsixHost,
+    private readonly host: InterruptHost,
     private readonly caps: CapabilityList,
     readonly layout: MsixLayout,
     private readonly tableBarRegion: Region,
@@ -146,6 +144,7 @@ export class MsixEngine {
     this.capOffset = layout.capOffset;
     this.log = host.log;
     this.bdf = host.bdf;
+    this.sink = host.sink;
     this.table = new Uint32Array(n * 4);
     this.pba = new Uint32Array(pbaBytes(n) / 4);
     this.useCount = new Uint32Array(n);
@@ -163,7 +162,7 @@ export class MsixEngine {
   }
 
   /** msix_init: I1-I5. Nothing is created on failure. */
-  static init(host: MsixHost, caps: CapabilityList, params: MsixInitParams): MsixInitResult {
+  static init(host: InterruptHost, caps: CapabilityList, params: MsixInitParams): MsixInitResult {
     const { layout } = params;
     if (!params.msiSupported) return { ok: false, error: 'MSI-X not supported by the interrupt controller' };
     if (!Number.isInteger(layout.vectors) || layout.vectors < 1 || layout.vectors > MSIX_MAX_VECTORS) {
@@ -179,7 +178,8 @@ export class MsixEngine {
     config.set(cap + CONTROL, 2, layout.vectors - 1);
     config.set(cap + 4, 4, layout.tableOffset | layout.tableBar);
     config.set(cap + 8, 4, layout.pbaOffset | layout.pbaBar);
-    config.writable[cap + CONTROL_HIGH] = ENABLE_BIT | MASKALL_BIT;
+    // R1: Enable and Function Mask are the only writable bits, as the register description says.
+    fillByteMasks(MSIX_CAP_REGISTERS, cap, config.writable, config.w1c);
     engine.maskAll();
     params.tableBarRegion.addSubregion(engine.tableRegion, layout.tableOffset);
     params.pbaBarRegion.addSubregion(engine.pbaRegion, layout.pbaOffset);
@@ -208,9 +208,14 @@ export class MsixEngine {
     return (this.controlHigh() & MASKALL_BIT) !== 0;
   }
 
+  /** The vector's own mask bit (Vector Control bit 0), whatever the function's state. */
+  maskBit(vector: number): boolean {
+    return vectorMaskBit(this.table, vector);
+  }
+
   /** M2 */
   isMasked(vector: number): boolean {
-    return this.functionMasked || (this.table[vector * 4 + 3]! & 1) !== 0;
+    return vectorMasked(vectorMaskBit(this.table, vector), this.functionMasked);
   }
 
   isPending(vector: number): boolean {
@@ -242,7 +247,7 @@ export class MsixEngine {
     const high = this.controlHigh();
     const changed = ((high ^ this.lastControlHigh) & (ENABLE_BIT | MASKALL_BIT)) !== 0;
     this.lastControlHigh = high;
-    this.functionMasked = (high & ENABLE_BIT) === 0 || (high & MASKALL_BIT) !== 0;
+    this.functionMasked = functionMasked((high & ENABLE_BIT) !== 0, (high & MASKALL_BIT) !== 0);
     this.lastEnabled = (high & ENABLE_BIT) !== 0;
     if (changed) {
       const control = this.host.config.get16(this.capOffset + CONTROL);
@@ -260,7 +265,7 @@ export class MsixEngine {
       this.log.append(NotifyDropped, NotInUse, this.bdf, vector, 0, 0, 0);
       return;
     }
-    if (this.functionMasked || (this.table[vector * 4 + 3]! & 1) !== 0) {
+    if (this.isMasked(vector)) {
       const newly = this.setPending(vector);
       this.log.append(NotifyPended, newly ? 1 : 0, this.bdf, vector, 0, 0, 0);
       return;
@@ -270,9 +275,9 @@ export class MsixEngine {
 
   /** Counted before the message goes out, so anything watching its delivery event sees the count include it. */
   private send(vector: number): void {
-    const i = vector * 4;
+    const t = this.table;
     this.delivered[vector] = this.delivered[vector]! + 1;
-    if (!this.host.sendMessage(vector, this.table[i]!, this.table[i + 1]!, this.table[i + 2]!)) {
+    if (this.sink.deliver(this.bdf, vector, messageAddressLo(t, vector), messageAddressHi(t, vector), messageData(t, vector)) === Dropped) {
       this.delivered[vector] = this.delivered[vector]! - 1;
     }
   }
@@ -289,7 +294,7 @@ export class MsixEngine {
     if (wasMasked === this.functionMasked) return;
     const cause = wasEnabled ? MaskCause.FunctionMask : MaskCause.Enable;
     for (let v = 0; v < this.vectors; v++) {
-      this.handleMaskUpdate(v, wasMasked || (this.table[v * 4 + 3]! & 1) !== 0, cause);
+      this.handleMaskUpdate(v, vectorMasked(vectorMaskBit(this.table, v), wasMasked), cause);
     }
   }
 
@@ -316,9 +321,9 @@ export class MsixEngine {
       this.log.append(EventKind.NotifierFired, NotifierKind.Release, this.bdf, vector, 0, 0, 0);
       n.release(vector);
     } else {
-      const i = vector * 4;
+      const t = this.table;
       this.log.append(EventKind.NotifierFired, NotifierKind.Use, this.bdf, vector, 0, 0, 0);
-      const ret = n.use(vector, this.table[i]!, this.table[i + 1]!, this.table[i + 2]!);
+      const ret = n.use(vector, messageAddressLo(t, vector), messageAddressHi(t, vector), messageData(t, vector));
       // The reference asserts here; a failing use notifier on unmask is the notifier's bug.
       if (ret < 0) throw new Error(`vector use notifier failed (${ret}) for vector ${vector} on unmask`);
     }
@@ -333,7 +338,7 @@ export class MsixEngine {
 
   /** T3 */
   tableWrite(offset: number, size: AccessSize, value: number, access: number = size): void {
-    const vector = offset >>> 4;
+    const vector = vectorAtOffset(offset);
     const wasMasked = this.isMasked(vector);
     this.table[offset >>> 2] = value;
     this.log.append(TableWrite, access, this.bdf, vector, offset, value >>> 0, 0);
@@ -397,9 +402,9 @@ export class MsixEngine {
     if ((this.controlHigh() & (ENABLE_BIT | MASKALL_BIT)) === ENABLE_BIT) {
       for (let v = 0; v < this.vectors; v++) {
         if (this.isMasked(v)) continue;
-        const i = v * 4;
+        const t = this.table;
         this.log.append(EventKind.NotifierFired, NotifierKind.Use, this.bdf, v, 0, 0, 0);
-        const ret = notifiers.use(v, this.table[i]!, this.table[i + 1]!, this.table[i + 2]!);
+        const ret = notifiers.use(v, messageAddressLo(t, v), messageAddressHi(t, v), messageData(t, v));
         if (ret < 0) {
           for (let u = v - 1; u >= 0; u--) {
             if (this.isMasked(u)) continue;
@@ -441,7 +446,7 @@ export class MsixEngine {
   private maskAll(previouslyMasked?: (vector: number) => boolean): void {
     for (let v = 0; v < this.vectors; v++) {
       const wasMasked = previouslyMasked ? previouslyMasked(v) : this.isMasked(v);
-      this.table[v * 4 + 3] = this.table[v * 4 + 3]! | 1;
+      setVectorMaskBit(this.table, v, true);
       this.handleMaskUpdate(v, wasMasked, MaskCause.VectorBit);
     }
   }
@@ -512,16 +517,13 @@ export class MsixEngine {
 
   /** X4 */
   getMessage(vector: number): { addrLo: number; addrHi: number; data: number } {
-    const i = vector * 4;
-    return { addrLo: this.table[i]!, addrHi: this.table[i + 1]!, data: this.table[i + 2]! };
+    const t = this.table;
+    return { addrLo: messageAddressLo(t, vector), addrHi: messageAddressHi(t, vector), data: messageData(t, vector) };
   }
 
   /** X4: stores the message and clears the mask bit directly: no notifier, no pending processing. */
   setMessage(vector: number, addrLo: number, addrHi: number, data: number): void {
-    const i = vector * 4;
-    this.table[i] = addrLo;
-    this.table[i + 1] = addrHi;
-    this.table[i + 2] = data;
-    this.table[i + 3] = this.table[i + 3]! & ~1;
+    writeMessage(this.table, vector, addrLo, addrHi, data);
+    setVectorMaskBit(this.table, vector, false);
   }
 }
