@@ -1,5 +1,5 @@
 // The host's copy of the whole timeline, which the renderer queries instead of
-// holding: a columnar ring that grows by doubling up to its capacity (27 B per event)
+// holding: a columnar ring that grows fourfold up to its capacity (27 B per event)
 // plus, per lane and class, the ascending list of its events' sequence numbers
 // (4 B per event), so a window query costs what the screen shows, not what is held.
 // It pulls from the machine's log (a far smaller ring) at every pump; events the log
@@ -76,38 +76,58 @@ export class EventHistory {
       this.dropLanesBelowFirst();
     }
     const evictedBefore = this.firstSeq;
-    for (let seq = this.total; seq < log.total; seq++) {
-      if (seq - this.firstSeq === this.capacity) {
-        if (this.capacity < this.maxCapacity) this.grow();
-        else this.firstSeq++;
-      }
+    // In runs contiguous in both rings: the columns move with TypedArray.set, and only
+    // the lane lists are touched event by event (this is the host's hot path under a flood).
+    let seq = this.total;
+    while (seq < log.total) {
+      if (seq - this.firstSeq === this.capacity && this.capacity < this.maxCapacity) this.grow();
+      const free = this.capacity - (seq - this.firstSeq);
       const from = log.indexOf(seq);
-      const i = seq & this.mask;
-      const kind = log.kind[from]!;
-      const detail = log.detail[from]!;
-      const bdf = log.bdf[from]!;
-      const vector = log.vector[from]!;
-      this.time[i] = log.time[from]!;
-      this.kind[i] = kind;
-      this.detail[i] = detail;
-      this.origin[i] = log.origin[from]!;
-      this.bdf[i] = bdf;
-      this.vector[i] = vector;
-      this.a[i] = log.a[from]!;
-      this.b[i] = log.b[from]!;
-      this.c[i] = log.c[from]!;
-      const key = laneOfEvent(kind, detail, bdf, vector);
-      if (key >= 0) this.lanes.push(key, classInLane(kind, detail), seq);
+      const to = seq & this.mask;
+      const run = Math.min(log.total - seq, free > 0 ? free : this.capacity, this.capacity - to, log.capacity - from);
+      // Full: the run overwrites the oldest events, which sit in the same slots.
+      if (free === 0) this.firstSeq += run;
+      this.copyRun(log, from, to, run);
+      for (let k = 0; k < run; k++) {
+        const i = to + k;
+        const kind = this.kind[i]!;
+        const detail = this.detail[i]!;
+        const key = laneOfEvent(kind, detail, this.bdf[i]!, this.vector[i]!);
+        if (key >= 0) this.lanes.push(key, classInLane(kind, detail), seq + k);
+      }
+      seq += run;
     }
     this.total = log.total;
     if (this.firstSeq !== evictedBefore) this.dropLanesBelowFirst();
   }
 
+  private copyRun(log: EventLog, from: number, to: number, n: number): void {
+    this.time.set(log.time.subarray(from, from + n), to);
+    this.kind.set(log.kind.subarray(from, from + n), to);
+    this.detail.set(log.detail.subarray(from, from + n), to);
+    this.origin.set(log.origin.subarray(from, from + n), to);
+    this.bdf.set(log.bdf.subarray(from, from + n), to);
+    this.vector.set(log.vector.subarray(from, from + n), to);
+    this.a.set(log.a.subarray(from, from + n), to);
+    this.b.set(log.b.subarray(from, from + n), to);
+    this.c.set(log.c.subarray(from, from + n), to);
+  }
+
   private grow(): void {
-    const next = Math.max(FIRST_CAPACITY, this.capacity * 2);
+    // By four, not two: fresh pages cost far more than the bytes (a first write faults each
+    // page in), and every grow writes the held events again, so fewer, larger steps move less.
+    const next = Math.min(this.maxCapacity, Math.max(FIRST_CAPACITY, this.capacity * 4));
     const nextMask = next - 1;
+    // The held events move in at most three runs contiguous in both the old ring and the new.
     const move = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(old: T, fresh: T): T => {
-      for (let seq = this.firstSeq; seq < this.firstSeq + this.capacity; seq++) fresh[seq & nextMask] = old[seq & this.mask]!;
+      const end = this.firstSeq + this.capacity;
+      for (let seq = this.firstSeq; seq < end; ) {
+        const o = seq & this.mask;
+        const n = seq & nextMask;
+        const run = Math.min(end - seq, this.capacity - o, next - n);
+        fresh.set(old.subarray(o, o + run) as never, n);
+        seq += run;
+      }
       return fresh;
     };
     this.time = move(this.time, new Float64Array(next));
