@@ -11,7 +11,7 @@ beforeEach(() => {
   ({ transport } = setup());
 });
 
-const record = (seq: number): EventRecord => ({ seq, timeNs: seq * 1000, kind: 'NotifyPended', origin: 'device', bdf: '00:03.0', vector: 1, detail: 1, a: 0, b: 0, c: 0, text: `vector 1 masked: pending bit set` });
+const record = (seq: number): EventRecord => ({ seq, timeNs: seq * 1000, kind: 'NotifyPended', origin: 'device', bdf: '00:03.0', vector: 1, detail: 1, a: 0, b: 0, c: 0, fields: { vector: 1, pending: 1 }, text: `vector 1 masked: pending bit set` });
 const windowFor = (p: { startNs: number; endNs: number; pixels: number; filter?: string }, complete = true): TimelineWindow => ({
   startNs: p.startNs,
   endNs: p.endNs,
