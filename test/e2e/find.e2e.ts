@@ -147,18 +147,18 @@ describe('finding events', () => {
   });
 
   it('the log view scrolls millions of events held by the host, drawing only the rows on screen', async () => {
-    // 1.5 million events in 0.75 s of virtual time, a quarter second at a time so the host's history takes each in.
+    // 1.2 million events in 0.6 s of virtual time, 0.2 s at a time so the host's history takes each in.
     d('continue', {});
     d('startSource', { bdf: NIC, vector: 0, ratePerSecond: 2_000_000 });
     const machine = h.app.session.machine;
     for (let k = 0; k < 3; k++) {
-      machine.step(250_000_000);
+      machine.step(200_000_000);
       h.app.session.history.ingest(machine.log);
     }
     d('stopSource', { bdf: NIC, vector: 0 });
     d('pause', {});
     expect(h.app.session.history.missed).toBe(0);
-    expect(h.app.session.history.retained).toBeGreaterThan(1_500_000);
+    expect(h.app.session.history.retained).toBeGreaterThan(1_200_000);
     const total = held().length;
     await expect.poll(() => text('event-log-count')).toBe(`${total.toLocaleString('en-US')} events`);
     const scroller = byId('event-log-rows');
@@ -172,5 +172,6 @@ describe('finding events', () => {
     expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
     await byId('event-log-rows').press('End');
     await expect.poll(async () => (await shownSeqs()).at(-1)).toBe(h.app.session.history.total - 1);
-  });
+    // A bound, not a speed check: simulating 1.2 M events takes a while on a loaded machine.
+  }, 240_000);
 });
