@@ -29,6 +29,8 @@ interface Side {
   op: Uint8Array;
   /** Per event: its lane's index in the comparison's lanes, or -1 (not drawn). */
   lane: Int32Array;
+  /** Per event: its class in its lane (classInLane), so a window reads it rather than works it out. */
+  cls: Uint8Array;
 }
 
 export class OpenComparison {
@@ -88,11 +90,13 @@ export class OpenComparison {
 
 function side(cols: EventColumns, step: Int32Array, op: Uint8Array, index: Map<number, number>): Side {
   const lane = new Int32Array(cols.kind.length);
+  const cls = new Uint8Array(cols.kind.length);
   for (let i = 0; i < lane.length; i++) {
-    const key = laneOfEvent(cols.kind[i]!, cols.detail[i]!, cols.bdf[i]!, cols.vector[i]!);
+    const key = laneOfEvent(cols, i);
     lane[i] = key < 0 ? -1 : (index.get(key) ?? -1);
+    cls[i] = classInLane(cols, i);
   }
-  return { cols, step, op, lane };
+  return { cols, step, op, lane, cls };
 }
 
 /** Every lane either run draws in, by device and then vector (the function lane first). */
@@ -100,7 +104,7 @@ function laneKeys(a: EventColumns, b: EventColumns): number[] {
   const keys = new Set<number>();
   for (const cols of [a, b]) {
     for (let i = 0; i < cols.kind.length; i++) {
-      const key = laneOfEvent(cols.kind[i]!, cols.detail[i]!, cols.bdf[i]!, cols.vector[i]!);
+      const key = laneOfEvent(cols, i);
       if (key >= 0) keys.add(key);
     }
   }
@@ -139,12 +143,14 @@ function sideWindow(s: Side, axis: CompareAxis, start: number, end: number, pixe
   const out: CompareMark[][] = Array.from({ length: lanes }, () => []);
   const n = s.cols.kind.length;
   // On the aligned axis an event stands in the middle of its step's slot [step, step + 1).
-  const position = axis === 'time' ? (i: number) => s.cols.time[i]! : (i: number) => s.step[i]! + 0.5;
+  const positions: ArrayLike<number> = axis === 'time' ? s.cols.time : s.step;
+  const shift = axis === 'time' ? 0 : 0.5;
   const perPx = pixels / (end - start);
-  for (let i = lowerBound(n, position, start); i < n; i++) {
-    const x = position(i);
+  const { lane: laneOf, cls: clsOf, op } = s;
+  for (let i = lowerBound(n, (k) => positions[k]! + shift, start); i < n; i++) {
+    const x = positions[i]! + shift;
     if (x > end) break;
-    const lane = s.lane[i]!;
+    const lane = laneOf[i]!;
     if (lane < 0) continue;
     const px = Math.min(pixels - 1, Math.floor((x - start) * perPx));
     const marks = out[lane]!;
@@ -153,10 +159,10 @@ function sideWindow(s: Side, axis: CompareAxis, start: number, end: number, pixe
       mark = { px, count: 0, cls: MarkerClass.Other, diverging: 0, seq: s.cols.firstSeq + i };
       marks.push(mark);
     }
-    const cls = classInLane(s.cols.kind[i]!, s.cols.detail[i]!);
+    const cls = clsOf[i]!;
     if (mark.count === 0 || CLASS_RANK[cls]! > CLASS_RANK[mark.cls]!) mark.cls = cls;
     mark.count++;
-    if (s.op[i] !== 0) {
+    if (op[i] !== 0) {
       if (mark.diverging === 0) mark.seq = s.cols.firstSeq + i;
       mark.diverging++;
     }
