@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// `npm start`: the Electron app through electron-vite, but first a check that the
-// Electron runtime is there. Without it electron-vite dies with "Error: Electron
-// uninstall"; this says what is missing, how to get it, and that the browser host
-// runs the same app without Electron.
+// `npm start [-- --session FILE] [--script FILE]`: the Electron app through
+// electron-vite, but first a check that the Electron runtime is there. Without it
+// electron-vite dies with "Error: Electron uninstall"; this says what is missing, how
+// to get it, and that the browser host runs the same app without Electron.
+// --session and --script (as `irqscope web` takes them) are checked here, made
+// absolute against the directory npm was started in, and handed to the app after `--`.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** Electron 45's npm package (and its installer) wants at least this Node. */
 const APP_NODE = [22, 12];
@@ -53,5 +55,29 @@ if (electronBinary() === null) {
   process.exit(1);
 }
 
-const child = spawn('electron-vite', ['preview', ...process.argv.slice(2)], { stdio: 'inherit', shell: process.platform === 'win32' });
+/** Splits the arguments into the app's (--session, --script: checked, absolute) and electron-vite's. */
+function splitArgs(argv, cwd) {
+  const app = [];
+  const rest = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].split(/=(.*)/s, 2);
+    if (name !== '--session' && name !== '--script') {
+      rest.push(argv[i]);
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined || value === '') return { error: `${name}: expected a file after it` };
+    const path = resolve(cwd, value);
+    if (!existsSync(path)) return { error: `${name} ${value}: no such file (looked in ${cwd})` };
+    app.push(name, path);
+  }
+  return { app, rest };
+}
+
+const args = splitArgs(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd());
+if (args.error !== undefined) {
+  process.stderr.write(`irqscope: ${args.error}\nusage: npm start [-- --session FILE] [--script FILE]\n`);
+  process.exit(2);
+}
+const child = spawn('electron-vite', ['preview', ...args.rest, ...(args.app.length > 0 ? ['--', ...args.app] : [])], { stdio: 'inherit', shell: process.platform === 'win32' });
 child.on('exit', (code, signal) => process.exit(signal === null ? (code ?? 1) : 1));

@@ -9,9 +9,7 @@ import { createAppHost, type InitialMachine } from '../host/app-host';
 import { DEFAULT_PRESET, folderPresets } from '../host/presets';
 import { startWebHost } from '../host/web-host';
 import { PRESETS_DIR, readMachineSpec } from './machine-option';
-import { openSession } from '../session/session-file';
-import { runQtestScript } from '../qtest/run-script';
-import { Writable } from 'node:stream';
+import { startFrom } from '../host/start-from';
 
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_DIR = resolve(PACKAGE_ROOT, 'out/renderer');
@@ -38,23 +36,11 @@ export const webCommand: CliCommand = async (args, io) => {
   }
   const { host } = created;
   const sessionFile = options.get('--session');
-  if (typeof sessionFile === 'string') {
-    if (typeof file === 'string') throw new UsageError('--session and --machine: a session brings its own machine, give one of them');
-    const opened = openSession(resolve(io.cwd, sessionFile));
-    if (!opened.ok) {
-      io.stderr.write(`irqscope web: ${opened.error}\n`);
-      return 1;
-    }
-    host.session.replace({ machine: opened.machine, name: opened.machine.description.name ?? sessionFile, preset: null });
-  }
+  if (typeof sessionFile === 'string' && typeof file === 'string') throw new UsageError('--session and --machine: a session brings its own machine, give one of them');
   const script = options.get('--script');
-  if (typeof script === 'string') {
-    const failed = await runBringUp(host.session.machine, script, io);
-    if (failed > 0) {
-      io.stderr.write(`irqscope web: ${script}: ${failed} line${failed === 1 ? '' : 's'} failed (see above)\n`);
-      return 1;
-    }
-  }
+  const problems = await startFrom(host, { session: typeof sessionFile === 'string' ? sessionFile : undefined, script: typeof script === 'string' ? script : undefined }, io.cwd, io.stdin);
+  for (const problem of problems) io.stderr.write(`irqscope web: ${problem}\n`);
+  if (problems.length > 0) return 1;
   let web;
   try {
     web = await startWebHost({ session: host.session, dispatch: host.dispatch, rendererDir: RENDERER_DIR, port, log: (line) => io.stderr.write(`${line}\n`) });
@@ -72,24 +58,3 @@ export const webCommand: CliCommand = async (args, io) => {
   await web.close();
   return 0;
 };
-
-/** Runs the bring-up script; its FAIL replies go to stderr with their line. Answers how many failed. */
-async function runBringUp(machine: Parameters<typeof runQtestScript>[0], script: string, io: Parameters<CliCommand>[1]): Promise<number> {
-  let failed = 0;
-  let line = 0;
-  const replies = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const reply of chunk.toString('utf8').split('\n')) {
-        if (reply === '') continue;
-        line++;
-        if (reply.startsWith('FAIL')) {
-          failed++;
-          io.stderr.write(`irqscope web: ${script}: reply ${line}: ${reply}\n`);
-        }
-      }
-      done();
-    },
-  });
-  await runQtestScript(machine, script, io.cwd, io.stdin, replies);
-  return failed;
-}

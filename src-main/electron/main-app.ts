@@ -14,6 +14,9 @@ import { menuTemplate } from './menu';
 import { readRecent, withRecent, writeRecent } from './recent-machines';
 import { importMenuAction } from './import-files';
 import { fileMenuActions } from './file-menu-actions';
+import { parseStartArgs } from './start-args';
+import { startFrom } from '../host/start-from';
+import { Readable } from 'node:stream';
 
 export interface AppPaths {
   /** Built preload script. */
@@ -26,11 +29,12 @@ export interface AppPaths {
   recentFile: string;
 }
 
-export function startElectronApp(paths: AppPaths): void {
+/** Starts the app; `argv` may ask for a session and a bring-up script to start from (paths relative to `cwd`). */
+export function startElectronApp(paths: AppPaths, argv: readonly string[] = process.argv, cwd = process.cwd()): void {
   registerAppScheme(protocol);
   app.on('web-contents-created', (_event, contents) => hardenContents(contents, paths.appUrl));
   app.on('window-all-closed', () => app.quit());
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     serveRenderer(protocol, paths.rendererDir);
     hardenSession(session.defaultSession);
     const created = createAppHost({
@@ -38,8 +42,10 @@ export function startElectronApp(paths: AppPaths): void {
       initial: { source: 'preset', preset: DEFAULT_PRESET },
       onInternalError: (err) => console.error('irqscope: internal error', err),
     });
-    if (!created.ok) {
-      dialog.showErrorBox('irqscope', created.error);
+    const args = parseStartArgs(argv);
+    const problems = !created.ok ? [created.error] : !args.ok ? [args.error] : await startFrom(created.host, args.from, cwd, Readable.from([]));
+    if (!created.ok || problems.length > 0) {
+      dialog.showErrorBox('irqscope: cannot start', problems.join('\n'));
       app.quit();
       return;
     }

@@ -1,5 +1,5 @@
 // The host's copy of the whole timeline, which the renderer queries instead of
-// holding: a columnar ring that grows by doubling up to its capacity (27 B per event)
+// holding: a columnar ring that grows fourfold up to its capacity (27 B per event)
 // plus, per lane and class, the ascending list of its events' sequence numbers
 // (4 B per event), so a window query costs what the screen shows, not what is held.
 // It pulls from the machine's log (a far smaller ring) at every pump; events the log
@@ -91,7 +91,9 @@ export class EventHistory {
   }
 
   private grow(): void {
-    const next = Math.max(FIRST_CAPACITY, this.capacity * 2);
+    // By four, not two: fresh pages cost far more than the bytes (a first write faults each
+    // page in), and every grow writes the held events again, so fewer, larger steps move less.
+    const next = Math.min(this.maxCapacity, Math.max(FIRST_CAPACITY, this.capacity * 4));
     const nextMask = next - 1;
     const fresh = emptyColumns(next);
     for (let seq = this.firstSeq; seq < this.total; ) {

@@ -15,17 +15,25 @@ export class LaneIndex {
     return this.lanes.get(key);
   }
 
+  /** The lane pushed to last: a flood names the same lane event after event. */
+  private lastKey = -1;
+  private lastLane: Lane | undefined;
+
   push(key: number, cls: number, seq: number): void {
-    let lane = this.lanes.get(key);
+    let lane = key === this.lastKey ? this.lastLane : this.lanes.get(key);
     if (lane === undefined) {
       lane = Array.from({ length: LANE_CLASS_COUNT }, () => new SeqChunks());
       this.lanes.set(key, lane);
     }
+    this.lastKey = key;
+    this.lastLane = lane;
     lane[cls]!.push(seq >>> 0);
   }
 
   clear(): void {
     this.lanes.clear();
+    this.lastKey = -1;
+    this.lastLane = undefined;
     this.floor = 0;
   }
 

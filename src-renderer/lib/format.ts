@@ -39,7 +39,30 @@ const UNITS: [number, string][] = [
   [1, 'ns'],
 ];
 
-/** Virtual time in the largest unit that keeps it at 1 or more. */
+/** The unit (ns per unit) an axis or a time around `ns` is written in: the largest that keeps it at 1 or more. */
+export function unitFor(ns: number): number {
+  for (const [scale] of UNITS) if (Math.abs(ns) >= scale) return scale;
+  return 1;
+}
+
+/**
+ * A point in virtual time, exact: rounded to whole ns, written in `unitNs` with the
+ * decimals down to `resolutionNs` (a power of ten, 1: every nanosecond) by integer
+ * arithmetic, so no two distinct ticks or events print alike (`230.580000123 s`).
+ */
+export function formatTime(ns: number, resolutionNs = 1, unit?: number): string {
+  const whole = Math.round(ns);
+  const unitNs = unit ?? unitFor(whole);
+  const abs = Math.abs(whole);
+  const unitDigits = Math.round(Math.log10(unitNs));
+  const decimals = Math.max(0, unitDigits - Math.floor(Math.log10(Math.max(1, resolutionNs)) + 1e-9));
+  const int = Math.floor(abs / unitNs);
+  const frac = String(abs - int * unitNs).padStart(unitDigits, '0').slice(0, decimals);
+  const name = UNITS.find(([scale]) => scale === unitNs)?.[1] ?? 'ns';
+  return `${whole < 0 ? '−' : ''}${int}${decimals > 0 ? `.${frac}` : ''} ${name}`;
+}
+
+/** A duration in the largest unit that keeps it at 1 or more, to `decimals` places (a span, not a point in time). */
 export function formatNs(ns: number, decimals = 3): string {
   if (ns === 0) return '0';
   for (const [scale, unit] of UNITS) {

@@ -1,13 +1,16 @@
 // The timeline: every event received, in columns behind a shallowRef with a
 // revision counter (Vue does not track writes inside typed arrays), the counts
-// that say what was never received, the lanes to draw, filters, selection, the
-// visible time window and "follow live".
+// that say what was never received, the lanes to draw, filters (the display filter
+// the host applies, shared with the log view), selection, the visible time window
+// (whole ns) and "follow live".
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef } from 'vue';
 import { decodeBatch } from '../../src-shared/timeline/wire';
 import type { TimelineWindow } from '../../src-shared/timeline/window';
 import type { EventRecord } from '../../src-shared/timeline/event-record';
-import { WindowFetcher, type WindowParams } from '../timeline/window-fetcher';
+import type { RequestParams } from '../../src-shared/ipc/contract';
+import { compileFilter, parseTime } from '../../src-shared/timeline/event-filter';
+import { LatestRequest } from '../lib/latest-request';
 import { EventStore, FUNCTION_LANE, laneKey } from '../timeline/event-store';
 import type { KindFilter, TimelineLane } from '../timeline/render-timeline';
 import { zoomView } from '../timeline/time-scale';
@@ -19,6 +22,8 @@ import { ENTRY_DWORDS, vectorMaskBit } from '../../src-shared/registers/msix-ent
 import { vectorMasked } from '../../src-shared/registers/msix-mask-rule';
 
 const DEFAULT_SPAN = 1e9;
+
+export type WindowParams = Omit<RequestParams<'timelineWindow'>, 'filter'>;
 
 export const useTimelineStore = defineStore('timeline', () => {
   const devices = useDevicesStore();
@@ -40,12 +45,19 @@ export const useTimelineStore = defineStore('timeline', () => {
   const now = ref(0);
   /** What the canvas draws: the host's answer for the latest view asked for. */
   const hostWindow = shallowRef<TimelineWindow | null>(null);
-  const fetcher = new WindowFetcher(
+  /** The display filter as typed, and the one applied (the last that parsed; '' for none). */
+  const filterText = ref('');
+  const compiledFilter = computed(() => compileFilter(filterText.value));
+  const appliedFilter = ref('');
+  const fetcher = new LatestRequest<RequestParams<'timelineWindow'>, TimelineWindow>(
     (params) => status.call('timelineWindow', params),
-    (w) => {
+    (w, params) => {
+      if ((params.filter ?? '') !== appliedFilter.value) return;
       hostWindow.value = w;
       // Only a change re-lays the lanes (which asks for another window).
       if (w.activeLanes.join() !== activeLanes.value.join()) activeLanes.value = w.activeLanes;
+      // A filter still working through the history: ask again for the rest.
+      if (w.filter !== null && !w.filter.complete) fetcher.want(params);
     },
   );
   /** Lanes with an event in the host's history. */
@@ -132,7 +144,8 @@ export const useTimelineStore = defineStore('timeline', () => {
 
   function followTo(t: number): void {
     const span = view.value.end - view.value.start;
-    if (view.value.end !== t) view.value = { start: t - span, end: t };
+    const end = Math.round(t);
+    if (view.value.end !== end) view.value = { start: end - span, end };
   }
 
   /** A new machine: nothing received so far belongs to it. */
@@ -157,11 +170,13 @@ export const useTimelineStore = defineStore('timeline', () => {
     revision.value++;
   }
 
-  /** A view the user chose: the timeline stops fitting itself to the events. */
+  /** A view the user chose: the timeline stops fitting itself to the events. Bounds are whole ns. */
   function setView(start: number, end: number): void {
+    const s = Math.round(start);
+    const e = Math.max(s + 10, Math.round(end));
     if (!(end > start)) return;
     fitting.value = false;
-    view.value = { start, end };
+    view.value = { start: s, end: e };
   }
 
   /** Follow live turned off by a zoom or pan, said so where the user looks. */
@@ -190,7 +205,7 @@ export const useTimelineStore = defineStore('timeline', () => {
     const first = w?.oldestTimeNs ?? store.firstTime;
     const last = Math.max(w?.newestTimeNs ?? 0, store.lastTime, now.value);
     const span = Math.max(1000, last - first);
-    view.value = { start: first - span * 0.02, end: last + span * 0.02 };
+    view.value = { start: Math.round(first - span * 0.02), end: Math.round(last + span * 0.02) };
   }
 
   /** Fits the view to the events, and keeps it fitted as more arrive until the user zooms or pans. */
@@ -223,9 +238,40 @@ export const useTimelineStore = defineStore('timeline', () => {
     });
   }
 
-  /** Asks the host for what the canvas shows (answered into hostWindow). */
+  /** Asks the host for what the canvas shows (answered into hostWindow), through the applied filter. */
+  let lastWindow: WindowParams | null = null;
   function requestWindow(params: WindowParams): void {
-    fetcher.want(params);
+    lastWindow = params;
+    fetcher.want(appliedFilter.value === '' ? params : { ...params, filter: appliedFilter.value });
+  }
+
+  /** Applies the filter as typed once it parses (a bad one stays on screen with its error; the last good one stays applied). */
+  function applyFilter(): void {
+    const compiled = compiledFilter.value;
+    if (!compiled.ok || filterText.value.trim() === appliedFilter.value) return;
+    appliedFilter.value = filterText.value.trim();
+    if (lastWindow !== null) requestWindow(lastWindow);
+  }
+
+  /** What "go to" takes: `#123` or `123` (a seq), or a time with its unit (`1.5ms`, `230.580000123s`). */
+  function parseTarget(text: string): { seq: number } | { timeNs: number } | { error: string } {
+    const t = text.trim().replace(/[_\s]/g, '');
+    const seq = /^#?([0-9]+)$/.exec(t);
+    if (seq !== null) return { seq: Number(seq[1]) };
+    const time = parseTime(t);
+    return typeof time === 'number' ? { timeNs: time } : { error: `go to: expected #seq or a time such as 1.5ms or 230.58s; ${time.error}` };
+  }
+
+  /** Finds the event (through the applied filter), selects it and shows it on the timeline and in the log. */
+  async function goTo(text: string): Promise<string | null> {
+    const target = parseTarget(text);
+    if ('error' in target) return target.error;
+    const found = await status.call('locateEvent', { ...target, ...(appliedFilter.value === '' ? {} : { filter: appliedFilter.value }) });
+    if (found === undefined) return 'go to: the host did not answer';
+    if (found.event === null) return appliedFilter.value === '' ? 'go to: no events yet' : 'go to: the filter lets no event through';
+    revealEvent(found.event.seq, found.event.timeNs);
+    requestFocus();
+    return null;
   }
 
   /** Stops following, centres the view on the event and selects it (now, or when it arrives). */
@@ -238,7 +284,7 @@ export const useTimelineStore = defineStore('timeline', () => {
   function revealEvent(seq: number, timeNs: number): void {
     follow.value = false;
     const span = view.value.end - view.value.start;
-    setView(timeNs - span / 2, timeNs + span / 2);
+    if (timeNs < view.value.start || timeNs > view.value.end) setView(timeNs - span / 2, timeNs + span / 2);
     selectSeq(seq);
   }
 
@@ -263,6 +309,11 @@ export const useTimelineStore = defineStore('timeline', () => {
     selectedRecord,
     selectSeq,
     requestWindow,
+    filterText,
+    compiledFilter,
+    appliedFilter,
+    applyFilter,
+    goTo,
     deviceFilter,
     vectorFilterText,
     vectorFilter,

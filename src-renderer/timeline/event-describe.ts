@@ -5,7 +5,7 @@ import { recordRow, type EventRecord } from '../../src-shared/timeline/event-rec
 import { FUNCTION_LANE } from '../../src-shared/timeline/lanes';
 import { ACCESS_WRITE, Origin } from '../../src-shared/timeline/event-kinds';
 import { describeEvent as describeEventText, EVENT_KIND_NAMES, EventKind, eventField as F, type ColumnSet } from '../../src-shared/timeline/event-schema';
-import { formatBdf, formatNs, hex0x } from '../lib/format';
+import { formatBdf, formatTime, hex0x } from '../lib/format';
 
 export interface EventDescription {
   seq: number;
@@ -73,7 +73,7 @@ export function describeEvent(store: EventStore, abs: number): EventDescription 
   const bdf = store.bdf[i]!;
   return {
     seq: store.seq[i]!,
-    time: formatNs(store.time[i]!, 3),
+    time: formatTime(store.time[i]!),
     kind: EVENT_KIND_NAMES[kind] ?? `kind ${kind}`,
     origin: ORIGIN_NAMES[store.origin[i]!] ?? String(store.origin[i]),
     device: bdf === 0xffff ? '—' : formatBdf(bdf),
@@ -86,7 +86,7 @@ export function describeEvent(store: EventStore, abs: number): EventDescription 
 export function describeRecord(record: EventRecord): EventDescription {
   return {
     seq: record.seq,
-    time: formatNs(record.timeNs, 3),
+    time: formatTime(record.timeNs),
     kind: record.kind,
     origin: record.origin,
     device: record.bdf ?? '—',

@@ -5,8 +5,8 @@
 // fall in the current one, so panning never waits for the host.
 import { EDGE, FUNCTION_LANE, MARKER_CLASSES, MarkerClass } from '../../src-shared/timeline/lanes';
 import type { TimelineWindow, WindowLane } from '../../src-shared/timeline/window';
-import { TimeScale, tickStep } from './time-scale';
-import { count as formatCount, formatNs } from '../lib/format';
+import { TimeScale, axisTicks } from './time-scale';
+import { count as formatCount, formatTime, unitFor } from '../lib/format';
 export interface TimelineLane {
   key: number;
   bdf: number;
@@ -153,18 +153,22 @@ function drawEvicted(ctx: CanvasRenderingContext2D, window: TimelineWindow, scal
   ctx.fillText(`evicted: ${formatCount(window.evicted)} events`, labelWidth + 6, axisHeight + 4, Math.max(40, to - 10));
 }
 
+/** The width of one character of the axis's 10 px monospace font (a little over, so labels never touch). */
+const AXIS_CHAR_PX = 6.5;
+
 function drawAxis(ctx: CanvasRenderingContext2D, scale: TimeScale, layout: TimelineLayout): void {
   const { width, height, labelWidth, axisHeight } = layout;
-  const step = tickStep(scale.nsPerPx);
   ctx.font = '10px ui-monospace, SFMono-Regular, Menlo, monospace';
   ctx.textBaseline = 'middle';
-  const first = Math.ceil(scale.start / step) * step;
+  // One unit for the whole axis, from its widest end; labels to the step's precision.
+  const unit = unitFor(Math.max(Math.abs(scale.start), Math.abs(scale.end)));
+  const { step, first } = axisTicks(scale, formatTime, AXIS_CHAR_PX, unit);
   for (let t = first; t <= scale.end; t += step) {
     const x = labelWidth + Math.round(scale.toPx(t));
     ctx.fillStyle = COLORS.grid;
     ctx.fillRect(x, axisHeight - 5, 1, height - axisHeight + 5);
     ctx.fillStyle = COLORS.axisText;
-    ctx.fillText(formatNs(t), x + 3, axisHeight / 2);
+    ctx.fillText(formatTime(t, step, unit), x + 3, axisHeight / 2);
   }
   ctx.fillStyle = COLORS.grid;
   ctx.fillRect(0, axisHeight - 1, width, 1);

@@ -19,7 +19,8 @@
 // is false for a config write; `!(vector == 3)` is true), and a bare field name tests
 // that the event has it.
 import type { EventColumns } from './columns';
-import { EVENT_FIELDS, EVENT_FIELD_NAMES, eventField, type EventField, type NumberGetter } from './event-fields';
+import { EVENT_FIELDS, EVENT_FIELD_NAMES, filterField, type EventField, type NumberGetter } from './event-fields';
+import { EVENT_KIND_COUNT } from './event-schema';
 import { parseEventBdf } from '../pci-text/bdf';
 
 export type EventPredicate = (cols: EventColumns, i: number, seq: number) => boolean;
@@ -199,7 +200,7 @@ class Parser {
   private test(): EventPredicate {
     const name = this.next;
     if (name.type !== 'word') this.fail(`a field name (${EVENT_FIELD_NAMES.join(', ')}), "!" or "("`);
-    const field = eventField(name.text.toLowerCase());
+    const field = filterField(name.text);
     if (field === undefined) throw new FilterSyntaxError(name.at, `unknown field "${name.text}": fields are ${EVENT_FIELD_NAMES.join(', ')}`);
     this.take();
     if (isWord(this.next, 'in')) {
@@ -315,42 +316,65 @@ function textTest(op: Op, value: Token): (x: string) => boolean {
   }
 }
 
-/** Compares a named number by name (`kind == pended`, case-insensitive), number, substring or pattern of its name. */
+/** Values an enum's table holds per kind (names are per kind: kind * ENUM_SPAN + value). */
+const ENUM_SPAN = 256;
+
+/** Compares a named number by name (`kind == pended`, case-insensitive; names are the kind's own), number, substring or pattern of its name. */
 function enumTest(field: EventField & { type: 'enum' }, op: Op, value: Token, opToken: Token): EventPredicate {
   if (ORDERED.has(op)) throw new FilterSyntaxError(opToken.at, `${field.name} has no order: use ==, !=, contains, matches or in`);
-  const accepted = new Uint8Array(Math.max(256, field.names.length));
+  const accepted = new Uint8Array(EVENT_KIND_COUNT * ENUM_SPAN);
   const want = value.text.toLowerCase();
   let any = false;
-  const accept = (v: number): void => {
-    accepted[v] = 1;
+  let literal: number | null = null;
+  const eachName = (visit: (name: string, kind: number, v: number) => void): void => {
+    for (let kind = 0; kind < EVENT_KIND_COUNT; kind++) field.namesOf(kind).forEach((n, v) => n !== undefined && v < ENUM_SPAN && visit(n, kind, v));
+  };
+  const accept = (kind: number, v: number): void => {
+    accepted[kind * ENUM_SPAN + v] = 1;
     any = true;
   };
   if (op === 'contains' || op === 'matches') {
     const test = textTest(op, { ...value, text: op === 'contains' ? want : value.text });
-    field.names.forEach((n, v) => {
-      if (n !== undefined && test(op === 'contains' ? n.toLowerCase() : n)) accept(v);
-    });
+    eachName((n, kind, v) => test(op === 'contains' ? n.toLowerCase() : n) && accept(kind, v));
   } else {
     const alias = field.aliases?.[want];
-    if (alias !== undefined) accept(alias);
-    field.names.forEach((n, v) => {
-      if (n !== undefined && n.toLowerCase() === want) accept(v);
-    });
-    if (!any && value.type === 'word' && /^(0x[0-9a-f]+|[0-9]+)$/i.test(value.text)) accept(Number(value.text));
+    if (alias !== undefined) for (let kind = 0; kind < EVENT_KIND_COUNT; kind++) accept(kind, alias);
+    eachName((n, kind, v) => n.toLowerCase() === want && accept(kind, v));
+    if (!any && value.type === 'word' && /^(0x[0-9a-f]+|[0-9]+)$/i.test(value.text)) {
+      literal = Number(value.text);
+      any = true;
+    }
     if (!any) {
-      const names = [...Object.keys(field.aliases ?? {}), ...field.names.filter((n) => n !== undefined)];
-      throw new FilterSyntaxError(value.at, `unknown ${field.name} "${value.text}": expected one of ${names.map((n) => (/\s/.test(n) ? `"${n}"` : n)).join(', ')}`);
+      const names = new Set([...Object.keys(field.aliases ?? {})]);
+      eachName((n) => names.add(n));
+      throw new FilterSyntaxError(value.at, `unknown ${field.name} "${value.text}": expected one of ${[...names].map((n) => (/\s/.test(n) ? `"${n}"` : n)).join(', ')}`);
     }
   }
   const get = field.get;
-  const has = op === '!=' ? (x: number) => accepted[x] !== 1 : (x: number) => accepted[x] === 1;
-  return (c, i, s) => {
-    const x = get(c, i, s);
-    return x !== undefined && has(x);
-  };
+  const has = (kind: number, x: number): boolean => (literal !== null ? x === literal : x < ENUM_SPAN && accepted[kind * ENUM_SPAN + x] === 1);
+  return op === '!='
+    ? (c, i, s) => {
+        const x = get(c, i, s);
+        return x !== undefined && !has(c.kind[i]!, x);
+      }
+    : (c, i, s) => {
+        const x = get(c, i, s);
+        return x !== undefined && has(c.kind[i]!, x);
+      };
 }
 
 const TIME_UNITS: Record<string, number> = { ns: 0, us: 3, µs: 3, ms: 6, s: 9 };
+
+/** A time with its unit (`1.5us`, `2ms`, `230.580000123s`) in whole ns, exactly (no float rounding), or why it is not one. */
+export function parseTime(t: string): number | { error: string } {
+  const m = /^([0-9]+)(?:\.([0-9]+))?(ns|us|µs|ms|s)$/.exec(t);
+  if (m === null) return { error: `expected a time such as 1500, 1.5us, 2ms or 0.25s, found "${t}"` };
+  const exp = TIME_UNITS[m[3]!]!;
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  if (frac.length > exp) return { error: `${t} is finer than 1 ns: virtual time is whole nanoseconds` };
+  const n = Number(m[1]!) * 10 ** exp + Number(frac.padEnd(exp, '0') || '0');
+  return Number.isSafeInteger(n) ? n : { error: `${t} is past the end of virtual time` };
+}
 
 /** A numeric literal for this field: decimal or 0x hex; a time may carry a unit (exact to the ns); a bdf is written 00:03.0. */
 function numberLiteral(field: EventField, token: Token): number {
@@ -366,14 +390,9 @@ function numberLiteral(field: EventField, token: Token): number {
     throw new FilterSyntaxError(token.at, `expected a bus:device.function such as 00:03.0 (events carry no domain), found "${t}"`);
   }
   if (field.type === 'number' && field.literal === 'time') {
-    const m = /^([0-9]+)(?:\.([0-9]+))?(ns|us|µs|ms|s)$/.exec(t);
-    if (m === null) throw new FilterSyntaxError(token.at, `expected a time such as 1500, 1.5us, 2ms or 0.25s, found "${t}"`);
-    const exp = TIME_UNITS[m[3]!]!;
-    const frac = (m[2] ?? '').replace(/0+$/, '');
-    if (frac.length > exp) throw new FilterSyntaxError(token.at, `${t} is finer than 1 ns: virtual time is whole nanoseconds`);
-    const n = Number(m[1]!) * 10 ** exp + Number(frac.padEnd(exp, '0') || '0');
-    if (Number.isSafeInteger(n)) return n;
-    throw new FilterSyntaxError(token.at, `${t} is past the end of virtual time`);
+    const time = parseTime(t);
+    if (typeof time === 'number') return time;
+    throw new FilterSyntaxError(token.at, time.error);
   }
   throw new FilterSyntaxError(token.at, `expected a number for ${field.name} (decimal or 0x hex), found ${describe(token)}`);
 }

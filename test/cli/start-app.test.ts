@@ -35,4 +35,24 @@ describe('npm start', () => {
     expect(r.stdout.trim()).toBe('electron-vite preview --noSandbox');
     expect(r.status).toBe(0);
   });
+
+  it('--session and --script, as irqscope web takes them, go to the app after -- as absolute paths from where npm was run', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'irqscope-start-'));
+    const fake = join(bin, 'electron-vite');
+    writeFileSync(fake, '#!/bin/sh\necho "electron-vite $*"\n');
+    chmodSync(fake, 0o755);
+    writeFileSync(join(bin, 'up.qtest'), 'outl 0xcf8 0x80001804\n');
+    writeFileSync(join(bin, 'saved.irqsession'), 'x');
+    const env = { ELECTRON_EXEC_PATH: process.execPath, PATH: `${bin}:${process.env.PATH ?? ''}`, INIT_CWD: bin };
+    const r = start(env, ['--noSandbox', '--session', 'saved.irqsession', '--script=up.qtest']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe(`electron-vite preview --noSandbox -- --session ${join(bin, 'saved.irqsession')} --script ${join(bin, 'up.qtest')}`);
+    const missing = start(env, ['--script', 'nope.qtest']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain(`irqscope: --script nope.qtest: no such file (looked in ${bin})`);
+    expect(missing.stdout).toBe('');
+    const empty = start(env, ['--session']);
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain('--session: expected a file after it');
+  });
 });

@@ -355,6 +355,6 @@ describe('EventDetailsPanel', () => {
     await flushPromises();
     expect(panel.get('[data-testid="event-kind"]').text()).toBe('NotifyPended');
     expect(panel.text()).toContain('masked: pending bit set');
-    expect(panel.text()).toContain('2.5 µs');
+    expect(panel.text()).toContain('2.500 µs');
   });
 });

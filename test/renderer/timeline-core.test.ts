@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { EventStore, FUNCTION_LANE, laneKey } from '../../src-renderer/timeline/event-store';
 import { EDGE, MarkerClass } from '../../src-shared/timeline/lanes';
-import { TimeScale, tickStep, zoomView } from '../../src-renderer/timeline/time-scale';
+import { TimeScale, axisTicks, tickStep, zoomView } from '../../src-renderer/timeline/time-scale';
+import { formatTime, unitFor } from '../../src-renderer/lib/format';
 import { hitTest, renderTimeline, type KindFilter, type TimelineLane, type TimelineLayout } from '../../src-renderer/timeline/render-timeline';
 import { describeEvent } from '../../src-renderer/timeline/event-describe';
 import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
@@ -112,6 +113,43 @@ describe('time scale', () => {
     expect(tickStep(1, 80)).toBe(100);
     expect(tickStep(3, 80)).toBe(500);
     expect(tickStep(12_500, 80)).toBe(1_000_000);
+    expect(tickStep(0.001, 80)).toBe(1);
+  });
+
+  it('times are exact whole ns: an event time keeps every digit, a tick the digits its step needs', () => {
+    expect(formatTime(230_580_000_123)).toBe('230.580000123 s');
+    expect(formatTime(333_333_333)).toBe('333.333333 ms');
+    expect(formatTime(230_580_000_000, 10_000_000, 1e9)).toBe('230.58 s');
+    expect(formatTime(230_580_000_000, 1, 1e9)).toBe('230.580000000 s');
+    expect(formatTime(2_500, 1)).toBe('2.500 µs');
+    expect(formatTime(999.6)).toBe('1.000 µs');
+    expect(formatTime(-20_000_000, 10_000_000, 1e9)).toBe('−0.02 s');
+    expect(formatTime(0)).toBe('0 ns');
+  });
+
+  it('axis labels carry the precision the zoom needs: no two ticks read alike, each reads back as its time', () => {
+    for (const [start, span] of [
+      [230_580_000_000, 3_000],
+      [230_580_000_000, 250_000],
+      [230_000_000_000, 5_000_000_000],
+      [7, 40],
+      [-1_000, 1_000_000],
+    ] as const) {
+      const scale = new TimeScale(start, start + span, 1000);
+      const unit = unitFor(Math.max(Math.abs(scale.start), Math.abs(scale.end)));
+      const { step, first } = axisTicks(scale, formatTime, 6.5, unit);
+      const labels: string[] = [];
+      for (let t = first; t <= scale.end; t += step) labels.push(formatTime(t, step, unit));
+      expect(labels.length, `${start}+${span}`).toBeGreaterThanOrEqual(2);
+      expect(new Set(labels).size, labels.join(' | ')).toBe(labels.length);
+      // Each label fits between its tick and the next.
+      for (const label of labels) expect(label.length * 6.5 + 12).toBeLessThanOrEqual(step / scale.nsPerPx);
+      labels.forEach((label, k) => {
+        const [num, u] = label.replace('−', '-').split(' ');
+        const scaleOf = { s: 1e9, ms: 1e6, µs: 1e3, ns: 1 }[u as 's']!;
+        expect(Math.round(Number(num) * scaleOf)).toBe(first + k * step);
+      });
+    }
   });
 });
 

@@ -83,6 +83,11 @@ describe('display filters in the syntax of Wireshark', () => {
     expect(matching('cause == "vector bit"')).toEqual(where((r) => (r.kind === 'VectorUnmasked' || r.kind === 'VectorMasked') && r.detail === 0));
     expect(matching('data == 0x42 && kind == delivered')).toEqual(where((r) => r.kind === 'NotifyDelivered' && r.b === 0x42));
     expect(matching('origin == device')).toEqual(where((r) => r.origin === 'device'));
+    // The schema's names, in any case; a name is the kind's own (cause: a mask change's or a cleared pending bit's).
+    expect(matching('kind == delivered && cpuset == 0')).toEqual(matching('kind == delivered'));
+    expect(matching('cause == unmask')).toEqual(where((r) => r.kind === 'PendingCleared' && r.text.includes('(unmask)')));
+    expect(matching('cause == unmask').length).toBeGreaterThan(0);
+    expect(matching('target == 1 && kind == delivered')).toEqual(where((r) => r.kind === 'NotifyDelivered' && r.a === 1));
   });
 
   it('in {…} takes values and inclusive ranges', () => {
