@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
 import { EVENT_KIND_NAMES } from '../../src-shared/timeline/event-kinds';
-import { parseBdf } from '../machine/pci/pci-bus';
+import { parseBdf } from '../../src-shared/pci-text/bdf';
 
 const ORIGINS = ['guest', 'device', 'user', 'machine'];
 const NUMBERS = [['vector', 0xffff], ['detail', 0xff], ['a', 0xffffffff], ['b', 0xffffffff], ['c', 0xffffffff]] as const;

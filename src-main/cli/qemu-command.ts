@@ -62,6 +62,6 @@ export const qemuCommand: CliCommand = async (args, io) => {
   if (saved !== undefined) await new Promise((done) => saved.end(done));
   for (const line of attachSummary(attachment)) say(line);
   const events = options.get('--events');
-  if (typeof events === 'string') writeEventsFile(attachment.machine, resolve(io.cwd, events));
+  if (typeof events === 'string') writeEventsFile(attachment.machine.log, resolve(io.cwd, events));
   return attachment.timedOut ? 1 : status;
 };

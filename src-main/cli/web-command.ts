@@ -45,11 +45,11 @@ export const webCommand: CliCommand = async (args, io) => {
       io.stderr.write(`irqscope web: ${opened.error}\n`);
       return 1;
     }
-    host.session.replace({ machine: opened.machine, name: opened.machine.description.name ?? sessionFile, preset: null });
+    host.session.replace({ target: opened.target, name: opened.target.name ?? sessionFile, preset: null });
   }
   const script = options.get('--script');
   if (typeof script === 'string') {
-    const failed = await runBringUp(host.session.machine, script, io);
+    const failed = await runBringUp(host.session.target, script, io);
     if (failed > 0) {
       io.stderr.write(`irqscope web: ${script}: ${failed} line${failed === 1 ? '' : 's'} failed (see above)\n`);
       return 1;

@@ -3,8 +3,7 @@
 // renderer). Saving is atomic; a session file that is refused leaves the machine as it was.
 import type { BrowserWindow, Dialog } from 'electron';
 import { readFile } from 'node:fs/promises';
-import type { MachineSession } from '../host/machine-session';
-import { exportFileName, openSessionBytes, sessionFileName, SESSION_EXTENSION } from '../host/session-handlers';
+import { exportFileName, openSessionInto, sessionFileName, SESSION_EXTENSION, type SessionAccess } from '../host/session-handlers';
 import { saveSession } from '../session/session-file';
 import { writeFileAtomic } from '../session/atomic-write';
 import { exportTimeline } from '../export/timeline-export';
@@ -13,7 +12,7 @@ import { EXPORT_EXTENSIONS, EXPORT_TITLES, type ExportFormat } from '../../src-s
 export interface FileMenuDeps {
   dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveDialog' | 'showErrorBox'>;
   window: BrowserWindow;
-  session: MachineSession;
+  session: SessionAccess;
 }
 
 export interface FileMenuActions {
@@ -37,7 +36,7 @@ export function fileMenuActions({ dialog, window, session }: FileMenuDeps): File
       const path = await askSavePath('Save session', sessionFileName(session), SESSION_FILTER);
       if (path === null) return;
       try {
-        saveSession(session.machine, path);
+        saveSession(session.target, path);
       } catch (err) {
         dialog.showErrorBox('irqscope: cannot save the session', `${path}: ${reason(err)} (the previous file, if any, is unchanged)`);
       }
@@ -53,7 +52,7 @@ export function fileMenuActions({ dialog, window, session }: FileMenuDeps): File
         dialog.showErrorBox('irqscope: cannot read the session file', `${path}: ${reason(err)}`);
         return;
       }
-      const opened = openSessionBytes(session, bytes, path);
+      const opened = openSessionInto(session, bytes, path);
       if (!opened.ok) dialog.showErrorBox('irqscope: cannot open the session', `${opened.error}\n\nThe running machine is unchanged.`);
     },
     exportTimeline: async (format) => {
@@ -61,7 +60,7 @@ export function fileMenuActions({ dialog, window, session }: FileMenuDeps): File
       const path = await askSavePath(`Export timeline as ${EXPORT_TITLES[format]}`, exportFileName(session, format), { name: EXPORT_TITLES[format], extensions: [ext.slice(1)] });
       if (path === null) return;
       try {
-        writeFileAtomic(path, Buffer.from(exportTimeline(session.machine, format), 'utf8'));
+        writeFileAtomic(path, Buffer.from(exportTimeline(session.target, format), 'utf8'));
       } catch (err) {
         dialog.showErrorBox('irqscope: cannot write the export', `${path}: ${reason(err)}`);
       }

@@ -3,7 +3,7 @@
 // vector (thread 0 for device-wide events, process 0 for machine-wide ones), every
 // event as a thread-scoped instant with its record in args, and counter tracks for
 // each vector's masked and pending levels. Timestamps are in microseconds.
-import { formatBdf } from '../machine/pci/pci-bus';
+import { formatBdf } from '../../src-shared/pci-text/bdf';
 import { eventRecord } from '../../src-shared/timeline/event-record';
 import { namesVector } from '../../src-shared/debugger/vector-events';
 import { SignalTrace } from './signal-trace';

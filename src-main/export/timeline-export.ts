@@ -1,5 +1,5 @@
 // One entry point for every export format, for the CLI and the app's menus.
-import type { Machine } from '../machine/machine';
+import type { Target } from '../target/target';
 import { toCsv } from './csv';
 import { toPerfettoTrace } from './perfetto';
 import { toVcd } from './vcd';
@@ -8,8 +8,8 @@ import type { ExportFormat } from '../../src-shared/timeline/export-formats';
 
 export { EXPORT_FORMATS, type ExportFormat } from '../../src-shared/timeline/export-formats';
 
-export function exportTimeline(machine: Machine, format: ExportFormat, axis: TimeAxis = 'ns'): string {
-  const source = timelineOf(machine);
+export function exportTimeline(target: Target, format: ExportFormat, axis: TimeAxis = 'ns'): string {
+  const source = timelineOf(target);
   switch (format) {
     case 'vcd':
       return toVcd(source, { axis });

@@ -1,6 +1,6 @@
-// What every export reads: the retained events of a machine's log, with the devices
-// they name. Taken from a live machine or from one opened from a session file.
-import type { Machine } from '../machine/machine';
+// What every export reads: the retained events of a target's stream, with the devices
+// they name. Taken from a live target or from one opened from a session file.
+import type { Target } from '../target/target';
 import type { EventColumns } from '../../src-shared/timeline/columns';
 import type { TimeAxis } from '../../src-shared/timeline/export-formats';
 
@@ -20,13 +20,13 @@ export interface TimelineSource {
   devices: ExportDevice[];
 }
 
-export function timelineOf(machine: Machine): TimelineSource {
-  const log = machine.log;
+export function timelineOf(target: Target): TimelineSource {
+  const log = target.events;
   return {
-    machineName: machine.description.name ?? null,
+    machineName: target.name,
     columns: log.slice(log.firstSeq, log.total),
     evicted: log.evicted,
-    devices: machine.functions().map((fn) => ({ bdf: fn.bdf, name: fn.name, vectors: fn.msix?.vectors ?? 0 })),
+    devices: target.devices().map((fn) => ({ bdf: fn.bdf, name: fn.name, vectors: fn.msix?.vectors ?? 0 })),
   };
 }
 

@@ -4,7 +4,7 @@
 // at one time step are written as the value at the end of that step, and a vector
 // delivering several times in one step triggers its event once: use the `seq` axis
 // (one tick per event) to see every one of them.
-import { formatBdf } from '../machine/pci/pci-bus';
+import { formatBdf } from '../../src-shared/pci-text/bdf';
 import { SignalTrace, type Level, type Signal } from './signal-trace';
 import { axisTime, type TimeAxis, type TimelineSource } from './timeline-source';
 

@@ -1,8 +1,9 @@
 // Everything a transport adapts: the session with its first machine, the validated
 // request door, and the runner that moves virtual time. Electron, the web host,
 // the tests and the benches all start here.
-import { loadMachineText } from '../machine/machine-builder';
-import { MachineSession, type PumpLimits, DEFAULT_PUMP_LIMITS } from './machine-session';
+import { openMachineText } from '../target/simulated/open-simulated';
+import { MachineSession } from './machine-session';
+import { DEFAULT_PUMP_LIMITS, type PumpLimits } from '../operations/limits';
 import { MachineRunner, type RunnerOptions } from './machine-runner';
 import { createDispatch, type Dispatch } from './dispatch';
 import { createHandlers } from './request-handlers';
@@ -30,12 +31,12 @@ export function createAppHost(options: AppHostOptions): { ok: true; host: AppHos
   const text = initial.source === 'preset' ? presets.read(initial.preset) : initial.text;
   const label = initial.source === 'preset' ? `preset '${initial.preset}'` : initial.fileName;
   if (text === undefined) return { ok: false, error: `no preset named '${initial.source === 'preset' ? initial.preset : ''}'` };
-  const built = loadMachineText(text);
+  const built = openMachineText(text);
   if (!built.ok) return { ok: false, error: `${label}: ${built.errors.join('; ')}` };
   const session = new MachineSession(
     {
-      machine: built.machine,
-      name: built.machine.description.name ?? label,
+      target: built.target,
+      name: built.target.name ?? label,
       preset: initial.source === 'preset' ? initial.preset : null,
     },
     { ...DEFAULT_PUMP_LIMITS, ...options.pump },

@@ -138,6 +138,9 @@ export interface VectorSnapshot {
   dropped: number;
 }
 
+/** A vector's use count after a use or unuse; null, with its queue place, while it waits for continue. */
+export type UseResult = { useCount: number; queued?: undefined } | { useCount: null; queued: number };
+
 export interface MachineStatus {
   name: string;
   /** The preset it came from, or null for a file or text. */
@@ -288,8 +291,9 @@ export const requests = {
    * paused it waits for continue or step: `queued` is its place in that queue (1-based).
    */
   fireVector: request<{ events: number; queued: number | null }>()(z.strictObject({ bdf, vector })),
-  useVector: request<{ useCount: number }>()(z.strictObject({ bdf, vector })),
-  unuseVector: request<{ useCount: number }>()(z.strictObject({ bdf, vector })),
+  /** Device-side too: while paused it waits for continue or step (useCount null, `queued` its place in the queue). */
+  useVector: request<UseResult>()(z.strictObject({ bdf, vector })),
+  unuseVector: request<UseResult>()(z.strictObject({ bdf, vector })),
   startSource: request<SourceInfo>()(
     z.strictObject({
       bdf,

@@ -14,6 +14,7 @@ import { MASK_VECTOR_0, bringUp } from '../../bench/app-host-bring-up';
 import { finalValue, readVcd, triggers } from '../export/vcd-reader';
 import { readSessionInfo } from '../../src-main/session/session-file';
 import { EventKind, Origin } from '../../src-shared/timeline/event-kinds';
+import { machineOf } from '../target-machine';
 
 let h: Harness;
 let dir: string;
@@ -33,7 +34,7 @@ afterAll(async () => {
 });
 
 const byId = (id: string) => h.page.getByTestId(id);
-const machine = () => h.app.session.machine;
+const machine = () => machineOf(h.app.session);
 const msix = () => machine().fn(NIC)!.msix!;
 
 async function download(start: () => Promise<void>): Promise<{ path: string; download: Download }> {

@@ -10,6 +10,7 @@ import { decodeSession, encodeSession } from '../../src-main/session/machine-sna
 import { eventRecord } from '../../src-shared/timeline/event-record';
 import { finalValue, readVcd, triggers } from './vcd-reader';
 import type { Machine } from '../../src-main/machine/machine';
+import { machineOf, targetOf } from '../target-machine';
 
 const DATE = new Date('2026-01-02T03:04:05Z');
 const NIC_SCOPE = 'machine.nic0_00_03_0';
@@ -59,7 +60,7 @@ describe('VCD export', () => {
   it('declares a scope per device and vector, and its final levels are the machine state', () => {
     const g = complete();
     const m = g.machine;
-    const vcd = readVcd(toVcd(timelineOf(m), { axis: 'seq', date: DATE }));
+    const vcd = readVcd(toVcd(timelineOf(targetOf(m)), { axis: 'seq', date: DATE }));
     expect(vcd.timescale).toBe('1 ns');
     for (let v = 0; v < 4; v++) {
       expect(finalValue(vcd, `${NIC_SCOPE}.vector_${v}.masked`)).toBe(g.engine.isMasked(v) ? '1' : '0');
@@ -80,7 +81,7 @@ describe('VCD export', () => {
     g.program(0, apicAddress(0), 0x40);
     const mark = g.machine.log.total;
     g.writeControl(0);
-    const vcd = readVcd(toVcd(timelineOf(g.machine), { axis: 'seq', date: DATE }));
+    const vcd = readVcd(toVcd(timelineOf(targetOf(g.machine)), { axis: 'seq', date: DATE }));
     const masked = vcd.byPath.get(`${NIC_SCOPE}.vector_0.masked`)!;
     expect(vcd.changes.filter((c) => c.id === masked.id).map((c) => [c.time, c.value])).toEqual([
       [mark - 1, '0'], // unmasked by the driver's vector control write
@@ -97,7 +98,7 @@ describe('VCD export', () => {
     // Masked and unmasked again at one instant: the step's final value, no change at all.
     g.writeEntry(0, CTRL, 1);
     g.writeEntry(0, CTRL, 0);
-    const vcd = readVcd(toVcd(timelineOf(g.machine), { axis: 'ns', date: DATE }));
+    const vcd = readVcd(toVcd(timelineOf(targetOf(g.machine)), { axis: 'ns', date: DATE }));
     expect(vcd.timescale).toBe('1 ps');
     expect(triggers(vcd, `${NIC_SCOPE}.vector_0.delivered`)).toEqual([333333333000, 666666666000, 1000000000000]);
     const masked = vcd.byPath.get(`${NIC_SCOPE}.vector_0.masked`)!;
@@ -107,7 +108,7 @@ describe('VCD export', () => {
   it('starts every level unknown when older events were overwritten', () => {
     const g = busyMachine(16);
     expect(g.machine.log.evicted).toBeGreaterThan(0);
-    const vcd = readVcd(toVcd(timelineOf(g.machine), { axis: 'ns', date: DATE }));
+    const vcd = readVcd(toVcd(timelineOf(targetOf(g.machine)), { axis: 'ns', date: DATE }));
     expect([...vcd.initial.values()].every((v) => v === 'x')).toBe(true);
     expect(vcd.initial.size).toBe(2 + 4 * 2 + 1);
   });
@@ -115,14 +116,14 @@ describe('VCD export', () => {
   it('uses the shortest printable identifiers, many of them', () => {
     expect([0, 2, 3, 92, 93, 93 * 93 + 5].map(vcdIdentifier)).toEqual(['!', '#', '%', '~', '!"', '\'!"']);
     const g = Guest.nic({ vectors: 100, used: 'all' });
-    const vcd = readVcd(toVcd(timelineOf(g.machine), { axis: 'seq', date: DATE }));
+    const vcd = readVcd(toVcd(timelineOf(targetOf(g.machine)), { axis: 'seq', date: DATE }));
     expect(vcd.vars.size).toBe(2 + 100 * 3);
   });
 });
 
 describe('Perfetto trace export', () => {
   function trace(m: Machine, axis: 'ns' | 'seq' = 'ns'): ChromeTrace {
-    return JSON.parse(JSON.stringify(toPerfettoTrace(timelineOf(m), axis))) as ChromeTrace;
+    return JSON.parse(JSON.stringify(toPerfettoTrace(timelineOf(targetOf(m)), axis))) as ChromeTrace;
   }
 
   it('has one instant per retained event, in µs, on the device process and vector thread', () => {
@@ -163,7 +164,7 @@ describe('CSV export', () => {
   it('has a header and one row per retained event, quoting texts with commas', () => {
     const g = complete();
     const m = g.machine;
-    const rows = readCsv(toCsv(timelineOf(m)));
+    const rows = readCsv(toCsv(timelineOf(targetOf(m))));
     expect(rows[0]).toEqual(['seq', 'time_ns', 'kind', 'origin', 'bdf', 'vector', 'detail', 'a', 'b', 'c', 'text']);
     expect(rows).toHaveLength(m.log.retained + 1);
     const cols = m.log.slice(0, m.log.total);
@@ -180,7 +181,7 @@ describe('exports of an opened session', () => {
     const m = busyMachine(256).machine;
     const opened = decodeSession(encodeSession(m));
     if (!opened.ok) throw new Error(opened.error);
-    for (const format of ['perfetto', 'csv'] as const) expect(exportTimeline(opened.machine, format)).toBe(exportTimeline(m, format));
-    expect(toVcd(timelineOf(opened.machine), { axis: 'ns', date: DATE })).toBe(toVcd(timelineOf(m), { axis: 'ns', date: DATE }));
+    for (const format of ['perfetto', 'csv'] as const) expect(exportTimeline(targetOf(opened.machine), format)).toBe(exportTimeline(targetOf(m), format));
+    expect(toVcd(timelineOf(targetOf(opened.machine)), { axis: 'ns', date: DATE })).toBe(toVcd(timelineOf(targetOf(m)), { axis: 'ns', date: DATE }));
   });
 });
