@@ -14,6 +14,7 @@ import { menuTemplate } from './menu';
 import { readRecent, withRecent, writeRecent } from './recent-machines';
 import { importMenuAction } from './import-files';
 import { fileMenuActions } from './file-menu-actions';
+import { attachQemu } from '../target/qemu/attach-qemu';
 
 export interface AppPaths {
   /** Built preload script. */
@@ -37,6 +38,8 @@ export function startElectronApp(paths: AppPaths): void {
       presets: folderPresets(paths.presetsDir),
       initial: { source: 'preset', preset: DEFAULT_PRESET },
       onInternalError: (err) => console.error('irqscope: internal error', err),
+      // The guest's serial console and irqscope's notes go to the terminal the app runs in.
+      attach: (args) => attachQemu({ args, say: (line) => console.error(line), output: (chunk) => process.stderr.write(chunk) }),
     });
     if (!created.ok) {
       dialog.showErrorBox('irqscope', created.error);
@@ -87,6 +90,7 @@ function openWindow(host: AppHost, paths: AppPaths): void {
             .then((r) => (r.canceled || r.filePaths[0] === undefined ? undefined : loadFile(r.filePaths[0])));
         },
         importDumps: () => void importDumps(),
+        attachQemu: () => windowClient(window).send('attachRequested', {}),
         openRecent: (path) => void loadFile(path),
         clearRecent: () => {
           recent = [];
@@ -108,6 +112,7 @@ function openWindow(host: AppHost, paths: AppPaths): void {
 
   window.on('closed', () => {
     host.runner.stop();
+    host.session.target.close();
     detach();
     unregister();
   });

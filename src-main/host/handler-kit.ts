@@ -16,8 +16,9 @@ export class RequestError extends Error {
   }
 }
 
+/** A handler answers at once, or later (a Promise) when its target is another process (QEMU). */
 export type Handlers = {
-  [N in RequestName]: (params: ValidParams<N>) => RequestResult<N>;
+  [N in RequestName]: (params: ValidParams<N>) => RequestResult<N> | Promise<RequestResult<N>>;
 };
 
 /** The live target: what handlers that act on it see of the session. */

@@ -4,7 +4,7 @@
 // were overwritten before they could be sent. It also tells every client the debugger's
 // state: at once on a pause (ahead of the batches), and whenever breakpoints, hit
 // counts, the queue or the pause change.
-import type { QtestEndpoint, Target, TargetInspection } from '../target/target';
+import type { Target, TargetInspection } from '../target/target';
 import type { DoctorReport, MachineStatus, StreamName, StreamPayload } from '../../src-shared/ipc/contract';
 import { encodeBatch } from '../../src-shared/timeline/wire';
 import { EVENT_KIND_COUNT, EventKind } from '../../src-shared/timeline/event-kinds';
@@ -44,7 +44,6 @@ export class MachineSession {
   target: Target;
   name: string;
   preset: string | null;
-  private qtestSession: QtestEndpoint | null = null;
   private readonly clients = new Set<ClientState>();
   /** Events up to here have been scanned for device changes and last-event times. */
   private scannedSeq = 0;
@@ -83,8 +82,6 @@ export class MachineSession {
     this.target = loaded.target;
     this.name = loaded.name;
     this.preset = loaded.preset;
-    this.qtestSession?.dispose();
-    this.qtestSession = null;
     this.unwatchPauses();
     this.unwatchPauses = this.adopt();
     this.scannedSeq = 0;
@@ -167,9 +164,9 @@ export class MachineSession {
     };
   }
 
-  qtest(line: string): string | null {
-    this.qtestSession ??= this.target.qtest({ replyToEveryLine: false });
-    return this.qtestSession.execute(line);
+  /** A line of the app's script console (a Promise when the target answers later). */
+  qtest(line: string): string | null | Promise<string | null> {
+    return this.target.poke(line);
   }
 
   /** Virtual time (ns) of the last event naming each vector of `bdf`, -1 for none (of the events scanned so far). */

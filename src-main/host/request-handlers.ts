@@ -10,6 +10,7 @@ import { createPciTextHandlers } from './pci-text-handlers';
 import { debuggerHandlers } from './debugger-handlers';
 import { sessionHandlers } from './session-handlers';
 import { timelineHandlers } from './timeline-handlers';
+import { qemuHandlers, type QemuAttacher } from './qemu-handlers';
 import { operations, type UseDone } from '../operations/operations';
 import { openMachineText } from '../target/simulated/open-simulated';
 import type { RequestResult, UseResult, VectorSnapshot } from '../../src-shared/ipc/contract';
@@ -20,6 +21,7 @@ import type { DeviceTrack } from '../../src-shared/doctor/device-track';
 export interface HostContext {
   session: MachineSession;
   presets: PresetLibrary;
+  attach?: QemuAttacher;
 }
 
 /** What the vector view adds to a target's vector state: the session's history of each vector. */
@@ -78,7 +80,7 @@ function useReply(done: UseDone): UseResult {
   return done.queued === null ? { useCount: done.useCount ?? 0 } : { useCount: null, queued: done.queued };
 }
 
-export function createHandlers({ session, presets }: HostContext): Handlers {
+export function createHandlers({ session, presets, attach }: HostContext): Handlers {
   const load = loader(session);
   return {
     status: () => session.status(),
@@ -100,7 +102,10 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
     listDevices: () => session.shown.devices(),
     readConfigSpace: ({ bdf }) => valueOf(session.shown.configSpace(bdf)),
     vectorSnapshot: ({ bdf }) => snapshot(session, bdf),
-    qtest: ({ line }) => ({ reply: session.qtest(line) }),
+    qtest: ({ line }) => {
+      const reply = session.qtest(line);
+      return reply instanceof Promise ? reply.then((r) => ({ reply: r })) : { reply };
+    },
     doctorFindings: () => session.doctorReport(),
     viewAt: ({ seq }) => {
       const viewed = session.viewAt(seq);
@@ -112,5 +117,6 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
     ...debuggerHandlers(session),
     ...sessionHandlers(session),
     ...timelineHandlers(session),
+    ...qemuHandlers(session, attach),
   };
 }

@@ -184,7 +184,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     // the event would end the process.
     ws.on('error', () => undefined);
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      send(JSON.stringify(answer(data, isBinary)));
+      const message = answer(data, isBinary);
+      const reply: unknown = message.reply;
+      // A target that answers later (a qtest line to QEMU): the reply goes out when it comes.
+      if (reply instanceof Promise) void reply.then((later: WsReply['reply']) => send(JSON.stringify({ ...message, reply: later })));
+      else send(JSON.stringify(message));
     });
     ws.on('close', () => {
       if (stall !== null) clearTimeout(stall);

@@ -186,6 +186,12 @@ export interface Target extends TargetInspection {
   at(seq: number): Outcome<TargetInspection>;
 
   qtest(options: QtestEndpointOptions): QtestEndpoint;
+  /**
+   * One qtest line from the app's script console, answered as `irqscope qtest` answers
+   * a script's line (null for a comment). A target whose qtest is another process (QEMU)
+   * answers when it has the reply.
+   */
+  poke(line: string): string | null | Promise<string | null>;
   /** The whole state as session-file bytes; opening them gives a simulated target in this state. */
   save(): Outcome<Uint8Array>;
   /** The machine description the target was built from (devices, layout), for exports and sessions. */

@@ -339,6 +339,10 @@ export const requests = {
    * viewAt. Writes and actions still go to the live machine.
    */
   viewAt: request<ViewState>()(z.strictObject({ seq: int(0, Number.MAX_SAFE_INTEGER, 'an event sequence number').nullable() })),
+  /** Starts QEMU with this command line under irqscope and makes it the target; answers when the guest runs. */
+  attachQemu: request<MachineStatus>()(
+    z.strictObject({ commandLine: z.string({ error: 'expected a QEMU command line' }).max(8192, { error: 'at most 8192 characters' }).regex(/^[^\r\n]*$/, { error: 'one line, without line breaks' }) }),
+  ),
   exportTimeline: request<TimelineExportFile>()(
     z.strictObject({
       format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }),
@@ -400,6 +404,8 @@ export interface StreamPayloads {
   debuggerChanged: DebuggerState;
   /** File ▸ Import… read these files: the renderer's Import dialog takes over. */
   importRequested: { files: DumpFileData[] };
+  /** File ▸ Attach to QEMU…: open the dialog that takes a QEMU command line. */
+  attachRequested: Record<string, never>;
 }
 export type StreamPayload<S extends StreamName> = StreamPayloads[S];
 

@@ -42,10 +42,11 @@ export const REQUEST_NAMES = [
   'timelineEvents',
   'doctorFindings',
   'viewAt',
+  'attachQemu',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
-export const STREAM_NAMES = ['timeline', 'deviceStateChanged', 'machineLoaded', 'viewRequested', 'importRequested', 'debuggerChanged'] as const;
+export const STREAM_NAMES = ['timeline', 'deviceStateChanged', 'machineLoaded', 'viewRequested', 'importRequested', 'attachRequested', 'debuggerChanged'] as const;
 export type StreamName = (typeof STREAM_NAMES)[number];
 
 export function isRequestName(name: unknown): name is RequestName {

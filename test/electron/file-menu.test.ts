@@ -25,6 +25,7 @@ function actions() {
   return {
     openMachine: vi.fn(),
     importDumps: vi.fn(),
+    attachQemu: vi.fn(),
     openRecent: vi.fn(),
     clearRecent: vi.fn(),
     loadPreset: vi.fn(),

@@ -46,8 +46,8 @@ function portRange(port: number, size: number): Outcome<null> {
   return port + size > IO_END ? refuse('port', `${hex(port)}+${size} runs past the end of I/O space`) : done(null);
 }
 
-export class MachineTarget extends MachineInspection implements Omit<Target, 'qtest'> {
-  readonly label = 'the simulated machine';
+export class MachineTarget extends MachineInspection implements Omit<Target, 'qtest' | 'poke'> {
+  readonly label: string = 'the simulated machine';
   /** Rebuilds earlier states (made when first asked: it builds a second machine). */
   private history: StateHistory | null = null;
 
