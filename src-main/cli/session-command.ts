@@ -14,6 +14,7 @@ import type { Target } from '../target/target';
 import { openSession, readSessionInfo, saveSession } from '../session/session-file';
 import { formatBdf, parseBdf } from '../../src-shared/pci-text/bdf';
 import type { SessionInfo } from '../../src-shared/session/session-header';
+import { messageAddressHi, messageAddressLo, messageData, pendingBit, vectorControl } from '../../src-shared/registers/msix-entry';
 
 export const USAGE =
   'usage: irqscope session save OUT --machine FILE|PRESET [--script FILE|-] | open IN [--script FILE|-] [--save OUT] | info IN [--json] | state IN --at SEQ [--device BDF] [--json]';
@@ -111,9 +112,11 @@ function state(args: string[], io: CliIo): number {
   for (const d of devices) {
     lines.push(`${d.bdf} ${d.name}: Command ${hx(d.command, 4)} Status ${hx(d.status, 4)}${d.messageControl === null ? '' : ` MSI-X Message Control ${hx(d.messageControl, 4)}`}`);
     for (let v = 0; v < d.useCount.length; v++) {
-      const e = d.table.slice(v * 4, v * 4 + 4);
-      const pending = (d.pba[v >>> 5]! >>> (v & 31)) & 1;
-      lines.push(`  vector ${v}: addr ${hx(e[1]!, 8)}:${hx(e[0]!, 8)} data ${hx(e[2]!, 8)} ctrl ${hx(e[3]!, 8)} pending ${pending} use ${d.useCount[v]} delivered ${d.delivered[v]}`);
+      const t = d.table;
+      const pending = pendingBit(d.pba, v) ? 1 : 0;
+      lines.push(
+        `  vector ${v}: addr ${hx(messageAddressHi(t, v), 8)}:${hx(messageAddressLo(t, v), 8)} data ${hx(messageData(t, v), 8)} ctrl ${hx(vectorControl(t, v), 8)} pending ${pending} use ${d.useCount[v]} delivered ${d.delivered[v]}`,
+      );
     }
   }
   for (const row of interrupts) lines.push(`interrupts ${row.label}: ${row.perCpu.map((n, cpu) => `CPU${cpu}=${n}`).join(' ')}`);

@@ -14,6 +14,7 @@ import { qemuHandlers, type QemuAttacher } from './qemu-handlers';
 import { operations, type UseDone } from '../operations/operations';
 import { openMachineText } from '../target/simulated/open-simulated';
 import type { RequestResult, UseResult, VectorSnapshot } from '../../src-shared/ipc/contract';
+import { comparisonHandlers } from './comparison-handlers';
 import { vectorWhy } from '../../src-shared/doctor/vector-why';
 import type { TargetInspection } from '../target/target';
 import type { DeviceTrack } from '../../src-shared/doctor/device-track';
@@ -118,5 +119,6 @@ export function createHandlers({ session, presets, attach }: HostContext): Handl
     ...sessionHandlers(session),
     ...timelineHandlers(session),
     ...qemuHandlers(session, attach),
+    ...comparisonHandlers(session),
   };
 }

@@ -54,7 +54,7 @@ export function buildMachine(desc: MachineDescription): BuildResult {
     machine.ram.push(ram);
     machine.memory.map(ram.region, r.base);
   }
-  if (desc.platform === 'q35') machine.bus.attach(new Q35HostBridge(machine.log, machine.routeMessage, machine.bus));
+  if (desc.platform === 'q35') machine.bus.attach(new Q35HostBridge(machine.log, machine, machine.bus));
   // By address, so every bridge is in place (bus numbers programmed) before what sits behind it.
   const order = [...desc.devices.entries()].sort(([, a], [, b]) => parseBdf(a.bdf)! - parseBdf(b.bdf)!);
   for (const [i, d] of order) {
@@ -181,8 +181,8 @@ function checkMsix(d: DeviceDescription, path: string): string[] {
 function buildFunction(machine: Machine, d: DeviceDescription, path: string, warnings: string[]): PciFunction | string {
   const bdf = parseBdf(d.bdf)!;
   const configSize = d.pcie ? 4096 : 256;
-  const bridge = isBridgeDescription(d) ? new PciBridge(bdf, d.name, machine.log, machine.routeMessage, configSize) : null;
-  const fn = bridge ?? new PciFunction(bdf, d.name, machine.log, machine.routeMessage, configSize);
+  const bridge = isBridgeDescription(d) ? new PciBridge(bdf, d.name, machine.log, machine, configSize) : null;
+  const fn = bridge ?? new PciFunction(bdf, d.name, machine.log, machine, configSize);
   const c = fn.config;
   c.set(0x00, 2, d.vendor);
   c.set(0x02, 2, d.device);

@@ -8,16 +8,21 @@ import { Debugger } from './debugger/debugger';
 import type { DebuggedMachine } from './debugger/debugged-machine';
 import { EventLog } from './event-log';
 import { LocalApic } from './irq/local-apic';
+import { MessageOutcome, type InterruptSink } from './irq/interrupt-sink';
 import { PciHost } from './pci/pci-host';
 import { formatBdf } from './pci/pci-bus';
 import type { PciFunction } from './pci/pci-function';
 import type { Ram } from './ram';
 import { MAX_SOURCE_RATE, MIN_SOURCE_RATE, type MachineDescription } from '../../src-shared/machine-file/description';
-import { DropReason, EventKind, Origin } from '../../src-shared/timeline/event-kinds';
+import { DropReason, Origin } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 
 export { MAX_SOURCE_RATE, MIN_SOURCE_RATE };
 
-export class Machine implements DebuggedMachine {
+// Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
+const { Interrupt: INTERRUPT, Dropped: DROPPED } = MessageOutcome;
+
+export class Machine implements DebuggedMachine, InterruptSink {
   readonly clock = new Clock();
   readonly log: EventLog;
   readonly memory: AddressSpace;
@@ -44,25 +49,26 @@ export class Machine implements DebuggedMachine {
   }
 
   /**
-   * Where a device's message write goes (N3, A1, A2, A3): the APIC window decodes it,
-   * a region that takes the 4-byte write gets an ordinary memory write, and a hole
-   * (nothing claims the address, even inside a mapped BAR) or a region that refuses the
-   * write drops it, so the engine's delivered count and the log agree.
+   * The platform's interrupt sink: where a device's message write goes once past its
+   * Bus Master gate (A1, A2, A3). The APIC window decodes it, a region that takes the
+   * 4-byte write gets an ordinary memory write, and a hole (nothing claims the address,
+   * even inside a mapped BAR) or a region that refuses the write drops it, so the
+   * engine's delivered count and the log agree.
    */
-  readonly routeMessage = (bdf: number, vector: number, addrLo: number, addrHi: number, data: number): boolean => {
+  deliver(bdf: number, vector: number, addrLo: number, addrHi: number, data: number): MessageOutcome {
     // The APIC window is the highest-priority region, so it is checked before the lookup.
     const window = this.apic.region;
-    if (addrHi === 0 && addrLo >= window.base && addrLo < window.end) return this.apic.deliver(bdf, vector, addrLo, data);
+    if (addrHi === 0 && addrLo >= window.base && addrLo < window.end) return this.apic.deliver(bdf, vector, addrLo, data) ? INTERRUPT : DROPPED;
     const addr = addrHi * 0x100000000 + addrLo;
     const reach = this.memory.classify(addr, 4);
     if (reach !== AccessStatus.Ok) {
       this.log.append(EventKind.NotifyDropped, reach === AccessStatus.Refused ? DropReason.Refused : DropReason.Unclaimed, bdf, vector, addrLo, data, addrHi);
-      return false;
+      return DROPPED;
     }
     this.log.append(EventKind.NotifyToMemory, 0, bdf, vector, addrLo, data, addrHi);
     this.memory.write(addr, 4, data);
-    return this.memory.lastStatus === 0;
-  };
+    return this.memory.lastStatus === 0 ? MessageOutcome.Memory : DROPPED;
+  }
 
   functions(): PciFunction[] {
     return this.bus.list();

@@ -12,7 +12,9 @@
 import type { Machine } from '../machine/machine';
 import type { MsixEngine } from '../machine/msix/msix-engine';
 import type { PciFunction } from '../machine/pci/pci-function';
-import { DivergenceKind, EventKind, Origin } from '../../src-shared/timeline/event-kinds';
+import { DivergenceKind, Origin } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
+import { messageAddressHi, messageAddressLo, messageData } from '../../src-shared/registers/msix-entry';
 import type { TraceRecord } from './trace-line';
 
 const APIC_BASE = 0xfee00000;
@@ -178,7 +180,7 @@ export class ShadowModel {
       if (msix === null || !msix.enabled) continue;
       const t = msix.table;
       for (let v = 0; v < msix.vectors; v++) {
-        if (t[v * 4] !== addr >>> 0 || t[v * 4 + 1] !== 0 || t[v * 4 + 2] !== data >>> 0) continue;
+        if (messageAddressLo(t, v) !== addr >>> 0 || messageAddressHi(t, v) !== 0 || messageData(t, v) !== data >>> 0) continue;
         if (!msix.isMasked(v)) return { fn, msix, vector: v };
         masked ??= { fn, msix, vector: v };
       }

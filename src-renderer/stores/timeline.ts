@@ -15,6 +15,8 @@ import { parseVectorFilter } from '../lib/vector-filter';
 import { useDevicesStore } from './devices';
 import { useVectorsStore } from './vectors';
 import { useStatusStore } from './status';
+import { ENTRY_DWORDS, vectorMaskBit } from '../../src-shared/registers/msix-entry';
+import { vectorMasked } from '../../src-shared/registers/msix-mask-rule';
 
 const DEFAULT_SPAN = 1e9;
 
@@ -89,13 +91,14 @@ export const useTimelineStore = defineStore('timeline', () => {
       out.push({ key: laneKey(d.bdf, FUNCTION_LANE), bdf: d.bdf, vector: FUNCTION_LANE, label: `${d.address} function`, maskedNow: current?.functionMasked ?? null });
       for (let v = 0; v < (d.msix?.vectors ?? 0); v++) {
         if (!accepts(v) || (!showIdleLanes.value && !active.has(laneKey(d.bdf, v)))) continue;
-        const control = current?.table[v * 4 + 3];
+        // The snapshot has this vector's entry only when it is the selected device's.
+        const known = current !== null && v < current.table.length / ENTRY_DWORDS;
         out.push({
           key: laneKey(d.bdf, v),
           bdf: d.bdf,
           vector: v,
           label: `${d.address} v${v}`,
-          maskedNow: control === undefined || current === null ? null : (control & 1) === 1 || current.functionMasked,
+          maskedNow: known ? vectorMasked(vectorMaskBit(current.table, v), current.functionMasked) : null,
         });
       }
     }

@@ -2,18 +2,13 @@
 // what the doctor knows of its device (device-track.ts). `check` sees the device as it
 // was before the event, `after` as the event left it; `atEnd` judges the state when
 // the stream stops (or now, live). docs/doctor.md documents each with an example.
-import {
-  ACCESS_CONFIG,
-  ACCESS_IO,
-  ACCESS_WRITE,
-  DropReason,
-  EventKind,
-  UnclaimedKind,
-} from '../timeline/event-kinds';
+import { ACCESS_CONFIG, ACCESS_IO, ACCESS_WRITE, DropReason, UnclaimedKind } from '../timeline/event-kinds';
+import { EventKind } from '../timeline/event-schema';
 import type { DeviceTrack, VectorTrack } from './device-track';
 import type { DoctorEvent } from './doctor-event';
 import type { Severity } from './finding';
 import { conflictSeqs, interruptModeConflict } from './interrupt-modes';
+import { ENTRY_DWORD_TITLES, EntryDword, dwordAtOffset } from '../registers/msix-entry';
 
 /** A rule's verdict on one event: the sentence of why, and any earlier events that show it too. */
 export interface Hit {
@@ -45,11 +40,10 @@ export interface Rule {
 const { AccessRefused, AccessUnclaimed, FunctionMaskChanged, IntxChanged, NotifyDelivered, NotifyDropped, NotifyPended, PbaWrite, TableWrite } = EventKind;
 const hx = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 const address = (e: DoctorEvent): string => hx(e.b * 0x100000000 + e.a);
-const entryDword = (e: DoctorEvent): number => (e.a & 0xf) >>> 2;
+const entryDword = (e: DoctorEvent): number => dwordAtOffset(e.a);
 const isMemory = (detail: number): boolean => (detail & (ACCESS_IO | ACCESS_CONFIG)) === 0;
 const dropped = (e: DoctorEvent, ...reasons: number[]): boolean => e.kind === NotifyDropped && reasons.includes(e.detail);
-const CONTROL_DWORD = 3;
-const ENTRY_FIELDS = ['Message Address', 'Message Upper Address', 'Message Data', 'Vector Control'];
+const CONTROL_DWORD = EntryDword.VECTOR_CTRL;
 const MASK_CAUSES = ['its own mask bit', 'Function Mask', 'MSI-X being disabled', 'a state load'];
 
 function maskedWhy(t: VectorTrack): string {
@@ -90,7 +84,7 @@ export const RULES: readonly Rule[] = [
     check: (e, dev) => {
       if (e.kind !== TableWrite || entryDword(e) === CONTROL_DWORD || dev.vector(e.vector).masked) return null;
       return {
-        why: `${ENTRY_FIELDS[entryDword(e)]} of vector ${e.vector} was rewritten while the vector was unmasked and MSI-X enabled: a message in flight may use half old, half new values; mask the vector first`,
+        why: `${ENTRY_DWORD_TITLES[entryDword(e)]} of vector ${e.vector} was rewritten while the vector was unmasked and MSI-X enabled: a message in flight may use half old, half new values; mask the vector first`,
         perVector: true,
       };
     },
@@ -215,7 +209,8 @@ export const RULES: readonly Rule[] = [
     kinds: [IntxChanged, FunctionMaskChanged],
     severity: 'error',
     title: 'MSI and MSI-X enabled together (or INTx asserted while either is enabled)',
-    source: 'PCIe Base Spec, MSI-X Enable: while set, the function must not use INTx or MSI; msix-semantics C3, D1; QEMU msix_write_config (pci_device_deassert_intx)',
+    source:
+      'PCIe Base Spec, MSI-X Enable: while set, the function must not use INTx or MSI; MSI Enable: while set, not INTx; msix-semantics C3, D1; msi-rules MW1, MD1; QEMU msix_write_config, msi_write_config (pci_device_deassert_intx)',
     after: (e, dev) => {
       if (e.kind !== IntxChanged && e.kind !== FunctionMaskChanged) return null;
       const why = interruptModeConflict(dev);

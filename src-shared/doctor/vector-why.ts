@@ -3,6 +3,7 @@
 // doctor's device tracks and the vector's current registers; every view shows it.
 import { DROP_REASON_NAMES } from '../timeline/event-kinds';
 import { Outcome, VectorTrack } from './device-track';
+import { functionMasked, vectorMasked } from '../registers/msix-mask-rule';
 
 export interface VectorWhy {
   text: string;
@@ -49,6 +50,6 @@ export function vectorWhy(now: VectorNow, track: VectorTrack | undefined): Vecto
     return { text: `${maskedText(now, t)}, ${n} notif${n === 1 ? 'y' : 'ies'} pending`, seq: t.pendingSince >= 0 ? t.pendingSince : null };
   }
   if (t.outcome !== Outcome.None) return { text: outcomeText(t), seq: t.outcomeSeq };
-  if (!now.enabled || now.functionMask || now.vectorBit) return { text: maskedText(now, t), seq: maskSeq };
+  if (vectorMasked(now.vectorBit, functionMasked(now.enabled, now.functionMask))) return { text: maskedText(now, t), seq: maskSeq };
   return { text: now.useCount === 0 ? 'unmasked, not in use: a notify would be dropped' : 'unmasked, ready: no message yet', seq: maskSeq };
 }

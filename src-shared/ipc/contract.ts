@@ -13,6 +13,7 @@ import type { EventRecord } from '../timeline/event-record';
 import { MAX_WINDOW_LANES, MAX_WINDOW_PIXELS, type TimelineWindow } from '../timeline/window';
 import type { Finding } from '../doctor/finding';
 import type { VectorWhy } from '../doctor/vector-why';
+import { COMPARE_AXES, type ComparedPair, type CompareWindow, type RunComparison } from '../diff/comparison';
 
 export type { RequestName, StreamName } from './names';
 
@@ -186,6 +187,11 @@ export interface TimelineExportFile extends FileDownload {
 /** The WebSocket host refuses frames above 32 MiB; base64 takes 4 characters per 3 bytes. */
 const MAX_SESSION_BASE64 = 32 << 20;
 
+const sessionFileParams = z.strictObject({
+  data: z.base64({ error: 'expected the session file as base64' }).max(MAX_SESSION_BASE64, { error: `the session file is over ${MAX_SESSION_BASE64 / 4 * 3} bytes` }),
+  fileName: z.string().max(4096).optional(),
+});
+
 const loadMachineParams = z.discriminatedUnion(
   'source',
   [
@@ -261,6 +267,28 @@ export interface DoctorReport {
   events: number;
 }
 
+/** A display filter (src-shared/timeline/event-filter.ts); the host refuses one that does not parse, naming the column. */
+const eventFilter = z.string({ error: 'expected a filter expression' }).max(4096, { error: 'at most 4096 characters' }).optional();
+
+/** How many rows the filter gives so far, whether it has tested every held event, and the history's extent. */
+export interface RowsProgress {
+  rowCount: number;
+  complete: boolean;
+  firstSeq: number;
+  total: number;
+}
+
+export interface EventRows extends RowsProgress {
+  fromRow: number;
+  rows: EventRecord[];
+}
+
+export interface LocatedEvent extends RowsProgress {
+  /** The row found and its event; null when the filter gives no rows (yet). */
+  row: number | null;
+  event: EventRecord | null;
+}
+
 /** What the app shows: the live machine (seq null), or the machine as it was right after event `seq`. */
 export interface ViewState {
   seq: number | null;
@@ -326,12 +354,28 @@ export const requests = {
   cancelRun: request<{ cancelled: 'step' | 'until-vector' }>()(debuggerParams.cancelRun),
   saveSession: request<SessionDownload>()(noParams),
   /** Replaces the machine with a saved session; a file that cannot be trusted is refused and the machine stays. */
-  openSession: request<MachineStatus>()(
-    z.strictObject({
-      data: z.base64({ error: 'expected the session file as base64' }).max(MAX_SESSION_BASE64, { error: `the session file is over ${MAX_SESSION_BASE64 / 4 * 3} bytes` }),
-      fileName: z.string().max(4096).optional(),
-    }),
+  openSession: request<MachineStatus>()(sessionFileParams),
+  /**
+   * Compares the current run (A: the events the history holds now) with a saved session's (B), aligned as
+   * `irqscope diff` aligns them; the comparison stays open for the requests below. Nothing changes on the machine.
+   */
+  compareSession: request<RunComparison>()(sessionFileParams),
+  /** What the open comparison shows of [start, end] of an axis (ns, or alignment steps) at `pixels` columns, both runs, lane by lane. */
+  comparisonWindow: request<CompareWindow>()(
+    z
+      .strictObject({
+        axis: z.enum(COMPARE_AXES, { error: `must be ${COMPARE_AXES.join(' or ')}` }),
+        start: z.number({ error: 'expected a position' }).finite({ error: 'expected a finite position' }),
+        end: z.number({ error: 'expected a position' }).finite({ error: 'expected a finite position' }),
+        pixels: int(1, MAX_WINDOW_PIXELS, 'a pixel count'),
+      })
+      .refine((p) => p.end > p.start, { error: 'end must be after start', path: ['end'] }),
   ),
+  /** Event `seq` of run A or B and the event of the other run at the same step of the alignment. */
+  comparisonPair: request<ComparedPair>()(
+    z.strictObject({ run: z.enum(['a', 'b'], { error: "must be 'a' or 'b'" }), seq: int(0, Number.MAX_SAFE_INTEGER, 'an event sequence number') }),
+  ),
+  closeComparison: request<{ closed: boolean }>()(noParams),
   doctorFindings: request<DoctorReport>()(noParams),
   /**
    * Shows the machine as it was right after event `seq` (null: live again): listDevices,
@@ -357,12 +401,29 @@ export const requests = {
         endNs: z.number({ error: 'expected a time in ns' }).finite({ error: 'expected a finite time' }),
         pixels: int(1, MAX_WINDOW_PIXELS, 'a pixel count'),
         lanes: z.array(z.strictObject({ bdf: int(0, 0xffff, 'a bus/device/function number'), vector: int(0, 0xffff, 'a vector or 65535 for the function lane') })).max(MAX_WINDOW_LANES, { error: `at most ${MAX_WINDOW_LANES} lanes` }),
+        filter: eventFilter,
       })
       .refine((p) => p.endNs > p.startNs, { error: 'endNs must be after startNs', path: ['endNs'] }),
   ),
   /** Up to `count` events from sequence number `fromSeq` on, as the history holds them (fewer where it holds fewer). */
   timelineEvents: request<{ events: EventRecord[]; firstSeq: number; total: number }>()(
     z.strictObject({ fromSeq: int(0, Number.MAX_SAFE_INTEGER, 'a sequence number'), count: int(1, 10_000, 'an event count') }),
+  ),
+  /**
+   * The log view's rows: up to `count` events from row `fromRow` of the events `filter`
+   * lets through (every held event without one), oldest first. `complete` is false while
+   * the filter has not yet tested every held event (ask again: each request tests more).
+   */
+  eventRows: request<EventRows>()(z.strictObject({ filter: eventFilter, fromRow: int(0, Number.MAX_SAFE_INTEGER, 'a row number'), count: int(1, 1000, 'a row count') })),
+  /** Finds the event `seq`, or the first at or after `timeNs`, among the rows of `filter` (the nearest row it lets through). */
+  locateEvent: request<LocatedEvent>()(
+    z
+      .strictObject({
+        filter: eventFilter,
+        seq: int(0, Number.MAX_SAFE_INTEGER, 'an event sequence number').optional(),
+        timeNs: int(0, Number.MAX_SAFE_INTEGER, 'a time in whole ns').optional(),
+      })
+      .refine((p) => (p.seq === undefined) !== (p.timeNs === undefined), { error: 'give seq or timeNs, not both', path: ['seq'] }),
   ),
   /** Parses and imports without loading: what the Import dialog shows before the user confirms. */
   inspectDumps: request<DumpInspection>()(z.strictObject({ files: dumpFiles })),
@@ -389,7 +450,7 @@ export type RequestResult<N extends RequestName> = Requests[N] extends RequestSp
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export type ViewName = 'devices' | 'vectors' | 'timeline' | 'script';
+export type ViewName = 'devices' | 'vectors' | 'timeline' | 'script' | 'compare';
 
 /** Event streams from main to the renderer. */
 export interface StreamPayloads {

@@ -40,8 +40,14 @@ export const REQUEST_NAMES = [
   'exportTimeline',
   'timelineWindow',
   'timelineEvents',
+  'eventRows',
+  'locateEvent',
   'doctorFindings',
   'viewAt',
+  'compareSession',
+  'comparisonWindow',
+  'comparisonPair',
+  'closeComparison',
   'attachQemu',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];

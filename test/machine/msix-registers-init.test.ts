@@ -6,12 +6,13 @@ import { Clock } from '../../src-main/machine/clock';
 import { EventLog } from '../../src-main/machine/event-log';
 import { Bar, type BarType } from '../../src-main/machine/pci/bar';
 import { PciFunction } from '../../src-main/machine/pci/pci-function';
+import { MessageOutcome } from '../../src-main/machine/irq/interrupt-sink';
 import { MsixEngine, exclusiveBarLayout, type MsixLayout } from '../../src-main/machine/msix/msix-engine';
 import { ADDR_HI, ADDR_LO, CAP, CTRL, DATA, ENABLE, Guest, MASKALL, apicAddress, build, nicDescription } from './guest';
 
 function bareFunction(bars: [number, BarType, number][]): PciFunction {
   const log = new EventLog(new Clock(), 1024);
-  const fn = new PciFunction(0x18, 'dev', log, () => true, 256);
+  const fn = new PciFunction(0x18, 'dev', log, { deliver: () => MessageOutcome.Interrupt }, 256);
   for (const [index, type, size] of bars) fn.addBar(new Bar(index, type, size, false, 0x18));
   return fn;
 }

@@ -3,9 +3,9 @@
 // bypass it while fireVector went through it), and refuses with the same words.
 import { describe, expect, it } from 'vitest';
 import { NIC, PLAIN, TWO_DEVICES, bringUpNic, hostWith, value } from '../host/fixtures';
-import { machineOf } from '../target-machine';
 import { operations } from '../../src-main/operations/operations';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
+import { machineOf } from '../target-machine';
 
 function paused() {
   const host = hostWith(TWO_DEVICES);

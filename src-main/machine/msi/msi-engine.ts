@@ -3,8 +3,11 @@
 // address (32 or 64 bits), the 16-bit data, and with per-vector masking the Mask
 // and Pending dwords. Nothing on the notify path allocates.
 import type { CapabilityList } from '../pci/capabilities';
-import type { MsixHost } from '../msix/msix-engine';
-import { DropReason, EventKind, MaskCause } from '../../../src-shared/timeline/event-kinds';
+import type { InterruptHost } from '../pci/interrupt-host';
+import { MessageOutcome } from '../irq/interrupt-sink';
+import { DropReason, FUNCTION_MSI, MaskCause, PendingClearCause } from '../../../src-shared/timeline/event-kinds';
+import { fillByteMasks } from '../../../src-shared/registers/layout';
+import { msiRegisters } from '../../../src-shared/registers/capability-layouts';
 
 export const MSI_CAP_ID = 0x05;
 export const MSI_MAX_VECTORS = 32;
@@ -44,7 +47,7 @@ export class MsiEngine {
   private lastMask = 0;
 
   private constructor(
-    private readonly host: MsixHost,
+    private readonly host: InterruptHost,
     private readonly caps: CapabilityList,
     readonly capOffset: number,
     readonly is64bit: boolean,
@@ -56,7 +59,7 @@ export class MsiEngine {
   }
 
   /** msi_init: MI1-MI3. Nothing is created on failure. */
-  static init(host: MsixHost, caps: CapabilityList, params: MsiParams): MsiInitResult {
+  static init(host: InterruptHost, caps: CapabilityList, params: MsiParams): MsiInitResult {
     const { vectors, is64bit, perVectorMask } = params;
     if (!(Number.isInteger(vectors) && vectors >= 1 && vectors <= MSI_MAX_VECTORS && (vectors & (vectors - 1)) === 0)) {
       return { ok: false, error: `invalid number of MSI vectors: ${vectors} (must be 1, 2, 4, 8, 16 or 32)` };
@@ -67,17 +70,16 @@ export class MsiEngine {
     return { ok: true, engine: MsiEngine.adopt(host, caps, placed.offset) };
   }
 
-  /** An MSI capability already in config space (an imported dump): its flags say the shape; the write masks are QEMU's for it. */
-  static adopt(host: MsixHost, caps: CapabilityList, at: number): MsiEngine {
+  /**
+   * An MSI capability already in config space (an imported dump): its flags say the
+   * shape. The write masks (MI2, QEMU's for those flags) come from the capability's
+   * register description, the one lspci's decoding and the app's editors use.
+   */
+  static adopt(host: InterruptHost, caps: CapabilityList, at: number): MsiEngine {
     const c = host.config;
     const flags = c.get16(at + FLAGS);
-    const vectors = 1 << Math.min(5, (flags & QMASK) >>> 1);
     const engine = new MsiEngine(host, caps, at, (flags & FLAG_64BIT) !== 0, (flags & FLAG_MASKBIT) !== 0);
-    setMask(c.writable, at + FLAGS, 2, QSIZE | ENABLE);
-    setMask(c.writable, at + 4, 4, 0xfffffffc);
-    setMask(c.writable, engine.dataOffset, 2, 0xffff);
-    if (engine.perVectorMask) setMask(c.writable, engine.maskOffset, 4, 0xffffffff >>> (MSI_MAX_VECTORS - vectors));
-    if (engine.is64bit) setMask(c.writable, at + 8, 4, 0xffffffff);
+    fillByteMasks(msiRegisters(flags), at, c.writable, c.w1c);
     engine.syncFromConfig();
     return engine;
   }
@@ -137,18 +139,18 @@ export class MsiEngine {
   notify(vector: number): void {
     const bdf = this.host.bdf;
     if (!(vector >= 0 && vector < this.vectorsEnabled)) {
-      this.host.log.append(EventKind.NotifyDropped, DropReason.VectorOutOfRange, bdf, vector & 0xffff, 0, 0, 0);
+      this.host.log.emit.notifyDropped(bdf, vector & 0xffff, DropReason.VectorOutOfRange, 0, 0);
       return;
     }
     if (this.isMasked(vector)) {
       const at = this.maskOffset + 4;
       const pending = this.host.config.read(at, 4);
       this.host.config.set(at, 4, pending | (1 << vector));
-      this.host.log.append(EventKind.NotifyPended, (pending & (1 << vector)) === 0 ? 1 : 0, bdf, vector, 0, 0, 0);
+      this.host.log.emit.notifyPended(bdf, vector, (pending & (1 << vector)) === 0 ? 1 : 0);
       return;
     }
     this.delivered[vector] = this.delivered[vector]! + 1;
-    if (!this.host.sendMessage(vector, this.addressLo, this.addressHi, this.dataFor(vector))) this.delivered[vector] = this.delivered[vector]! - 1;
+    if (this.host.sink.deliver(bdf, vector, this.addressLo, this.addressHi, this.dataFor(vector)) === MessageOutcome.Dropped) this.delivered[vector] = this.delivered[vector]! - 1;
   }
 
   /** msi_write_config: MW1-MW4. Called after config space stored a write. */
@@ -169,20 +171,22 @@ export class MsiEngine {
     for (let v = 0; v < n; v++) {
       if (this.isMasked(v) || (pending & (1 << v)) === 0) continue;
       c.set(at, 4, c.read(at, 4) & ~(1 << v));
-      this.host.log.append(EventKind.PendingCleared, 0, this.host.bdf, v, 0, 0, 0);
+      this.host.log.emit.pendingCleared(this.host.bdf, v, PendingClearCause.Unmask);
       this.notify(v);
     }
   }
 
   /** Enable and mask-bit changes as events, so the timeline shows them as for MSI-X. */
   private logChanges(): void {
-    const log = this.host.log;
+    const emit = this.host.log.emit;
     const bdf = this.host.bdf;
     const enabled = this.enabled;
-    if (enabled !== this.lastEnabled) log.append(EventKind.FunctionMaskChanged, enabled ? 1 : 0, bdf, 0, enabled ? 0 : 1, this.flags, 0);
+    if (enabled !== this.lastEnabled) emit.functionMaskChanged(bdf, enabled ? 1 : 0, enabled ? 0 : 1, this.flags, FUNCTION_MSI);
     const mask = this.maskBits;
     for (let changed = (mask ^ this.lastMask) >>> 0, v = 0; changed !== 0; v++, changed >>>= 1) {
-      if ((changed & 1) !== 0) log.append((mask & (1 << v)) !== 0 ? EventKind.VectorMasked : EventKind.VectorUnmasked, MaskCause.VectorBit, bdf, v, 0, 0, 0);
+      if ((changed & 1) === 0) continue;
+      if ((mask & (1 << v)) !== 0) emit.vectorMasked(bdf, v, MaskCause.VectorBit);
+      else emit.vectorUnmasked(bdf, v, MaskCause.VectorBit);
     }
     this.lastEnabled = enabled;
     this.lastMask = mask;
@@ -212,8 +216,4 @@ export class MsiEngine {
   uninit(): void {
     this.caps.remove(this.capOffset, this.length);
   }
-}
-
-function setMask(writable: Uint8Array, offset: number, size: number, mask: number): void {
-  for (let i = 0; i < size; i++) writable[offset + i] = (mask >>> (8 * i)) & 0xff;
 }

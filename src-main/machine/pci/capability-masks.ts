@@ -2,7 +2,8 @@
 // register descriptions the lspci text and the app's editors decode with
 // (src-shared/registers/capability-layouts.ts): control bits writable, status
 // bits write-1-to-clear, capability bits read-only. MSI-X is left to its engine,
-// which installs its own masks (R1).
+// which installs the same description's masks when it is created (R1): without an
+// engine, a dumped MSI-X capability stays read-only.
 import type { ConfigSpace } from './config-space';
 import { fillByteMasks, MSIX_CAP_ID, type RegisterDef } from '../../../src-shared/registers/layout';
 import { CAP_ID, EXP_FLAGS, extendedCapabilityRegisters, standardCapabilityRegisters } from '../../../src-shared/registers/capability-layouts';

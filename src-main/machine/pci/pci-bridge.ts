@@ -2,7 +2,8 @@
 // with a type 1 header and a secondary bus. Its bus numbers decide which config
 // cycles reach the bus behind it, its I/O, memory and prefetchable windows decide
 // which accesses do, as in QEMU's hw/pci/pci_bridge.c.
-import { PciFunction, type MessageRouter } from './pci-function';
+import { PciFunction } from './pci-function';
+import type { InterruptSink } from '../irq/interrupt-sink';
 import { PciBus } from './pci-bus';
 import type { EventLog } from '../event-log';
 import { COMMAND, TYPE1_HEADER, fillByteMasks } from '../../../src-shared/registers/layout';
@@ -28,8 +29,8 @@ export class PciBridge extends PciFunction {
   /** The bus behind the bridge. */
   readonly secondary: PciBus;
 
-  constructor(bdf: number, name: string, log: EventLog, router: MessageRouter, configSize: 256 | 4096) {
-    super(bdf, name, log, router, configSize);
+  constructor(bdf: number, name: string, log: EventLog, platform: InterruptSink, configSize: 256 | 4096) {
+    super(bdf, name, log, platform, configSize);
     const c = this.config;
     c.writable.fill(0, 0x10, 0x40);
     c.w1c.fill(0, 0x10, 0x40);

@@ -7,17 +7,22 @@ import { Bar } from './bar';
 import type { EventLog } from '../event-log';
 import type { MsixEngine } from '../msix/msix-engine';
 import type { MsiEngine } from '../msi/msi-engine';
+import { MessageOutcome, type InterruptSink } from '../irq/interrupt-sink';
+import type { InterruptHost } from './interrupt-host';
 import { COMMAND, STATUS, TYPE0_HEADER, fillByteMasks } from '../../../src-shared/registers/layout';
-import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, EventKind, INTX_HELD } from '../../../src-shared/timeline/event-kinds';
-
-/** Routes a device's bus-master message write; returns true when something took it. */
-export type MessageRouter = (bdf: number, vector: number, addrLo: number, addrHi: number, data: number) => boolean;
+import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, INTX_HELD } from '../../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../../src-shared/timeline/event-schema';
 
 export const COMMAND_OFFSET = 0x04;
 const BUS_MASTER = COMMAND.BUS_MASTER;
 export const STATUS_OFFSET = 0x06;
+const DROPPED = MessageOutcome.Dropped;
 
-export class PciFunction {
+/**
+ * A function is its engines' interrupt sink: their messages leave it as its bus-master
+ * writes, through the Bus Master gate (N3), to the sink above it (the machine's routing).
+ */
+export class PciFunction implements InterruptHost, InterruptSink {
   readonly config: ConfigSpace;
   readonly caps: CapabilityList;
   readonly bars: (Bar | null)[] = [null, null, null, null, null, null];
@@ -29,12 +34,14 @@ export class PciFunction {
   intxOutput = 0;
   /** The bridge whose secondary bus holds this function; null on a root bus. */
   upstream: PciFunction | null = null;
+  readonly sink: InterruptSink = this;
 
   constructor(
     readonly bdf: number,
     readonly name: string,
     readonly log: EventLog,
-    private readonly router: MessageRouter,
+    /** Where a message goes once through the gate (the machine's APIC and memory routing). */
+    private readonly platform: InterruptSink,
     configSize: 256 | 4096,
   ) {
     this.config = new ConfigSpace(configSize);
@@ -131,14 +138,14 @@ export class PciFunction {
    * Behind bridges it travels upstream through each of them, so each bridge's own
    * Bus Master Enable must be set too (QEMU's bus-master address space does the same).
    */
-  sendMessage(vector: number, addrLo: number, addrHi: number, data: number): boolean {
+  deliver(bdf: number, vector: number, addrLo: number, addrHi: number, data: number): MessageOutcome {
     for (let fn: PciFunction | null = this; fn !== null; fn = fn.upstream) {
       if ((fn.config.bytes[COMMAND_OFFSET]! & BUS_MASTER) === 0) {
-        this.log.append(EventKind.NotifyDropped, DropReason.BusMasterDisabled, this.bdf, vector, addrLo, data, addrHi);
-        return false;
+        this.log.append(EventKind.NotifyDropped, DropReason.BusMasterDisabled, bdf, vector, addrLo, data, addrHi);
+        return DROPPED;
       }
     }
-    return this.router(this.bdf, vector, addrLo, addrHi, data);
+    return this.platform.deliver(bdf, vector, addrLo, addrHi, data);
   }
 
   /** Device reset as QEMU's pci_do_device_reset does it, then MSI-X reset (X1). */

@@ -2,7 +2,8 @@
 // places the ECAM window: PCIEXBAR at 0x60. Reset values are QEMU 7.2's, read
 // from a real `-machine q35` through qtest; the window starts disabled at
 // 0xB0000000, as QEMU leaves it before firmware runs.
-import { PciFunction, type MessageRouter } from './pci-function';
+import { PciFunction } from './pci-function';
+import type { InterruptSink } from '../irq/interrupt-sink';
 import type { PciHost } from './pci-host';
 import type { EventLog } from '../event-log';
 
@@ -23,10 +24,10 @@ const RESET_BYTES: [number, number][] = [
 export class Q35HostBridge extends PciFunction {
   constructor(
     log: EventLog,
-    router: MessageRouter,
+    platform: InterruptSink,
     private readonly host: PciHost,
   ) {
-    super(Q35_HOST_BRIDGE_BDF, 'q35-host', log, router, 256);
+    super(Q35_HOST_BRIDGE_BDF, 'q35-host', log, platform, 256);
     const c = this.config;
     c.set(0x00, 2, 0x8086);
     c.set(0x02, 2, 0x29c0);
