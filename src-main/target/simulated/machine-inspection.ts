@@ -69,7 +69,7 @@ function msixState(machine: Machine, fn: PciFunction, msix: MsixEngine): VectorS
   const now = Array.from({ length: n }, (_, v) => ({
     enabled: msix.enabled,
     functionMask: msix.functionMaskBit,
-    vectorBit: (msix.table[v * 4 + 3]! & 1) !== 0,
+    vectorBit: msix.maskBit(v),
     pending: msix.isPending(v),
     useCount: msix.useCount[v]!,
   }));
