@@ -110,13 +110,16 @@ const COMMANDS: Record<string, CommandEntry> = {
   },
   export: {
     load: async () => (await import('./export-command')).exportCommand,
-    summary: 'export a timeline as VCD, Perfetto trace JSON or CSV',
+    summary: 'export a timeline as VCD, a Perfetto trace (protobuf or JSON) or CSV',
     usage: lines(
-      'usage: irqscope export --format vcd|perfetto|csv (--session IN | --machine FILE|PRESET [--script FILE|-]) [--out FILE] [--axis ns|seq]',
+      'usage: irqscope export --format vcd|perfetto|perfetto-json|csv (--session IN | --machine FILE|PRESET [--script FILE|-]) [--out FILE] [--axis ns|seq] [--filter EXPR]',
+      '  --format              vcd: GTKWave/Surfer; perfetto: native Perfetto trace (.pftrace); perfetto-json: Chrome trace JSON; csv',
       '  --session IN          a saved session file',
       `${MACHINE}; with --script, the timeline after that qtest script`,
       '  --out FILE            where to write (default: standard output)',
-      '  --axis ns|seq         time axis: virtual nanoseconds (default) or event numbers',
+      '  --axis ns|seq         time axis: virtual nanoseconds (default) or event numbers (perfetto, perfetto-json)',
+      "  --filter EXPR         only these events (Wireshark's display filter syntax: 'vector == 3 && kind == pended');",
+      '                        mask and pending levels still follow every event',
     ),
   },
   diff: {

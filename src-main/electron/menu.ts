@@ -18,7 +18,7 @@ export interface MenuActions {
   exportTimeline(format: ExportFormat): void;
 }
 
-const EXPORT_ITEM_LABELS: Record<ExportFormat, string> = { vcd: 'VCD…', perfetto: 'Perfetto JSON…', csv: 'CSV…' };
+const EXPORT_ITEM_LABELS: Record<ExportFormat, string> = { vcd: 'VCD…', perfetto: 'Perfetto Trace…', 'perfetto-json': 'Perfetto JSON…', csv: 'CSV…' };
 
 export const VIEW_ITEMS: { view: ViewName; label: string; accelerator: string }[] = [
   { view: 'devices', label: 'Devices and Registers', accelerator: 'CmdOrCtrl+1' },

@@ -89,7 +89,7 @@ export class OpenComparison {
 function side(cols: EventColumns, step: Int32Array, op: Uint8Array, index: Map<number, number>): Side {
   const lane = new Int32Array(cols.kind.length);
   for (let i = 0; i < lane.length; i++) {
-    const key = laneOfEvent(cols.kind[i]!, cols.detail[i]!, cols.bdf[i]!, cols.vector[i]!);
+    const key = laneOfEvent(cols, i);
     lane[i] = key < 0 ? -1 : (index.get(key) ?? -1);
   }
   return { cols, step, op, lane };
@@ -100,7 +100,7 @@ function laneKeys(a: EventColumns, b: EventColumns): number[] {
   const keys = new Set<number>();
   for (const cols of [a, b]) {
     for (let i = 0; i < cols.kind.length; i++) {
-      const key = laneOfEvent(cols.kind[i]!, cols.detail[i]!, cols.bdf[i]!, cols.vector[i]!);
+      const key = laneOfEvent(cols, i);
       if (key >= 0) keys.add(key);
     }
   }
@@ -153,7 +153,7 @@ function sideWindow(s: Side, axis: CompareAxis, start: number, end: number, pixe
       mark = { px, count: 0, cls: MarkerClass.Other, diverging: 0, seq: s.cols.firstSeq + i };
       marks.push(mark);
     }
-    const cls = classInLane(s.cols.kind[i]!, s.cols.detail[i]!);
+    const cls = classInLane(s.cols, i);
     if (mark.count === 0 || CLASS_RANK[cls]! > CLASS_RANK[mark.cls]!) mark.cls = cls;
     mark.count++;
     if (s.op[i] !== 0) {

@@ -17,6 +17,7 @@ import type { MachineSession, SessionClient } from './machine-session';
 import type { Dispatch } from './dispatch';
 import { readStatic } from './static-files';
 import { WEB_MAX_BUFFERED_BYTES, WEB_MAX_CLIENT_BYTES, WEB_MAX_REQUEST_BYTES, WEB_REPLY_HIGH_WATER_BYTES, WEB_STALL_MS } from '../operations/limits';
+import { streamSink } from '../export/export-run';
 import { CONTENT_SECURITY_POLICY } from './content-security-policy';
 import { WS_PATH, type WsReply, type WsServerMessage } from '../../src-shared/ipc/ws-protocol';
 import type { StreamName, StreamPayload } from '../../src-shared/ipc/contract';
@@ -97,6 +98,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
+    const download = /^export\/([1-9][0-9]{0,15})$/.exec(rest);
+    if (download !== null) {
+      serveExport(Number(download[1]), req, res);
+      return;
+    }
     if (rest === '' && !req.url?.split('?')[0]?.endsWith('/')) {
       // Relative asset URLs resolve against the folder: send /TOKEN to /TOKEN/.
       res.writeHead(308, { location: `/${token}/` }).end();
@@ -123,6 +129,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       'cache-control': 'no-store',
     });
     res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  /** An export the page asked for, streamed into the response as it is made (host/export-jobs.ts). */
+  function serveExport(id: number, req: IncomingMessage, res: ServerResponse): void {
+    const job = req.method === 'GET' ? options.session.exports.claim(id) : null;
+    if (job === null) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`irqscope: no export ${id} waiting (it was fetched, cancelled, or waited too long)\n`);
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': job.info.mimeType,
+      'content-disposition': `attachment; filename="${job.info.fileName.replace(/["\\\r\n]/g, '_')}"`,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    });
+    void job.run(streamSink(res));
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WEB_MAX_REQUEST_BYTES });

@@ -14,7 +14,7 @@ import { formatBdf } from './pci/pci-bus';
 import type { PciFunction } from './pci/pci-function';
 import type { Ram } from './ram';
 import { MAX_SOURCE_RATE, MIN_SOURCE_RATE, type MachineDescription } from '../../src-shared/machine-file/description';
-import { DropReason, Origin } from '../../src-shared/timeline/event-kinds';
+import { DropReason, Origin, ResetScope } from '../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../src-shared/timeline/event-schema';
 
 export { MAX_SOURCE_RATE, MIN_SOURCE_RATE };
@@ -62,10 +62,10 @@ export class Machine implements DebuggedMachine, InterruptSink {
     const addr = addrHi * 0x100000000 + addrLo;
     const reach = this.memory.classify(addr, 4);
     if (reach !== AccessStatus.Ok) {
-      this.log.append(EventKind.NotifyDropped, reach === AccessStatus.Refused ? DropReason.Refused : DropReason.Unclaimed, bdf, vector, addrLo, data, addrHi);
+      this.log.emit.notifyDropped(bdf, vector, reach === AccessStatus.Refused ? DropReason.Refused : DropReason.Unclaimed, addr, data);
       return DROPPED;
     }
-    this.log.append(EventKind.NotifyToMemory, 0, bdf, vector, addrLo, data, addrHi);
+    this.log.emit.notifyToMemory(bdf, vector, addr, data);
     this.memory.write(addr, 4, data);
     return this.memory.lastStatus === 0 ? MessageOutcome.Memory : DROPPED;
   }
@@ -119,7 +119,7 @@ export class Machine implements DebuggedMachine, InterruptSink {
 
   /** As QEMU's system_reset: every function's Command and BARs cleared, MSI-X reset. */
   systemReset(): void {
-    this.log.append(EventKind.Reset, 1, 0xffff, 0, 0, 0, 0);
+    this.log.emit.reset(0xffff, ResetScope.System);
     for (const fn of this.functions()) {
       fn.reset();
       this.bus.remap(fn);

@@ -12,7 +12,8 @@ import { loadMachineObject } from '../machine/machine-builder';
 import { formatBdf } from '../machine/pci/pci-bus';
 import { CONFIG_ADDRESS_PORT } from '../machine/pci/pci-host';
 import { STATUS_OFFSET } from '../machine/pci/pci-function';
-import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
+import { emptyColumns } from '../../src-shared/timeline/columns';
+import { COLUMN_NAMES, upgradeLegacyRow } from '../../src-shared/timeline/event-schema';
 import { STATUS } from '../../src-shared/registers/layout';
 import { SESSION_FORMAT, SESSION_VERSION, type SessionHeader } from '../../src-shared/session/session-header';
 import { SessionFormatError, decodeContainer, encodeContainer } from './session-container';
@@ -22,8 +23,8 @@ const PAGE = RAM_PAGE;
 const ZERO_PAGE = Buffer.alloc(PAGE);
 const GENERATOR = 'irqscope 0.1.0';
 
-type Column = Exclude<keyof EventColumns, 'firstSeq'>;
-const LOG_COLUMNS: readonly Column[] = ['time', 'kind', 'detail', 'origin', 'bdf', 'vector', 'a', 'b', 'c'];
+/** The log's sections, one per column of the event schema (`log.time`, `log.kind`, …). */
+const LOG_COLUMNS = COLUMN_NAMES;
 
 const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 const fnKey = (bdf: number): string => `fn.${formatBdf(bdf)}`;
@@ -138,6 +139,8 @@ function restore(header: SessionHeader, section: (name: string, bytes: number) =
   const n = header.log.retained;
   const columns = emptyColumns(n);
   for (const name of LOG_COLUMNS) fill(columns[name], `log.${name}`);
+  checkEventTimes(columns.time, header.log.total - n, header.clock.nowNs);
+  if (header.version === 1) for (let i = 0; i < n; i++) upgradeLegacyRow(columns, i);
   machine.log.restore(header.log.total, columns);
 
   const debug = machine.debugger.restore(header.debugger);
@@ -180,6 +183,19 @@ function checkShape(header: SessionHeader, machine: Machine): void {
     throw new SessionFormatError(`the pause report names event ${paused.event.seq} and marker ${paused.markerSeq}, which the log of ${log.total} events cannot hold in that order`);
   }
   if (log.total > MAX_LOG_TOTAL) throw new SessionFormatError(`event log: a total of ${log.total} events is more than any run logs (at most 2^50, about a year of events at full speed)`);
+}
+
+/**
+ * Event times are whole nanoseconds, in order, none after the saved clock: what the
+ * machine logs. A file with any other time (damaged, or forged) is refused, so no
+ * export or view of it ever shows a time like 380088400953.0004.
+ */
+function checkEventTimes(times: Float64Array, firstSeq: number, nowNs: number): void {
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k]!;
+    if (Number.isSafeInteger(t) && t >= 0 && t <= nowNs && (k === 0 || t >= times[k - 1]!)) continue;
+    throw new SessionFormatError(`event log: event #${firstSeq + k} is at ${t} ns; event times are whole nanoseconds, in order, up to the saved time (${nowNs} ns)`);
+  }
 }
 
 /** The 0xCF8 register's own handler: reading or writing it here logs nothing and trips no breakpoint. */

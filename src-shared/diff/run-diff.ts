@@ -5,7 +5,7 @@
 // mismatch the aligner looks a bounded window ahead in both runs for the nearest
 // place they agree again: O(events × window), nothing quadratic.
 import type { EventColumns } from '../timeline/columns';
-import { EventKind } from '../timeline/event-schema';
+import { EventKind, sameFields } from '../timeline/event-schema';
 
 export type DiffOp = 'onlyA' | 'onlyB' | 'different';
 
@@ -61,9 +61,8 @@ function key(cols: EventColumns, i: number): number {
 }
 
 function sameContent(a: EventColumns, i: number, b: EventColumns, j: number): boolean {
-  return (
-    a.kind[i] === b.kind[j] && a.detail[i] === b.detail[j] && a.origin[i] === b.origin[j] && a.a[i] === b.a[j] && a.b[i] === b.b[j] && a.c[i] === b.c[j]
-  );
+  // Same key: same kind class, device and vector.
+  return a.kind[i] === b.kind[j] && a.origin[i] === b.origin[j] && sameFields(a, i, b, j);
 }
 
 /** `align` (sized by emptyAlignment for these runs), when given, gets every event's step. */

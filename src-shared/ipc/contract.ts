@@ -7,7 +7,7 @@ import type { MsixLayout } from '../registers/layout';
 import { z } from 'zod';
 import type { RequestName, StreamName } from './names';
 import { debuggerParams, type BreakpointInfo, type DebuggerState } from '../debugger/breakpoints';
-import { EXPORT_FORMATS, TIME_AXES, type ExportFormat } from '../timeline/export-formats';
+import { EXPORT_FORMATS, SEQ_AXIS_FORMATS, TIME_AXES } from '../timeline/export-formats';
 import type { DumpFileData } from '../pci-text/dump-file';
 import type { EventRecord } from '../timeline/event-record';
 import { MAX_WINDOW_LANES, MAX_WINDOW_PIXELS, type TimelineWindow } from '../timeline/window';
@@ -179,9 +179,28 @@ export interface SessionDownload extends FileDownload {
   bytes: number;
 }
 
-export interface TimelineExportFile extends FileDownload {
-  format: ExportFormat;
-  text: string;
+/**
+ * An export the host has begun. `download`: the browser host waits for the page to
+ * fetch `export/ID` (relative to the page) and streams the file into it; `host`: the
+ * host writes the file itself, where its save dialog says (Electron).
+ */
+export interface ExportStarted extends FileDownload {
+  id: number;
+  /** Events the export reads: the history as it was when asked. */
+  events: number;
+  delivery: 'download' | 'host';
+}
+
+/** How far an export is, sent to every client as it goes and once when it ends. */
+export interface ExportProgress {
+  id: number;
+  fileName: string;
+  state: 'waiting' | 'running' | 'done' | 'cancelled' | 'failed';
+  /** 0 to 1. */
+  progress: number;
+  bytes: number;
+  events: number;
+  error?: string;
 }
 
 /** The WebSocket host refuses frames above 32 MiB; base64 takes 4 characters per 3 bytes. */
@@ -387,12 +406,19 @@ export const requests = {
   attachQemu: request<MachineStatus>()(
     z.strictObject({ commandLine: z.string({ error: 'expected a QEMU command line' }).max(8192, { error: 'at most 8192 characters' }).regex(/^[^\r\n]*$/, { error: 'one line, without line breaks' }) }),
   ),
-  exportTimeline: request<TimelineExportFile>()(
-    z.strictObject({
-      format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }),
-      axis: z.enum(TIME_AXES, { error: `must be ${TIME_AXES.join(' or ')}` }).optional(),
-    }),
+  /** Starts streaming the history's events (those `filter` lets through) to a file; exportProgress tells how it goes. */
+  exportTimeline: request<ExportStarted>()(
+    z
+      .strictObject({
+        format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }),
+        axis: z.enum(TIME_AXES, { error: `must be ${TIME_AXES.join(' or ')}` }).optional(),
+        /** Only these events as rows, instants and pulses (mask and pending levels follow every event). */
+        filter: eventFilter,
+      })
+      .refine((p) => p.axis !== 'seq' || SEQ_AXIS_FORMATS.includes(p.format), { error: `the seq axis is for ${SEQ_AXIS_FORMATS.join(' and ')}`, path: ['axis'] }),
   ),
+  /** Stops an export (a waiting download, or one under way); false when there is no such export any more. */
+  cancelExport: request<{ cancelled: boolean }>()(z.strictObject({ id: int(1, Number.MAX_SAFE_INTEGER, 'an export id') })),
   /** What the timeline shows of [startNs, endNs] at `pixels` columns, lane by lane, from the host's history. */
   timelineWindow: request<TimelineWindow>()(
     z
@@ -467,6 +493,7 @@ export interface StreamPayloads {
   importRequested: { files: DumpFileData[] };
   /** File ▸ Attach to QEMU…: open the dialog that takes a QEMU command line. */
   attachRequested: Record<string, never>;
+  exportProgress: ExportProgress;
 }
 export type StreamPayload<S extends StreamName> = StreamPayloads[S];
 

@@ -38,6 +38,7 @@ export const REQUEST_NAMES = [
   'saveSession',
   'openSession',
   'exportTimeline',
+  'cancelExport',
   'timelineWindow',
   'timelineEvents',
   'eventRows',
@@ -52,7 +53,7 @@ export const REQUEST_NAMES = [
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
-export const STREAM_NAMES = ['timeline', 'deviceStateChanged', 'machineLoaded', 'viewRequested', 'importRequested', 'attachRequested', 'debuggerChanged'] as const;
+export const STREAM_NAMES = ['timeline', 'deviceStateChanged', 'machineLoaded', 'viewRequested', 'importRequested', 'attachRequested', 'debuggerChanged', 'exportProgress'] as const;
 export type StreamName = (typeof STREAM_NAMES)[number];
 
 export function isRequestName(name: unknown): name is RequestName {

@@ -7,7 +7,12 @@ import { sourceRateSchema } from '../machine-file/description';
 
 export const SESSION_FORMAT = 'irqscope-session';
 /** Bump when a reader of the previous version could not read the new one. */
-export const SESSION_VERSION = 1;
+export const SESSION_VERSION = 2;
+/**
+ * The oldest format this version reads. Format 1 held the local APIC's drops in the
+ * layout of before the event schema; they are upgraded on opening (upgradeLegacyRow).
+ */
+export const OLDEST_SESSION_VERSION = 1;
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const u32 = z.number().int().min(0).max(0xffffffff);
@@ -26,7 +31,7 @@ export type SectionEntry = z.output<typeof sectionEntrySchema>;
 
 export const sessionHeaderSchema = z.strictObject({
   format: z.literal(SESSION_FORMAT),
-  version: z.literal(SESSION_VERSION),
+  version: z.number().int().min(OLDEST_SESSION_VERSION).max(SESSION_VERSION),
   savedAt: z.string(),
   generator: z.string(),
   /** The machine file it was built from, as the builder accepts it. */

@@ -5,8 +5,8 @@
 import type { DebuggedMachine } from './debugged-machine';
 import type { EventLog } from '../event-log';
 import { formatBdf } from '../pci/pci-bus';
-import { ACCESS_IO, ACCESS_WRITE, CPU_SET_FLAG, PENDED_BY_LOAD } from '../../../src-shared/timeline/event-kinds';
-import { EventKind } from '../../../src-shared/timeline/event-schema';
+import { ACCESS_IO, ACCESS_WRITE, PENDED_BY_LOAD } from '../../../src-shared/timeline/event-kinds';
+import { EventKind, eventField as F } from '../../../src-shared/timeline/event-schema';
 import { MASK_CAUSES, type BreakpointSpec, type NotifyOutcome } from '../../../src-shared/debugger/breakpoints';
 
 export interface CompiledMatcher {
@@ -39,13 +39,13 @@ export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine
       if (spec.kind === 'unmask') {
         let causes = 0;
         for (const cause of spec.causes) causes |= 1 << MASK_CAUSES.indexOf(cause);
-        return matcher([EventKind.VectorUnmasked], (log, i) => onDevice(log, i) && onVector(log, i) && ((causes >>> log.detail[i]!) & 1) === 1);
+        return matcher([EventKind.VectorUnmasked], (log, i) => onDevice(log, i) && onVector(log, i) && ((causes >>> F.VectorUnmasked.cause(log, i)) & 1) === 1);
       }
       // A pending bit goes from 0 to 1 by a notify (detail 1) or by msix_load (PENDED_BY_LOAD).
-      if (spec.kind === 'pending') return matcher([EventKind.NotifyPended], (log, i) => log.detail[i] !== 0 && onDevice(log, i) && onVector(log, i));
+      if (spec.kind === 'pending') return matcher([EventKind.NotifyPended], (log, i) => F.NotifyPended.pending(log, i) !== 0 && onDevice(log, i) && onVector(log, i));
       const kinds = [...new Set(spec.outcomes.flatMap((o) => OUTCOME_KINDS[o]))];
       // A pending bit restored by msix_load is no notify outcome.
-      return matcher(kinds, (log, i) => !(log.kind[i] === EventKind.NotifyPended && log.detail[i] === PENDED_BY_LOAD) && onDevice(log, i) && onVector(log, i));
+      return matcher(kinds, (log, i) => !(log.kind[i] === EventKind.NotifyPended && F.NotifyPended.pending(log, i) === PENDED_BY_LOAD) && onDevice(log, i) && onVector(log, i));
     }
     case 'config-write': {
       const { offset, length } = spec;
@@ -60,8 +60,8 @@ export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine
       const end = offset + length;
       return matcher(
         [EventKind.ConfigWrite],
-        (log, i) => onDevice(log, i) && log.a[i]! < end && log.a[i]! + log.detail[i]! > offset,
-        (log, i) => bytesInRange(log.a[i]!, log.detail[i]!, log.b[i]!, offset, end),
+        (log, i) => onDevice(log, i) && F.ConfigWrite.offset(log, i) < end && F.ConfigWrite.offset(log, i) + F.ConfigWrite.size(log, i) > offset,
+        (log, i) => bytesInRange(F.ConfigWrite.offset(log, i), F.ConfigWrite.size(log, i), F.ConfigWrite.value(log, i), offset, end),
       );
     }
     case 'access': {
@@ -73,13 +73,13 @@ export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine
       return matcher(
         [EventKind.Access],
         (log, i) => {
-          const flags = log.detail[i]!;
+          const flags = F.Access.access(log, i);
           if ((flags & ACCESS_IO) !== io) return false;
           if (!((flags & ACCESS_WRITE) !== 0 ? wantWrite : wantRead)) return false;
-          const addr = log.b[i]! * 0x100000000 + log.a[i]!;
+          const addr = F.Access.address(log, i);
           return addr < end && addr + (flags & 0xf) > start;
         },
-        (log, i) => log.c[i]!,
+        (log, i) => F.Access.value(log, i),
       );
     }
     case 'delivery': {
@@ -89,9 +89,9 @@ export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine
       return matcher(
         [EventKind.NotifyDelivered],
         (log, i) =>
-          (idtVector === null || (log.b[i]! & 0xff) === idtVector) &&
-          (cpu === null || reachesCpu(log.a[i]!, log.detail[i]!, cpu)),
-        (log, i) => log.b[i]!,
+          (idtVector === null || (F.NotifyDelivered.data(log, i) & 0xff) === idtVector) &&
+          (cpu === null || reachesCpu(log, i, cpu)),
+        (log, i) => F.NotifyDelivered.data(log, i),
       );
     }
   }
@@ -135,7 +135,8 @@ function bytesInRange(at: number, size: number, value: number, start: number, en
 }
 
 /** A1 as the local APIC model resolves targets: physical ID or broadcast, flat logical, lowest priority picks the lowest. */
-/** A NotifyDelivered event reached `cpu`: one APIC ID, or the set of CPUs it recorded (CPU_SET_FLAG). */
-function reachesCpu(a: number, detail: number, cpu: number): boolean {
-  return (detail & CPU_SET_FLAG) !== 0 ? ((a >>> cpu) & 1) === 1 : a === cpu;
+/** A NotifyDelivered event reached `cpu`: one APIC ID, or the set of CPUs it recorded. */
+function reachesCpu(log: EventLog, i: number, cpu: number): boolean {
+  const target = F.NotifyDelivered.target(log, i);
+  return F.NotifyDelivered.cpuSet(log, i) !== 0 ? ((target >>> cpu) & 1) === 1 : target === cpu;
 }

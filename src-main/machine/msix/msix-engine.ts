@@ -19,7 +19,7 @@ import {
 } from '../../../src-shared/registers/layout';
 import * as entry from '../../../src-shared/registers/msix-entry';
 import * as maskRule from '../../../src-shared/registers/msix-mask-rule';
-import { DropReason, MaskCause, NotifierKind, PENDED_BY_LOAD, PendingClearCause } from '../../../src-shared/timeline/event-kinds';
+import { DropReason, MaskCause, NotifierKind, PENDED_BY_LOAD, PendingClearCause, ResetScope } from '../../../src-shared/timeline/event-kinds';
 
 export interface VectorNotifiers {
   /** A negative return is a failure (F1). */
@@ -37,9 +37,6 @@ const { VectorOutOfRange, NotInUse } = DropReason;
 const { Dropped } = MessageOutcome;
 const { messageAddressLo, messageAddressHi, messageData, vectorMaskBit, setVectorMaskBit, vectorAtOffset, writeMessage } = entry;
 const { functionMasked, vectorMasked } = maskRule;
-
-/** Reset event detail: 0 device reset, 1 system reset, 2 MSI-X reset alone. */
-export const RESET_MSIX = 2;
 
 /** Control word offset (cap+2) and the byte holding Enable and Function Mask (cap+3, rule C1). */
 const CONTROL = 2;
@@ -458,7 +455,7 @@ export class MsixEngine {
    * release. We judge each vector by its state before the reset instead.
    */
   reset(): void {
-    this.emit.reset(this.bdf, RESET_MSIX);
+    this.emit.reset(this.bdf, ResetScope.Msix);
     const before = new Uint8Array(this.vectors);
     for (let v = 0; v < this.vectors; v++) before[v] = this.isMasked(v) ? 1 : 0;
     for (let v = 0; v < this.vectors; v++) this.clearPending(v, PendingClearCause.Reset);

@@ -223,17 +223,17 @@ export class PciHost {
         // The state matches each event as it is logged (the state history stops right after any event).
         space.unmap(bar.region);
         bar.mappedAt = UNMAPPED;
-        this.log.append(EventKind.BarMapped, 0, fn.bdf, 0, was >>> 0, Math.floor(was / 0x100000000), bar.index);
+        this.log.emit.barMapped(fn.bdf, 0, was, bar.index);
       }
       bar.mappedAt = addr;
       if (addr === UNMAPPED) continue;
       for (const other of space.mapped()) {
         if (other.priority === bar.region.priority && other !== bar.region && addr < other.end && other.base < addr + bar.size) {
-          this.log.append(EventKind.BarOverlap, 0, fn.bdf, 0, addr >>> 0, Math.floor(addr / 0x100000000), bar.index);
+          this.log.emit.barOverlap(fn.bdf, addr, bar.index);
         }
       }
       space.map(bar.region, addr);
-      this.log.append(EventKind.BarMapped, 1, fn.bdf, 0, addr >>> 0, Math.floor(addr / 0x100000000), bar.index);
+      this.log.emit.barMapped(fn.bdf, 1, addr, bar.index);
     }
     if (fn instanceof PciBridge) {
       for (const child of fn.secondary.functions) if (child !== null) this.remap(child);
