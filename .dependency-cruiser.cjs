@@ -3,6 +3,12 @@
 // importing neither; the renderer reaching the machine only through the contract — and no
 // import cycle anywhere. Type-only imports count: a cycle of types is still a knot.
 const HOST_LAYERS = '^src-main/(host|cli|electron|qtest|session|export|pci-tools|preload|index\\.ts)';
+/**
+ * Everything above the machine that must not know which Target it has: the hosts and
+ * their handlers, the Electron shell, the CLI, the exports, session files and the
+ * operations layer. They reach a machine through src-main/target/ only.
+ */
+const ABOVE_THE_TARGET = '^src-main/(host|cli|electron|export|operations|preload|index\\.ts|session/session-file\\.ts)';
 
 module.exports = {
   forbidden: [
@@ -37,6 +43,15 @@ module.exports = {
       comment: 'only the Electron shell (src-main/electron, src-main/index.ts, the preload) touches Electron',
       from: { path: '^src-', pathNot: '^src-main/(electron/|index\\.ts|preload/)' },
       to: { path: '^node_modules/electron/' },
+    },
+    {
+      name: 'above-the-machine-through-a-target',
+      severity: 'error',
+      comment:
+        'hosts, handlers, the CLI, exports and sessions talk to a Target (src-main/target/target.ts), opened by src-main/target/simulated/; ' +
+        'only the limits module re-exports the machine\'s own bounds',
+      from: { path: ABOVE_THE_TARGET, pathNot: '^src-main/operations/limits\\.ts$' },
+      to: { path: '^src-main/machine/' },
     },
     { name: 'hosts-not-into-renderer', severity: 'error', from: { path: '^src-main/' }, to: { path: '^src-renderer/' } },
   ],

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppHost, type AppHost } from '../src-main/host/app-host';
-import type { PumpLimits } from '../src-main/host/machine-session';
+import type { PumpLimits } from '../src-main/operations/limits';
 import { folderPresets } from '../src-main/host/presets';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -9,6 +9,7 @@ import { exportPieces } from '../src-main/export/timeline-export';
 import { runExport } from '../src-main/export/export-run';
 import type { Machine } from '../src-main/machine/machine';
 import type { ExportFormat } from '../src-shared/timeline/export-formats';
+import { targetOf } from '../test/target-machine';
 
 export interface ExportFigure {
   format: ExportFormat;
@@ -38,7 +39,7 @@ export async function measureExports(events: number): Promise<ExportFigure[]> {
   const m = floodLog(events);
   const out: ExportFigure[] = [];
   for (const format of ['perfetto', 'perfetto-json', 'csv', 'vcd'] as const) {
-    const source = timelineOf(m);
+    const source = timelineOf(targetOf(m));
     let bytes = 0;
     const start = performance.now();
     await runExport(exportPieces(source, format, { axis: 'ns' }), { write: (d) => void (bytes += d.length), finish: () => undefined, abort: () => undefined });

@@ -20,6 +20,7 @@ import { startWebHost } from '../src-main/host/web-host';
 import { runQtestScript } from '../src-main/qtest/run-script';
 import { ROOT } from './app-host-bring-up';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, percentile } from './chromium';
+import { machineOf } from '../test/target-machine';
 
 export const WINDOW_MS = 10_000;
 
@@ -103,7 +104,7 @@ export async function liveFlood(rate: number, windowMs = WINDOW_MS): Promise<Flo
   const { session, dispatch, runner } = created.host;
   const dir = mkdtempSync(join(tmpdir(), 'irqscope-flood-'));
   writeFileSync(join(dir, 'flood.qtest'), bringUpScript(rate));
-  await runQtestScript(session.machine, 'flood.qtest', dir, new PassThrough(), new PassThrough());
+  await runQtestScript(session.target, 'flood.qtest', dir, new PassThrough(), new PassThrough());
   const web = await startWebHost({ session, dispatch, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS, headless: true });
   try {
@@ -112,7 +113,7 @@ export async function liveFlood(rate: number, windowMs = WINDOW_MS): Promise<Flo
     await page.getByTestId('tab-vectors').click();
     await page.getByTestId('vector-0-fire').waitFor();
     const rssStart = process.memoryUsage().rss;
-    const virtualStart = session.machine.clock.now;
+    const virtualStart = machineOf(session).clock.now;
     const realStart = performance.now();
     runner.start();
     await page.getByTestId('tab-timeline').click();
@@ -135,11 +136,11 @@ export async function liveFlood(rate: number, windowMs = WINDOW_MS): Promise<Flo
     return {
       rate,
       windowMs: Math.round(performance.now() - realStart),
-      timeRatio: Number(((session.machine.clock.now - virtualStart) / realNs).toFixed(3)),
-      events: session.machine.log.total,
+      timeRatio: Number(((machineOf(session).clock.now - virtualStart) / realNs).toFixed(3)),
+      events: machineOf(session).log.total,
       evicted: history.evicted,
       missed: history.missed,
-      accounted: history.retained + history.evicted === session.machine.log.total,
+      accounted: history.retained + history.evicted === machineOf(session).log.total,
       p95IntervalMs: Number(percentile(frames.map((f) => f.interval), 95).toFixed(2)),
       p95DrawMs: Number(percentile(frames.map((f) => f.draw), 95).toFixed(2)),
       frames: frames.length,

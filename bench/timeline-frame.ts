@@ -10,6 +10,7 @@ import type { AppHost } from '../src-main/host/app-host';
 import { startWebHost } from '../src-main/host/web-host';
 import { BAR1, NIC, ROOT, broughtUpHost } from './app-host-bring-up';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, percentile } from './chromium';
+import { machineOf } from '../test/target-machine';
 
 export interface TimelineFrameResult {
   events: number;
@@ -29,7 +30,7 @@ function loadEvents(events: number): AppHost {
     ['startSource', { bdf: NIC, vector: 2, ratePerSecond: 200_000 }],
   ]);
   const { dispatch, session } = host;
-  const machine = session.machine;
+  const machine = machineOf(session);
   let toggle = 0;
   while (machine.log.total < events) {
     machine.step(1_000_000, events - machine.log.total);
@@ -71,7 +72,7 @@ export async function timelineFrame(events = 1_000_000, frames = 240): Promise<T
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(web.url);
     await page.getByTestId('tab-timeline').click();
-    const loaded = session.machine.log.total;
+    const loaded = machineOf(session).log.total;
     const pump = setInterval(() => session.pump(), 16);
     // The canvas draws from the host's history: wait until a window of all of it came back.
     await page.locator(`[data-testid="timeline-canvas"][data-window-total="${loaded}"]`).waitFor({ timeout: 120_000 });

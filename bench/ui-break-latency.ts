@@ -22,6 +22,7 @@ import type { AppHost } from '../src-main/host/app-host';
 import { startWebHost } from '../src-main/host/web-host';
 import { MASK_VECTOR_0, NIC, ROOT, broughtUpHost } from './app-host-bring-up';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, percentile } from './chromium';
+import { machineOf } from '../test/target-machine';
 
 export interface BreakLatencySample {
   clickToBannerMs: number;
@@ -92,7 +93,7 @@ export type ClickBy = 'page' | 'driver';
 export async function measureUnmaskBreak(page: Page, host: AppHost, by: ClickBy, vector = 0): Promise<BreakLatencySample> {
   let pausedAt = 0;
   let marker = -1;
-  const unsubscribe = host.session.machine.debugger.onPause((report) => {
+  const unsubscribe = machineOf(host.session).debugger.onPause((report) => {
     pausedAt = epochNow();
     marker = report.markerSeq;
   });
@@ -120,7 +121,7 @@ export async function continueAndRemask(page: Page, host: AppHost, vector = 0): 
   await page.keyboard.press('F5');
   await page.getByTestId('paused-banner').waitFor({ state: 'detached', timeout: 10_000 });
   await page.getByTestId(`vector-${vector}-mask`).check();
-  const msix = host.session.machine.fn(NIC)!.msix!;
+  const msix = machineOf(host.session).fn(NIC)!.msix!;
   await until(() => msix.isMasked(vector), 10_000, `vector ${vector} to be masked`);
   // The grid shows the mask from the snapshot; wait until it has caught up.
   await page.waitForFunction(`document.querySelector('[data-testid="vector-${vector}-mask"]')?.checked === true`);

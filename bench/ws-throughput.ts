@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startWebHost } from '../src-main/host/web-host';
 import { NIC, ROOT, broughtUpHost } from './app-host-bring-up';
+import { machineOf } from '../test/target-machine';
 
 export interface WsThroughputResult {
   events: number;
@@ -50,7 +51,7 @@ export async function wsThroughput(events = 5_000_000): Promise<WsThroughputResu
   // The stream's own capacity: no cap on what one window is sent per pump (the app caps it, see PumpLimits).
   const { session, dispatch } = broughtUpHost([], { maxLiveEventsPerPump: Infinity });
   const web = await startWebHost({ session, dispatch, rendererDir: join(ROOT, 'out/renderer'), port: 0 });
-  const machine = session.machine;
+  const machine = machineOf(session);
   const fn = machine.fn(NIC)!;
   const startTotal = machine.log.total;
   const capacity = machine.log.capacity;

@@ -9,6 +9,7 @@ import { useStatusStore } from './stores/status';
 import { useDevicesStore } from './stores/devices';
 import { useRegistersStore } from './stores/registers';
 import { useVectorsStore } from './stores/vectors';
+import { useAttachStore } from './stores/attach';
 import { useTimelineStore } from './stores/timeline';
 import { useDebuggerStore } from './stores/debugger';
 import { useHistoryStore } from './stores/history';
@@ -82,6 +83,7 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
       status.view = view;
     }),
     transport.subscribe('importRequested', ({ files }) => void useImportStore(pinia).open(files)),
+    transport.subscribe('attachRequested', () => useAttachStore(pinia).open()),
     transport.subscribe('debuggerChanged', (state) => debug.apply(state)),
     transport.subscribe('exportProgress', (progress) => useFilesStore(pinia).exportProgressed(progress)),
   ];

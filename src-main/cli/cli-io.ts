@@ -40,3 +40,19 @@ export function parseOptions(
   }
   return { options, positional };
 }
+
+/** An option that may be given more than once (`--break A --break B`; parseOptions keeps one value per option): its values, and the other arguments. */
+export function repeatedOption(name: string, args: readonly string[]): { values: string[]; rest: string[] } {
+  const values: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === name) {
+      const value = args[++i];
+      if (value === undefined) throw new UsageError(`${name} needs a value`);
+      values.push(value);
+    } else if (arg.startsWith(`${name}=`)) values.push(arg.slice(name.length + 1));
+    else rest.push(arg);
+  }
+  return { values, rest };
+}

@@ -32,12 +32,12 @@ export async function loadEvents(source: EventSource, io: CliIo): Promise<Loaded
   if ('session' in source) {
     const opened = openSession(resolve(io.cwd, source.session));
     if (!opened.ok) return opened;
-    const log = opened.machine.log;
+    const log = opened.target.events;
     return { ok: true, columns: log.slice(log.firstSeq, log.total) };
   }
   if ('events' in source) return readEventsFile(resolve(io.cwd, source.events));
-  const machine = loadMachineOption(source.machine, io.cwd, (l) => io.stderr.write(`${l}\n`));
-  if (source.script !== undefined) await runQtestScript(machine, source.script, io.cwd, io.stdin, io.stderr);
-  const log = machine.log;
+  const target = loadMachineOption(source.machine, io.cwd, (l) => io.stderr.write(`${l}\n`));
+  if (source.script !== undefined) await runQtestScript(target, source.script, io.cwd, io.stdin, io.stderr);
+  const log = target.events;
   return { ok: true, columns: log.slice(log.firstSeq, log.total) };
 }

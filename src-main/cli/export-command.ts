@@ -40,22 +40,22 @@ export const exportCommand: CliCommand = async (args, io) => {
   if (typeof session === 'string' && options.has('--machine')) throw new UsageError('--session and --machine exclude each other');
   if (typeof session === 'string' && options.has('--script')) throw new UsageError('--script runs on --machine; to run one on a session use `irqscope session open IN --script FILE --save OUT`');
 
-  let machine;
+  let target;
   if (typeof session === 'string') {
     const opened = openSession(resolve(io.cwd, session));
     if (!opened.ok) {
       io.stderr.write(`irqscope export: ${opened.error}\n`);
       return 1;
     }
-    machine = opened.machine;
+    target = opened.target;
   } else {
     if (!options.has('--machine')) throw new UsageError('export from --session FILE, or from --machine FILE|PRESET (with an optional --script)');
-    machine = loadMachineOption(options.get('--machine'), io.cwd, (l) => io.stderr.write(`${l}\n`));
+    target = loadMachineOption(options.get('--machine'), io.cwd, (l) => io.stderr.write(`${l}\n`));
     const script = options.get('--script');
-    if (typeof script === 'string') await runQtestScript(machine, script, io.cwd, io.stdin, io.stderr);
+    if (typeof script === 'string') await runQtestScript(target, script, io.cwd, io.stdin, io.stderr);
   }
 
-  const pieces = exportPieces(timelineOf(machine), format as ExportFormat, { axis: axis as TimeAxis, filter: filter.matches ?? undefined });
+  const pieces = exportPieces(timelineOf(target), format as ExportFormat, { axis: axis as TimeAxis, filter: filter.matches ?? undefined });
   const out = options.get('--out');
   try {
     await runExport(pieces, typeof out === 'string' ? fileSink(resolve(io.cwd, out)) : streamSink(io.stdout, false));

@@ -1,8 +1,8 @@
 // Resolves `--machine FILE|PRESET` to a built Machine, printing warnings and errors.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadMachineText } from '../machine/machine-builder';
-import type { Machine } from '../machine/machine';
+import { openMachineText } from '../target/simulated/open-simulated';
+import type { Target } from '../target/target';
 import { folderPresets } from '../host/presets';
 import { UsageError } from './cli-io';
 
@@ -19,11 +19,11 @@ export function readMachineSpec(spec: string, cwd: string): { text: string; file
   throw new UsageError(`no machine file '${spec}' (and no preset of that name: ${names.join(', ')})`);
 }
 
-export function loadMachineOption(spec: string | true | undefined, cwd: string, warn: (line: string) => void): Machine {
+export function loadMachineOption(spec: string | true | undefined, cwd: string, warn: (line: string) => void): Target {
   if (typeof spec !== 'string') throw new UsageError('--machine FILE is required (a machine file or a preset name)');
   const { text, fileName } = readMachineSpec(spec, cwd);
-  const result = loadMachineText(text);
+  const result = openMachineText(text);
   if (!result.ok) throw new UsageError(`${fileName}: invalid machine file:\n  ${result.errors.join('\n  ')}`);
   for (const w of result.warnings) warn(`warning: ${w}`);
-  return result.machine;
+  return result.target;
 }

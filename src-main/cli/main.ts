@@ -40,12 +40,17 @@ const COMMANDS: Record<string, CommandEntry> = {
   },
   web: {
     load: async () => (await import('./web-command')).webCommand,
-    summary: 'serve the app to a browser on 127.0.0.1 (--machine FILE, --port N)',
+    summary: 'serve the app to a browser on 127.0.0.1 (--machine FILE, --port N, --qemu -- QEMU-ARGS…)',
     usage: lines(
-      'usage: irqscope web [--machine FILE|PRESET] [--port N]',
+      'usage: irqscope web [--machine FILE|PRESET | --session FILE] [--script FILE] [--port N]',
+      '       irqscope web --qemu [--qemu-binary BIN] [--break SPEC]… [--msix-timeout S] [--port N] -- QEMU-ARGS…',
       '  the desktop app in a browser (no Electron needed); prints a URL with an access token',
       `${MACHINE} (default: virtio-net)`,
+      '  --session FILE        open a saved session; --script FILE runs a qtest bring-up first',
       '  --port N              the port on 127.0.0.1 (default 0: a free one)',
+      '  --qemu                run your QEMU with irqscope attached (as irqscope qemu) and show the real guest;',
+      "                        the guest's serial console goes to stderr; the page's Attach to QEMU… can start another",
+      '  --qemu-binary BIN     the QEMU to run (default qemu-system-x86_64 from PATH)',
     ),
   },
   lspci: {

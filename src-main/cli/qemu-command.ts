@@ -2,30 +2,18 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliCommand } from './cli-io';
-import { UsageError, parseOptions } from './cli-io';
+import { UsageError, parseOptions, repeatedOption } from './cli-io';
 import { writeEventsFile } from './qtest-command';
 import { AttachError, QemuAttachment, QemuLaunchError } from '../qemu/qemu-attach';
 import { attachSummary } from '../qemu/attach-summary';
-
-const DEFAULT_MSIX_TIMEOUT_S = 120;
+import { DEFAULT_MSIX_TIMEOUT_S } from '../operations/limits';
 
 export const qemuCommand: CliCommand = async (args, io) => {
   const dashes = args.indexOf('--');
   if (dashes < 0) throw new UsageError("put QEMU's own arguments after '--': irqscope qemu [OPTIONS] -- -machine q35 …");
   const own = args.slice(0, dashes);
   const qemuArgs = args.slice(dashes + 1);
-  // --break may be given more than once; parseOptions keeps one value per option.
-  const breaks: string[] = [];
-  const rest: string[] = [];
-  for (let i = 0; i < own.length; i++) {
-    const arg = own[i]!;
-    if (arg === '--break') {
-      const spec = own[++i];
-      if (spec === undefined) throw new UsageError('--break needs a value');
-      breaks.push(spec);
-    } else if (arg.startsWith('--break=')) breaks.push(arg.slice('--break='.length));
-    else rest.push(arg);
-  }
+  const { values: breaks, rest } = repeatedOption('--break', own);
   const { options, positional } = parseOptions(rest, { '--events': 'value', '--qemu': 'value', '--msix-timeout': 'value', '--save-trace': 'value' });
   if (positional.length > 0) throw new UsageError(`unexpected '${positional[0]}' before '--'`);
   const timeoutText = options.get('--msix-timeout');
@@ -62,6 +50,6 @@ export const qemuCommand: CliCommand = async (args, io) => {
   if (saved !== undefined) await new Promise((done) => saved.end(done));
   for (const line of attachSummary(attachment)) say(line);
   const events = options.get('--events');
-  if (typeof events === 'string') writeEventsFile(attachment.machine, resolve(io.cwd, events));
+  if (typeof events === 'string') writeEventsFile(attachment.machine.log, resolve(io.cwd, events));
   return attachment.timedOut ? 1 : status;
 };

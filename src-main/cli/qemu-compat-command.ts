@@ -12,8 +12,7 @@ import { readMachineSpec } from './machine-option';
 import { parseQemuCommandLine, type Peer } from './qemu-command-line';
 import { connectSocket } from './qtest-sockets';
 import { QmpMonitor } from './qmp-monitor';
-import { loadMachineObject } from '../machine/machine-builder';
-import { QtestSession } from '../qtest/qtest-session';
+import { openMachineObject } from '../target/simulated/open-simulated';
 import { pumpLines } from '../qtest/line-pump';
 import type { MachineDescriptionInput } from '../../src-shared/machine-file/description';
 
@@ -23,10 +22,10 @@ function open(peer: Peer): Promise<Socket> {
 
 export const qemuCompatCommand: CliCommand = async (args, io) => {
   const line = parseQemuCommandLine(args, (name) => JSON.parse(readMachineSpec(name, io.cwd).text) as MachineDescriptionInput);
-  const built = loadMachineObject(line.machine);
+  const built = openMachineObject(line.machine);
   if (!built.ok) throw new UsageError(`the machine for this command line is invalid:\n  ${built.errors.join('\n  ')}`);
-  const machine = built.machine;
-  const session = new QtestSession(machine, { replyToEveryLine: true });
+  const target = built.target;
+  const session = target.qtest({ replyToEveryLine: true });
   const qtest = await open(line.qtest);
   const qmp = line.qmp === null ? null : await open(line.qmp);
   return new Promise<number>((done) => {
@@ -40,7 +39,7 @@ export const qemuCompatCommand: CliCommand = async (args, io) => {
     process.on('SIGTERM', finish);
     process.on('SIGINT', finish);
     if (qmp !== null) {
-      const monitor = new QmpMonitor(machine, line.startPaused, (text) => qmp.write(text), finish);
+      const monitor = new QmpMonitor(target, line.startPaused, (text) => qmp.write(text), finish);
       monitor.greet();
       createInterface({ input: qmp, crlfDelay: Infinity }).on('line', (l) => monitor.handle(l));
       qmp.on('error', () => undefined);

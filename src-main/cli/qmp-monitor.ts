@@ -2,7 +2,8 @@
 // capabilities negotiation, query-status, stop, cont, system_reset and quit, with the
 // events QEMU sends for them (STOP, RESUME, RESET, SHUTDOWN). One JSON object per line
 // in each direction, as QEMU's monitor writes them.
-import type { Machine } from '../machine/machine';
+import type { Target } from '../target/target';
+import { operations } from '../operations/operations';
 
 type Json = Record<string, unknown>;
 
@@ -18,7 +19,7 @@ export class QmpMonitor {
   state: RunState;
 
   constructor(
-    private readonly machine: Machine,
+    private readonly target: Target,
     startPaused: boolean,
     /** Writes one line to the QMP peer. */
     private readonly send: (line: string) => void,
@@ -87,7 +88,7 @@ export class QmpMonitor {
       if (was !== 'running') this.event('RESUME');
     },
     system_reset: (reply) => {
-      this.machine.systemReset();
+      operations.reset(this.target);
       reply({ return: {} });
       this.event('RESET', { guest: false, reason: 'host-qmp-system-reset' });
     },

@@ -4,10 +4,10 @@ import { resolve } from 'node:path';
 import type { CliCommand } from './cli-io';
 import { UsageError, parseOptions } from './cli-io';
 import { loadMachineOption } from './machine-option';
-import { QtestSession } from '../qtest/qtest-session';
 import { pumpLines } from '../qtest/line-pump';
 import { connectQtest, listenQtest } from './qtest-sockets';
-import type { Machine } from '../machine/machine';
+import type { EventStream } from '../target/target';
+import { DEFAULT_QTEST_FIRINGS } from '../operations/limits';
 import { eventRecord } from '../../src-shared/timeline/event-record';
 
 export const qtestCommand: CliCommand = async (args, io) => {
@@ -21,11 +21,11 @@ export const qtestCommand: CliCommand = async (args, io) => {
   });
   if (positional.length > 1) throw new UsageError(`expected at most one script file, got ${positional.length}`);
   const maxFirings = firingLimit(options.get('--max-firings'));
-  const machine = loadMachineOption(options.get('--machine'), io.cwd, (l) => io.stderr.write(`${l}\n`));
-  machine.debugger.limits = { ...machine.debugger.limits, advanceFirings: maxFirings, advanceFiringsHint: 'raise the limit with --max-firings N' };
+  const target = loadMachineOption(options.get('--machine'), io.cwd, (l) => io.stderr.write(`${l}\n`));
+  target.debugger.limits = { ...target.debugger.limits, advanceFirings: maxFirings, advanceFiringsHint: 'raise the limit with --max-firings N' };
   const script = positional[0];
   // A script file may hold comments and blank lines; over a socket or stdin every line gets one reply.
-  const session = new QtestSession(machine, { replyToEveryLine: script === undefined || script === '-' });
+  const session = target.qtest({ replyToEveryLine: script === undefined || script === '-' });
   const socket = options.get('--socket');
   const peer = options.get('--connect');
   if ([socket, peer, script].filter((x) => x !== undefined).length > 1) throw new UsageError('a script file, --socket and --connect exclude each other');
@@ -38,15 +38,9 @@ export const qtestCommand: CliCommand = async (args, io) => {
     await pumpLines(session, input, io.stdout);
   }
   const events = options.get('--events');
-  if (typeof events === 'string') writeEventsFile(machine, resolve(io.cwd, events));
+  if (typeof events === 'string') writeEventsFile(target.events, resolve(io.cwd, events));
   return 0;
 };
-
-/**
- * Interval-source firings one clock_step may run (each is a notify, about 50 ns): a step
- * that would run longer than about a second is refused, naming --max-firings.
- */
-export const DEFAULT_QTEST_FIRINGS = 20_000_000;
 
 function firingLimit(option: string | true | undefined): number {
   if (option === undefined) return DEFAULT_QTEST_FIRINGS;
@@ -56,8 +50,7 @@ function firingLimit(option: string | true | undefined): number {
 }
 
 /** JSON lines: a header with the log's counts, then one line per retained event. */
-export function writeEventsFile(machine: Machine, path: string): void {
-  const log = machine.log;
+export function writeEventsFile(log: EventStream, path: string): void {
   const cols = log.slice(log.firstSeq, log.total);
   const lines = [JSON.stringify({ type: 'log', total: log.total, retained: log.retained, evicted: log.evicted, capacity: log.capacity })];
   for (let i = 0; i < cols.kind.length; i++) lines.push(JSON.stringify({ type: 'event', ...eventRecord(cols, i) }));

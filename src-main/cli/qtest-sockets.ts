@@ -4,7 +4,7 @@
 import { existsSync, lstatSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { UsageError } from './cli-io';
-import type { QtestSession } from '../qtest/qtest-session';
+import type { QtestEndpoint } from '../target/target';
 import { pumpLines } from '../qtest/line-pump';
 
 /** A stale socket file (nothing listening) is removed; a live one or any other file is left alone and refused. */
@@ -24,7 +24,7 @@ async function claimSocketPath(path: string): Promise<void> {
 }
 
 /** Serves clients one after another until SIGINT/SIGTERM, or after the first with `once`. */
-export async function listenQtest(session: QtestSession, path: string, once: boolean, say: (line: string) => void): Promise<void> {
+export async function listenQtest(session: QtestEndpoint, path: string, once: boolean, say: (line: string) => void): Promise<void> {
   await claimSocketPath(path);
   return new Promise((done, fail) => {
     let server: Server | undefined = undefined;
@@ -69,7 +69,7 @@ export function connectSocket(path: string): Promise<Socket> {
 }
 
 /** Serves the one connection to `path` until the harness closes it. */
-export async function connectQtest(session: QtestSession, path: string): Promise<void> {
+export async function connectQtest(session: QtestEndpoint, path: string): Promise<void> {
   const socket = await connectSocket(path);
   await pumpLines(session, socket, socket).finally(() => socket.end());
 }

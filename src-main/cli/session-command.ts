@@ -10,11 +10,9 @@ import { resolve } from 'node:path';
 import { UsageError, parseOptions, type CliCommand, type CliIo } from './cli-io';
 import { loadMachineOption } from './machine-option';
 import { runQtestScript } from '../qtest/run-script';
-import type { Machine } from '../machine/machine';
+import type { Target } from '../target/target';
 import { openSession, readSessionInfo, saveSession } from '../session/session-file';
-import { formatBdf, parseBdf } from '../machine/pci/pci-bus';
-import { StateHistory } from '../history/state-history';
-import { deviceStates } from '../history/device-state';
+import { formatBdf, parseBdf } from '../../src-shared/pci-text/bdf';
 import type { SessionInfo } from '../../src-shared/session/session-header';
 import { messageAddressHi, messageAddressLo, messageData, pendingBit, vectorControl } from '../../src-shared/registers/msix-entry';
 
@@ -45,10 +43,10 @@ function onePath(positional: string[], what: string, io: CliIo): string {
 async function save(args: string[], io: CliIo): Promise<number> {
   const { options, positional } = parseOptions(args, { '--machine': 'value', '--script': 'value' });
   const out = onePath(positional, 'output', io);
-  const machine = loadMachineOption(options.get('--machine'), io.cwd, (l) => io.stderr.write(`${l}\n`));
+  const target = loadMachineOption(options.get('--machine'), io.cwd, (l) => io.stderr.write(`${l}\n`));
   const script = options.get('--script');
-  if (typeof script === 'string') await runQtestScript(machine, script, io.cwd, io.stdin, io.stdout);
-  return writeSession(machine, out, io);
+  if (typeof script === 'string') await runQtestScript(target, script, io.cwd, io.stdin, io.stdout);
+  return writeSession(target, out, io);
 }
 
 async function open(args: string[], io: CliIo): Promise<number> {
@@ -59,12 +57,12 @@ async function open(args: string[], io: CliIo): Promise<number> {
     io.stderr.write(`irqscope session: ${opened.error}\n`);
     return 1;
   }
-  const machine = opened.machine;
+  const target = opened.target;
   const script = options.get('--script');
-  if (typeof script === 'string') await runQtestScript(machine, script, io.cwd, io.stdin, io.stdout);
-  const target = options.get('--save');
-  if (typeof target === 'string') return writeSession(machine, resolve(io.cwd, target), io);
-  io.stderr.write(`${statusLine(machine)}\n`);
+  if (typeof script === 'string') await runQtestScript(target, script, io.cwd, io.stdin, io.stdout);
+  const saveTo = options.get('--save');
+  if (typeof saveTo === 'string') return writeSession(target, resolve(io.cwd, saveTo), io);
+  io.stderr.write(`${statusLine(target)}\n`);
   return 0;
 }
 
@@ -93,22 +91,24 @@ function state(args: string[], io: CliIo): number {
     io.stderr.write(`irqscope session: ${opened.error}\n`);
     return 1;
   }
-  if (bdf !== undefined && opened.machine.fn(bdf) === null) {
+  if (bdf !== undefined && !opened.target.hasDevice(bdf)) {
     io.stderr.write(`irqscope session: no device ${deviceText} in ${path}\n`);
     return 1;
   }
-  const at = new StateHistory(opened.machine).at(seq);
+  const at = opened.target.at(seq);
   if (!at.ok) {
     io.stderr.write(`irqscope session: ${at.error}\n`);
     return 1;
   }
-  const devices = deviceStates(at.machine, bdf);
+  const view = at.value;
+  const devices = view.deviceStates(bdf);
+  const interrupts = view.interruptCounts().rows;
   if (options.has('--json')) {
-    io.stdout.write(`${JSON.stringify({ seq, timeNs: at.machine.clock.now, devices, interrupts: at.machine.apic.countRows() }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ seq, timeNs: view.timeNs, devices, interrupts }, null, 2)}\n`);
     return 0;
   }
   const hx = (n: number, w: number): string => n.toString(16).padStart(w, '0');
-  const lines = [`state right after #${seq} (t = ${at.machine.clock.now} ns)`];
+  const lines = [`state right after #${seq} (t = ${view.timeNs} ns)`];
   for (const d of devices) {
     lines.push(`${d.bdf} ${d.name}: Command ${hx(d.command, 4)} Status ${hx(d.status, 4)}${d.messageControl === null ? '' : ` MSI-X Message Control ${hx(d.messageControl, 4)}`}`);
     for (let v = 0; v < d.useCount.length; v++) {
@@ -119,21 +119,21 @@ function state(args: string[], io: CliIo): number {
       );
     }
   }
-  for (const row of at.machine.apic.countRows()) lines.push(`interrupts ${row.label}: ${row.perCpu.map((n, cpu) => `CPU${cpu}=${n}`).join(' ')}`);
+  for (const row of interrupts) lines.push(`interrupts ${row.label}: ${row.perCpu.map((n, cpu) => `CPU${cpu}=${n}`).join(' ')}`);
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
 
-function writeSession(machine: Machine, path: string, io: CliIo): number {
-  const bytes = saveSession(machine, path);
-  io.stderr.write(`saved ${path} (${bytes} bytes): ${statusLine(machine)}\n`);
+function writeSession(target: Target, path: string, io: CliIo): number {
+  const bytes = saveSession(target, path);
+  io.stderr.write(`saved ${path} (${bytes} bytes): ${statusLine(target)}\n`);
   return 0;
 }
 
-function statusLine(machine: Machine): string {
-  const log = machine.log;
-  const paused = machine.debugger.paused ? ', paused' : '';
-  return `time ${machine.clock.now} ns, ${log.total} events (${log.retained} kept), ${machine.debugger.list().length} breakpoints${paused}`;
+function statusLine(target: Target): string {
+  const log = target.events;
+  const paused = target.debugger.paused ? ', paused' : '';
+  return `time ${target.timeNs} ns, ${log.total} events (${log.retained} kept), ${target.debugger.list().length} breakpoints${paused}`;
 }
 
 function describe(i: SessionInfo): string {

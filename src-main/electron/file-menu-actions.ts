@@ -3,8 +3,7 @@
 // renderer). Saving is atomic; a session file that is refused leaves the machine as it was.
 import type { BrowserWindow, Dialog } from 'electron';
 import { readFile } from 'node:fs/promises';
-import type { MachineSession } from '../host/machine-session';
-import { openSessionBytes } from '../host/session-handlers';
+import { openSessionInto, type SessionAccess } from '../host/session-handlers';
 import { sessionFileName, SESSION_EXTENSION } from '../host/file-names';
 import { saveSession } from '../session/session-file';
 import { EXPORT_EXTENSIONS, EXPORT_TITLES, type ExportFormat } from '../../src-shared/timeline/export-formats';
@@ -12,7 +11,7 @@ import { EXPORT_EXTENSIONS, EXPORT_TITLES, type ExportFormat } from '../../src-s
 export interface FileMenuDeps {
   dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveDialog' | 'showErrorBox'>;
   window: BrowserWindow;
-  session: MachineSession;
+  session: SessionAccess;
 }
 
 export interface FileMenuActions {
@@ -39,7 +38,7 @@ export function fileMenuActions({ dialog, window, session }: FileMenuDeps): File
       const path = await askSavePath('Save session', sessionFileName(session), SESSION_FILTER);
       if (path === null) return;
       try {
-        saveSession(session.machine, path);
+        saveSession(session.target, path);
       } catch (err) {
         dialog.showErrorBox('irqscope: cannot save the session', `${path}: ${reason(err)} (the previous file, if any, is unchanged)`);
       }
@@ -55,7 +54,7 @@ export function fileMenuActions({ dialog, window, session }: FileMenuDeps): File
         dialog.showErrorBox('irqscope: cannot read the session file', `${path}: ${reason(err)}`);
         return;
       }
-      const opened = openSessionBytes(session, bytes, path);
+      const opened = openSessionInto(session, bytes, path);
       if (!opened.ok) dialog.showErrorBox('irqscope: cannot open the session', `${opened.error}\n\nThe running machine is unchanged.`);
     },
     exportTimeline: async (format) => {

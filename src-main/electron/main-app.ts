@@ -17,6 +17,7 @@ import { fileMenuActions } from './file-menu-actions';
 import { parseStartArgs } from './start-args';
 import { startFrom } from '../host/start-from';
 import { Readable } from 'node:stream';
+import { attachQemu } from '../target/qemu/attach-qemu';
 
 export interface AppPaths {
   /** Built preload script. */
@@ -41,6 +42,8 @@ export function startElectronApp(paths: AppPaths, argv: readonly string[] = proc
       presets: folderPresets(paths.presetsDir),
       initial: { source: 'preset', preset: DEFAULT_PRESET },
       onInternalError: (err) => console.error('irqscope: internal error', err),
+      // The guest's serial console and irqscope's notes go to the terminal the app runs in.
+      attach: (args) => attachQemu({ args, say: (line) => console.error(line), output: (chunk) => process.stderr.write(chunk) }),
     });
     const args = parseStartArgs(argv);
     const problems = !created.ok ? [created.error] : !args.ok ? [args.error] : await startFrom(created.host, args.from, cwd, Readable.from([]));
@@ -95,6 +98,7 @@ function openWindow(host: AppHost, paths: AppPaths): void {
             .then((r) => (r.canceled || r.filePaths[0] === undefined ? undefined : loadFile(r.filePaths[0])));
         },
         importDumps: () => void importDumps(),
+        attachQemu: () => windowClient(window).send('attachRequested', {}),
         openRecent: (path) => void loadFile(path),
         clearRecent: () => {
           recent = [];
@@ -116,6 +120,7 @@ function openWindow(host: AppHost, paths: AppPaths): void {
 
   window.on('closed', () => {
     host.runner.stop();
+    host.session.target.close();
     detach();
     unregister();
   });

@@ -1,5 +1,5 @@
 // The native menu: File ▸ Open machine…, Import… (lspci dumps, sysfs config
-// files), recent machines and presets, sessions and timeline exports; View ▸ the
+// files), Attach to QEMU…, recent machines and presets, sessions and timeline exports; View ▸ the
 // three views (Ctrl+1/2/3). A pure template builder, so it can be tested.
 import type { MenuItemConstructorOptions } from 'electron';
 import type { PresetInfo, ViewName } from '../../src-shared/ipc/contract';
@@ -8,6 +8,7 @@ import { EXPORT_FORMATS, type ExportFormat } from '../../src-shared/timeline/exp
 export interface MenuActions {
   openMachine(): void;
   importDumps(): void;
+  attachQemu(): void;
   openRecent(path: string): void;
   clearRecent(): void;
   loadPreset(name: string): void;
@@ -34,6 +35,7 @@ export function menuTemplate(recent: readonly string[], presets: readonly Preset
     submenu: [
       { label: 'Open Machine…', accelerator: 'CmdOrCtrl+O', click: () => actions.openMachine() },
       { label: 'Import…', accelerator: 'CmdOrCtrl+I', click: () => actions.importDumps() },
+      { label: 'Attach to QEMU…', click: () => actions.attachQemu() },
       {
         label: 'Open Recent',
         submenu:

@@ -5,7 +5,7 @@
 // thread-scoped instant with its record in args, and counter tracks for each
 // vector's masked and pending levels. Timestamps are microseconds, written from the
 // integer nanoseconds digit for digit (never through a division's rounding).
-import { formatBdf } from '../machine/pci/pci-bus';
+import { formatBdf } from '../../src-shared/pci-text/bdf';
 import { eventRecord } from '../../src-shared/timeline/event-record';
 import { namesVector } from '../../src-shared/debugger/vector-events';
 import { SignalTrace } from './signal-trace';

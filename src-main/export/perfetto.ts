@@ -10,7 +10,7 @@
 // packets in pieces, one Trace message per piece, which concatenate into one. Names
 // are interned on the one packet sequence (at most MAX_INTERNED of them: past that a
 // new description is written in full), which keeps a million events near 30 MB.
-import { formatBdf } from '../machine/pci/pci-bus';
+import { formatBdf } from '../../src-shared/pci-text/bdf';
 import { PendingClearCause } from '../../src-shared/timeline/event-kinds';
 import { describeEvent, EVENT_KIND_NAMES, EventKind, eventField } from '../../src-shared/timeline/event-schema';
 import { namesVector } from '../../src-shared/debugger/vector-events';

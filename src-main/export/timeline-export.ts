@@ -1,6 +1,6 @@
 // One entry point for every export format, for the CLI, the host's export jobs and
 // the app's menus.
-import type { Machine } from '../machine/machine';
+import type { Target } from '../target/target';
 import { csvPieces } from './csv';
 import { perfettoPieces } from './perfetto';
 import { perfettoJsonPieces } from './perfetto-json';
@@ -31,7 +31,7 @@ export function exportBytes(source: TimelineSource, format: ExportFormat, option
   return Buffer.concat(parts);
 }
 
-/** A machine's retained log, exported whole. */
-export function exportTimeline(machine: Machine, format: ExportFormat, options: ExportOptions = { axis: 'ns' }): Buffer {
-  return exportBytes(timelineOf(machine), format, options);
+/** A target's retained events, exported whole. */
+export function exportTimeline(target: Target, format: ExportFormat, options: ExportOptions = { axis: 'ns' }): Buffer {
+  return exportBytes(timelineOf(target), format, options);
 }

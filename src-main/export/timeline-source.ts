@@ -4,7 +4,7 @@
 // The run is fixed when the source is made; events the machine logs afterwards are
 // not part of it, and events of the run that are overwritten before they are read
 // end the export with an error rather than a file with a silent hole.
-import type { Machine } from '../machine/machine';
+import type { Target } from '../target/target';
 import type { EventColumns } from '../../src-shared/timeline/columns';
 import type { EventHistory } from '../host/event-history';
 
@@ -34,7 +34,7 @@ export interface TimelineSource {
 
 export class ExportError extends Error {}
 
-const devicesOf = (machine: Machine): ExportDevice[] => machine.functions().map((fn) => ({ bdf: fn.bdf, name: fn.name, vectors: fn.msix?.vectors ?? 0 }));
+const devicesOf = (target: Target): ExportDevice[] => target.devices().map((fn) => ({ bdf: fn.bdf, name: fn.name, vectors: fn.msix?.vectors ?? 0 }));
 
 function checked(columns: EventColumns, fromSeq: number, count: number): EventColumns {
   if (columns.firstSeq !== fromSeq || columns.kind.length !== count) {
@@ -43,28 +43,28 @@ function checked(columns: EventColumns, fromSeq: number, count: number): EventCo
   return columns;
 }
 
-/** The machine's log as it is now. */
-export function timelineOf(machine: Machine): TimelineSource {
-  const log = machine.log;
+/** The target's event stream as it is now. */
+export function timelineOf(target: Target): TimelineSource {
+  const log = target.events;
   return {
-    machineName: machine.description.name ?? null,
+    machineName: target.name,
     firstSeq: log.firstSeq,
     endSeq: log.total,
     evicted: log.evicted,
-    devices: devicesOf(machine),
+    devices: devicesOf(target),
     read: (fromSeq, count) => checked(log.slice(Math.max(fromSeq, log.firstSeq), fromSeq + count), fromSeq, count),
   };
 }
 
-/** The host's history as it is now, naming the devices of `machine`. */
-export function historyTimeline(history: EventHistory, machine: Machine): TimelineSource {
+/** The host's history as it is now, naming the devices of `target`. */
+export function historyTimeline(history: EventHistory, target: Target): TimelineSource {
   const generation = history.generation;
   return {
-    machineName: machine.description.name ?? null,
+    machineName: target.name,
     firstSeq: history.firstSeq,
     endSeq: history.total,
     evicted: history.evicted,
-    devices: devicesOf(machine),
+    devices: devicesOf(target),
     read: (fromSeq, count) => {
       if (history.generation !== generation) throw new ExportError('another machine was loaded while exporting');
       return checked(history.slice(fromSeq, count), fromSeq, count);

@@ -10,7 +10,7 @@
 // the timescale is the coarsest that gives the busiest nanosecond a step per event
 // (1 ns when no two events share one, down to 1 fs for a million). Each transition
 // and each pulse is then visible, in order, at its own time.
-import { formatBdf } from '../machine/pci/pci-bus';
+import { formatBdf } from '../../src-shared/pci-text/bdf';
 import { EventKind } from '../../src-shared/timeline/event-schema';
 import { SignalTrace, type Signal } from './signal-trace';
 import { chunksOf, ExportError, type TimelineSource } from './timeline-source';

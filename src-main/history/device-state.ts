@@ -2,24 +2,7 @@
 // app shows while viewing an earlier event.
 import type { Machine } from '../machine/machine';
 import { formatBdf } from '../machine/pci/pci-bus';
-
-export interface DeviceStateJson {
-  bdf: string;
-  name: string;
-  command: number;
-  status: number;
-  /** The whole config space, as hex byte pairs. */
-  config: string;
-  /** MSI-X Message Control (cap+2), or null without MSI-X. */
-  messageControl: number | null;
-  /** The table's dwords in table order (4 per entry). */
-  table: number[];
-  /** The PBA's dwords. */
-  pba: number[];
-  useCount: number[];
-  delivered: number[];
-  intx: number;
-}
+import type { DeviceStateJson } from '../target/target';
 
 export function deviceStates(machine: Machine, bdf?: number): DeviceStateJson[] {
   return machine

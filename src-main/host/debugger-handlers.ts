@@ -1,11 +1,15 @@
 // The debugger's part of the handler table: breakpoints, continue, step and run
-// until a vector's next event, over the session's machine. Every change is
+// until a vector's next event, over the session's target. Every change is
 // announced to all clients (debuggerChanged) so each window shows the same state.
-import type { Machine } from '../machine/machine';
-import type { MachineSession } from './machine-session';
-import { RequestError, type Handlers } from './handler-kit';
-import type { ResumeOutcome } from '../../src-shared/ipc/contract';
-import type { BreakpointInfo, Parsed, ResumeResult } from '../../src-shared/debugger/breakpoints';
+import { RequestError, valueOf, type Handlers, type LiveTarget } from './handler-kit';
+import type { BreakpointInfo, Parsed } from '../../src-shared/debugger/breakpoints';
+import type { TargetDebugger } from '../target/target';
+import { operations } from '../operations/operations';
+
+/** What the debugger's handlers see of the session: the live target, and telling every client of a change. */
+export interface DebuggerAccess extends LiveTarget {
+  announceDebugger(): void;
+}
 
 export type DebuggerRequest =
   | 'debuggerState'
@@ -28,13 +32,13 @@ function specError(error: string): RequestError {
   return m === null ? new RequestError('spec', error) : new RequestError(`spec.${m[1]}`, m[2]!);
 }
 
-function noSuchBreakpoint(machine: Machine, id: number): RequestError {
-  const ids = machine.debugger.list().map((b) => `#${b.id}`);
+function noSuchBreakpoint(debug: TargetDebugger, id: number): RequestError {
+  const ids = debug.list().map((b) => `#${b.id}`);
   return new RequestError('id', `no breakpoint #${id} (${ids.length === 0 ? 'there are none' : `there are ${ids.join(', ')}`})`);
 }
 
-export function debuggerHandlers(session: MachineSession): Pick<Handlers, DebuggerRequest> {
-  const debug = () => session.machine.debugger;
+export function debuggerHandlers(session: DebuggerAccess): Pick<Handlers, DebuggerRequest> {
+  const debug = () => session.target.debugger;
 
   const changed = <T>(value: T): T => {
     session.announceDebugger();
@@ -43,10 +47,6 @@ export function debuggerHandlers(session: MachineSession): Pick<Handlers, Debugg
   const breakpoint = (parsed: Parsed<BreakpointInfo>): BreakpointInfo => {
     if (!parsed.ok) throw specError(parsed.error);
     return changed(parsed.value);
-  };
-  const resumed = (result: ResumeResult, field: string): ResumeOutcome => {
-    if (!result.ok) throw new RequestError(field, result.error);
-    return changed({ paused: result.paused, ran: result.ran });
   };
 
   return {
@@ -57,31 +57,26 @@ export function debuggerHandlers(session: MachineSession): Pick<Handlers, Debugg
       return breakpoint(debug().add(spec, enabled ?? true));
     },
     replaceBreakpoint: ({ id, spec }) => {
-      if (!debug().list().some((b) => b.id === id)) throw noSuchBreakpoint(session.machine, id);
+      if (!debug().list().some((b) => b.id === id)) throw noSuchBreakpoint(debug(), id);
       return breakpoint(debug().replace(id, spec));
     },
     removeBreakpoint: ({ id }) => {
-      if (!debug().remove(id)) throw noSuchBreakpoint(session.machine, id);
+      if (!debug().remove(id)) throw noSuchBreakpoint(debug(), id);
       return changed({ removed: id });
     },
     setBreakpointEnabled: ({ id, enabled }) => {
       const info = debug().setEnabled(id, enabled);
-      if (info === null) throw noSuchBreakpoint(session.machine, id);
+      if (info === null) throw noSuchBreakpoint(debug(), id);
       return changed(info);
     },
     pause: () => {
-      const paused = debug().pauseNow();
-      if (!paused.ok) throw new RequestError('', paused.error);
+      valueOf(operations.pause(session.target));
       return changed(debug().state());
     },
     // "The machine is not paused" concerns the request as a whole, so it names no field.
-    continue: () => resumed(debug().continue(), ''),
-    step: () => resumed(debug().step(), ''),
-    runUntilVectorEvent: ({ target }) => resumed(debug().runUntilVectorEvent(target), target === undefined || !debug().paused ? '' : 'target'),
-    cancelRun: () => {
-      const result = debug().cancelRun();
-      if (!result.ok) throw new RequestError('', result.error);
-      return changed({ cancelled: result.value });
-    },
+    continue: () => changed(valueOf(operations.continue(session.target))),
+    step: () => changed(valueOf(operations.step(session.target))),
+    runUntilVectorEvent: ({ target }) => changed(valueOf(operations.runUntil(session.target, target))),
+    cancelRun: () => changed({ cancelled: valueOf(operations.cancelRun(session.target)) }),
   };
 }

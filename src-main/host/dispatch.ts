@@ -6,7 +6,11 @@ import { isRequestName, type RequestName } from '../../src-shared/ipc/names';
 import { formatPath } from '../../src-shared/machine-file/description';
 import { RequestError, type Handlers } from './handler-kit';
 
-/** Typed for callers that know what they send; transports pass whatever arrived. */
+/**
+ * Typed for callers that know what they send; transports pass whatever arrived. Every
+ * request of a simulated target answers at once; one a target answers later (a qtest
+ * line to QEMU) comes back as a Promise of the Reply, so the transports await every reply.
+ */
 export interface Dispatch {
   <N extends RequestName>(name: N, params: RequestParams<N>): Reply<RequestResult<N>>;
   (name: unknown, params: unknown): Reply<unknown>;
@@ -21,12 +25,18 @@ export function createDispatch(handlers: Handlers, onInternalError: (err: unknow
       const where = issue.path.length === 0 ? name : `${name}.${formatPath(issue.path)}`;
       return { ok: false, error: `${where}: ${issue.message}` };
     }
-    try {
-      return { ok: true, value: call(handlers, name, parsed.data) };
-    } catch (err) {
+    const refused = (err: unknown): Reply<unknown> => {
       if (err instanceof RequestError) return { ok: false, error: `${err.field === '' ? name : `${name}.${err.field}`}: ${err.message}` };
       onInternalError(err);
       return { ok: false, error: `${name}: internal error: ${err instanceof Error ? err.message : String(err)}` };
+    };
+    try {
+      const value = call(handlers, name, parsed.data);
+      // A later answer travels as a Promise in the Reply's place (see Dispatch).
+      if (value instanceof Promise) return value.then((v: unknown): Reply<unknown> => ({ ok: true, value: v }), refused) as unknown as Reply<unknown>;
+      return { ok: true, value };
+    } catch (err) {
+      return refused(err);
     }
   }) as Dispatch;
 }

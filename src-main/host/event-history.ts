@@ -4,7 +4,8 @@
 // (4 B per event), so a window query costs what the screen shows, not what is held.
 // It pulls from the machine's log (a far smaller ring) at every pump; events the log
 // overwrote before they were pulled, and events it evicts itself, are counted.
-import type { EventLog } from '../machine/event-log';
+import type { EventStream } from '../target/target';
+import { DEFAULT_HISTORY_CAPACITY } from '../operations/limits';
 import { copyColumns, emptyColumns, type ColumnArrays, type EventColumns } from '../../src-shared/timeline/columns';
 import { BYTES_PER_EVENT } from '../../src-shared/timeline/event-schema';
 import { EDGE, LANE_CLASSES, LANE_CLASS_COUNT, classInLane, edgeMasked, laneOfEvent } from '../../src-shared/timeline/lanes';
@@ -12,8 +13,6 @@ import type { TimelineWindow, WindowLane } from '../../src-shared/timeline/windo
 import type { SeqChunks } from './seq-chunks';
 import { LaneIndex } from './lane-index';
 
-/** Events the history holds by default: 2^24 (16.7 M), 31 B each when full. */
-export const DEFAULT_HISTORY_CAPACITY = 1 << 24;
 const FIRST_CAPACITY = 1 << 16;
 /** The schema's columns plus a 4-byte entry in the event's lane list. */
 export const HISTORY_BYTES_PER_EVENT = BYTES_PER_EVENT + 4;
@@ -61,7 +60,7 @@ export class EventHistory {
   }
 
   /** Pulls every event the log logged since the last pull. */
-  ingest(log: EventLog): void {
+  ingest(log: EventStream): void {
     if (log.total < this.total) this.clear();
     if (log.firstSeq > this.total) {
       // The log no longer has what came next: the history restarts at what it does have.

@@ -5,7 +5,7 @@
 // with its save dialog and writes it (chooseFile); the browser host has no disk to
 // write to, so the job waits for the page to download /TOKEN/export/ID and streams
 // into that response, which the browser saves where the user says.
-import type { Machine } from '../machine/machine';
+import type { Target } from '../target/target';
 import type { EventHistory } from './event-history';
 import { RequestError } from './handler-kit';
 import { exportPieces } from '../export/timeline-export';
@@ -39,10 +39,10 @@ interface Job {
   settle(last: ExportProgress): void;
 }
 
-/** What the jobs read: the session's history and the machine it is of. */
+/** What the jobs read: the session's history and the target it is of. */
 export interface ExportedSession {
   readonly history: EventHistory;
-  readonly machine: Machine;
+  readonly target: Target;
 }
 
 export class ExportJobs {
@@ -78,8 +78,8 @@ export class ExportJobs {
 
   private create(request: ExportRequest, delivery: ExportStarted['delivery']): Job {
     if (this.jobs.size >= MAX_EXPORT_JOBS) throw new RequestError('format', `${MAX_EXPORT_JOBS} exports are already under way: wait for one, or cancel it`);
-    this.session.history.ingest(this.session.machine.log);
-    const source = historyTimeline(this.session.history, this.session.machine);
+    this.session.history.ingest(this.session.target.events);
+    const source = historyTimeline(this.session.history, this.session.target);
     const info: ExportStarted = {
       id: this.nextId++,
       fileName: this.fileName(request.format),

@@ -5,7 +5,7 @@
 // breakpoint, nothing is simulated and no debt builds up: the runner only pumps, at the
 // pump interval, so the guest's own accesses made meanwhile still reach the clients.
 import type { MachineSession } from './machine-session';
-import { MAX_TIME_NS } from '../machine/clock';
+import { MAX_TIME_NS } from '../operations/limits';
 
 export interface RunnerOptions {
   /** Longest a slice may run (ms). */
@@ -70,21 +70,20 @@ export class MachineRunner {
   runSlice(): boolean {
     const { now, sliceMs, maxLagMs, firingsPerCheck } = this.options;
     const start = now();
-    if (this.session.machine.debugger.paused) {
+    const target = this.session.target;
+    if (target.debugger.paused) {
       this.debt = 0;
       this.lastReal = start;
       return true;
     }
     this.debt = Math.min(this.debt + (start - this.lastReal) * 1e6, maxLagMs * 1e6);
     this.lastReal = start;
-    const machine = this.session.machine;
-    const clock = machine.clock;
     while (this.debt > 0) {
-      const before = clock.now;
+      const before = target.timeNs;
       // Virtual time ends at MAX_TIME_NS; there the machine simply stops moving.
-      const reached = machine.step(Math.min(this.debt, MAX_TIME_NS - before), firingsPerCheck);
-      this.debt -= clock.now - before;
-      if (reached || clock.halted) {
+      const reached = target.run(Math.min(this.debt, MAX_TIME_NS - before), firingsPerCheck);
+      this.debt -= target.timeNs - before;
+      if (reached || target.halted) {
         this.debt = 0;
         return true;
       }
@@ -102,7 +101,7 @@ export class MachineRunner {
       this.lastPump = t;
       this.session.pump();
     }
-    const wait = this.session.machine.debugger.paused ? this.options.pumpIntervalMs : this.options.idleMs;
+    const wait = this.session.target.debugger.paused ? this.options.pumpIntervalMs : this.options.idleMs;
     this.timer = caughtUp ? setTimeout(this.tick, wait) : setImmediate(this.tick);
   };
 }

@@ -1,12 +1,10 @@
-// One machine and everyone watching it. The session owns the Machine (a load
-// replaces it), and its pump ships the event log to each attached client in
-// binary columnar batches, at most a few messages per pump, telling each client
-// exactly how many events were overwritten before they could be sent. It also tells
-// every client the debugger's state: at once on a pause (ahead of the batches), and
-// whenever breakpoints, hit counts, the queue or the pause change.
-import type { Machine } from '../machine/machine';
-import type { DebuggerLimits } from '../machine/debugger/debugger';
-import { QtestSession } from '../qtest/qtest-session';
+// One target and everyone watching it. The session owns the Target (a load replaces
+// it), and its pump ships the event stream to each attached client in binary columnar
+// batches, at most a few messages per pump, telling each client exactly how many events
+// were overwritten before they could be sent. It also tells every client the debugger's
+// state: at once on a pause (ahead of the batches), and whenever breakpoints, hit
+// counts, the queue or the pause change.
+import type { Target, TargetInspection } from '../target/target';
 import type { DoctorReport, MachineStatus, StreamName, StreamPayload } from '../../src-shared/ipc/contract';
 import { encodeBatch } from '../../src-shared/timeline/wire';
 import { EVENT_KIND_COUNT, EventKind } from '../../src-shared/timeline/event-schema';
@@ -14,7 +12,7 @@ import { namesVector } from '../../src-shared/debugger/vector-events';
 import { EventHistory } from './event-history';
 import { Doctor } from '../../src-shared/doctor/doctor';
 import type { DeviceTrack } from '../../src-shared/doctor/device-track';
-import { StateHistory } from '../history/state-history';
+import { APP_DEBUGGER_LIMITS, DEFAULT_PUMP_LIMITS, type PumpLimits } from '../operations/limits';
 import { ExportJobs } from './export-jobs';
 import { exportFileName } from './file-names';
 
@@ -24,35 +22,11 @@ export interface SessionClient {
   send<S extends StreamName>(stream: S, payload: StreamPayload<S>): void;
 }
 
-export interface LoadedMachine {
-  machine: Machine;
+export interface LoadedTarget {
+  target: Target;
   name: string;
   preset: string | null;
 }
-
-export interface PumpLimits {
-  /** Events in one batch. */
-  maxBatchEvents: number;
-  /** Batches to one client per pump. */
-  maxBatchesPerPump: number;
-  /** With nothing new, an empty batch still goes out this often (ms), carrying counts and time. */
-  heartbeatMs: number;
-  /**
-   * Events one client is streamed per pump at most: past that the stream outruns any
-   * screen, so it jumps to the newest and the rest stay in the history (skipped).
-   */
-  maxLiveEventsPerPump: number;
-}
-
-export const DEFAULT_PUMP_LIMITS: PumpLimits = { maxBatchEvents: 1 << 17, maxBatchesPerPump: 2, heartbeatMs: 250, maxLiveEventsPerPump: 1 << 10 };
-
-/**
- * The debugger's bounds in the app, where a request from the untrusted renderer must
- * not hold the event loop (and so every window) for long: one advance fires the sources
- * about as often as the runner does for 100 ms at the top rate (some tens of ms of work),
- * and the queue, sent whole to every client on each change, stays short.
- */
-export const APP_DEBUGGER_LIMITS: Readonly<DebuggerLimits> = { queued: 1024, advanceFirings: 1 << 20 };
 
 interface ClientState {
   readonly client: SessionClient;
@@ -69,19 +43,18 @@ for (const k of [EventKind.TableRead, EventKind.PbaRead, EventKind.PbaWrite, Eve
 const NO_DEVICE = 0xffff;
 
 export class MachineSession {
-  machine: Machine;
+  target: Target;
   name: string;
   preset: string | null;
-  private qtestSession: QtestSession | null = null;
   private readonly clients = new Set<ClientState>();
   /** Events up to here have been scanned for device changes and last-event times. */
   private scannedSeq = 0;
+  /** MSI-X vectors of each function, by bdf (0: none), read once per target: the scan asks for every event. */
+  private msixVectorCounts: Map<number, number> | null = null;
   private readonly lastEventTime = new Map<number, Float64Array>();
   private readonly changed = new Set<number>();
-  /** Rebuilds earlier states (made when first asked: it builds a second machine). */
-  private stateHistory: StateHistory | null = null;
-  /** The event the app is viewing, with the doctor's tracks as of it; null: live. */
-  private viewing: { seq: number; doctor: Doctor } | null = null;
+  /** The event the app is viewing, the target as it was then and the doctor's tracks as of it; null: live. */
+  private viewing: { seq: number; view: TargetInspection; doctor: Doctor } | null = null;
   /** Reads every event the scan reads: the Problems panel's findings. */
   private doctor = new Doctor();
   private doctorEvents = 0;
@@ -95,7 +68,7 @@ export class MachineSession {
   readonly exports: ExportJobs;
 
   constructor(
-    loaded: LoadedMachine,
+    loaded: LoadedTarget,
     private readonly limits: PumpLimits = DEFAULT_PUMP_LIMITS,
     private readonly clock: () => number = () => performance.now(),
     historyCapacity?: number,
@@ -108,42 +81,41 @@ export class MachineSession {
       },
       (format) => exportFileName(this, format),
     );
-    this.machine = loaded.machine;
+    this.target = loaded.target;
     this.name = loaded.name;
     this.preset = loaded.preset;
     this.unwatchPauses = this.adopt();
   }
 
-  /** Swaps in a new machine; every client starts over from its first retained event. */
-  replace(loaded: LoadedMachine): void {
-    this.machine = loaded.machine;
+  /** Swaps in a new target (the old one is closed); every client starts over from its first retained event. */
+  replace(loaded: LoadedTarget): void {
+    if (loaded.target !== this.target) this.target.close();
+    this.target = loaded.target;
     this.name = loaded.name;
     this.preset = loaded.preset;
-    this.qtestSession?.dispose();
-    this.qtestSession = null;
     this.unwatchPauses();
     this.unwatchPauses = this.adopt();
     this.scannedSeq = 0;
     this.history.clear();
     this.doctor = new Doctor();
     this.doctorEvents = 0;
-    this.stateHistory = null;
     this.viewing = null;
+    this.msixVectorCounts = null;
     this.lastEventTime.clear();
     this.changed.clear();
     const status = this.status();
     for (const state of this.clients) {
       // A restored session may hold only the tail of its log: what it never had is not lost in transit.
-      state.cursor = this.machine.log.firstSeq;
+      state.cursor = this.target.events.firstSeq;
       state.client.send('machineLoaded', status);
     }
     this.announceDebugger();
   }
 
-  /** Readies the session's (new) machine for the app; returns what stops watching its pauses. */
+  /** Readies the session's (new) target for the app; returns what stops watching its pauses. */
   private adopt(): () => void {
-    this.machine.debugger.limits = { ...APP_DEBUGGER_LIMITS };
-    return this.machine.debugger.onPause(() => this.announceDebugger());
+    this.target.debugger.limits = { ...APP_DEBUGGER_LIMITS };
+    return this.target.debugger.onPause(() => this.announceDebugger());
   }
 
   /**
@@ -162,14 +134,14 @@ export class MachineSession {
 
   /** Changes whenever what a client shows of the debugger changes: pause, queue, breakpoints and their hit counts. */
   private debuggerSignature(): string {
-    const d = this.machine.debugger;
+    const d = this.target.debugger;
     const marker = d.pauseReport?.markerSeq ?? -1;
     return `${marker}|${d.runMode}|${d.queued.length}|${d.list().map((b) => `${b.id}:${b.enabled ? 1 : 0}:${b.hits}`).join(',')}`;
   }
 
   /** Attaches a client; it will be sent every retained event, then everything new. Returns the detach function. */
   attach(client: SessionClient): () => void {
-    const state: ClientState = { client, cursor: this.machine.log.firstSeq, lastSentAt: -Infinity };
+    const state: ClientState = { client, cursor: this.target.events.firstSeq, lastSentAt: -Infinity };
     this.clients.add(state);
     // The next pump tells everyone the debugger's state, the newcomer included.
     this.debuggerSent = '';
@@ -185,27 +157,27 @@ export class MachineSession {
   /** Events logged but not yet shipped to the slowest client (what a producer must not outrun). */
   get backlog(): number {
     let most = 0;
-    for (const state of this.clients) most = Math.max(most, this.machine.log.total - state.cursor);
+    for (const state of this.clients) most = Math.max(most, this.target.events.total - state.cursor);
     return most;
   }
 
   status(): MachineStatus {
-    const log = this.machine.log;
+    const log = this.target.events;
     return {
       name: this.name,
       preset: this.preset,
-      timeNs: this.machine.clock.now,
+      timeNs: this.target.timeNs,
       total: log.total,
       retained: log.retained,
       evicted: log.evicted,
       capacity: log.capacity,
-      devices: this.machine.functions().length,
+      devices: this.target.devices().length,
     };
   }
 
-  qtest(line: string): string | null {
-    this.qtestSession ??= new QtestSession(this.machine);
-    return this.qtestSession.execute(line);
+  /** A line of the app's script console (a Promise when the target answers later). */
+  qtest(line: string): string | null | Promise<string | null> {
+    return this.target.poke(line);
   }
 
   /** Virtual time (ns) of the last event naming each vector of `bdf`, -1 for none (of the events scanned so far). */
@@ -227,7 +199,7 @@ export class MachineSession {
 
   /** Scans events logged since the last scan: which devices changed, and when each vector was last named. */
   private scan(): void {
-    const log = this.machine.log;
+    const log = this.target.events;
     const from = Math.max(this.scannedSeq, log.firstSeq);
     const to = log.total;
     for (let seq = from; seq < to; seq++) {
@@ -236,14 +208,14 @@ export class MachineSession {
       const bdf = log.bdf[i]!;
       this.doctor.feedEvent(log, i, seq);
       if (bdf === NO_DEVICE) {
-        if (kind === EventKind.Reset) for (const fn of this.machine.functions()) this.changed.add(fn.bdf);
+        if (kind === EventKind.Reset) for (const fn of this.target.devices()) this.changed.add(fn.bdf);
         continue;
       }
       if (LEAVES_STATE[kind] === 0) this.changed.add(bdf);
       if (namesVector(log, i)) {
-        const fn = this.machine.fn(bdf);
+        const vectors = this.msixVectors(bdf);
         const vector = log.vector[i]!;
-        if (fn?.msix && vector < fn.msix.vectors) this.lastTimes(bdf, fn.msix.vectors)[vector] = log.time[i]!;
+        if (vector < vectors) this.lastTimes(bdf, vectors)[vector] = log.time[i]!;
       }
     }
     this.doctorEvents += Math.max(0, to - from);
@@ -257,10 +229,14 @@ export class MachineSession {
     return this.doctor.track(bdf);
   }
 
-  /** The machine the app is shown: the live one, or the history's replica right after the event viewed. */
-  get shown(): Machine {
-    if (this.viewing === null) return this.machine;
-    return this.stateHistory!.replica;
+  private msixVectors(bdf: number): number {
+    this.msixVectorCounts ??= new Map(this.target.devices().map((d) => [d.bdf, d.msix?.vectors ?? 0]));
+    return this.msixVectorCounts.get(bdf) ?? 0;
+  }
+
+  /** What the app is shown: the live target, or the target as it was right after the event viewed. */
+  get shown(): TargetInspection {
+    return this.viewing === null ? this.target : this.viewing.view;
   }
 
   get viewedSeq(): number | null {
@@ -273,13 +249,12 @@ export class MachineSession {
       this.viewing = null;
       return { ok: true };
     }
-    this.stateHistory ??= new StateHistory(this.machine);
-    const at = this.stateHistory.at(seq);
+    const at = this.target.at(seq);
     if (!at.ok) return at;
     const doctor = new Doctor();
-    const log = this.machine.log;
+    const log = this.target.events;
     doctor.feed(log.slice(log.firstSeq, seq + 1));
-    this.viewing = { seq, doctor };
+    this.viewing = { seq, view: at.value, doctor };
     return { ok: true };
   }
 
@@ -296,11 +271,11 @@ export class MachineSession {
     const signature = this.debuggerSignature();
     if (signature !== this.debuggerSent) {
       this.debuggerSent = signature;
-      const state = this.machine.debugger.state();
+      const state = this.target.debugger.state();
       for (const s of this.clients) s.client.send('debuggerChanged', state);
     }
     this.scan();
-    this.history.ingest(this.machine.log);
+    this.history.ingest(this.target.events);
     if (this.changed.size > 0) {
       const payload = { bdfs: [...this.changed].sort((x, y) => x - y) };
       this.changed.clear();
@@ -311,7 +286,7 @@ export class MachineSession {
   }
 
   private pumpClient(state: ClientState, now: number): void {
-    const log = this.machine.log;
+    const log = this.target.events;
     const history = this.history;
     let budget = this.limits.maxLiveEventsPerPump;
     for (let sent = 0; sent < this.limits.maxBatchesPerPump && budget > 0; sent++) {
@@ -328,7 +303,7 @@ export class MachineSession {
       const columns = log.slice(from, to);
       state.client.send(
         'timeline',
-        encodeBatch({ firstSeq: from, total: log.total, evicted: log.evicted, lost, skipped, now: this.machine.clock.now }, columns),
+        encodeBatch({ firstSeq: from, total: log.total, evicted: log.evicted, lost, skipped, now: this.target.timeNs }, columns),
       );
       budget -= to - from;
       state.cursor = to;

@@ -2,15 +2,12 @@
 // (inspect first, then import and load), and setpci lines against the machine.
 // An import replaces the running machine only once the imported one has built.
 import { Buffer } from 'node:buffer';
-import type { MachineSession } from './machine-session';
-import { RequestError, as, type Handlers } from './handler-kit';
-import { buildImportedMachine, formatDumpMessage, importDumpFiles, type DumpImport, type DumpSource } from '../pci-tools/import-dumps';
-import { runSetpciLine } from '../pci-tools/setpci-line';
-import { formatBdf } from '../machine/pci/pci-bus';
+import { RequestError, valueOf, type Handlers, type LiveTarget, type TargetSwap } from './handler-kit';
+import { formatDumpMessage, importDumpFiles, type DumpImport, type DumpSource } from '../pci-tools/import-dumps';
+import { openImported } from '../target/simulated/open-simulated';
 import { parseMachineDescription } from '../../src-shared/machine-file/description';
 import type { DumpInspection } from '../../src-shared/ipc/contract';
 import type { DumpFileData } from '../../src-shared/pci-text/dump-file';
-import { Origin } from '../../src-shared/timeline/event-kinds';
 
 export type PciTextRequestName = 'inspectDumps' | 'importDumps' | 'setpci';
 
@@ -49,20 +46,16 @@ function inspect(dump: ReturnType<typeof readOrRefuse>): DumpInspection {
   };
 }
 
-export function createPciTextHandlers(session: MachineSession): Pick<Handlers, PciTextRequestName> {
+export function createPciTextHandlers(session: LiveTarget & TargetSwap): Pick<Handlers, PciTextRequestName> {
   return {
     inspectDumps: ({ files }) => inspect(readOrRefuse(files)),
     importDumps: ({ files, barSizes, vectorsInUse }) => {
       const dump = readOrRefuse(files, barSizes);
-      const built = buildImportedMachine(dump, vectorsInUse ?? 'all');
+      const built = openImported(dump, vectorsInUse ?? 'all');
       if (!built.ok) throw new RequestError('files', `${built.problem}, the running machine is unchanged: ${built.details.join('; ')}`);
-      session.replace({ machine: built.machine, name: `imported from ${files.map((f) => shortName(f.name)).join(', ')}`, preset: null });
-      return { status: session.status(), devices: built.machine.functions().length, warnings: warningsOf(dump) };
+      session.replace({ target: built.target, name: `imported from ${files.map((f) => shortName(f.name)).join(', ')}`, preset: null });
+      return { status: session.status(), devices: built.target.devices().length, warnings: warningsOf(dump) };
     },
-    setpci: ({ line, bdf }) => {
-      const machine = session.machine;
-      if (bdf !== undefined && machine.fn(bdf) === null) throw new RequestError('bdf', `no device at ${formatBdf(bdf)}`);
-      return as(machine, Origin.User, () => runSetpciLine(machine, line, bdf ?? null));
-    },
+    setpci: ({ line, bdf }) => valueOf(session.target.setpci(line, bdf ?? null)),
   };
 }

@@ -3,9 +3,9 @@
 // export is a download the page fetches (host/export-jobs.ts), and a session to open
 // arrives as base64. The Electron menu reads
 // and writes the files itself (electron/file-menu-actions.ts) with the same helpers.
-import { decodeSession, encodeSession } from '../session/machine-snapshot';
-import type { MachineSession } from './machine-session';
-import { RequestError, type Handlers } from './handler-kit';
+import { openSessionBytes } from '../target/simulated/open-simulated';
+import { RequestError, valueOf, type Handlers, type LiveTarget, type TargetSwap } from './handler-kit';
+import type { ExportJobs } from './export-jobs';
 import type { MachineStatus } from '../../src-shared/ipc/contract';
 import { sessionFileName } from './file-names';
 import { compileFilter } from '../../src-shared/timeline/event-filter';
@@ -14,26 +14,32 @@ export const SESSION_MIME_TYPE = 'application/octet-stream';
 
 export type SessionRequest = 'saveSession' | 'openSession' | 'exportTimeline' | 'cancelExport';
 
+/** What saving, opening and exporting see of the session: the target, its name, swapping it, and its export jobs. */
+export interface SessionAccess extends LiveTarget, TargetSwap {
+  readonly name: string;
+  readonly exports: ExportJobs;
+}
+
 /**
  * Replaces the session's machine with the one saved in `bytes`. A file that cannot be
  * read or trusted is refused with the reason, prefixed by `label`, and the running
  * machine is left exactly as it was.
  */
-export function openSessionBytes(session: MachineSession, bytes: Uint8Array, label: string): { ok: true; status: MachineStatus } | { ok: false; error: string } {
-  const opened = decodeSession(bytes);
+export function openSessionInto(session: TargetSwap, bytes: Uint8Array, label: string): { ok: true; status: MachineStatus } | { ok: false; error: string } {
+  const opened = openSessionBytes(bytes);
   if (!opened.ok) return { ok: false, error: `${label}: ${opened.error}` };
-  session.replace({ machine: opened.machine, name: opened.machine.description.name ?? label, preset: null });
+  session.replace({ target: opened.target, name: opened.target.name ?? label, preset: null });
   return { ok: true, status: session.status() };
 }
 
-export function sessionHandlers(session: MachineSession): Pick<Handlers, SessionRequest> {
+export function sessionHandlers(session: SessionAccess): Pick<Handlers, SessionRequest> {
   return {
     saveSession: () => {
-      const bytes = encodeSession(session.machine);
+      const bytes = Buffer.from(valueOf(session.target.save()));
       return { fileName: sessionFileName(session), mimeType: SESSION_MIME_TYPE, data: bytes.toString('base64'), bytes: bytes.length };
     },
     openSession: ({ data, fileName }) => {
-      const opened = openSessionBytes(session, Buffer.from(data, 'base64'), fileName ?? 'the session file');
+      const opened = openSessionInto(session, Buffer.from(data, 'base64'), fileName ?? 'the session file');
       if (!opened.ok) throw new RequestError('data', `${opened.error} (the running machine is unchanged)`);
       return opened.status;
     },

@@ -19,7 +19,7 @@ export async function startFrom(host: AppHost, from: StartFrom, cwd: string, std
   if (from.session !== undefined) {
     const opened = openSession(resolve(cwd, from.session));
     if (!opened.ok) return [opened.error];
-    host.session.replace({ machine: opened.machine, name: opened.machine.description.name ?? from.session, preset: null });
+    host.session.replace({ target: opened.target, name: opened.target.name ?? from.session, preset: null });
   }
   if (from.script === undefined) return [];
   const problems: string[] = [];
@@ -35,7 +35,7 @@ export async function startFrom(host: AppHost, from: StartFrom, cwd: string, std
     },
   });
   try {
-    await runQtestScript(host.session.machine, from.script, cwd, stdin, replies);
+    await runQtestScript(host.session.target, from.script, cwd, stdin, replies);
   } catch (err) {
     return [`${from.script}: ${(err as Error).message}`];
   }

@@ -3,15 +3,20 @@
 // host's history after taking in what the machine logged since the last pump, so a
 // query never lags the machine. A display filter narrows windows, rows and finding
 // alike; it runs over the history a slice per request (filter-index.ts).
-import type { MachineSession } from './machine-session';
-import type { Handlers } from './handler-kit';
+import type { Handlers, LiveTarget } from './handler-kit';
+import type { EventHistory } from './event-history';
 import { laneKey } from '../../src-shared/timeline/lanes';
 import { eventRecord, type EventRecord } from '../../src-shared/timeline/event-record';
 import { FilterCache, type FilterIndex } from './filter-index';
 
 export type TimelineRequest = 'timelineWindow' | 'timelineEvents' | 'eventRows' | 'locateEvent';
 
-export function timelineHandlers(session: MachineSession): Pick<Handlers, TimelineRequest> {
+/** The host's history, and the live target whose events it takes in. */
+export interface TimelineAccess extends LiveTarget {
+  readonly history: EventHistory;
+}
+
+export function timelineHandlers(session: TimelineAccess): Pick<Handlers, TimelineRequest> {
   const history = session.history;
   const filters = new FilterCache();
   const records = (seqs: number[]): EventRecord[] => {
@@ -24,20 +29,20 @@ export function timelineHandlers(session: MachineSession): Pick<Handlers, Timeli
   const progress = (index: FilterIndex | null) => ({ rowCount: rows(index), complete: index === null || index.progress(history).complete, firstSeq: history.firstSeq, total: history.total });
   return {
     timelineWindow: ({ startNs, endNs, pixels, lanes, filter }) => {
-      history.ingest(session.machine.log);
+      history.ingest(session.target.events);
       const index = filters.get(filter, history);
       const window = history.window(startNs, endNs, pixels, lanes.map((l) => laneKey(l.bdf, l.vector)), pixels, index?.lanes);
       window.filter = index?.progress(history) ?? null;
       return window;
     },
     timelineEvents: ({ fromSeq, count }) => {
-      history.ingest(session.machine.log);
+      history.ingest(session.target.events);
       const columns = history.slice(fromSeq, count);
       const events = Array.from({ length: columns.kind.length }, (_, k) => eventRecord(columns, k));
       return { events, firstSeq: history.firstSeq, total: history.total };
     },
     eventRows: ({ filter, fromRow, count }) => {
-      history.ingest(session.machine.log);
+      history.ingest(session.target.events);
       const index = filters.get(filter, history);
       const to = Math.min(rows(index), fromRow + count);
       const seqs: number[] = [];
@@ -45,7 +50,7 @@ export function timelineHandlers(session: MachineSession): Pick<Handlers, Timeli
       return { fromRow, rows: records(seqs), ...progress(index) };
     },
     locateEvent: ({ filter, seq, timeNs }) => {
-      history.ingest(session.machine.log);
+      history.ingest(session.target.events);
       const index = filters.get(filter, history);
       const from = seq ?? history.seqAtTime(timeNs!);
       const n = rows(index);

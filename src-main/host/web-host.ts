@@ -16,6 +16,7 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { MachineSession, SessionClient } from './machine-session';
 import type { Dispatch } from './dispatch';
 import { readStatic } from './static-files';
+import { WEB_MAX_BUFFERED_BYTES, WEB_MAX_CLIENT_BYTES, WEB_MAX_REQUEST_BYTES, WEB_REPLY_HIGH_WATER_BYTES, WEB_STALL_MS } from '../operations/limits';
 import { streamSink } from '../export/export-run';
 import { CONTENT_SECURITY_POLICY } from './content-security-policy';
 import { WS_PATH, type WsReply, type WsServerMessage } from '../../src-shared/ipc/ws-protocol';
@@ -49,8 +50,6 @@ export interface WebHost {
 }
 
 const HOST = '127.0.0.1';
-/** The contract's largest session file (32 MiB of base64) with room for the request around it. */
-const MAX_REQUEST_BYTES = (32 << 20) + (64 << 10);
 
 function dropSocket(this: Duplex): void {
   this.destroy();
@@ -68,10 +67,10 @@ function sameToken(given: string, token: string): boolean {
 
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? newToken();
-  const maxBuffered = options.maxBufferedBytes ?? 16 << 20;
-  const highWater = options.replyHighWaterBytes ?? 1 << 20;
-  const stallMs = options.stallMs ?? 30_000;
-  const maxClientBytes = options.maxClientBytes ?? 256 << 20;
+  const maxBuffered = options.maxBufferedBytes ?? WEB_MAX_BUFFERED_BYTES;
+  const highWater = options.replyHighWaterBytes ?? WEB_REPLY_HIGH_WATER_BYTES;
+  const stallMs = options.stallMs ?? WEB_STALL_MS;
+  const maxClientBytes = options.maxClientBytes ?? WEB_MAX_CLIENT_BYTES;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let port = options.port;
 
@@ -148,7 +147,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     void job.run(streamSink(res));
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WEB_MAX_REQUEST_BYTES });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // The HTTP server stops watching a socket it hands over for an upgrade: an error
@@ -207,7 +206,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     // the event would end the process.
     ws.on('error', () => undefined);
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      send(JSON.stringify(answer(data, isBinary)));
+      const message = answer(data, isBinary);
+      const reply: unknown = message.reply;
+      // A target that answers later (a qtest line to QEMU): the reply goes out when it comes.
+      if (reply instanceof Promise) void reply.then((later: WsReply['reply']) => send(JSON.stringify({ ...message, reply: later })));
+      else send(JSON.stringify(message));
     });
     ws.on('close', () => {
       if (stall !== null) clearTimeout(stall);

@@ -4,8 +4,8 @@
 //
 // This module is the QEMU side on its own: it hands out the model machine (whose event
 // log is the timeline, whose debugger holds the breakpoints), QEMU's qtest and QMP, and
-// the stops it made. A future Target implementation wraps a QemuAttachment; nothing
-// here knows about a host or the renderer.
+// the stops it made. The QEMU Target (src-main/target/qemu/) wraps a QemuAttachment;
+// nothing here knows about a host or the renderer.
 import type { Readable } from 'node:stream';
 import type { Machine } from '../machine/machine';
 import type { PauseReport } from '../../src-shared/debugger/breakpoints';
@@ -193,10 +193,21 @@ export class QemuAttachment {
       const result = how === 'step' ? dbg.step() : dbg.continue();
       if (!result.ok) return result.error;
     } else if (how === 'step') return 'not at a breakpoint';
+    await this.letGuestRun();
+    return `guest ${how === 'step' ? 'runs to the next event' : 'continues'}`;
+  }
+
+  /** After the model's debugger resumed: QMP cont, unless the guest runs already. */
+  async letGuestRun(): Promise<void> {
     if (!this.guestRunning) await this.qmp.execute('cont');
     // Accesses QEMU made before its stop may have paused the model again meanwhile: stop the guest for that pause too.
+    const dbg = this.machine.debugger;
     if (dbg.paused && this.pendingStop === null) this.stopFor(dbg.pauseReport!);
-    return `guest ${how === 'step' ? 'runs to the next event' : 'continues'}`;
+  }
+
+  /** Ends QEMU (the app closing the target, or attaching another). */
+  kill(): void {
+    this.launched.child.kill('SIGKILL');
   }
 
   /** `query-status`'s status: running, paused, … */

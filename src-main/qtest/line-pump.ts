@@ -10,15 +10,13 @@
 // it goes on.
 import type { Readable, Writable } from 'node:stream';
 import { mayRunLong } from './long-commands';
+import { DEFAULT_MAX_LINE } from '../operations/limits';
 
 /** What the pump drives: a QtestSession, or anything answering lines the same way. */
 export interface LineSession {
   /** The reply to one line, or null for a line that gets none (a comment). */
   execute(line: string): string | null;
 }
-
-/** Longest line taken (characters): a b64write of 48 MiB fits. */
-export const DEFAULT_MAX_LINE = 64 << 20;
 
 /** Replies held back at most (characters) before they are written together. */
 const BATCH = 64 << 10;

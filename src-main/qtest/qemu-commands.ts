@@ -10,9 +10,8 @@ import type { Machine } from '../machine/machine';
 import { hex16, parseQemuU64 } from './qtest-numbers';
 import type { IrqIntercept } from './irq-intercept';
 import { QtestInputError } from './qtest-input-error';
+import { MAX_BULK } from '../operations/limits';
 
-/** Largest read/write/memset/b64 transfer: QEMU allocates the buffer, irqscope bounds it. */
-export const MAX_BULK = 1 << 24;
 const IO_END = 0x10000;
 const WIDTH: Record<string, number> = { b: 1, w: 2, l: 4, q: 8 };
 

@@ -28,11 +28,17 @@
 // back as `OK 0006 …`), source_start BDF VECTOR RATE and source_stop BDF VECTOR (periodic raises),
 // interrupts (the APIC's counts, like /proc/interrupts: `OK CPU1 0x41=2; CPU0 NMI=1` or `OK none`)
 //
-// While paused, device_irq, msix_notify, clock_step and clock_set are queued and answer at once:
-//   OK queued #N: <what> (runs at continue or step)         device_irq, msix_notify
+// While paused, device_irq, msix_notify, msi_notify, msix_use, msix_unuse, clock_step and
+// clock_set are queued and answer at once:
+//   OK queued #N: <what> (runs at continue or step)         device_irq, msix_notify, …
 //   OK <now> queued #N: clock to <ns> (runs at continue or step)   clock_step, clock_set
 // and a clock_step or clock_set that a breakpoint cuts short answers the same way for its rest.
+// The device-side commands go through the operations layer, the same operations the
+// app's requests call, so they queue, refuse and count alike on both paths.
 import { MAX_SOURCE_RATE, type Machine } from '../machine/machine';
+import { MachineTarget } from '../target/simulated/machine-target';
+import type { ActionDone, Outcome } from '../target/target';
+import { operations } from '../operations/operations';
 import type { PciFunction } from '../machine/pci/pci-function';
 import type { MsixEngine } from '../machine/msix/msix-engine';
 import { formatBdf, parseBdf } from '../machine/pci/pci-bus';
@@ -58,7 +64,7 @@ export interface QtestSessionOptions {
 }
 
 /** The qtest command a queued device-side action came from. */
-const QUEUED_COMMAND = { raise: 'device_irq', notify: 'msix_notify', msiNotify: 'msi_notify' } as const;
+const QUEUED_COMMAND = { raise: 'device_irq', notify: 'msix_notify', msiNotify: 'msi_notify', use: 'msix_use', unuse: 'msix_unuse' } as const;
 
 export class QtestSession {
   private readonly commands: Map<string, { arity: number; usage: string; run: Handler }>;
@@ -67,11 +73,14 @@ export class QtestSession {
   private readonly unsubscribe: () => void;
   private readonly qemu: QemuCommands;
   private readonly irq: IrqIntercept;
+  /** The machine as the operations layer takes it. */
+  private readonly target: MachineTarget;
 
   constructor(
     private readonly machine: Machine,
     private readonly options: QtestSessionOptions = { replyToEveryLine: false },
   ) {
+    this.target = new MachineTarget(machine);
     this.unsubscribe = machine.debugger.onPause((report) => this.asyncLines.push(formatBreakLine(report)));
     this.irq = new IrqIntercept(machine, (line) => this.asyncLines.push(line));
     this.qemu = new QemuCommands(machine, this.irq);
@@ -81,7 +90,7 @@ export class QtestSession {
       this.commands.set(name, { arity, usage, run });
     };
     add('system_reset', 'system_reset', () => {
-      this.machine.systemReset();
+      this.outcome(operations.reset(this.target));
       return 'OK';
     });
     add('device_irq', 'device_irq BDF VECTOR', (a) => this.deviceIrq(a));
@@ -100,13 +109,15 @@ export class QtestSession {
     add('source_start', 'source_start BDF VECTOR RATE', (a) => this.sourceStart(a));
     add('source_stop', 'source_stop BDF VECTOR', (a) => {
       const fn = this.fn(a[0]!);
-      if (!this.machine.stopSource(fn.bdf, this.vector(a[1]!))) throw new CommandError(`no interval source on ${formatBdf(fn.bdf)} vector ${a[1]}`);
+      if (!this.outcome(operations.stopSource(this.target, { bdf: fn.bdf, vector: this.vector(a[1]!) }))) {
+        throw new CommandError(`no interval source on ${formatBdf(fn.bdf)} vector ${a[1]}`);
+      }
       return 'OK';
     });
-    add('continue', 'continue', () => this.resumed(this.machine.debugger.continue()));
-    add('step', 'step', () => this.resumed(this.machine.debugger.step()));
+    add('continue', 'continue', () => this.resumed(operations.continue(this.target)));
+    add('step', 'step', () => this.resumed(operations.step(this.target)));
     add('cancel', 'cancel', () => {
-      const r = this.machine.debugger.cancelRun();
+      const r = operations.cancelRun(this.target);
       return r.ok ? `OK cancelled ${r.value}` : `FAIL cancel: ${r.error}`;
     });
   }
@@ -191,7 +202,7 @@ export class QtestSession {
     if (!r.ok || r.value < 1n || r.value > BigInt(MAX_SOURCE_RATE)) {
       throw new CommandError(`rate '${args[2]}' must be a whole number of raises per second in 1..${MAX_SOURCE_RATE}`);
     }
-    this.machine.startSource(fn, vector, Number(r.value));
+    this.outcome(operations.startSource(this.target, { bdf: fn.bdf, vector, ratePerSecond: Number(r.value) }));
     return 'OK';
   }
 
@@ -226,29 +237,38 @@ export class QtestSession {
     return `OK ${integerText(this.machine.clock.now)}${outcome}`;
   }
 
-  /** Runs a device-side action or clock advance through the debugger; returns the note for a queued one ('' when done). */
-  private perform(action: DeferredAction): string {
+  /** Runs a clock advance through the debugger; returns the note for a queued one ('' when done). */
+  private perform(action: DeferredAction & { kind: 'advance' }): string {
     const outcome = this.machine.debugger.perform(action);
     if (!outcome.ok) throw new CommandError(outcome.error);
-    if (outcome.status === 'done') return '';
-    const what = action.kind === 'advance' ? `clock to ${integerText(action.targetNs)}` : `${QUEUED_COMMAND[action.kind]} ${formatBdf(action.bdf)} ${action.vector}`;
-    return ` queued #${outcome.position}: ${what} (runs at continue or step)`;
+    return outcome.status === 'done' ? '' : queuedNote(outcome.position, `clock to ${integerText(action.targetNs)}`);
   }
 
-  private resumed(result: ResumeResult): string {
-    if (!result.ok) throw new CommandError(result.error);
-    return result.paused ? 'OK paused' : 'OK running';
+  /** The value of an operation's outcome; its refusal (with `consequence` said after it) is the command's FAIL. */
+  private outcome<T>(outcome: Outcome<T>, consequence = ''): T {
+    if (!outcome.ok) throw new CommandError(`${outcome.error}${consequence}`);
+    return outcome.value;
+  }
+
+  /** A device-side action through the operations layer; returns the note for a queued one ('' when done). */
+  private act(kind: keyof typeof QUEUED_COMMAND, bdf: number, vector: number, outcome: Outcome<ActionDone>, consequence = ''): string {
+    const { queued } = this.outcome(outcome, consequence);
+    return queued === null ? '' : queuedNote(queued, `${QUEUED_COMMAND[kind]} ${formatBdf(bdf)} ${vector}`);
+  }
+
+  private resumed(result: Outcome<{ paused: boolean }>): string {
+    return this.outcome(result).paused ? 'OK paused' : 'OK running';
   }
 
   private until(args: string[]): string {
     if (args.length !== 0 && args.length !== 2) return 'FAIL until: expected 0 or 2 arguments (usage: until [BDF VECTOR])';
     try {
-      if (args.length === 0) return this.resumed(this.machine.debugger.runUntilVectorEvent());
+      if (args.length === 0) return this.resumed(operations.runUntil(this.target));
       const fn = this.fn(args[0]!);
       const vector = this.vector(args[1]!);
       // An MSI-X vector past the table says why; the debugger checks MSI vectors and functions with neither.
       if (fn.msix !== null && vector >= fn.msix.vectors) throw this.rangeError(fn.msix, vector, 'nothing to wait for');
-      return this.resumed(this.machine.debugger.runUntilVectorEvent({ bdf: fn.bdf, vector }));
+      return this.resumed(operations.runUntil(this.target, { bdf: fn.bdf, vector }));
     } catch (err) {
       if (err instanceof CommandError) return `FAIL until: ${err.message}`;
       throw err;
@@ -311,7 +331,7 @@ export class QtestSession {
   private deviceIrq(args: string[]): string {
     const fn = this.fn(args[0]!);
     const vector = this.vector(args[1]!);
-    const queued = this.perform({ kind: 'raise', bdf: fn.bdf, vector });
+    const queued = this.act('raise', fn.bdf, vector, operations.fire(this.target, { bdf: fn.bdf, vector }));
     if (queued !== '') return `OK${queued}`;
     return fn.msix?.enabled && vector >= fn.msix.vectors ? dropped(fn.msix, vector) : 'OK';
   }
@@ -323,7 +343,8 @@ export class QtestSession {
   private msixNotify(args: string[]): string {
     const msix = this.msix(args[0]!);
     const vector = this.vector(args[1]!);
-    const queued = this.perform({ kind: 'notify', bdf: this.fn(args[0]!).bdf, vector });
+    const bdf = this.fn(args[0]!).bdf;
+    const queued = this.act('notify', bdf, vector, operations.notify(this.target, { bdf, vector }));
     if (queued !== '') return `OK${queued}`;
     return vector >= msix.vectors ? dropped(msix, vector) : 'OK';
   }
@@ -333,25 +354,24 @@ export class QtestSession {
     const fn = this.fn(args[0]!);
     if (fn.msi === null) throw new CommandError(`${formatBdf(fn.bdf)} (${fn.name}) has no MSI capability`);
     const vector = this.vector(args[1]!);
-    const queued = this.perform({ kind: 'msiNotify', bdf: fn.bdf, vector });
+    const queued = this.act('msiNotify', fn.bdf, vector, operations.msiNotify(this.target, { bdf: fn.bdf, vector }));
     if (queued !== '') return `OK${queued}`;
     const enabled = fn.msi.vectorsEnabled;
     if (vector >= enabled) throw new CommandError(`vector ${vector} out of range 0..${enabled - 1} (Multiple Message Enable); recorded as a drop`);
     return 'OK';
   }
 
+  /** msix_use / msix_unuse: device-side, so they wait while paused, as device_irq does. */
   private msixUse(args: string[]): string {
-    const r = this.msix(args[0]!).use(this.vector(args[1]!));
-    if (!r.ok) throw new CommandError(r.error);
-    return 'OK';
+    const bdf = this.fn(args[0]!).bdf;
+    const vector = this.vector(args[1]!);
+    return `OK${this.act('use', bdf, vector, operations.use(this.target, { bdf, vector }))}`;
   }
 
   private msixUnuse(args: string[]): string {
-    const msix = this.msix(args[0]!);
+    const bdf = this.fn(args[0]!).bdf;
     const vector = this.vector(args[1]!);
-    if (vector >= msix.vectors) throw this.rangeError(msix, vector, 'ignored');
-    msix.unuse(vector);
-    return 'OK';
+    return `OK${this.act('unuse', bdf, vector, operations.unuse(this.target, { bdf, vector }), ' (ignored)')}`;
   }
 
   private msixLoad(args: string[]): string {
@@ -362,6 +382,10 @@ export class QtestSession {
     if (!r.ok) throw new CommandError(r.error);
     return 'OK';
   }
+}
+
+function queuedNote(position: number, what: string): string {
+  return ` queued #${position}: ${what} (runs at continue or step)`;
 }
 
 function dropped(msix: MsixEngine, vector: number): string {

@@ -1,25 +1,29 @@
 // Saving and opening session files: what hosts (CLI, app menus) call.
 import { readFileSync } from 'node:fs';
-import type { Machine } from '../machine/machine';
+import type { Target } from '../target/target';
+import { openSessionBytes } from '../target/simulated/open-simulated';
 import { writeFileAtomic, type AtomicWriteSteps } from './atomic-write';
-import { decodeSession, encodeSession } from './machine-snapshot';
 import { SessionFormatError, decodeContainer } from './session-container';
 import { summarize, type SessionHeader, type SessionInfo } from '../../src-shared/session/session-header';
 
-/** Saves atomically: a failure at any point leaves the previous file as it was. Returns the bytes written. */
-export function saveSession(machine: Machine, path: string, steps?: AtomicWriteSteps): number {
-  const bytes = encodeSession(machine);
-  writeFileAtomic(path, bytes, steps);
-  return bytes.length;
+/**
+ * Saves atomically: a failure at any point leaves the previous file as it was. Returns
+ * the bytes written; throws when the target has no state to save, or the write fails.
+ */
+export function saveSession(target: Target, path: string, steps?: AtomicWriteSteps): number {
+  const bytes = target.save();
+  if (!bytes.ok) throw new Error(bytes.error);
+  writeFileAtomic(path, bytes.value, steps);
+  return bytes.value.length;
 }
 
-export type OpenResult = { ok: true; machine: Machine; header: SessionHeader } | { ok: false; error: string };
+export type OpenResult = { ok: true; target: Target; header: SessionHeader } | { ok: false; error: string };
 
-/** A new machine in the saved state; a file that cannot be read or trusted is refused with the reason. */
+/** A new target in the saved state; a file that cannot be read or trusted is refused with the reason. */
 export function openSession(path: string): OpenResult {
   const bytes = readFile(path);
   if (!bytes.ok) return bytes;
-  const r = decodeSession(bytes.value);
+  const r = openSessionBytes(bytes.value);
   return r.ok ? r : { ok: false, error: `${path}: ${r.error}` };
 }
 

@@ -181,6 +181,9 @@ export const deferredActionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('notify'), bdf, vector: int(0, 0xffff, 'a vector number') }),
   /** msi_notify of the vector (plain MSI), as qtest's msi_notify. */
   z.strictObject({ kind: z.literal('msiNotify'), bdf, vector: int(0, 0xffff, 'a vector number') }),
+  /** msix_vector_use / msix_vector_unuse: the device model takes or gives back a vector (V1, V2). */
+  z.strictObject({ kind: z.literal('use'), bdf, vector: int(0, 0xffff, 'a vector number') }),
+  z.strictObject({ kind: z.literal('unuse'), bdf, vector: int(0, 0xffff, 'a vector number') }),
   /** Advance virtual time to an absolute target (ns). */
   z.strictObject({ kind: z.literal('advance'), targetNs: z.number().min(0).max(Number.MAX_SAFE_INTEGER) }),
 ]);

@@ -139,6 +139,9 @@ export interface VectorSnapshot {
   dropped: number;
 }
 
+/** A vector's use count after a use or unuse; null, with its queue place, while it waits for continue. */
+export type UseResult = { useCount: number; queued?: undefined } | { useCount: null; queued: number };
+
 export interface MachineStatus {
   name: string;
   /** The preset it came from, or null for a file or text. */
@@ -335,8 +338,9 @@ export const requests = {
    * paused it waits for continue or step: `queued` is its place in that queue (1-based).
    */
   fireVector: request<{ events: number; queued: number | null }>()(z.strictObject({ bdf, vector })),
-  useVector: request<{ useCount: number }>()(z.strictObject({ bdf, vector })),
-  unuseVector: request<{ useCount: number }>()(z.strictObject({ bdf, vector })),
+  /** Device-side too: while paused it waits for continue or step (useCount null, `queued` its place in the queue). */
+  useVector: request<UseResult>()(z.strictObject({ bdf, vector })),
+  unuseVector: request<UseResult>()(z.strictObject({ bdf, vector })),
   startSource: request<SourceInfo>()(
     z.strictObject({
       bdf,
@@ -398,6 +402,10 @@ export const requests = {
    * viewAt. Writes and actions still go to the live machine.
    */
   viewAt: request<ViewState>()(z.strictObject({ seq: int(0, Number.MAX_SAFE_INTEGER, 'an event sequence number').nullable() })),
+  /** Starts QEMU with this command line under irqscope and makes it the target; answers when the guest runs. */
+  attachQemu: request<MachineStatus>()(
+    z.strictObject({ commandLine: z.string({ error: 'expected a QEMU command line' }).max(8192, { error: 'at most 8192 characters' }).regex(/^[^\r\n]*$/, { error: 'one line, without line breaks' }) }),
+  ),
   /** Starts streaming the history's events (those `filter` lets through) to a file; exportProgress tells how it goes. */
   exportTimeline: request<ExportStarted>()(
     z
@@ -483,6 +491,8 @@ export interface StreamPayloads {
   debuggerChanged: DebuggerState;
   /** File ▸ Import… read these files: the renderer's Import dialog takes over. */
   importRequested: { files: DumpFileData[] };
+  /** File ▸ Attach to QEMU…: open the dialog that takes a QEMU command line. */
+  attachRequested: Record<string, never>;
   exportProgress: ExportProgress;
 }
 export type StreamPayload<S extends StreamName> = StreamPayloads[S];

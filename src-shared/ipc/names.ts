@@ -49,10 +49,11 @@ export const REQUEST_NAMES = [
   'comparisonWindow',
   'comparisonPair',
   'closeComparison',
+  'attachQemu',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
-export const STREAM_NAMES = ['timeline', 'deviceStateChanged', 'machineLoaded', 'viewRequested', 'importRequested', 'debuggerChanged', 'exportProgress'] as const;
+export const STREAM_NAMES = ['timeline', 'deviceStateChanged', 'machineLoaded', 'viewRequested', 'importRequested', 'attachRequested', 'debuggerChanged', 'exportProgress'] as const;
 export type StreamName = (typeof STREAM_NAMES)[number];
 
 export function isRequestName(name: unknown): name is RequestName {

@@ -12,6 +12,7 @@ import { parseQemuCommandLine } from '../../src-main/cli/qemu-command-line';
 import { QmpMonitor } from '../../src-main/cli/qmp-monitor';
 import { loadMachineObject } from '../../src-main/machine/machine-builder';
 import type { MachineDescriptionInput } from '../../src-shared/machine-file/description';
+import { targetOf } from '../target-machine';
 
 const BIN = join(__dirname, '../../bin/irqscope-qemu.mjs');
 const preset = (name: string): MachineDescriptionInput =>
@@ -164,7 +165,7 @@ describe('QMP monitor', () => {
     if (!built.ok) throw new Error(built.errors.join('\n'));
     let out: string[] = [];
     let quits = 0;
-    const m = new QmpMonitor(built.machine, startPaused, (l) => out.push(l), () => quits++);
+    const m = new QmpMonitor(targetOf(built.machine), startPaused, (l) => out.push(l), () => quits++);
     return {
       handle: (l) => {
         out = [];

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Guest, ENABLE, CTRL, NIC, apicAddress } from '../machine/guest';
 import { hostOn, value } from '../host/fixtures';
 import { QtestSession } from '../../src-main/qtest/qtest-session';
+import { machineOf } from '../target-machine';
 
 function pausedNic(): Guest {
   const g = Guest.nic({ vectors: 4, used: 'all' });
@@ -48,7 +49,7 @@ describe('cancelling an armed step or run-until', () => {
 
   it('through the contract (cancelRun) and qtest (cancel)', () => {
     const host = hostOn();
-    const m = host.session.machine;
+    const m = machineOf(host.session);
     expect(host.dispatch('cancelRun', {})).toEqual({ ok: false, error: 'cancelRun: no step or run-until is waiting for its event' });
     value(host.dispatch('addBreakpoint', { spec: { kind: 'config-write', bdf: NIC, offset: 4, length: 2 } }));
     m.bus.configWrite(NIC, 4, 2, 0);

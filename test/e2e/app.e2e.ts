@@ -2,6 +2,7 @@
 // every step through the UI, then checked in the UI and in the machine itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, startHarness, type Harness } from './harness';
+import { machineOf } from '../target-machine';
 
 let h: Harness;
 const NIC = 0x18;
@@ -16,7 +17,7 @@ afterAll(async () => {
 });
 
 const byId = (id: string) => h.page.getByTestId(id);
-const nic = () => h.app.session.machine.fn(NIC)!;
+const nic = () => machineOf(h.app.session).fn(NIC)!;
 
 async function canvasCount(name: string): Promise<number> {
   return Number(await byId('timeline-canvas').getAttribute(`data-${name}`));
@@ -79,7 +80,7 @@ describe('irqscope in the browser', () => {
   it('N3: fires the vector and sees a delivered marker on the timeline', async () => {
     await byId('vector-0-fire').click();
     await expect.poll(() => byId('vector-0-delivered').textContent()).toBe('1');
-    expect(h.app.session.machine.apic.total(1, 0x31)).toBe(1);
+    expect(machineOf(h.app.session).apic.total(1, 0x31)).toBe(1);
     // The APIC's /proc/interrupts view counts it on CPU 1.
     await expect.poll(() => byId('interrupts-0x31').locator('td').allTextContents()).toEqual(['0', '1', '0', '0']);
     await showTimelineFitted();
@@ -99,7 +100,7 @@ describe('irqscope in the browser', () => {
     await byId('vector-0-mask').uncheck();
     await expect.poll(() => byId('vector-0-pending').textContent()).toBe('0');
     await expect.poll(() => byId('vector-0-delivered').textContent()).toBe('2');
-    expect(h.app.session.machine.apic.total(1, 0x31)).toBe(2);
+    expect(machineOf(h.app.session).apic.total(1, 0x31)).toBe(2);
     await showTimelineFitted();
     await expect.poll(() => canvasCount('delivered')).toBe(2);
     expect(await canvasCount('pended')).toBe(1);
@@ -108,7 +109,7 @@ describe('irqscope in the browser', () => {
   });
 
   it('answers a malformed request with an error naming the field, and changes nothing', async () => {
-    const before = h.app.session.machine.log.total;
+    const before = machineOf(h.app.session).log.total;
     const url = h.web.url.replace('http', 'ws') + 'ws';
     const reply = await h.page.evaluate(async (socketUrl) => {
       const ws = new WebSocket(socketUrl);
@@ -134,7 +135,7 @@ describe('irqscope in the browser', () => {
     await byId('poke-write').click();
     await expect.poll(() => byId('poke-history').textContent()).toContain('size: must be 1, 2 or 4 bytes');
     expect(await byId('status-error').textContent()).toContain('size: must be 1, 2 or 4 bytes');
-    expect(h.app.session.machine.log.total).toBe(before);
+    expect(machineOf(h.app.session).log.total).toBe(before);
     await screenshot(h.page, 'malformed-request');
   });
 });

@@ -15,6 +15,7 @@ import { finalValue, readVcd, triggers } from '../export/vcd-reader';
 import { readSessionInfo } from '../../src-main/session/session-file';
 import { Origin } from '../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../src-shared/timeline/event-schema';
+import { machineOf } from '../target-machine';
 
 let h: Harness;
 let dir: string;
@@ -34,7 +35,7 @@ afterAll(async () => {
 });
 
 const byId = (id: string) => h.page.getByTestId(id);
-const machine = () => h.app.session.machine;
+const machine = () => machineOf(h.app.session);
 const msix = () => machine().fn(NIC)!.msix!;
 
 async function download(start: () => Promise<void>): Promise<{ path: string; download: Download }> {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, startHarness, type Harness } from './harness';
 import { BAR1, NIC, bringUp } from '../../bench/app-host-bring-up';
 import { eventRecord, type EventRecord } from '../../src-shared/timeline/event-record';
+import { machineOf } from '../target-machine';
 
 let h: Harness;
 
@@ -21,7 +22,7 @@ const d = (name: string, params: unknown): unknown => {
 /** Every event the host holds, as records. */
 function held(): EventRecord[] {
   const history = h.app.session.history;
-  history.ingest(h.app.session.machine.log);
+  history.ingest(machineOf(h.app.session).log);
   const cols = history.slice(history.firstSeq, history.retained);
   return Array.from({ length: cols.kind.length }, (_, i) => eventRecord(cols, i));
 }
@@ -43,7 +44,7 @@ beforeAll(async () => {
   // Vector 0 delivers; vector 1 stays masked and pends; with bus master off, vector 0 drops.
   bringUp(h.app, [['writeMmio', { address: BAR1 + 16 + 8, size: 4, value: 0x32 }]]);
   // One fire per virtual microsecond (this block runs before the runner's next slice), so markers stand apart.
-  const machine = h.app.session.machine;
+  const machine = machineOf(h.app.session);
   for (let k = 0; k < 300; k++) {
     machine.step(1000);
     d('fireVector', { bdf: NIC, vector: k % 3 === 0 ? 1 : 0 });
@@ -150,7 +151,7 @@ describe('finding events', () => {
     // 1.2 million events in 0.6 s of virtual time, 0.2 s at a time so the host's history takes each in.
     d('continue', {});
     d('startSource', { bdf: NIC, vector: 0, ratePerSecond: 2_000_000 });
-    const machine = h.app.session.machine;
+    const machine = machineOf(h.app.session);
     for (let k = 0; k < 3; k++) {
       machine.step(200_000_000);
       h.app.session.history.ingest(machine.log);

@@ -4,6 +4,7 @@
 // steps, "Show on timeline", and refusals next to their fields.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, startHarness, type Harness } from './harness';
+import { machineOf } from '../target-machine';
 
 let h: Harness;
 const NVME = 0x20;
@@ -18,7 +19,7 @@ afterAll(async () => {
 });
 
 const byId = (id: string) => h.page.getByTestId(id);
-const machine = () => h.app.session.machine;
+const machine = () => machineOf(h.app.session);
 const fn = () => machine().fn(NVME)!;
 
 /** The element's box lies inside the viewport, whole. */

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createAppHost, type AppHost, type InitialMachine } from '../../src-main/host/app-host';
+import { createAppHost, type AppHost, type AppHostOptions, type InitialMachine } from '../../src-main/host/app-host';
 import { folderPresets } from '../../src-main/host/presets';
 import { startWebHost, type WebHost } from '../../src-main/host/web-host';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH as CHROMIUM } from '../../bench/chromium';
@@ -21,10 +21,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(initial: InitialMachine = { source: 'preset', preset: 'virtio-net' }, viewport = { width: 1440, height: 900 }): Promise<Harness> {
+export async function startHarness(
+  initial: InitialMachine = { source: 'preset', preset: 'virtio-net' },
+  viewport = { width: 1440, height: 900 },
+  host: Pick<AppHostOptions, 'attach'> = {},
+): Promise<Harness> {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error(`${RENDERER_DIR}/index.html is missing: run \`npx electron-vite build\` first`);
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
-  const created = createAppHost({ presets: folderPresets(join(ROOT, 'machines')), initial });
+  const created = createAppHost({ presets: folderPresets(join(ROOT, 'machines')), initial, ...host });
   if (!created.ok) throw new Error(created.error);
   const app = created.host;
   const web = await startWebHost({ session: app.session, dispatch: app.dispatch, rendererDir: RENDERER_DIR, port: 0 });
@@ -46,6 +50,7 @@ export async function startHarness(initial: InitialMachine = { source: 'preset',
     close: async () => {
       await browser.close();
       app.runner.stop();
+      app.session.target.close();
       await web.close();
       if (problems.length > 0) throw new Error(`the page reported problems:\n${problems.join('\n')}`);
     },

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, screenshot, startHarness, type Harness } from './harness';
 import { fixtureBlocks, hexRows, readFixture } from '../pci-text/fixtures';
+import { machineOf } from '../target-machine';
 
 let h: Harness;
 const VIRTIO_NET = 0x48; // 00:09.0 in the dump
@@ -27,7 +28,7 @@ afterAll(async () => {
 });
 
 const byId = (id: string) => h.page.getByTestId(id);
-const fn = (bdf: number) => h.app.session.machine.fn(bdf);
+const fn = (bdf: number) => machineOf(h.app.session).fn(bdf);
 
 async function setpci(line: string): Promise<string> {
   const before = await byId('setpci-record').count();
@@ -40,7 +41,7 @@ async function setpci(line: string): Promise<string> {
 describe('importing real hardware in the browser', () => {
   it('imports cap-vendor-virtio.txt and a sysfs config with the Import dialog, asking only the sizes the config lacks', async () => {
     await expect.poll(() => byId('status-machine').textContent()).toContain('virtio-net-like NIC');
-    const running = h.app.session.machine;
+    const running = machineOf(h.app.session);
     await byId('import-file-input').setInputFiles([
       { name: 'cap-vendor-virtio.txt', mimeType: 'text/plain', buffer: readFileSync(join(ROOT, 'test/fixtures/lspci/cap-vendor-virtio.txt')) },
       { name: 'config', mimeType: 'application/octet-stream', buffer: sysfsConfig() },
@@ -54,13 +55,13 @@ describe('importing real hardware in the browser', () => {
     expect(await byId('import-bar-1-size').inputValue()).toBe('0x1000');
     await byId('import-bar-2-size').fill('512K');
     await screenshot(h.page, 'import-dialog');
-    expect(h.app.session.machine).toBe(running);
+    expect(machineOf(h.app.session)).toBe(running);
 
     await byId('import-confirm').click();
     await byId('import-done').waitFor();
     expect(await byId('import-done').textContent()).toContain('imported from cap-vendor-virtio.txt, config');
     expect(await byId('import-warnings').textContent()).toContain('00:02.0: BAR 2 has no [size=..] in the dump; using the given default 0x80000');
-    expect(h.app.session.machine).not.toBe(running);
+    expect(machineOf(h.app.session)).not.toBe(running);
     expect(fn(FROM_SYSFS)!.bars[2]!.size).toBe(0x80000);
     await byId('import-cancel').click();
     await byId('import-dialog').waitFor({ state: 'detached' });

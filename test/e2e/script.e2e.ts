@@ -1,6 +1,7 @@
 // The script view: the example bring-up, run from the app, does what `irqscope qtest` does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot, startHarness, type Harness } from './harness';
+import { machineOf } from '../target-machine';
 
 let h: Harness;
 const byId = (id: string) => h.page.getByTestId(id);
@@ -24,7 +25,7 @@ describe('bring-up scripts in the app', () => {
     // The PBA read while masked, then after the unmask.
     expect(texts[8]).toBe('OK 0x0000000000000001');
     expect(texts[10]).toBe('OK 0x0000000000000000');
-    expect(h.app.session.machine.apic.total(1, 0x41)).toBe(1);
+    expect(machineOf(h.app.session).apic.total(1, 0x41)).toBe(1);
     await byId('script-prompt').fill('interrupts');
     await byId('script-prompt').press('Enter');
     await expect.poll(() => replies.last().textContent()).toBe('OK CPU1 0x41=1');

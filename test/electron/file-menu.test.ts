@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MenuItemConstructorOptions } from 'electron';
+import { machineOf } from '../target-machine';
 
 vi.mock('electron', async () => (await import('./electron-mock')).electronMock);
 
@@ -25,6 +26,7 @@ function actions() {
   return {
     openMachine: vi.fn(),
     importDumps: vi.fn(),
+    attachQemu: vi.fn(),
     openRecent: vi.fn(),
     clearRecent: vi.fn(),
     loadPreset: vi.fn(),
@@ -80,7 +82,7 @@ describe('file menu actions in main', () => {
     dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: path });
     await files.saveSession();
     const opened = openSession(path);
-    expect(opened.ok && stateOf(opened.machine)).toEqual(stateOf(host.session.machine));
+    expect(opened.ok && stateOf(machineOf(opened.target))).toEqual(stateOf(machineOf(host.session)));
     expect(dialog.showErrorBox).not.toHaveBeenCalled();
   });
 
@@ -100,24 +102,24 @@ describe('file menu actions in main', () => {
 
     const { host, files } = worked();
     value(host.dispatch('removeBreakpoint', { id: 1 }));
-    const before = host.session.machine;
+    const before = machineOf(host.session);
     const bad = join(dir, 'bad.irqsession');
     writeFileSync(bad, readFileSync(path).subarray(0, 64));
     dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [bad] });
     await files.openSession();
     expect(dialog.showErrorBox).toHaveBeenCalledWith('irqscope: cannot open the session', expect.stringMatching(/bad\.irqsession: truncated.*\n\nThe running machine is unchanged\./s));
-    expect(host.session.machine).toBe(before);
+    expect(machineOf(host.session)).toBe(before);
 
     dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [join(dir, 'nope.irqsession')] });
     await files.openSession();
     expect(dialog.showErrorBox).toHaveBeenLastCalledWith('irqscope: cannot read the session file', expect.stringContaining('ENOENT'));
-    expect(host.session.machine).toBe(before);
+    expect(machineOf(host.session)).toBe(before);
 
     dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [path] });
     await files.openSession();
-    expect(host.session.machine).not.toBe(before);
-    expect(stateOf(host.session.machine)).toEqual(stateOf(saved.host.session.machine));
-    expect(host.session.machine.debugger.list()).toHaveLength(1);
+    expect(machineOf(host.session)).not.toBe(before);
+    expect(stateOf(machineOf(host.session))).toEqual(stateOf(machineOf(saved.host.session)));
+    expect(machineOf(host.session).debugger.list()).toHaveLength(1);
   });
 
   it('Export Timeline ▸ writes each format to the chosen file', async () => {
@@ -130,7 +132,7 @@ describe('file menu actions in main', () => {
       const text = readFileSync(path, 'latin1');
       // VCD carries the date it was written; everything else must be exactly the export.
       const strip = (t: string): string => t.replace(/\$date[\s\S]*?\$end/, '');
-      expect(strip(text)).toBe(strip(exportBytes(historyTimeline(host.session.history, host.session.machine), format, { axis: 'ns' }).toString('latin1')));
+      expect(strip(text)).toBe(strip(exportBytes(historyTimeline(host.session.history, host.session.target), format, { axis: 'ns' }).toString('latin1')));
     }
     expect(dialog.showSaveDialog.mock.calls.map((c) => (c[1] as { defaultPath: string }).defaultPath)).toEqual(['two-devices.vcd', 'two-devices.pftrace', 'two-devices.json', 'two-devices.csv']);
     // A file that cannot be written is said so, in a box.

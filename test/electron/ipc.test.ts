@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { machineOf } from '../target-machine';
 
 vi.mock('electron', async () => (await import('./electron-mock')).electronMock);
 
@@ -34,11 +35,11 @@ describe('ipcMain handlers', () => {
   });
 
   it.each(REQUEST_NAMES.map((n) => [n]))('%s validates its payload before anything happens', (name) => {
-    const total = s.host.session.machine.log.total;
+    const total = machineOf(s.host.session).log.total;
     const reply = s.invoke(name, { bogus: 1 }) as { ok: boolean; error: string };
     expect(reply.ok).toBe(false);
     expect(reply.error.startsWith(name)).toBe(true);
-    expect(s.host.session.machine.log.total).toBe(total);
+    expect(machineOf(s.host.session).log.total).toBe(total);
   });
 
   it('answers a valid request from our window', () => {
@@ -63,7 +64,7 @@ describe('ipcMain handlers', () => {
     s.window.destroyed = true;
     expect((s.invoke('writeConfig', params) as { ok: boolean }).ok).toBe(false);
     expect(s.dispatch).not.toHaveBeenCalled();
-    expect(s.host.session.machine.fn(NIC)!.command).toBe(0);
+    expect(machineOf(s.host.session).fn(NIC)!.command).toBe(0);
   });
 
   it('streams session output to the window on the stream channels', () => {

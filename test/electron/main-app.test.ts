@@ -40,6 +40,12 @@ describe('Electron app start-up', () => {
     expect([...electronMock.protocol.handlers.keys()]).toEqual(['irqscope-app']);
     template.find((m) => m.label === 'View')!.submenu!.find((i) => i.label === 'Timeline')!.click!();
     expect(window.webContents.sent.at(-1)).toEqual({ channel: streamChannel('viewRequested'), payload: { view: 'timeline' } });
+    // File ▸ Attach to QEMU… opens the renderer's dialog; the shell lets its request start QEMU (a bad line is refused first).
+    template.find((m) => m.label === 'File')!.submenu!.find((i) => i.label === 'Attach to QEMU…')!.click!();
+    expect(window.webContents.sent.at(-1)).toEqual({ channel: streamChannel('attachRequested'), payload: {} });
+    const attach = electronMock.ipcMain.handlers.get(requestChannel('attachQemu'))!;
+    const refused = await (attach({ sender: window.webContents, senderFrame: window.webContents.mainFrame }, { commandLine: "-machine 'q35" }) as Promise<unknown>);
+    expect(refused).toEqual({ ok: false, error: 'attachQemu.commandLine: an unclosed \' quote' });
     window.emit('closed');
     expect(electronMock.ipcMain.handlers.size).toBe(0);
   });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function actions() {
-  return { openMachine: vi.fn(), importDumps: vi.fn(), openRecent: vi.fn(), clearRecent: vi.fn(), loadPreset: vi.fn(), showView: vi.fn(), openSession: vi.fn(), saveSession: vi.fn(), exportTimeline: vi.fn() } satisfies MenuActions;
+  return { openMachine: vi.fn(), importDumps: vi.fn(), attachQemu: vi.fn(), openRecent: vi.fn(), clearRecent: vi.fn(), loadPreset: vi.fn(), showView: vi.fn(), openSession: vi.fn(), saveSession: vi.fn(), exportTimeline: vi.fn() } satisfies MenuActions;
 }
 
 const sub = (item: MenuItemConstructorOptions | undefined): MenuItemConstructorOptions[] => (item?.submenu ?? []) as MenuItemConstructorOptions[];
@@ -40,6 +40,15 @@ describe('native menu', () => {
     click(item);
     expect(a.importDumps).toHaveBeenCalledTimes(1);
     expect(a.openMachine).not.toHaveBeenCalled();
+  });
+
+  it('File ▸ Attach to QEMU… follows Import… and opens the dialog for a QEMU command line', () => {
+    const a = actions();
+    const file = sub(find(menuTemplate([], [], a, false, true), 'File'));
+    expect(file.slice(0, 3).map((i) => i.label)).toEqual(['Open Machine…', 'Import…', 'Attach to QEMU…']);
+    click(find(file, 'Attach to QEMU…'));
+    expect(a.attachQemu).toHaveBeenCalledTimes(1);
+    expect(a.importDumps).not.toHaveBeenCalled();
   });
 
   it('says so when there are no recent machines', () => {

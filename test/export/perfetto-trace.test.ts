@@ -12,6 +12,7 @@ import { eventRecord } from '../../src-shared/timeline/event-record';
 import { EVENT_KIND_NAMES } from '../../src-shared/timeline/event-schema';
 import type { Machine } from '../../src-main/machine/machine';
 import type { ExportOptions } from '../../src-main/export/export-pieces';
+import { targetOf } from '../target-machine';
 
 interface Annotation {
   name_iid?: number;
@@ -86,7 +87,7 @@ function readTrace(bytes: Uint8Array) {
   return { tracks, events, counters, trackNamed, lastCounter };
 }
 
-const traceOf = (m: Machine, options: ExportOptions = { axis: 'ns' }) => readTrace(exportBytes(timelineOf(m), 'perfetto', options));
+const traceOf = (m: Machine, options: ExportOptions = { axis: 'ns' }) => readTrace(exportBytes(timelineOf(targetOf(m)), 'perfetto', options));
 
 /** Busy, with a log large enough to hold everything since the build. */
 function complete(): Guest {
@@ -181,7 +182,7 @@ describe('Perfetto trace export (protobuf TrackEvent)', () => {
   it(`interns at most ${MAX_INTERNED} names (here 100), then writes names in full`, () => {
     const g = Guest.nic({ vectors: 1, used: 'all', logCapacity: 1 << 10 });
     for (let k = 0; k < 110; k++) g.writeEntry(0, 8, k); // each table write's text differs
-    const bytes = Buffer.concat([...perfettoPieces(timelineOf(g.machine), { axis: 'ns' }, 100)].map((p) => p.data as Uint8Array));
+    const bytes = Buffer.concat([...perfettoPieces(timelineOf(targetOf(g.machine)), { axis: 'ns' }, 100)].map((p) => p.data as Uint8Array));
     const t = readTrace(bytes);
     const Trace = perfettoType('Trace');
     const packets = (Trace.toObject(Trace.decode(bytes)) as { packet: Packet[] }).packet;
@@ -191,7 +192,7 @@ describe('Perfetto trace export (protobuf TrackEvent)', () => {
   });
 
   it('an empty log is a trace of its tracks alone', () => {
-    const source = timelineOf(Guest.nic({ vectors: 1 }).machine);
+    const source = timelineOf(targetOf(Guest.nic({ vectors: 1 }).machine));
     const t = readTrace(exportBytes({ ...source, endSeq: source.firstSeq }, 'perfetto', { axis: 'ns' }));
     expect(t.events).toEqual([]);
     expect(t.tracks.get(t.trackNamed('00:03.0 nic0/vector 0 masked'))!.counter).toBe(true);

@@ -7,6 +7,7 @@ import { decodeSession, encodeSession } from '../../src-main/session/machine-sna
 import { eventRecord } from '../../src-shared/timeline/event-record';
 import { EXPORT_FORMATS } from '../../src-shared/timeline/export-formats';
 import type { Machine } from '../../src-main/machine/machine';
+import { targetOf } from '../target-machine';
 
 const DATE = new Date('2026-01-02T03:04:05Z');
 
@@ -53,7 +54,7 @@ function readCsv(text: string): string[][] {
 
 describe('Perfetto trace JSON export', () => {
   function trace(m: Machine, axis: 'ns' | 'seq' = 'ns'): ChromeTrace {
-    return JSON.parse(exportTimeline(m, 'perfetto-json', { axis }).toString('utf8')) as ChromeTrace;
+    return JSON.parse(exportTimeline(targetOf(m), 'perfetto-json', { axis }).toString('utf8')) as ChromeTrace;
   }
 
   it('writes whole nanoseconds as microseconds digit for digit', () => {
@@ -98,7 +99,7 @@ describe('CSV export', () => {
   it('has a header and one row per retained event, quoting texts with commas', () => {
     const g = complete();
     const m = g.machine;
-    const rows = readCsv(exportTimeline(m, 'csv').toString('utf8'));
+    const rows = readCsv(exportTimeline(targetOf(m), 'csv').toString('utf8'));
     expect(rows[0]).toEqual(['seq', 'time_ns', 'kind', 'origin', 'bdf', 'vector', 'detail', 'a', 'b', 'c', 'text']);
     expect(rows).toHaveLength(m.log.retained + 1);
     const cols = m.log.slice(0, m.log.total);
@@ -115,6 +116,6 @@ describe('exports of an opened session', () => {
     const m = busyMachine(256).machine;
     const opened = decodeSession(encodeSession(m));
     if (!opened.ok) throw new Error(opened.error);
-    for (const format of EXPORT_FORMATS) expect(exportTimeline(opened.machine, format, { axis: 'ns', date: DATE }).equals(exportTimeline(m, format, { axis: 'ns', date: DATE }))).toBe(true);
+    for (const format of EXPORT_FORMATS) expect(exportTimeline(targetOf(opened.machine), format, { axis: 'ns', date: DATE }).equals(exportTimeline(targetOf(m), format, { axis: 'ns', date: DATE }))).toBe(true);
   });
 });

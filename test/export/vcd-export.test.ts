@@ -13,11 +13,12 @@ import { exportCommand } from '../../src-main/cli/export-command';
 import { runCommand } from '../cli/cli-harness';
 import { finalValue, readVcd, triggers, type VcdFile } from './vcd-reader';
 import type { Machine } from '../../src-main/machine/machine';
+import { targetOf } from '../target-machine';
 
 const DATE = new Date('2026-01-02T03:04:05Z');
 const STEPS_PER_NS: Record<string, number> = { '1 ns': 1, '100 ps': 10, '10 ps': 100, '1 ps': 1000, '100 fs': 1e4, '10 fs': 1e5, '1 fs': 1e6 };
 const NIC_SCOPE = 'machine.nic0_00_03_0';
-const vcdOf = (m: Machine): VcdFile => readVcd(exportTimeline(m, 'vcd', { axis: 'ns', date: DATE }).toString('utf8'));
+const vcdOf = (m: Machine): VcdFile => readVcd(exportTimeline(targetOf(m), 'vcd', { axis: 'ns', date: DATE }).toString('utf8'));
 const changesOf = (vcd: VcdFile, path: string): [number, string][] => {
   const id = vcd.byPath.get(path)!.id;
   return vcd.changes.filter((c) => c.id === id).map((c) => [c.time, c.value]);
@@ -159,7 +160,7 @@ describe('VCD export', () => {
 
   it('writes only the filtered events as pulses, while the levels follow every event', () => {
     const g = complete();
-    const vcd = readVcd(exportBytes(timelineOf(g.machine), 'vcd', { axis: 'ns', date: DATE, filter: (c, i) => c.vector[i] !== 0 }).toString('utf8'));
+    const vcd = readVcd(exportBytes(timelineOf(targetOf(g.machine)), 'vcd', { axis: 'ns', date: DATE, filter: (c, i) => c.vector[i] !== 0 }).toString('utf8'));
     expect(triggers(vcd, `${NIC_SCOPE}.vector_0.delivered`)).toHaveLength(0);
     expect(triggers(vcd, `${NIC_SCOPE}.vector_1.delivered`)).toHaveLength(g.engine.delivered[1]!);
     expect(finalValue(vcd, `${NIC_SCOPE}.vector_0.masked`)).toBe(g.engine.isMasked(0) ? '1' : '0');
@@ -181,7 +182,7 @@ describe('VCD export', () => {
   });
 
   it('refuses the seq axis: VCD time is physical time', () => {
-    expect(() => exportTimeline(Guest.nic({ vectors: 1 }).machine, 'vcd', { axis: 'seq' })).toThrow(/VCD time is physical time/);
+    expect(() => exportTimeline(targetOf(Guest.nic({ vectors: 1 }).machine), 'vcd', { axis: 'seq' })).toThrow(/VCD time is physical time/);
   });
 
   // CI installs gtkwave (.ci/run) and sets IRQSCOPE_REQUIRE_GTKWAVE, so there it always runs.
@@ -191,8 +192,8 @@ describe('VCD export', () => {
       writeFileSync(join(dir, 'bringup.qtest'), README_BRINGUP);
       const r = await runCommand(exportCommand, ['--format', 'vcd', '--machine', 'virtio-net', '--script', 'bringup.qtest', '--out', 'readme.vcd'], dir);
       expect(r.code).toBe(0);
-      writeFileSync(join(dir, 'busy.vcd'), exportTimeline(complete().machine, 'vcd'));
-      writeFileSync(join(dir, 'evicted.vcd'), exportTimeline(busyMachine(16).machine, 'vcd'));
+      writeFileSync(join(dir, 'busy.vcd'), exportTimeline(targetOf(complete().machine), 'vcd'));
+      writeFileSync(join(dir, 'evicted.vcd'), exportTimeline(targetOf(busyMachine(16).machine), 'vcd'));
       for (const name of ['readme', 'busy', 'evicted']) {
         const run = spawnSync('/usr/bin/vcd2fst', [join(dir, `${name}.vcd`), join(dir, `${name}.fst`)], { encoding: 'utf8' });
         expect(run.status, `${name}: ${run.stderr}`).toBe(0);

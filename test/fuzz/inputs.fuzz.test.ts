@@ -13,6 +13,7 @@ import { loadMachineObject } from '../../src-main/machine/machine-builder';
 import { importDumpFiles, buildImportedMachine } from '../../src-main/pci-tools/import-dumps';
 import { fixtureBlocks, readFixture } from '../pci-text/fixtures';
 import { nicDescription } from '../machine/guest';
+import { machineOf } from '../target-machine';
 
 /** Replaces the value at a random path of a JSON value by `value`. */
 function mutate(root: unknown, pick: number[], value: unknown): unknown {
@@ -49,13 +50,13 @@ describe('input fuzz', () => {
     const host = hostWith(TWO_DEVICES);
     fc.assert(
       fc.property(fc.oneof(fc.constantFrom(...REQUEST_NAMES), fc.jsonValue({ maxDepth: 2 })), fc.jsonValue({ maxDepth: 4 }), (name, params) => {
-        const before = fingerprint(host.session.machine);
+        const before = fingerprint(machineOf(host.session));
         const reply = host.dispatch(name, params);
         expect(typeof reply.ok).toBe('boolean');
         if (!reply.ok) {
           expect(reply.error).toMatch(/^[a-zA-Z]+[.:]/);
           expect(reply.error).not.toMatch(/internal error/);
-          expect(fingerprint(host.session.machine)).toBe(before);
+          expect(fingerprint(machineOf(host.session))).toBe(before);
         }
       }),
       { numRuns: 300, seed: 14 },

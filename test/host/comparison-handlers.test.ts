@@ -7,6 +7,7 @@ import { UP } from '../doctor/rule-scripts';
 import { encodeSession } from '../../src-main/session/machine-snapshot';
 import { diffRuns } from '../../src-shared/diff/run-diff';
 import { MarkerClass } from '../../src-shared/timeline/lanes';
+import { machineOf } from '../target-machine';
 
 const BRING_UP = [...UP, 'writel 0xfebd000c 0x0', 'device_irq 00:03.0 0', 'readl 0xfebd0800', 'device_irq 00:03.0 1'];
 const NIC = 0x18;
@@ -20,14 +21,14 @@ function runOn(lines: string[], cpus = 4): AppHost {
   return host;
 }
 
-const sessionOf = (host: AppHost): string => encodeSession(host.session.machine).toString('base64');
-const columnsOf = (host: AppHost) => host.session.machine.log.slice(host.session.machine.log.firstSeq, host.session.machine.log.total);
+const sessionOf = (host: AppHost): string => encodeSession(machineOf(host.session)).toString('base64');
+const columnsOf = (host: AppHost) => machineOf(host.session).log.slice(machineOf(host.session).log.firstSeq, machineOf(host.session).log.total);
 
 describe('comparing the current run with a session', () => {
   it('two identical runs: every event alike, no differences, each event in both runs at its own step', () => {
     const a = runOn(BRING_UP);
     const s = value(a.dispatch('compareSession', { data: sessionOf(runOn(BRING_UP)), fileName: 'same.irqsession' }));
-    const events = a.session.machine.log.total;
+    const events = machineOf(a.session).log.total;
     expect(s).toMatchObject({ steps: events, alike: events, onlyA: 0, onlyB: 0, different: 0, differences: [], a: { events }, b: { name: 'same.irqsession', events } });
     const pair = value(a.dispatch('comparisonPair', { run: 'b', seq: 5 }));
     expect(pair).toMatchObject({ step: 5, op: 'alike', a: { seq: 5 }, b: { seq: 5 } });
@@ -79,7 +80,7 @@ describe('comparing the current run with a session', () => {
 
   it('refuses what it cannot compare, naming why, and changes nothing', () => {
     const a = runOn(BRING_UP);
-    const before = a.session.machine.log.total;
+    const before = machineOf(a.session).log.total;
     expect(a.dispatch('comparisonWindow', { axis: 'aligned', start: 0, end: 10, pixels: 10 })).toEqual({ ok: false, error: 'comparisonWindow: no comparison is open: compare with a session first' });
     expect(a.dispatch('compareSession', { data: 'not*base64' })).toEqual({ ok: false, error: 'compareSession.data: expected the session file as base64' });
     expect(a.dispatch('compareSession', { data: Buffer.from('{}').toString('base64'), fileName: 'x.json' })).toEqual({
@@ -92,6 +93,6 @@ describe('comparing the current run with a session', () => {
     expect(a.dispatch('comparisonPair', { run: 'a', seq: 10_000 })).toEqual({ ok: false, error: 'comparisonPair.seq: run A holds no event #10000' });
     expect(value(a.dispatch('closeComparison', {}))).toEqual({ closed: true });
     expect(value(a.dispatch('closeComparison', {}))).toEqual({ closed: false });
-    expect(a.session.machine.log.total).toBe(before);
+    expect(machineOf(a.session).log.total).toBe(before);
   });
 });

@@ -2,13 +2,15 @@ import { describe, expect, it, vi } from 'vitest';
 import { BAR1, NIC, PLAIN, TWO_DEVICES, bringUpNic, hostWith, value } from './fixtures';
 import type { AppHost } from '../../src-main/host/app-host';
 import { MachineRunner } from '../../src-main/host/machine-runner';
-import { APP_DEBUGGER_LIMITS, type SessionClient } from '../../src-main/host/machine-session';
+import type { SessionClient } from '../../src-main/host/machine-session';
+import { APP_DEBUGGER_LIMITS } from '../../src-main/operations/limits';
 import type { StreamName } from '../../src-shared/ipc/contract';
 import type { DebuggerState } from '../../src-shared/debugger/breakpoints';
 import { Origin } from '../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../src-shared/timeline/event-schema';
 import { stateOf } from '../session/busy-machine';
 import { MAX_BREAKPOINTS } from '../../src-main/machine/debugger/debugger';
+import { machineOf } from '../target-machine';
 
 const CPU = 1;
 const IDT = 0x31;
@@ -54,7 +56,7 @@ describe('debugger requests', () => {
     expect(value(host.dispatch('setBreakpointEnabled', { id: 1, enabled: true }))).toMatchObject({ id: 1, enabled: true });
     expect(value(host.dispatch('debuggerState', {}))).toMatchObject({ breakpoints: [{ id: 1, enabled: true }], nextId: 2, paused: null, queue: [] });
     expect(value(host.dispatch('removeBreakpoint', { id: 1 }))).toEqual({ removed: 1 });
-    expect(host.session.machine.debugger.list()).toEqual([]);
+    expect(machineOf(host.session).debugger.list()).toEqual([]);
   });
 
   const BAD: [string, unknown, string][] = [
@@ -78,25 +80,25 @@ describe('debugger requests', () => {
 
   it.each(BAD)('%s %j is refused naming the field, and changes nothing', (name, params, error) => {
     const host = armed();
-    const before = stateOf(host.session.machine);
+    const before = stateOf(machineOf(host.session));
     const reply = host.dispatch(name, params);
     expect(reply.ok).toBe(false);
     expect(!reply.ok && reply.error.startsWith(error), !reply.ok ? reply.error : '').toBe(true);
-    expect(stateOf(host.session.machine)).toEqual(before);
+    expect(stateOf(machineOf(host.session))).toEqual(before);
   });
 
   it('paused, run-until refuses a vector the machine does not have, and changes nothing', () => {
     const host = armed();
     unmask(host);
-    const before = stateOf(host.session.machine);
+    const before = stateOf(machineOf(host.session));
     expect(host.dispatch('runUntilVectorEvent', { target: { bdf: NIC, vector: 7 } })).toEqual({ ok: false, error: 'runUntilVectorEvent.target: vector 7 out of range 0..2' });
     expect(host.dispatch('runUntilVectorEvent', { target: { bdf: PLAIN, vector: 0 } })).toEqual({ ok: false, error: 'runUntilVectorEvent.target: 00:05.0 is not an MSI-X or MSI function' });
-    expect(stateOf(host.session.machine)).toEqual(before);
+    expect(stateOf(machineOf(host.session))).toEqual(before);
   });
 
   it('U3: an unmask through the grid pauses right after the VectorUnmasked event; continue delivers the pending message', () => {
     const host = armed();
-    const m = host.session.machine;
+    const m = machineOf(host.session);
     value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }));
     unmask(host);
     const report = value(host.dispatch('debuggerState', {})).paused!;
@@ -109,7 +111,7 @@ describe('debugger requests', () => {
 
   it('N3: paused, a fire waits in the queue (its reply says where) until step runs it and pauses after its first event', () => {
     const host = armed();
-    const m = host.session.machine;
+    const m = machineOf(host.session);
     unmask(host);
     expect(value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }))).toEqual({ events: 0, queued: 1 });
     expect(value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }))).toEqual({ events: 0, queued: 2 });
@@ -133,19 +135,19 @@ describe('debugger requests', () => {
       ok: false,
       error: `addBreakpoint: there are already ${MAX_BREAKPOINTS} breakpoints: remove one first`,
     });
-    expect(host.session.machine.debugger.list()).toHaveLength(MAX_BREAKPOINTS);
+    expect(machineOf(host.session).debugger.list()).toHaveLength(MAX_BREAKPOINTS);
   });
 
   it('paused, a fire beyond the queue limit is refused for the request as a whole, and changes nothing', () => {
     const host = armed();
     unmask(host);
     for (let k = 0; k < APP_DEBUGGER_LIMITS.queued; k++) value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }));
-    const before = stateOf(host.session.machine);
+    const before = stateOf(machineOf(host.session));
     expect(host.dispatch('fireVector', { bdf: NIC, vector: 1 })).toEqual({
       ok: false,
       error: `fireVector: ${APP_DEBUGGER_LIMITS.queued} actions already wait for continue or step: run them first`,
     });
-    expect(stateOf(host.session.machine)).toEqual(before);
+    expect(stateOf(machineOf(host.session))).toEqual(before);
   });
 
   it('a qtest clock_step that would fire the sources for minutes is refused at once, on a loaded machine too', () => {
@@ -154,10 +156,10 @@ describe('debugger requests', () => {
       if (load) value(host.dispatch('loadMachine', { source: 'text', text: JSON.stringify(TWO_DEVICES) }));
       bringUpNic(host);
       value(host.dispatch('startSource', { bdf: NIC, vector: 0, ratePerSecond: 10_000_000 }));
-      const before = stateOf(host.session.machine);
+      const before = stateOf(machineOf(host.session));
       const reply = host.dispatch('qtest', { line: 'clock_step 9007199254740991' });
       expect(JSON.stringify(reply)).toMatch(new RegExp(`advancing to \\d+ ns would fire the interval sources \\d+ times, more than ${APP_DEBUGGER_LIMITS.advanceFirings} at once`));
-      expect(stateOf(host.session.machine)).toEqual(before);
+      expect(stateOf(machineOf(host.session))).toEqual(before);
       // What one runner slice may owe at the top rate still goes through.
       expect(value(host.dispatch('qtest', { line: 'clock_step 100000000' }))).toEqual({ reply: 'OK 100000000' });
     }
@@ -165,7 +167,7 @@ describe('debugger requests', () => {
 
   it("paused, the user's pokes (config, MMIO, ports) still run and are logged as the user's own", () => {
     const host = armed();
-    const m = host.session.machine;
+    const m = machineOf(host.session);
     unmask(host);
     const from = m.log.total;
     expect(value(host.dispatch('readMmio', { address: BAR1, size: 4 }))).toMatchObject({ value: 0xfee01000, status: 'ok' });
@@ -218,7 +220,7 @@ describe('pause announcements and the runner', () => {
     host.session.pump();
     expect(client.debuggerStates().at(-1)!.paused).toBeNull();
     const count = client.debuggerStates().length;
-    host.session.machine.raise(host.session.machine.fn(NIC)!, 0);
+    machineOf(host.session).raise(machineOf(host.session).fn(NIC)!, 0);
     host.session.pump();
     expect(client.debuggerStates()).toHaveLength(count + 1);
     expect(client.debuggerStates().at(-1)!.breakpoints[1]!.hits).toBe(1);
@@ -244,7 +246,7 @@ describe('pause announcements and the runner', () => {
     const host = armed();
     value(host.dispatch('startSource', { bdf: NIC, vector: 1, ratePerSecond: 1_000_000 }));
     unmask(host);
-    const m = host.session.machine;
+    const m = machineOf(host.session);
     let t = 0;
     const steps: number[] = [];
     const step = m.step.bind(m);
@@ -277,7 +279,7 @@ describe('pause announcements and the runner', () => {
       const client = new Recorder();
       host.session.attach(client);
       const runner = new MachineRunner(host.session, { pumpIntervalMs: 10, idleMs: 1, now: () => Date.now() });
-      const clock = host.session.machine.clock.now;
+      const clock = machineOf(host.session).clock.now;
       let slices = 0;
       const runSlice = runner.runSlice.bind(runner);
       runner.runSlice = () => {
@@ -287,7 +289,7 @@ describe('pause announcements and the runner', () => {
       runner.start();
       vi.advanceTimersByTime(100);
       runner.stop();
-      expect(host.session.machine.clock.now).toBe(clock);
+      expect(machineOf(host.session).clock.now).toBe(clock);
       // One look per 10 ms, not one per idle millisecond: nothing spins while nothing can happen.
       expect(slices).toBe(11);
       expect(client.streams()).toContain('debuggerChanged');

@@ -7,11 +7,12 @@ import { compileFilter } from '../../src-shared/timeline/event-filter';
 import { EventKind } from '../../src-shared/timeline/event-schema';
 import { MarkerClass, laneKey } from '../../src-shared/timeline/lanes';
 import { NIC, TWO_DEVICES, bringUpNic, hostWith, value } from './fixtures';
+import { machineOf } from '../target-machine';
 
 function firedHost() {
   const host = hostWith(TWO_DEVICES);
   bringUpNic(host);
-  const m = host.session.machine;
+  const m = machineOf(host.session);
   for (let k = 0; k < 30; k++) {
     m.step(1000);
     value(host.dispatch('fireVector', { bdf: NIC, vector: k % 3 }));
@@ -22,7 +23,7 @@ function firedHost() {
 describe('the log view and finding events, answered by the host', () => {
   it('eventRows pages through every held event without a filter, and through the matches with one', () => {
     const host = firedHost();
-    const total = host.session.machine.log.total;
+    const total = machineOf(host.session).log.total;
     const all = value(host.dispatch('eventRows', { fromRow: 0, count: 1000 }));
     expect(all).toMatchObject({ rowCount: total, complete: true, firstSeq: 0, total });
     expect(all.rows.map((r) => r.seq)).toEqual(Array.from({ length: total }, (_, i) => i));
@@ -65,7 +66,7 @@ describe('the log view and finding events, answered by the host', () => {
 
   it('a filter that does not parse is refused naming the field and column, and nothing changes', () => {
     const host = firedHost();
-    const total = host.session.machine.log.total;
+    const total = machineOf(host.session).log.total;
     for (const name of ['eventRows', 'timelineWindow', 'locateEvent'] as const) {
       const params = { eventRows: { fromRow: 0, count: 1 }, timelineWindow: { startNs: 0, endNs: 10, pixels: 10, lanes: [] }, locateEvent: { seq: 0 } }[name];
       const reply = host.dispatch(name, { ...params, filter: 'vector == ' } as never);
@@ -75,7 +76,7 @@ describe('the log view and finding events, answered by the host', () => {
     expect(host.dispatch('locateEvent', { seq: 1, timeNs: 1 }).ok).toBe(false);
     expect(host.dispatch('locateEvent', {}).ok).toBe(false);
     expect(host.dispatch('eventRows', { fromRow: 0, count: 0 }).ok).toBe(false);
-    expect(host.session.machine.log.total).toBe(total);
+    expect(machineOf(host.session).log.total).toBe(total);
   });
 });
 

@@ -15,6 +15,7 @@ import { historyTimeline, ExportError } from '../../src-main/export/timeline-sou
 import type { AppHost } from '../../src-main/host/app-host';
 import type { ExportProgress, StreamName, StreamPayload } from '../../src-shared/ipc/contract';
 import { readVcd, triggers } from '../export/vcd-reader';
+import { machineOf } from '../target-machine';
 
 let dir: string;
 beforeEach(() => {
@@ -27,7 +28,7 @@ function busyHost(events = 1000): { host: AppHost; reports: ExportProgress[] } {
   const host = hostWith(TWO_DEVICES);
   bringUpNic(host);
   value(host.dispatch('startSource', { bdf: NIC, vector: 0, ratePerSecond: 1_000_000 }));
-  while (host.session.machine.log.total < events) host.session.machine.step(1e6);
+  while (machineOf(host.session).log.total < events) machineOf(host.session).step(1e6);
   value(host.dispatch('stopSource', { bdf: NIC, vector: 0 }));
   const reports: ExportProgress[] = [];
   host.session.attach({
@@ -50,7 +51,7 @@ describe('export jobs in the host', () => {
     const started = value(host.dispatch('exportTimeline', { format: 'csv' }));
     expect(started).toMatchObject({ fileName: 'two-devices.csv', mimeType: 'text/csv', delivery: 'host', events: host.session.history.retained });
     // The machine goes on; the export holds the history as it was asked for.
-    host.session.machine.memory.write(BAR1 + 12, 4, 1);
+    machineOf(host.session).memory.write(BAR1 + 12, 4, 1);
     const last = await ended(host, started.id);
     expect(asked).toEqual(['two-devices.csv']);
     expect(last).toMatchObject({ state: 'done', progress: 1, events: started.events });
@@ -151,11 +152,11 @@ describe('export jobs in the host', () => {
   it('an export of a history that evicts what it has not read yet fails rather than leave a hole', () => {
     const { host } = busyHost(1000);
     const history = new EventHistory(1 << 16);
-    history.ingest(host.session.machine.log);
-    const source = historyTimeline(history, host.session.machine);
+    history.ingest(machineOf(host.session).log);
+    const source = historyTimeline(history, host.session.target);
     value(host.dispatch('startSource', { bdf: NIC, vector: 0, ratePerSecond: 1_000_000 }));
-    host.session.machine.step(80e6);
-    history.ingest(host.session.machine.log);
+    machineOf(host.session).step(80e6);
+    history.ingest(machineOf(host.session).log);
     expect(history.firstSeq).toBeGreaterThan(source.firstSeq);
     expect(() => exportBytes(source, 'csv', { axis: 'ns' })).toThrow(ExportError);
     expect(() => exportBytes(source, 'csv', { axis: 'ns' })).toThrow(/were overwritten while exporting \(the machine went on logging\); pause it first/);
@@ -197,7 +198,7 @@ describe('export downloads from the browser host', () => {
     expect(started.delivery).toBe('download');
     expect((await get(`/not-the-token/export/${started.id}`)).status).toBe(403);
     const finished = host.session.exports.ended(started.id)!;
-    const expected = exportBytes(historyTimeline(host.session.history, host.session.machine), 'vcd', { axis: 'ns' }).toString('utf8');
+    const expected = exportBytes(historyTimeline(host.session.history, host.session.target), 'vcd', { axis: 'ns' }).toString('utf8');
     const r = await get(`/${web.token}/export/${started.id}`);
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/x-vcd');

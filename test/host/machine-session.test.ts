@@ -5,6 +5,7 @@ import type { SessionClient } from '../../src-main/host/machine-session';
 import { decodeBatch, type DecodedBatch } from '../../src-shared/timeline/wire';
 import type { StreamName, StreamPayload } from '../../src-shared/ipc/contract';
 import { EventKind } from '../../src-shared/timeline/event-schema';
+import { machineOf, targetOf } from '../target-machine';
 
 class RecordingClient implements SessionClient {
   batches: DecodedBatch[] = [];
@@ -35,9 +36,9 @@ const SMALL_LOG = { ...TWO_DEVICES, eventLogCapacity: 16 };
 
 /** Appends n events (INTx disabled drops: one event per fire with MSI-X off and Command bit 10 set). */
 function makeEvents(host: ReturnType<typeof hostWith>, n: number): void {
-  const fn = host.session.machine.fn(NIC)!;
+  const fn = machineOf(host.session).fn(NIC)!;
   fn.config.set(4, 2, 0x400);
-  for (let i = 0; i < n; i++) host.session.machine.raise(fn, 0);
+  for (let i = 0; i < n; i++) machineOf(host.session).raise(fn, 0);
 }
 
 describe('machine session pump', () => {
@@ -117,7 +118,7 @@ describe('machine session pump', () => {
         }
         client.isReady = true;
         for (let i = 0; i < 10; i++) host.session.pump();
-        const total = host.session.machine.log.total;
+        const total = machineOf(host.session).log.total;
         expect(client.received + client.lost + client.skipped).toBe(total);
         let next = 0;
         for (const b of client.batches) {
@@ -147,7 +148,7 @@ describe('machine session pump', () => {
     let now = 0;
     const host = hostWith(TWO_DEVICES);
     const session = new (host.session.constructor as typeof import('../../src-main/host/machine-session').MachineSession)(
-      { machine: host.session.machine, name: 'x', preset: null },
+      { target: targetOf(machineOf(host.session)), name: 'x', preset: null },
       { maxBatchEvents: 100, maxBatchesPerPump: 2, heartbeatMs: 250, maxLiveEventsPerPump: 1000 },
       () => now,
     );
@@ -158,7 +159,7 @@ describe('machine session pump', () => {
     now = 100;
     session.pump();
     expect(client.batches).toHaveLength(1);
-    host.session.machine.step(5000);
+    machineOf(host.session).step(5000);
     now = 300;
     session.pump();
     expect(client.batches).toHaveLength(2);
@@ -190,8 +191,8 @@ describe('machine session pump', () => {
     host.session.pump();
     value(host.dispatch('loadMachine', { source: 'preset', preset: 'e1000e' }));
     expect(client.events.at(-1)).toMatchObject({ stream: 'machineLoaded', payload: { preset: 'e1000e', total: 0 } });
-    host.session.machine.fn(0x10)!.config.set(4, 2, 0x400);
-    host.session.machine.raise(host.session.machine.fn(0x10)!, 0);
+    machineOf(host.session).fn(0x10)!.config.set(4, 2, 0x400);
+    machineOf(host.session).raise(machineOf(host.session).fn(0x10)!, 0);
     host.session.pump();
     expect(client.batches.at(-1)).toMatchObject({ firstSeq: 0, total: 1, lost: 0 });
     expect(client.batches.at(-1)!.columns.kind[0]).toBe(EventKind.IntxChanged);
@@ -218,7 +219,7 @@ describe('machine session pump', () => {
 
   it('a load disposes of the qtest session of the machine it replaces', () => {
     const host = hostWith(TWO_DEVICES);
-    const old = host.session.machine;
+    const old = machineOf(host.session);
     const unsubscribed: number[] = [];
     const onPause = old.debugger.onPause.bind(old.debugger);
     old.debugger.onPause = (listener) => {

@@ -7,6 +7,7 @@ import type { DumpFileData } from '../../src-shared/pci-text/dump-file';
 import { encodeDumpFile } from '../../src-shared/pci-text/dump-file';
 import { fixtureBlocks, hexRows, readFixture } from '../pci-text/fixtures';
 import { Origin } from '../../src-shared/timeline/event-kinds';
+import { machineOf, targetOf } from '../target-machine';
 
 const VIRTIO_TEXT = readFixture('cap-vendor-virtio.txt');
 const textFile = (name: string, text: string): DumpFileData => ({ name, encoding: 'text', text });
@@ -22,8 +23,8 @@ const SYSFS = encodeDumpFile('/sys/bus/pci/devices/0000:00:07.0/config', sysfsCo
 
 /** Everything an import could change in the running machine. */
 function running(host: AppHost): unknown {
-  const m = host.session.machine;
-  return { machine: m, name: host.session.name, total: m.log.total, config: m.functions().map((fn) => Array.from(fn.config.bytes)) };
+  const m = machineOf(host.session);
+  return { target: targetOf(m), name: host.session.name, total: m.log.total, config: m.functions().map((fn) => Array.from(fn.config.bytes)) };
 }
 
 function recorder(host: AppHost): string[] {
@@ -65,7 +66,7 @@ describe('importDumps', () => {
     const useCounts = (vectorsInUse?: 'all' | 'none') => {
       const host = hostWith(TWO_DEVICES);
       value(host.dispatch('importDumps', { files: [VIRTIO], ...(vectorsInUse === undefined ? {} : { vectorsInUse }) }));
-      return host.session.machine.functions().map((fn) => Array.from(fn.msix!.useCount));
+      return machineOf(host.session).functions().map((fn) => Array.from(fn.msix!.useCount));
     };
     expect(useCounts()).toEqual([
       [1, 1, 1],
@@ -173,7 +174,7 @@ describe('setpci', () => {
     const host = hostWith(TWO_DEVICES);
     const wrote = value(host.dispatch('setpci', { line: 'setpci COMMAND=0x0006', bdf: NIC }));
     expect(wrote).toEqual({ command: 'setpci -s 00:03.0 COMMAND=0x0006', output: [], errors: [], notes: [], exitCode: 0 });
-    const m = host.session.machine;
+    const m = machineOf(host.session);
     expect(m.fn(NIC)!.config.read(4, 2)).toBe(0x0006);
     const log = m.log;
     expect(log.origin[log.indexOf(log.total - 1)]).toBe(Origin.User);
@@ -183,7 +184,7 @@ describe('setpci', () => {
     const host = hostWith(TWO_DEVICES);
     bringUpNic(host);
     value(host.dispatch('setpci', { line: 'CAP_MSIX+2.w=0xc000:0xc000', bdf: NIC }));
-    expect(host.session.machine.fn(NIC)!.msix!.functionMaskBit).toBe(true);
+    expect(machineOf(host.session).fn(NIC)!.msix!.functionMaskBit).toBe(true);
     expect(value(host.dispatch('setpci', { line: '0x84.l', bdf: NIC })).output).toEqual(['c0020011']);
     expect(value(host.dispatch('setpci', { line: '-s 00:05.0 VENDOR_ID DEVICE_ID', bdf: NIC }))).toMatchObject({ command: 'setpci -s 00:05.0 VENDOR_ID DEVICE_ID', output: ['8086', '1234'] });
     expect(value(host.dispatch('setpci', { line: '-v -d 1af4: STATUS' }))).toMatchObject({ output: ['0000:00:03.0 @06 = 0010'], exitCode: 0 });

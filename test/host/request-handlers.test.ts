@@ -4,10 +4,11 @@ import type { AppHost } from '../../src-main/host/app-host';
 import { Origin } from '../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../src-shared/timeline/event-schema';
 import { REQUEST_NAMES } from '../../src-shared/ipc/names';
+import { machineOf } from '../target-machine';
 
 /** Everything a request could change, as plain data. */
 function machineState(host: AppHost): unknown {
-  const m = host.session.machine;
+  const m = machineOf(host.session);
   return {
     machine: m,
     total: m.log.total,
@@ -131,7 +132,7 @@ describe('request handlers behind the contract', () => {
     expect(value(host.dispatch('readMmio', { address: BAR1, size: 8 }))).toEqual({ value: 0xfee01000, high: 0, status: 'ok' });
     const fired = value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }));
     expect(fired.events).toBe(1);
-    const log = host.session.machine.log;
+    const log = machineOf(host.session).log;
     const last = log.indexOf(log.total - 1);
     expect(log.kind[last]).toBe(EventKind.NotifyDelivered);
     expect(log.origin[last]).toBe(Origin.Device);
@@ -147,7 +148,7 @@ describe('request handlers behind the contract', () => {
       ram: [{ base: '0x0', size: '0x10000' }],
       devices: [{ bdf: '00:04.0', name: 'edu', vendor: '0x1234', device: '0x11e8', class: '0x00ff00', msi: { vectors: 4, perVectorMask: true } }],
     });
-    const fn = host.session.machine.fn(0x20)!;
+    const fn = machineOf(host.session).fn(0x20)!;
     const cap = fn.msi!.capOffset;
     host.dispatch('writeConfig', { bdf: 0x20, offset: 0x04, size: 2, value: 0x4 });
     host.dispatch('writeConfig', { bdf: 0x20, offset: cap + 4, size: 4, value: 0x1000 });
@@ -200,7 +201,7 @@ describe('request handlers behind the contract', () => {
   it('V1/V2: use and unuse answer the new count, attributed to the user', () => {
     const host = hostWith(TWO_DEVICES);
     expect(value(host.dispatch('useVector', { bdf: NIC, vector: 1 }))).toEqual({ useCount: 2 });
-    const log = host.session.machine.log;
+    const log = machineOf(host.session).log;
     expect(log.origin[log.indexOf(log.total - 1)]).toBe(Origin.User);
     expect(value(host.dispatch('unuseVector', { bdf: NIC, vector: 1 }))).toEqual({ useCount: 1 });
     expect(value(host.dispatch('unuseVector', { bdf: NIC, vector: 1 }))).toEqual({ useCount: 0 });
@@ -210,11 +211,11 @@ describe('request handlers behind the contract', () => {
   it('starts, lists (in the snapshot) and stops interval sources', () => {
     const host = hostWith(TWO_DEVICES);
     bringUpNic(host);
-    const before = host.session.machine.log.total;
+    const before = machineOf(host.session).log.total;
     expect(value(host.dispatch('startSource', { bdf: NIC, vector: 2, ratePerSecond: 1000 }))).toEqual({ bdf: NIC, vector: 2, ratePerSecond: 1000 });
     expect(value(host.dispatch('vectorSnapshot', { bdf: NIC })).sources).toEqual([{ bdf: NIC, vector: 2, ratePerSecond: 1000 }]);
-    host.session.machine.step(10_000_000);
-    expect(host.session.machine.log.total - before).toBe(10);
+    machineOf(host.session).step(10_000_000);
+    expect(machineOf(host.session).log.total - before).toBe(10);
     expect(value(host.dispatch('stopSource', { bdf: NIC, vector: 2 }))).toEqual({ stopped: true });
     expect(value(host.dispatch('stopSource', { bdf: NIC, vector: 2 }))).toEqual({ stopped: false });
   });
@@ -227,11 +228,11 @@ describe('request handlers behind the contract', () => {
       expect(reply.ok).toBe(false);
       expect(!reply.ok && reply.error).toMatch(/^startSource\.ratePerSecond: expected at least 1\.1e-7 per second/);
     }
-    expect(host.session.machine.listSources()).toEqual([]);
+    expect(machineOf(host.session).listSources()).toEqual([]);
     value(host.dispatch('startSource', { bdf: NIC, vector: 2, ratePerSecond: 1.2e-7 }));
     const other = hostWith(TWO_DEVICES);
     value(other.dispatch('openSession', { data: value(host.dispatch('saveSession', {})).data }));
-    expect(other.session.machine.listSources().map((s) => s.timer.due)).toEqual(host.session.machine.listSources().map((s) => s.timer.due));
+    expect(machineOf(other.session).listSources().map((s) => s.timer.due)).toEqual(machineOf(host.session).listSources().map((s) => s.timer.due));
   });
 
   it('reads and writes ports: the 0xCF8/0xCFC pair reaches config space', () => {
@@ -255,9 +256,9 @@ describe('request handlers behind the contract', () => {
 
   it('loads a preset or machine text, replacing the machine, and reports its status', () => {
     const host = hostWith(TWO_DEVICES);
-    const old = host.session.machine;
+    const old = machineOf(host.session);
     const status = value(host.dispatch('loadMachine', { source: 'preset', preset: 'nvme' }));
-    expect(host.session.machine).not.toBe(old);
+    expect(machineOf(host.session)).not.toBe(old);
     // The q35 host bridge at 00:00.0 and the controller.
     expect(status).toMatchObject({ preset: 'nvme', devices: 2, total: 0, evicted: 0 });
     expect(status.name).toMatch(/NVMe/);

@@ -4,6 +4,7 @@ import type { AppHost } from '../../src-main/host/app-host';
 import { encodeSession } from '../../src-main/session/machine-snapshot';
 import { stateOf } from '../session/busy-machine';
 import { SESSION_VERSION } from '../../src-shared/session/session-header';
+import { machineOf } from '../target-machine';
 
 /** A machine with history: a delivery, a pending bit, breakpoints (one paused at), a source. */
 function worked(): AppHost {
@@ -12,7 +13,7 @@ function worked(): AppHost {
   value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }));
   value(host.dispatch('fireVector', { bdf: NIC, vector: 1 }));
   value(host.dispatch('startSource', { bdf: NIC, vector: 0, ratePerSecond: 1000 }));
-  host.session.machine.step(5e6);
+  machineOf(host.session).step(5e6);
   value(host.dispatch('addBreakpoint', { spec: { kind: 'unmask', bdf: NIC, vectors: [1] } }));
   value(host.dispatch('addBreakpoint', { spec: { kind: 'delivery', cpu: 1, idtVector: null, condition: { value: { equals: 0x31 } }, tracepoint: true }, enabled: false }));
   value(host.dispatch('writeMmio', { address: BAR1 + 16 + 12, size: 4, value: 0 }));
@@ -22,7 +23,7 @@ function worked(): AppHost {
 describe('sessions over the contract', () => {
   it('saves the whole session as base64 and opens it back exactly, paused where it was', async () => {
     const host = worked();
-    const m = host.session.machine;
+    const m = machineOf(host.session);
     expect(m.debugger.paused).toBe(true);
     const saved = value(host.dispatch('saveSession', {}));
     expect(saved).toMatchObject({ fileName: 'two-devices.irqsession', mimeType: 'application/octet-stream' });
@@ -35,8 +36,8 @@ describe('sessions over the contract', () => {
     other.session.attach({ ready: () => true, send: (stream) => void announced.push(stream) });
     const status = value(other.dispatch('openSession', { data: saved.data, fileName: 'a.irqsession' }));
     expect(status).toMatchObject({ name: 'two devices', preset: null, timeNs: m.clock.now, total: m.log.total });
-    expect(stateOf(other.session.machine)).toEqual(stateOf(m));
-    expect(other.session.machine.debugger.paused).toBe(true);
+    expect(stateOf(machineOf(other.session))).toEqual(stateOf(m));
+    expect(machineOf(other.session).debugger.paused).toBe(true);
     expect(announced).toContain('machineLoaded');
     await new Promise((r) => queueMicrotask(() => r(undefined)));
     expect(announced).toContain('debuggerChanged');
@@ -45,11 +46,11 @@ describe('sessions over the contract', () => {
   const refusals: [string, () => string, string][] = [
     ['not base64', () => 'not*base64', 'openSession.data: expected the session file as base64'],
     ['not a session', () => Buffer.from('{"devices": []}').toString('base64'), 'openSession.data: x.irqsession: not an irqscope session file (no IRQSCOPE signature)'],
-    ['truncated', () => encodeSession(worked().session.machine).subarray(0, 200).toString('base64'), 'openSession.data: x.irqsession: truncated'],
+    ['truncated', () => encodeSession(machineOf(worked().session)).subarray(0, 200).toString('base64'), 'openSession.data: x.irqsession: truncated'],
     [
       'corrupted',
       () => {
-        const b = encodeSession(worked().session.machine);
+        const b = encodeSession(machineOf(worked().session));
         b[b.length - 3] = b[b.length - 3]! ^ 0x40;
         return b.toString('base64');
       },
@@ -58,7 +59,7 @@ describe('sessions over the contract', () => {
     [
       'from a newer irqscope',
       () => {
-        const b = encodeSession(worked().session.machine);
+        const b = encodeSession(machineOf(worked().session));
         b.writeUInt32LE(SESSION_VERSION + 1, 8);
         return b.toString('base64');
       },
@@ -68,13 +69,13 @@ describe('sessions over the contract', () => {
 
   it.each(refusals)('refuses a file that is %s with the reason, and the running machine is untouched', (_, data, error) => {
     const host = worked();
-    const machine = host.session.machine;
+    const machine = machineOf(host.session);
     const before = stateOf(machine);
     const reply = host.dispatch('openSession', { data: data(), fileName: 'x.irqsession' });
     expect(reply.ok).toBe(false);
     expect(!reply.ok && reply.error.startsWith(error), !reply.ok ? reply.error : '').toBe(true);
     if (!reply.ok && !error.includes('base64')) expect(reply.error).toContain('(the running machine is unchanged)');
-    expect(host.session.machine).toBe(machine);
+    expect(machineOf(host.session)).toBe(machine);
     expect(stateOf(machine)).toEqual(before);
   });
 });

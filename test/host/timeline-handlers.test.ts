@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { NIC, TWO_DEVICES, bringUpNic, hostWith, value } from './fixtures';
 import { MarkerClass } from '../../src-shared/timeline/lanes';
+import { machineOf } from '../target-machine';
 
 describe('timeline queries over the contract', () => {
   it('timelineWindow answers from the history, including what was logged since the last pump', () => {
     const host = hostWith(TWO_DEVICES);
     bringUpNic(host);
-    const machine = host.session.machine;
+    const machine = machineOf(host.session);
     for (let i = 0; i < 5; i++) {
       machine.step(100);
       value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }));
@@ -23,7 +24,7 @@ describe('timeline queries over the contract', () => {
   it('timelineEvents gives the records of a run of events, clipped to what is held', () => {
     const host = hostWith(TWO_DEVICES);
     bringUpNic(host);
-    const total = host.session.machine.log.total;
+    const total = machineOf(host.session).log.total;
     const reply = value(host.dispatch('timelineEvents', { fromSeq: total - 2, count: 10 }));
     expect(reply.events.map((e) => e.seq)).toEqual([total - 2, total - 1]);
     expect(reply.total).toBe(total);
@@ -44,23 +45,23 @@ describe('timeline queries over the contract', () => {
       expect(reply.ok ? '' : reply.error).toContain(`timelineWindow.${field}`);
     }
     expect(host.dispatch('timelineEvents', { fromSeq: -1, count: 1 }).ok).toBe(false);
-    expect(host.session.machine.log.total).toBe(0);
+    expect(machineOf(host.session).log.total).toBe(0);
   });
 
   it('pause stops the machine between two events, marks where, and continue resumes it', () => {
     const host = hostWith(TWO_DEVICES);
     bringUpNic(host);
     value(host.dispatch('startSource', { bdf: NIC, vector: 0, ratePerSecond: 1_000_000 }));
-    host.session.machine.step(10_000);
+    machineOf(host.session).step(10_000);
     const state = value(host.dispatch('pause', {}));
     expect(state.paused).toMatchObject({ reason: 'user', breakpoint: null, vector: null });
     expect(state.paused!.event.record.text).toContain('paused by the user');
-    const at = host.session.machine.clock.now;
-    expect(host.session.machine.clock.halted).toBe(true);
+    const at = machineOf(host.session).clock.now;
+    expect(machineOf(host.session).clock.halted).toBe(true);
     const again = host.dispatch('pause', {});
     expect(again).toEqual({ ok: false, error: 'pause: the machine is already paused' });
     expect(value(host.dispatch('continue', {}))).toEqual({ paused: false, ran: 0 });
-    host.session.machine.step(1000);
-    expect(host.session.machine.clock.now).toBe(at + 1000);
+    machineOf(host.session).step(1000);
+    expect(machineOf(host.session).clock.now).toBe(at + 1000);
   });
 });

@@ -57,4 +57,15 @@ describe('irqscope web', () => {
     expect(junk.err()).toMatch(/^irqscope web: /);
     await expect(webCommand(['--session', 'junk.irqsession', '--machine', 'e1000e'], io())).rejects.toThrow(UsageError);
   });
+
+  it('--qemu takes QEMU’s arguments after --, excludes a machine of its own, and says so when QEMU cannot start', async () => {
+    await expect(webCommand(['--qemu'], io())).rejects.toThrow(new UsageError("--qemu takes QEMU's own arguments after '--': irqscope web --qemu -- -machine q35 …"));
+    await expect(webCommand(['--', '-machine', 'q35'], io())).rejects.toThrow(UsageError);
+    await expect(webCommand(['--qemu', '--machine', 'e1000e', '--', '-machine', 'q35'], io())).rejects.toThrow(new UsageError('--qemu and --machine: the QEMU guest is the machine, give one of them'));
+    await expect(webCommand(['--break', 'unmask any any'], io())).rejects.toThrow(new UsageError('--break, --qemu-binary and --msix-timeout go with --qemu'));
+    await expect(webCommand(['--qemu', '--msix-timeout', 'soon', '--', '-machine', 'q35'], io())).rejects.toThrow(/--msix-timeout: 'soon' is not a number of seconds/);
+    const missing = io();
+    expect(await webCommand(['--qemu', '--qemu-binary', '/nonexistent/qemu', '--', '-machine', 'q35'], missing)).toBe(1);
+    expect(missing.err()).toMatch(/^irqscope web: .*\/nonexistent\/qemu/m);
+  });
 });

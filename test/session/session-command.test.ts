@@ -6,6 +6,7 @@ import { sessionCommand } from '../../src-main/cli/session-command';
 import { openSession } from '../../src-main/session/session-file';
 import { runCommand } from '../cli/cli-harness';
 import { NIC_VECTOR_1_MASKED } from './nic-bring-up';
+import { machineOf } from '../target-machine';
 
 let dir: string;
 beforeEach(() => {
@@ -39,8 +40,8 @@ describe('irqscope session', () => {
     ]);
     expect(opened.stderr).toMatch(/saved .*b\.irqsession .*, paused\n$/);
     const b = openSession(join(dir, 'b.irqsession'));
-    expect(b.ok && b.machine.debugger.queued).toEqual([{ kind: 'notify', bdf: 0x18, vector: 2 }]);
-    expect(b.ok && b.machine.fn(0x18)!.msix!.delivered[1]).toBe(1);
+    expect(b.ok && machineOf(b.target).debugger.queued).toEqual([{ kind: 'notify', bdf: 0x18, vector: 2 }]);
+    expect(b.ok && machineOf(b.target).fn(0x18)!.msix!.delivered[1]).toBe(1);
   });
 
   it('info summarizes a file, as text or JSON', async () => {

@@ -11,6 +11,7 @@ import { loadMachineObject, loadMachineText } from '../../src-main/machine/machi
 import { readMachineSpec } from '../../src-main/cli/machine-option';
 import { CTRL, ENABLE, MASKALL, Guest, NIC } from '../machine/guest';
 import type { Machine } from '../../src-main/machine/machine';
+import { machineOf, targetOf } from '../target-machine';
 
 let dir: string;
 beforeEach(() => {
@@ -33,10 +34,10 @@ describe('session round trip', () => {
     // Three a second: a third of a ns carried, which the file must keep.
     expect(m.listSources()[0]!.timer.carry).not.toBe(0);
     const path = join(dir, 'busy.irqsession');
-    saveSession(m, path);
+    saveSession(targetOf(m), path);
     const opened = openSession(path);
     if (!opened.ok) throw new Error(opened.error);
-    expect(stateOf(opened.machine)).toEqual(stateOf(m));
+    expect(stateOf(machineOf(opened.target))).toEqual(stateOf(m));
   });
 
   it('the restored machine behaves as the original from there on (hidden state included)', () => {
@@ -84,15 +85,15 @@ describe('session round trip', () => {
     m.memory.write(0x7fff000, 4, 0x12345678);
     m.memory.write(0x10, 1, 0xff);
     const path = join(dir, 'preset.irqsession');
-    const size = saveSession(m, path);
+    const size = saveSession(targetOf(m), path);
     expect(size).toBeLessThan(256 * 1024);
     const info = readSessionInfo(path);
     expect(info.ok && info.info.ramPagesSaved).toBe(2);
     const opened = openSession(path);
     if (!opened.ok) throw new Error(opened.error);
-    expect(opened.machine.memory.read(0x7fff000, 4)).toBe(0x12345678);
-    expect(opened.machine.memory.read(0x10, 1)).toBe(0xff);
-    expect(Buffer.from(opened.machine.ram[0]!.readBytes(0, m.ram[0]!.size)).equals(Buffer.from(m.ram[0]!.readBytes(0, m.ram[0]!.size)))).toBe(true);
+    expect(machineOf(opened.target).memory.read(0x7fff000, 4)).toBe(0x12345678);
+    expect(machineOf(opened.target).memory.read(0x10, 1)).toBe(0xff);
+    expect(Buffer.from(machineOf(opened.target).ram[0]!.readBytes(0, m.ram[0]!.size)).equals(Buffer.from(m.ram[0]!.readBytes(0, m.ram[0]!.size)))).toBe(true);
   });
 
   it('RAM is sparse: 2 GiB a guest barely touched costs the pages it wrote, to hold and to save', () => {
@@ -104,12 +105,12 @@ describe('session round trip', () => {
     m.memory.write(0x40000000, 4, 0); // a write of zeros allocates nothing
     expect(m.ram.map((r) => r.writtenPages().length)).toEqual([0, 1]);
     const path = join(dir, 'sparse.irqsession');
-    saveSession(m, path);
+    saveSession(targetOf(m), path);
     const info = readSessionInfo(path);
     expect(info.ok && info.info.ramPagesSaved).toBe(1);
     const opened = openSession(path);
     if (!opened.ok) throw new Error(opened.error);
-    expect(opened.machine.memory.read(0x7ffff000, 4)).toBe(0xcafe);
+    expect(machineOf(opened.target).memory.read(0x7ffff000, 4)).toBe(0xcafe);
     // A dense 2 GiB array scanned for the save would have touched (and kept) gigabytes.
     expect(process.memoryUsage().rss - rssBefore).toBeLessThan(256 << 20);
   });
@@ -117,7 +118,7 @@ describe('session round trip', () => {
   it('session info summarizes a file without opening it', () => {
     const m = busyMachine().machine;
     const path = join(dir, 'info.irqsession');
-    const bytes = saveSession(m, path);
+    const bytes = saveSession(targetOf(m), path);
     const r = readSessionInfo(path);
     expect(r).toMatchObject({
       ok: true,
@@ -142,11 +143,11 @@ describe('atomic save', () => {
   it('a failure before the rename leaves the previous file intact and no temporary file behind', () => {
     const path = join(dir, 's.irqsession');
     const g = busyMachine();
-    saveSession(g.machine, path);
+    saveSession(targetOf(g.machine), path);
     const before = readFileSync(path);
     g.engine.notify(0);
     expect(() =>
-      saveSession(g.machine, path, {
+      saveSession(targetOf(g.machine), path, {
         rename: () => {
           throw new Error('disk on fire');
         },
@@ -154,13 +155,13 @@ describe('atomic save', () => {
     ).toThrow('disk on fire');
     expect(readFileSync(path).equals(before)).toBe(true);
     expect(readdirSync(dir)).toEqual(['s.irqsession']);
-    saveSession(g.machine, path);
+    saveSession(targetOf(g.machine), path);
     expect(readFileSync(path).equals(before)).toBe(false);
   });
 
   it('a process killed between writing and renaming leaves the previous file intact', () => {
     const path = join(dir, 'crash.irqsession');
-    saveSession(busyMachine().machine, path);
+    saveSession(targetOf(busyMachine().machine), path);
     const before = readFileSync(path);
     const script = join(__dirname, 'fixtures', 'crash-before-rename.ts');
     const child = spawnSync(process.execPath, ['--import', 'tsx', script, path], { encoding: 'utf8', timeout: 60_000 });
@@ -175,7 +176,7 @@ describe('atomic save', () => {
     const live = `.crash.irqsession.${process.pid}.0badf00d.tmp`;
     writeFileSync(join(dir, live), 'in progress');
     writeFileSync(join(dir, '.other.irqsession.1.0badf00d.tmp'), 'not this file');
-    saveSession(busyMachine().machine, path);
+    saveSession(targetOf(busyMachine().machine), path);
     expect(readdirSync(dir).sort()).toEqual([live, '.other.irqsession.1.0badf00d.tmp', 'crash.irqsession'].sort());
   });
 });

@@ -27,7 +27,7 @@ describe('session format 1', () => {
     expect(readSessionInfo(join(DIR, 'format-1-apic-drops.irqsession'))).toMatchObject({ ok: true, info: { version: 1, events: { total: 23 } } });
     const r = openSession(join(DIR, 'format-1-apic-drops.irqsession'));
     if (!r.ok) throw new Error(r.error);
-    const log = r.machine.log;
+    const log = r.target.events;
     expect(drops(log.slice(0, log.total))).toEqual(EXPECTED);
   });
 

@@ -3,13 +3,14 @@ import { compileFilter } from '../../src-shared/timeline/event-filter';
 import { eventRecord, type EventRecord } from '../../src-shared/timeline/event-record';
 import type { EventColumns } from '../../src-shared/timeline/columns';
 import { BAR1, NIC, TWO_DEVICES, bringUpNic, hostWith, value } from '../host/fixtures';
+import { machineOf } from '../target-machine';
 
 /** A run with every outcome: deliveries, a masked vector pending then delivered, drops with bus master off, a poke that is refused. */
 function run(): { cols: EventColumns; records: EventRecord[] } {
   const host = hostWith(TWO_DEVICES);
   bringUpNic(host);
   const d = host.dispatch;
-  const m = host.session.machine;
+  const m = machineOf(host.session);
   for (let v = 0; v < 3; v++) value(d('writeMmio', { address: BAR1 + v * 16 + 8, size: 4, value: 0x40 + v }));
   value(d('writeMmio', { address: BAR1 + 16 + 12, size: 4, value: 0 }));
   for (let k = 0; k < 4; k++) {

@@ -6,7 +6,8 @@
 // guest access, one notify, one timer firing) runs to its end, then the clock is
 // halted, which stops time and the interval sources. While paused, guest accesses
 // still run (and may hit breakpoints again); device-side actions and clock advances
-// that hosts hand to `perform` wait in a queue until continue or step.
+// that hosts hand to `perform` (raises, notifies, vector use and unuse, clock advances)
+// wait in a queue until continue or step.
 import type { DebuggedMachine } from './debugged-machine';
 import type { MsiEngine } from '../msi/msi-engine';
 import { compileBreakpoint, type CompiledMatcher } from './breakpoint-matcher';
@@ -340,6 +341,12 @@ export class Debugger {
     if (fn === null) return `no device at ${formatBdf(action.bdf)}`;
     if (action.kind === 'notify' && fn.msix === null) return `${formatBdf(action.bdf)} (${fn.name}) has no MSI-X capability`;
     if (action.kind === 'msiNotify' && fn.msi === null) return `${formatBdf(action.bdf)} (${fn.name}) has no MSI capability`;
+    if (action.kind === 'use' || action.kind === 'unuse') {
+      if (fn.msix === null) return `${formatBdf(action.bdf)} (${fn.name}) has no MSI-X capability`;
+      // Refused when asked, not when a queued one would run: msix_vector_use's own words for use.
+      const range = `vector ${action.vector} out of range 0..${fn.msix.vectors - 1}`;
+      if (action.vector >= fn.msix.vectors) return action.kind === 'use' ? `invalid argument: ${range}` : range;
+    }
     return null;
   }
 
@@ -379,6 +386,12 @@ export class Debugger {
         return true;
       case 'msiNotify':
         machine.fn(action.bdf)!.msi!.notify(action.vector);
+        return true;
+      case 'use':
+        machine.fn(action.bdf)!.msix!.use(action.vector);
+        return true;
+      case 'unuse':
+        machine.fn(action.bdf)!.msix!.unuse(action.vector);
         return true;
       case 'advance':
         return machine.clock.advanceTo(action.targetNs);
