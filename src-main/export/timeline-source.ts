@@ -34,7 +34,17 @@ export interface TimelineSource {
 
 export class ExportError extends Error {}
 
-const devicesOf = (machine: Machine): ExportDevice[] => machine.functions().map((fn) => ({ bdf: fn.bdf, name: fn.name, vectors: fn.msix?.vectors ?? 0 }));
+/** The run [firstSeq, total) of `held` (a log or the history), as it is now. */
+function sourceOf(machine: Machine, held: { firstSeq: number; total: number; evicted: number }, read: TimelineSource['read']): TimelineSource {
+  return {
+    machineName: machine.description.name ?? null,
+    firstSeq: held.firstSeq,
+    endSeq: held.total,
+    evicted: held.evicted,
+    devices: machine.functions().map((fn) => ({ bdf: fn.bdf, name: fn.name, vectors: fn.msix?.vectors ?? 0 })),
+    read,
+  };
+}
 
 function checked(columns: EventColumns, fromSeq: number, count: number): EventColumns {
   if (columns.firstSeq !== fromSeq || columns.kind.length !== count) {
@@ -46,30 +56,16 @@ function checked(columns: EventColumns, fromSeq: number, count: number): EventCo
 /** The machine's log as it is now. */
 export function timelineOf(machine: Machine): TimelineSource {
   const log = machine.log;
-  return {
-    machineName: machine.description.name ?? null,
-    firstSeq: log.firstSeq,
-    endSeq: log.total,
-    evicted: log.evicted,
-    devices: devicesOf(machine),
-    read: (fromSeq, count) => checked(log.slice(Math.max(fromSeq, log.firstSeq), fromSeq + count), fromSeq, count),
-  };
+  return sourceOf(machine, log, (fromSeq, count) => checked(log.slice(Math.max(fromSeq, log.firstSeq), fromSeq + count), fromSeq, count));
 }
 
 /** The host's history as it is now, naming the devices of `machine`. */
 export function historyTimeline(history: EventHistory, machine: Machine): TimelineSource {
   const generation = history.generation;
-  return {
-    machineName: machine.description.name ?? null,
-    firstSeq: history.firstSeq,
-    endSeq: history.total,
-    evicted: history.evicted,
-    devices: devicesOf(machine),
-    read: (fromSeq, count) => {
-      if (history.generation !== generation) throw new ExportError('another machine was loaded while exporting');
-      return checked(history.slice(fromSeq, count), fromSeq, count);
-    },
-  };
+  return sourceOf(machine, history, (fromSeq, count) => {
+    if (history.generation !== generation) throw new ExportError('another machine was loaded while exporting');
+    return checked(history.slice(fromSeq, count), fromSeq, count);
+  });
 }
 
 /** The run in chunks of at most `size` events, oldest first. */

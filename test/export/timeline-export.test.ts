@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { busyMachine, LEGACY } from '../session/busy-machine';
-import { Guest, NIC, CTRL, ENABLE, MASKALL } from '../machine/guest';
+import { completeMachine, busyMachine, LEGACY } from '../session/busy-machine';
+import { NIC } from '../machine/guest';
 import { microsecondsText, type ChromeTrace } from '../../src-main/export/perfetto-json';
 import { exportTimeline } from '../../src-main/export/timeline-export';
 import { decodeSession, encodeSession } from '../../src-main/session/machine-snapshot';
@@ -10,19 +10,6 @@ import type { Machine } from '../../src-main/machine/machine';
 
 const DATE = new Date('2026-01-02T03:04:05Z');
 
-/** Busy, with a log large enough to hold everything since the build. */
-function complete(): Guest {
-  const g = busyMachine(1 << 12);
-  expect(g.machine.log.evicted).toBe(0);
-  // More mask traffic: function mask on and off, MSI-X off and on, a vector unmasked with its pending bit set.
-  g.writeControl(ENABLE | MASKALL);
-  g.engine.notify(0);
-  g.writeControl(ENABLE);
-  g.writeControl(0);
-  g.writeControl(ENABLE);
-  g.writeEntry(2, CTRL, 0);
-  return g;
-}
 
 /** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks. */
 function readCsv(text: string): string[][] {
@@ -61,7 +48,7 @@ describe('Perfetto trace JSON export', () => {
   });
 
   it('has one instant per retained event, in µs, on the device process and vector thread', () => {
-    const g = complete();
+    const g = completeMachine();
     const m = g.machine;
     const t = trace(m);
     expect(t.displayTimeUnit).toBe('ns');
@@ -82,7 +69,7 @@ describe('Perfetto trace JSON export', () => {
   });
 
   it('counter tracks end at the machine state for every vector', () => {
-    const g = complete();
+    const g = completeMachine();
     const t = trace(g.machine, 'seq');
     const last = new Map<string, number>();
     for (const e of t.traceEvents) if (e.ph === 'C' && e.pid === NIC + 1) last.set(e.name, Object.values(e.args)[0] as number);
@@ -96,7 +83,7 @@ describe('Perfetto trace JSON export', () => {
 
 describe('CSV export', () => {
   it('has a header and one row per retained event, quoting texts with commas', () => {
-    const g = complete();
+    const g = completeMachine();
     const m = g.machine;
     const rows = readCsv(exportTimeline(m, 'csv').toString('utf8'));
     expect(rows[0]).toEqual(['seq', 'time_ns', 'kind', 'origin', 'bdf', 'vector', 'detail', 'a', 'b', 'c', 'text']);

@@ -3,8 +3,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { busyMachine } from '../session/busy-machine';
-import { Guest, CTRL, ENABLE, MASKALL, MEM, apicAddress } from '../machine/guest';
+import { busyMachine, completeMachine } from '../session/busy-machine';
+import { Guest, CTRL, ENABLE, MEM, apicAddress } from '../machine/guest';
 import { timelineOf } from '../../src-main/export/timeline-source';
 import { vcdIdentifier } from '../../src-main/export/vcd';
 import { exportBytes, exportTimeline } from '../../src-main/export/timeline-export';
@@ -23,19 +23,6 @@ const changesOf = (vcd: VcdFile, path: string): [number, string][] => {
   return vcd.changes.filter((c) => c.id === id).map((c) => [c.time, c.value]);
 };
 
-/** Busy, with a log large enough to hold everything since the build. */
-function complete(): Guest {
-  const g = busyMachine(1 << 12);
-  expect(g.machine.log.evicted).toBe(0);
-  // More mask traffic: function mask on and off, MSI-X off and on, a vector unmasked with its pending bit set.
-  g.writeControl(ENABLE | MASKALL);
-  g.engine.notify(0);
-  g.writeControl(ENABLE);
-  g.writeControl(0);
-  g.writeControl(ENABLE);
-  g.writeEntry(2, CTRL, 0);
-  return g;
-}
 
 /** The README's worked example, word for word: vector 0 pends while masked, then is delivered on unmask, all at t=0. */
 const README_BRINGUP = `# nic0 is 00:03.0. Put BAR1 at 0xfebd0000, then turn on memory space and bus master.
@@ -116,7 +103,7 @@ describe('VCD export', () => {
   });
 
   it('declares a scope per device and vector, and its final levels are the machine state', () => {
-    const g = complete();
+    const g = completeMachine();
     const vcd = vcdOf(g.machine);
     for (let v = 0; v < 4; v++) {
       expect(finalValue(vcd, `${NIC_SCOPE}.vector_${v}.masked`)).toBe(g.engine.isMasked(v) ? '1' : '0');
@@ -158,7 +145,7 @@ describe('VCD export', () => {
   });
 
   it('writes only the filtered events as pulses, while the levels follow every event', () => {
-    const g = complete();
+    const g = completeMachine();
     const vcd = readVcd(exportBytes(timelineOf(g.machine), 'vcd', { axis: 'ns', date: DATE, filter: (c, i) => c.vector[i] !== 0 }).toString('utf8'));
     expect(triggers(vcd, `${NIC_SCOPE}.vector_0.delivered`)).toHaveLength(0);
     expect(triggers(vcd, `${NIC_SCOPE}.vector_1.delivered`)).toHaveLength(g.engine.delivered[1]!);
@@ -191,7 +178,7 @@ describe('VCD export', () => {
       writeFileSync(join(dir, 'bringup.qtest'), README_BRINGUP);
       const r = await runCommand(exportCommand, ['--format', 'vcd', '--machine', 'virtio-net', '--script', 'bringup.qtest', '--out', 'readme.vcd'], dir);
       expect(r.code).toBe(0);
-      writeFileSync(join(dir, 'busy.vcd'), exportTimeline(complete().machine, 'vcd'));
+      writeFileSync(join(dir, 'busy.vcd'), exportTimeline(completeMachine().machine, 'vcd'));
       writeFileSync(join(dir, 'evicted.vcd'), exportTimeline(busyMachine(16).machine, 'vcd'));
       for (const name of ['readme', 'busy', 'evicted']) {
         const run = spawnSync('/usr/bin/vcd2fst', [join(dir, `${name}.vcd`), join(dir, `${name}.fst`)], { encoding: 'utf8' });
