@@ -24,6 +24,7 @@ export const VIEW_ITEMS: { view: ViewName; label: string; accelerator: string }[
   { view: 'vectors', label: 'Vector Table', accelerator: 'CmdOrCtrl+2' },
   { view: 'timeline', label: 'Timeline', accelerator: 'CmdOrCtrl+3' },
   { view: 'script', label: 'Script', accelerator: 'CmdOrCtrl+4' },
+  { view: 'compare', label: 'Compare Runs', accelerator: 'CmdOrCtrl+5' },
 ];
 
 /** `devTools`: only an unpackaged (development) app offers Toggle Developer Tools. */

@@ -11,8 +11,8 @@
 // are interned on the one packet sequence (at most MAX_INTERNED of them: past that a
 // new description is written in full), which keeps a million events near 30 MB.
 import { formatBdf } from '../machine/pci/pci-bus';
-import { EVENT_KIND_NAMES, EventKind, PendingClearCause } from '../../src-shared/timeline/event-kinds';
-import { describeEvent } from '../../src-shared/timeline/event-record';
+import { PendingClearCause } from '../../src-shared/timeline/event-kinds';
+import { describeEvent, EVENT_KIND_NAMES, EventKind, eventField } from '../../src-shared/timeline/event-schema';
 import { namesVector } from '../../src-shared/debugger/vector-events';
 import { SignalTrace, type Level } from './signal-trace';
 import { chunksOf, type TimelineSource } from './timeline-source';
@@ -95,9 +95,9 @@ export function* perfettoPieces(source: TimelineSource, options: ExportOptions, 
       const vector = cols.vector[i]!;
       const onVector = namesVector(kind, detail) && trace.hasVector(bdf, vector);
       const track = onVector ? vectorTrack.get(bdf)! + vector : (deviceTrack.get(bdf) ?? MACHINE_TRACK);
-      flowOf(kind, detail, onVector ? track : 0);
+      flowOf(kind, kind === PENDING_CLEARED ? eventField.PendingCleared.cause(cols, i) : 0, onVector ? track : 0);
       if (options.filter !== undefined && !options.filter(cols, i, cols.firstSeq + i)) continue;
-      const text = describeEvent(kind, detail, vector, cols.a[i]!, cols.b[i]!, cols.c[i]!);
+      const text = describeEvent(cols, i);
       const event: Record<string, unknown> = {
         type: TYPE_INSTANT,
         track_uuid: track,
@@ -122,8 +122,8 @@ export function* perfettoPieces(source: TimelineSource, options: ExportOptions, 
     packets = [];
   }
 
-  /** The flow an event starts or passes on, and the one it ends, on vector track `track` (0: none); in `flows`. */
-  function flowOf(kind: number, detail: number, track: number): void {
+  /** The flow an event starts or passes on, and the one it ends, on vector track `track` (0: none); in `flows`. `cause`: a PendingCleared's. */
+  function flowOf(kind: number, cause: number, track: number): void {
     flows.continues = 0;
     flows.ends = 0;
     const open = track === 0 ? undefined : openFlow.get(track);
@@ -138,7 +138,7 @@ export function* perfettoPieces(source: TimelineSource, options: ExportOptions, 
       case PENDING_CLEARED:
         if (open === undefined) return;
         // Unmasking clears the bit and sends the message: the flow goes on to where it went.
-        if (detail === UNMASK) {
+        if (cause === UNMASK) {
           open.unmasked = true;
           flows.continues = open.id;
         } else endFlow(track, open.id);

@@ -11,7 +11,7 @@
 // (1 ns when no two events share one, down to 1 fs for a million). Each transition
 // and each pulse is then visible, in order, at its own time.
 import { formatBdf } from '../machine/pci/pci-bus';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import { SignalTrace, type Signal } from './signal-trace';
 import { chunksOf, ExportError, type TimelineSource } from './timeline-source';
 import { CHUNK_EVENTS, type ExportOptions, type ExportPiece, type ExportPieces } from './export-pieces';

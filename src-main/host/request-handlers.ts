@@ -18,6 +18,7 @@ import { createPciTextHandlers } from './pci-text-handlers';
 import { debuggerHandlers } from './debugger-handlers';
 import { sessionHandlers } from './session-handlers';
 import { timelineHandlers } from './timeline-handlers';
+import { comparisonHandlers } from './comparison-handlers';
 import type { AccessResult, DeviceInfo, RequestResult, VectorSnapshot } from '../../src-shared/ipc/contract';
 import { Origin } from '../../src-shared/timeline/event-kinds';
 import { vectorWhy } from '../../src-shared/doctor/vector-why';
@@ -205,6 +206,7 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
     ...debuggerHandlers(session),
     ...sessionHandlers(session),
     ...timelineHandlers(session),
+    ...comparisonHandlers(session),
   };
 }
 

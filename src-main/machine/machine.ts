@@ -14,7 +14,8 @@ import { formatBdf } from './pci/pci-bus';
 import type { PciFunction } from './pci/pci-function';
 import type { Ram } from './ram';
 import { MAX_SOURCE_RATE, MIN_SOURCE_RATE, type MachineDescription } from '../../src-shared/machine-file/description';
-import { DropReason, EventKind, Origin } from '../../src-shared/timeline/event-kinds';
+import { DropReason, Origin } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 
 export { MAX_SOURCE_RATE, MIN_SOURCE_RATE };
 

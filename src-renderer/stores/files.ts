@@ -8,17 +8,12 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ExportFormat } from '../../src-shared/timeline/export-formats';
 import type { ExportProgress } from '../../src-shared/ipc/contract';
-import { offerDownload, offerUrlDownload } from '../lib/file-transfer';
+import { offerDownload, offerUrlDownload, sessionUpload } from '../lib/file-transfer';
 import { formatBytes } from '../lib/format';
-import { base64ToBytes, bytesToBase64 } from '../../src-shared/base64';
+import { base64ToBytes } from '../../src-shared/base64';
 import { useStatusStore } from './status';
 
-/**
- * The browser host takes frames of up to 32 MiB and base64 makes a file 4/3 larger:
- * a bigger session is refused here rather than by the socket closing. (In Electron
- * the File menu opens sessions of any size.)
- */
-export const MAX_UPLOAD_BYTES = 24 << 20;
+export { MAX_UPLOAD_BYTES } from '../lib/file-transfer';
 
 export const useFilesStore = defineStore('files', () => {
   const status = useStatusStore();
@@ -47,14 +42,13 @@ export const useFilesStore = defineStore('files', () => {
   /** The machine is replaced only if main accepts the file; machineLoaded then resets the views. */
   const openSession = (file: File): Promise<boolean> =>
     working(async () => {
-      if (file.size > MAX_UPLOAD_BYTES) {
-        const text = `${file.name}: ${file.size.toLocaleString('en-US')} bytes is more than the browser can send (${MAX_UPLOAD_BYTES.toLocaleString('en-US')}); open it in the desktop app or with \`irqscope session open\``;
-        status.reportError(text);
-        note.value = { ok: false, text };
+      const upload = await sessionUpload(file);
+      if (!upload.ok) {
+        status.reportError(upload.error);
+        note.value = { ok: false, text: upload.error };
         return false;
       }
-      const data = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
-      const reply = await status.request('openSession', { data, fileName: file.name });
+      const reply = await status.request('openSession', { data: upload.data, fileName: file.name });
       if (!reply.ok) {
         note.value = { ok: false, text: reply.error };
         return false;

@@ -133,6 +133,7 @@ export const eventRecordSchema = z.strictObject({
   a: z.number().int(),
   b: z.number().int(),
   c: z.number().int(),
+  fields: z.record(z.string().max(64), z.number()),
   text: z.string(),
 });
 

@@ -2,7 +2,8 @@
 // works on a saved session, a script's run or an --events file): the interrupt mode
 // (INTx level, MSI-X Enable and Function Mask, plain MSI's Enable) and, per
 // vector, whether it is masked and since when it is pending.
-import { EventKind, FUNCTION_MSI, MaskCause } from '../timeline/event-kinds';
+import { FUNCTION_MSI, MaskCause } from '../timeline/event-kinds';
+import { EventKind } from '../timeline/event-schema';
 import type { DoctorEvent } from './doctor-event';
 
 // Imported bindings are read through getters under CommonJS interop; apply() runs for every event, so it uses local copies.

@@ -2,14 +2,8 @@
 // what the doctor knows of its device (device-track.ts). `check` sees the device as it
 // was before the event, `after` as the event left it; `atEnd` judges the state when
 // the stream stops (or now, live). docs/doctor.md documents each with an example.
-import {
-  ACCESS_CONFIG,
-  ACCESS_IO,
-  ACCESS_WRITE,
-  DropReason,
-  EventKind,
-  UnclaimedKind,
-} from '../timeline/event-kinds';
+import { ACCESS_CONFIG, ACCESS_IO, ACCESS_WRITE, DropReason, UnclaimedKind } from '../timeline/event-kinds';
+import { EventKind } from '../timeline/event-schema';
 import type { DeviceTrack, VectorTrack } from './device-track';
 import type { DoctorEvent } from './doctor-event';
 import type { Severity } from './finding';

@@ -13,6 +13,7 @@ import type { EventRecord } from '../timeline/event-record';
 import { MAX_WINDOW_LANES, MAX_WINDOW_PIXELS, type TimelineWindow } from '../timeline/window';
 import type { Finding } from '../doctor/finding';
 import type { VectorWhy } from '../doctor/vector-why';
+import { COMPARE_AXES, type ComparedPair, type CompareWindow, type RunComparison } from '../diff/comparison';
 
 export type { RequestName, StreamName } from './names';
 
@@ -202,6 +203,11 @@ export interface ExportProgress {
 /** The WebSocket host refuses frames above 32 MiB; base64 takes 4 characters per 3 bytes. */
 const MAX_SESSION_BASE64 = 32 << 20;
 
+const sessionFileParams = z.strictObject({
+  data: z.base64({ error: 'expected the session file as base64' }).max(MAX_SESSION_BASE64, { error: `the session file is over ${MAX_SESSION_BASE64 / 4 * 3} bytes` }),
+  fileName: z.string().max(4096).optional(),
+});
+
 const loadMachineParams = z.discriminatedUnion(
   'source',
   [
@@ -363,12 +369,28 @@ export const requests = {
   cancelRun: request<{ cancelled: 'step' | 'until-vector' }>()(debuggerParams.cancelRun),
   saveSession: request<SessionDownload>()(noParams),
   /** Replaces the machine with a saved session; a file that cannot be trusted is refused and the machine stays. */
-  openSession: request<MachineStatus>()(
-    z.strictObject({
-      data: z.base64({ error: 'expected the session file as base64' }).max(MAX_SESSION_BASE64, { error: `the session file is over ${MAX_SESSION_BASE64 / 4 * 3} bytes` }),
-      fileName: z.string().max(4096).optional(),
-    }),
+  openSession: request<MachineStatus>()(sessionFileParams),
+  /**
+   * Compares the current run (A: the events the history holds now) with a saved session's (B), aligned as
+   * `irqscope diff` aligns them; the comparison stays open for the requests below. Nothing changes on the machine.
+   */
+  compareSession: request<RunComparison>()(sessionFileParams),
+  /** What the open comparison shows of [start, end] of an axis (ns, or alignment steps) at `pixels` columns, both runs, lane by lane. */
+  comparisonWindow: request<CompareWindow>()(
+    z
+      .strictObject({
+        axis: z.enum(COMPARE_AXES, { error: `must be ${COMPARE_AXES.join(' or ')}` }),
+        start: z.number({ error: 'expected a position' }).finite({ error: 'expected a finite position' }),
+        end: z.number({ error: 'expected a position' }).finite({ error: 'expected a finite position' }),
+        pixels: int(1, MAX_WINDOW_PIXELS, 'a pixel count'),
+      })
+      .refine((p) => p.end > p.start, { error: 'end must be after start', path: ['end'] }),
   ),
+  /** Event `seq` of run A or B and the event of the other run at the same step of the alignment. */
+  comparisonPair: request<ComparedPair>()(
+    z.strictObject({ run: z.enum(['a', 'b'], { error: "must be 'a' or 'b'" }), seq: int(0, Number.MAX_SAFE_INTEGER, 'an event sequence number') }),
+  ),
+  closeComparison: request<{ closed: boolean }>()(noParams),
   doctorFindings: request<DoctorReport>()(noParams),
   /**
    * Shows the machine as it was right after event `seq` (null: live again): listDevices,
@@ -446,7 +468,7 @@ export type RequestResult<N extends RequestName> = Requests[N] extends RequestSp
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export type ViewName = 'devices' | 'vectors' | 'timeline' | 'script';
+export type ViewName = 'devices' | 'vectors' | 'timeline' | 'script' | 'compare';
 
 /** Event streams from main to the renderer. */
 export interface StreamPayloads {

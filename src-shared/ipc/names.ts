@@ -45,6 +45,10 @@ export const REQUEST_NAMES = [
   'locateEvent',
   'doctorFindings',
   'viewAt',
+  'compareSession',
+  'comparisonWindow',
+  'comparisonPair',
+  'closeComparison',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 

@@ -9,16 +9,13 @@ import {
   DELIVERY_MODE_NAMES,
   DIVERGENCE_NAMES,
   DROP_REASON_NAMES,
-  EVENT_KIND_COUNT,
-  EVENT_KIND_NAMES,
-  EventKind,
   MaskCause,
   NotifierKind,
   PendingClearCause,
   BreakpointDetail,
 } from './event-kinds';
 import { inVectorLane } from './lanes';
-import { describeEvent, spacedNames } from './event-record';
+import { describeEvent, EVENT_KIND_COUNT, EVENT_KIND_NAMES, EventKind, spoken as spacedNames } from './event-schema';
 
 /** A field's value of event i: a number, or for a `text` field a string; undefined when absent. */
 export type NumberGetter = (cols: EventColumns, i: number, seq: number) => number | undefined;
@@ -88,7 +85,7 @@ export const EVENT_FIELDS: readonly EventField[] = [
   { name: 'origin', type: 'enum', doc: 'guest, device, user or machine', get: (c, i) => c.origin[i], names: ['guest', 'device', 'user', 'machine'] },
   { name: 'bdf', type: 'number', doc: 'the function, as 00:03.0', get: (c, i) => (c.bdf[i] === NO_BDF ? undefined : c.bdf[i]), literal: 'bdf' },
   { name: 'vector', type: 'number', doc: 'MSI-X or MSI vector', get: (c, i) => (inVectorLane(c.kind[i]!, c.detail[i]!) || (c.kind[i] === EventKind.Divergence && c.vector[i] !== 0xffff) ? c.vector[i] : undefined) },
-  { name: 'text', type: 'text', doc: 'the one-line description', get: (c, i) => describeEvent(c.kind[i]!, c.detail[i]!, c.vector[i]!, c.a[i]!, c.b[i]!, c.c[i]!) },
+  { name: 'text', type: 'text', doc: 'the one-line description', get: (c, i) => describeEvent(c, i) },
   { name: 'detail', type: 'number', doc: 'raw detail column', get: colDetail },
   { name: 'a', type: 'number', doc: 'raw a column', get: colA },
   { name: 'b', type: 'number', doc: 'raw b column', get: colB },

@@ -3,7 +3,7 @@ import { loadPreset } from './preset';
 import { QtestSession } from '../../src-main/qtest/qtest-session';
 import { diagnose } from '../../src-shared/doctor/doctor';
 import { RULES } from '../../src-shared/doctor/rules';
-import { EVENT_KIND_NAMES } from '../../src-shared/timeline/event-kinds';
+import { EVENT_KIND_NAMES } from '../../src-shared/timeline/event-schema';
 import type { Finding } from '../../src-shared/doctor/finding';
 import { NIC_MSI, RULE_SCRIPTS, UP } from './rule-scripts';
 

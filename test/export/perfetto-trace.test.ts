@@ -9,7 +9,7 @@ import { exportBytes } from '../../src-main/export/timeline-export';
 import { perfettoType, SEQ_INCREMENTAL_STATE_CLEARED, SEQ_NEEDS_INCREMENTAL_STATE } from '../../src-main/export/perfetto-proto';
 import { MAX_INTERNED, perfettoPieces } from '../../src-main/export/perfetto';
 import { eventRecord } from '../../src-shared/timeline/event-record';
-import { EVENT_KIND_NAMES } from '../../src-shared/timeline/event-kinds';
+import { EVENT_KIND_NAMES } from '../../src-shared/timeline/event-schema';
 import type { Machine } from '../../src-main/machine/machine';
 import type { ExportOptions } from '../../src-main/export/export-pieces';
 

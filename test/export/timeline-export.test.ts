@@ -56,11 +56,14 @@ describe('Perfetto trace JSON export', () => {
     expect(instants).toHaveLength(m.log.retained);
     const cols = m.log.slice(0, m.log.total);
     instants.forEach((e, i) => {
-      expect(e).toMatchObject({ s: 't', ts: cols.time[i]! / 1000, args: { seq: i, text: eventRecord(cols, i).text } });
+      const r = eventRecord(cols, i);
+      // Its fields by the schema's names (a delivery's `data` is its Message Data).
+      expect(e).toMatchObject({ s: 't', ts: cols.time[i]! / 1000, args: { seq: i, text: r.text, fields: r.fields } });
       expect(Number.isInteger(e.pid) && Number.isInteger(e.tid)).toBe(true);
     });
     for (let i = 1; i < instants.length; i++) expect(instants[i]!.ts).toBeGreaterThanOrEqual(instants[i - 1]!.ts);
     const delivered = instants.filter((e) => e.name === 'NotifyDelivered' && e.pid === NIC + 1);
+    expect(delivered.map((e) => (e.args.fields as Record<string, number>).data & 0xff)).toContain(0x41);
     expect(delivered.map((e) => e.tid)).toEqual(expect.arrayContaining([1, 2]));
     const names = t.traceEvents.filter((e) => e.ph === 'M').map((e) => [e.name, e.pid, e.tid, e.args.name ?? e.args.sort_index]);
     expect(names).toContainEqual(['process_name', NIC + 1, 0, '00:03.0 nic0']);

@@ -8,9 +8,12 @@ import { Guest, CTRL, ENABLE, MEM, apicAddress } from '../machine/guest';
 import { timelineOf } from '../../src-main/export/timeline-source';
 import { vcdIdentifier } from '../../src-main/export/vcd';
 import { exportBytes, exportTimeline } from '../../src-main/export/timeline-export';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import { exportCommand } from '../../src-main/cli/export-command';
 import { runCommand } from '../cli/cli-harness';
+import { loadPreset } from '../doctor/preset';
+import { NIC_MSI } from '../doctor/rule-scripts';
+import { QtestSession } from '../../src-main/qtest/qtest-session';
 import { finalValue, readVcd, triggers, type VcdFile } from './vcd-reader';
 import type { Machine } from '../../src-main/machine/machine';
 
@@ -142,6 +145,21 @@ describe('VCD export', () => {
     const vcd = vcdOf(g.machine);
     expect(changesOf(vcd, `${NIC_SCOPE}.vector_0.masked`).map(([, v]) => v)).toEqual(['0', '1']);
     expect(finalValue(vcd, `${NIC_SCOPE}.vector_1.masked`)).toBe('1');
+  });
+
+  it("plain MSI's Enable on a device that also has MSI-X leaves the MSI-X levels alone", () => {
+    const machine = loadPreset('virtio-net', false, (d) => (d.devices[0]!.msi = NIC_MSI));
+    const q = new QtestSession(machine);
+    // MSI-X enabled (function_masked 0), then plain MSI switched on and off again (its "function masked" is MSI's).
+    const lines = ['outl 0xcf8 0x80001884', 'outl 0xcfc 0x80000011', 'outl 0xcf8 0x80001860', 'outl 0xcfc 0x00010000', 'outl 0xcfc 0x00000000'];
+    for (const line of lines) q.execute(line);
+    const log = machine.log;
+    const kinds = log.slice(log.firstSeq, log.total).kind;
+    expect([...kinds].filter((k) => k === EventKind.FunctionMaskChanged)).toHaveLength(3);
+    const vcd = vcdOf(machine);
+    expect(changesOf(vcd, `${NIC_SCOPE}.function_masked`).map(([, v]) => v)).toEqual(['0']);
+    expect(finalValue(vcd, `${NIC_SCOPE}.vector_0.masked`)).toBe('1'); // by its own vector bit, as built
+    expect(changesOf(vcd, `${NIC_SCOPE}.vector_0.masked`)).toEqual([]);
   });
 
   it('writes only the filtered events as pulses, while the levels follow every event', () => {

@@ -5,7 +5,8 @@ import { MachineRunner } from '../../src-main/host/machine-runner';
 import { APP_DEBUGGER_LIMITS, type SessionClient } from '../../src-main/host/machine-session';
 import type { StreamName } from '../../src-shared/ipc/contract';
 import type { DebuggerState } from '../../src-shared/debugger/breakpoints';
-import { EventKind, Origin } from '../../src-shared/timeline/event-kinds';
+import { Origin } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import { stateOf } from '../session/busy-machine';
 import { MAX_BREAKPOINTS } from '../../src-main/machine/debugger/debugger';
 

@@ -4,7 +4,7 @@ import { Clock } from '../../src-main/machine/clock';
 import { EventHistory } from '../../src-main/host/event-history';
 import { FilterIndex } from '../../src-main/host/filter-index';
 import { compileFilter } from '../../src-shared/timeline/event-filter';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import { MarkerClass, laneKey } from '../../src-shared/timeline/lanes';
 import { NIC, TWO_DEVICES, bringUpNic, hostWith, value } from './fixtures';
 

@@ -8,7 +8,7 @@ import { useRegistersStore } from '../../src-renderer/stores/registers';
 import { useVectorsStore } from '../../src-renderer/stores/vectors';
 import { useTimelineStore } from '../../src-renderer/stores/timeline';
 import { startAppSession } from '../../src-renderer/app-session';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import { FUNCTION_LANE, laneKey } from '../../src-renderer/timeline/event-store';
 import type { MachineStatus } from '../../src-shared/ipc/contract';
 

@@ -5,7 +5,8 @@
 import type { DebuggedMachine } from './debugged-machine';
 import type { EventLog } from '../event-log';
 import { formatBdf } from '../pci/pci-bus';
-import { ACCESS_IO, ACCESS_WRITE, CPU_SET_FLAG, EventKind, PENDED_BY_LOAD } from '../../../src-shared/timeline/event-kinds';
+import { ACCESS_IO, ACCESS_WRITE, CPU_SET_FLAG, PENDED_BY_LOAD } from '../../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../../src-shared/timeline/event-schema';
 import { MASK_CAUSES, type BreakpointSpec, type NotifyOutcome } from '../../../src-shared/debugger/breakpoints';
 
 export interface CompiledMatcher {

@@ -13,7 +13,8 @@ import { compileBreakpoint, type CompiledMatcher } from './breakpoint-matcher';
 import { accessWatch, type WatchedRange } from './access-watch';
 import { formatBdf, parseBdf } from '../pci/pci-bus';
 import { clockRangeError } from '../clock';
-import { BreakpointDetail, EVENT_KIND_NAMES, EventKind, Origin } from '../../../src-shared/timeline/event-kinds';
+import { BreakpointDetail, Origin } from '../../../src-shared/timeline/event-kinds';
+import { EVENT_KIND_NAMES, EventKind } from '../../../src-shared/timeline/event-schema';
 import { eventRecord } from '../../../src-shared/timeline/event-record';
 import { namesVector } from '../../../src-shared/debugger/vector-events';
 import {
