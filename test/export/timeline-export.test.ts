@@ -63,7 +63,7 @@ describe('Perfetto trace JSON export', () => {
     });
     for (let i = 1; i < instants.length; i++) expect(instants[i]!.ts).toBeGreaterThanOrEqual(instants[i - 1]!.ts);
     const delivered = instants.filter((e) => e.name === 'NotifyDelivered' && e.pid === NIC + 1);
-    expect(delivered.map((e) => (e.args.fields as Record<string, number>).data & 0xff)).toContain(0x41);
+    expect(delivered.map((e) => (e.args.fields as Record<string, number>).data! & 0xff)).toContain(0x41);
     expect(delivered.map((e) => e.tid)).toEqual(expect.arrayContaining([1, 2]));
     const names = t.traceEvents.filter((e) => e.ph === 'M').map((e) => [e.name, e.pid, e.tid, e.args.name ?? e.args.sort_index]);
     expect(names).toContainEqual(['process_name', NIC + 1, 0, '00:03.0 nic0']);
