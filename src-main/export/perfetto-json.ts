@@ -2,7 +2,8 @@
 // ui.perfetto.dev and chrome://tracing load), kept beside the native protobuf trace
 // for tools that read only JSON: a process per device, a thread per vector (thread 0
 // for device-wide events, process 0 for machine-wide ones), every event as a
-// thread-scoped instant with its record in args, and counter tracks for each
+// thread-scoped instant with its record in args (its fields by the names of the event
+// schema), and counter tracks for each
 // vector's masked and pending levels. Timestamps are microseconds, written from the
 // integer nanoseconds digit for digit (never through a division's rounding).
 import { formatBdf } from '../../src-shared/pci-text/bdf';
@@ -20,7 +21,7 @@ export interface TraceEvent {
   tid: number;
   cat?: string;
   s?: 't';
-  args: Record<string, string | number>;
+  args: Record<string, string | number | Record<string, number>>;
 }
 
 export interface ChromeTrace {
@@ -88,7 +89,7 @@ export function* perfettoJsonPieces(source: TimelineSource, options: ExportOptio
       const onVector = namesVector(cols, i) && trace.hasVector(bdf, cols.vector[i]!);
       out.push(
         eventJson(
-          { name: r.kind, cat: r.origin, ph: 'i', s: 't', pid: pidOf(bdf), tid: onVector ? tidOf(cols.vector[i]!) : 0, args: { seq: r.seq, timeNs: r.timeNs, text: r.text, ...r.fields } },
+          { name: r.kind, cat: r.origin, ph: 'i', s: 't', pid: pidOf(bdf), tid: onVector ? tidOf(cols.vector[i]!) : 0, args: { seq: r.seq, timeNs: r.timeNs, text: r.text, fields: r.fields } },
           ts,
         ),
       );

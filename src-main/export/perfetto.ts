@@ -121,9 +121,8 @@ export function* perfettoPieces(source: TimelineSource, options: ExportOptions, 
     packets = [];
   }
 
-  /** The flow an event starts or passes on, and the one it ends, on vector track `track` (0: none); in `flows`. */
-  /** `clearCause`: a PendingCleared's cause. */
-  function flowOf(kind: number, clearCause: number, track: number): void {
+  /** The flow an event starts or passes on, and the one it ends, on vector track `track` (0: none); in `flows`. `cause`: a PendingCleared's. */
+  function flowOf(kind: number, cause: number, track: number): void {
     flows.continues = 0;
     flows.ends = 0;
     const open = track === 0 ? undefined : openFlow.get(track);
@@ -138,7 +137,7 @@ export function* perfettoPieces(source: TimelineSource, options: ExportOptions, 
       case PENDING_CLEARED:
         if (open === undefined) return;
         // Unmasking clears the bit and sends the message: the flow goes on to where it went.
-        if (clearCause === UNMASK) {
+        if (cause === UNMASK) {
           open.unmasked = true;
           flows.continues = open.id;
         } else endFlow(track, open.id);

@@ -5,6 +5,7 @@
 // from the start; after eviction they start unknown ('x') and become known at their
 // first event.
 import { EventKind, eventField } from '../../src-shared/timeline/event-schema';
+import { FUNCTION_MSI } from '../../src-shared/timeline/event-kinds';
 import type { EventColumns } from '../../src-shared/timeline/columns';
 import type { ExportDevice } from './timeline-source';
 
@@ -25,6 +26,7 @@ export interface SignalVisitor {
 }
 
 const NO_DEVICE = 0xffff;
+const FUNCTION_MASK = eventField.FunctionMaskChanged;
 // Read once: the loop below runs per event.
 const { VectorMasked: VECTOR_MASKED, VectorUnmasked: VECTOR_UNMASKED, FunctionMaskChanged: FUNCTION_MASK_CHANGED, StateLoaded: STATE_LOADED, Reset: RESET, NotifyPended: NOTIFY_PENDED, PendingCleared: PENDING_CLEARED, IntxChanged: INTX_CHANGED } = EventKind;
 
@@ -82,11 +84,15 @@ export class SignalTrace {
       case VECTOR_UNMASKED:
         if (inRange) this.set(base + 2 * vector, 0, visitor);
         break;
-      case FUNCTION_MASK_CHANGED:
-        this.set(this.functionSignal.get(bdf), eventField.FunctionMaskChanged.masked(cols, i) ? 1 : 0, visitor);
+      case FUNCTION_MASK_CHANGED: {
+        // Plain MSI's Enable is another capability's: the MSI-X levels stay.
+        if (FUNCTION_MASK.capability(cols, i) === FUNCTION_MSI) break;
+        const masked = FUNCTION_MASK.masked(cols, i) ? 1 : 0;
+        this.set(this.functionSignal.get(bdf), masked, visitor);
         // Disabling MSI-X masks every vector without a per-vector event (C2).
-        if (eventField.FunctionMaskChanged.masked(cols, i)) this.everyVector(bdf, 0, 1, visitor);
+        if (masked) this.everyVector(bdf, 0, 1, visitor);
         break;
+      }
       case STATE_LOADED:
         // X3: every vector counts as masked, unmask events follow; the loaded pending bits are not logged.
         this.everyVector(bdf, 0, 1, visitor);

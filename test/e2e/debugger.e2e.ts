@@ -226,7 +226,16 @@ describe('the debugger in the browser', () => {
     expect(triggers(vcd, `${scope}.delivered`)).toHaveLength(msix().delivered[0]!);
     expect(finalValue(vcd, `${scope}.masked`)).toBe(msix().isMasked(0) ? '1' : '0');
     const masked = vcd.byPath.get(`${scope}.masked`)!;
-    // Unmasked twice (each time a breakpoint stopped it) and masked in between.
-    expect(vcd.changes.filter((c) => c.id === masked.id).map((c) => c.value)).toEqual(['0', '1', '0']);
+    // Every mask and unmask of vector 0 the machine logged is a transition, even two at one instant.
+    const log = machine().log;
+    const edges: string[] = [];
+    for (let seq = log.firstSeq; seq < log.total; seq++) {
+      const i = log.indexOf(seq);
+      if (log.bdf[i] !== NIC || log.vector[i] !== 0) continue;
+      if (log.kind[i] === EventKind.VectorMasked) edges.push('1');
+      if (log.kind[i] === EventKind.VectorUnmasked) edges.push('0');
+    }
+    expect(edges.length).toBeGreaterThanOrEqual(3);
+    expect(vcd.changes.filter((c) => c.id === masked.id).map((c) => c.value)).toEqual(edges);
   });
 });

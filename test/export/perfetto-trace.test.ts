@@ -2,8 +2,8 @@
 // message definitions (the messages irqscope uses, src-main/export/perfetto-proto.ts)
 // and checked for what ui.perfetto.dev shows: tracks, instants, counters and flows.
 import { describe, expect, it } from 'vitest';
-import { busyMachine } from '../session/busy-machine';
-import { Guest, CTRL, ENABLE, MASKALL, apicAddress } from '../machine/guest';
+import { completeMachine } from '../session/busy-machine';
+import { Guest, CTRL, ENABLE, apicAddress } from '../machine/guest';
 import { timelineOf } from '../../src-main/export/timeline-source';
 import { exportBytes } from '../../src-main/export/timeline-export';
 import { perfettoType, SEQ_INCREMENTAL_STATE_CLEARED, SEQ_NEEDS_INCREMENTAL_STATE } from '../../src-main/export/perfetto-proto';
@@ -89,19 +89,10 @@ function readTrace(bytes: Uint8Array) {
 
 const traceOf = (m: Machine, options: ExportOptions = { axis: 'ns' }) => readTrace(exportBytes(timelineOf(targetOf(m)), 'perfetto', options));
 
-/** Busy, with a log large enough to hold everything since the build. */
-function complete(): Guest {
-  const g = busyMachine(1 << 12);
-  g.writeControl(ENABLE | MASKALL);
-  g.engine.notify(0);
-  g.writeControl(ENABLE);
-  g.writeEntry(2, CTRL, 0);
-  return g;
-}
 
 describe('Perfetto trace export (protobuf TrackEvent)', () => {
   it('describes a track per device, a child track per vector, and counter tracks for mask and pending', () => {
-    const t = traceOf(complete().machine);
+    const t = traceOf(completeMachine().machine);
     const nic = t.trackNamed('00:03.0 nic0');
     expect(t.tracks.get(nic)!.parent).toBeUndefined();
     for (let v = 0; v < 4; v++) {
@@ -113,7 +104,7 @@ describe('Perfetto trace export (protobuf TrackEvent)', () => {
   });
 
   it('has an instant per event, named by its description, its kind the category, at its virtual time', () => {
-    const g = complete();
+    const g = completeMachine();
     const m = g.machine;
     const t = traceOf(m);
     expect(t.events).toHaveLength(m.log.retained);
@@ -131,7 +122,7 @@ describe('Perfetto trace export (protobuf TrackEvent)', () => {
   });
 
   it('counter tracks end at the machine state', () => {
-    const g = complete();
+    const g = completeMachine();
     const t = traceOf(g.machine);
     for (let v = 0; v < 4; v++) {
       expect(t.lastCounter(`00:03.0 nic0/vector ${v} masked`)).toBe(g.engine.isMasked(v) ? 1 : 0);
@@ -165,13 +156,13 @@ describe('Perfetto trace export (protobuf TrackEvent)', () => {
   });
 
   it('on the seq axis, an event is at its sequence number (1 ns each)', () => {
-    const m = complete().machine;
+    const m = completeMachine().machine;
     const t = traceOf(m, { axis: 'seq' });
     expect(t.events.map((e) => e.ts)).toEqual(t.events.map((e) => e.seq));
   });
 
   it('writes only the filtered events as instants; counters still follow every event', () => {
-    const g = complete();
+    const g = completeMachine();
     const delivering = ['NotifyDelivered', 'NotifyToMemory'];
     const t = traceOf(g.machine, { axis: 'ns', filter: (c, i) => delivering.includes(EVENT_KIND_NAMES[c.kind[i]!]!) });
     expect(t.events.every((e) => delivering.includes(e.category!))).toBe(true);

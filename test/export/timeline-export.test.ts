@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { busyMachine, LEGACY } from '../session/busy-machine';
-import { Guest, NIC, CTRL, ENABLE, MASKALL } from '../machine/guest';
+import { completeMachine, busyMachine, LEGACY } from '../session/busy-machine';
+import { NIC } from '../machine/guest';
 import { microsecondsText, type ChromeTrace } from '../../src-main/export/perfetto-json';
 import { exportTimeline } from '../../src-main/export/timeline-export';
 import { decodeSession, encodeSession } from '../../src-main/session/machine-snapshot';
@@ -11,19 +11,6 @@ import { targetOf } from '../target-machine';
 
 const DATE = new Date('2026-01-02T03:04:05Z');
 
-/** Busy, with a log large enough to hold everything since the build. */
-function complete(): Guest {
-  const g = busyMachine(1 << 12);
-  expect(g.machine.log.evicted).toBe(0);
-  // More mask traffic: function mask on and off, MSI-X off and on, a vector unmasked with its pending bit set.
-  g.writeControl(ENABLE | MASKALL);
-  g.engine.notify(0);
-  g.writeControl(ENABLE);
-  g.writeControl(0);
-  g.writeControl(ENABLE);
-  g.writeEntry(2, CTRL, 0);
-  return g;
-}
 
 /** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks. */
 function readCsv(text: string): string[][] {
@@ -62,7 +49,7 @@ describe('Perfetto trace JSON export', () => {
   });
 
   it('has one instant per retained event, in µs, on the device process and vector thread', () => {
-    const g = complete();
+    const g = completeMachine();
     const m = g.machine;
     const t = trace(m);
     expect(t.displayTimeUnit).toBe('ns');
@@ -70,11 +57,14 @@ describe('Perfetto trace JSON export', () => {
     expect(instants).toHaveLength(m.log.retained);
     const cols = m.log.slice(0, m.log.total);
     instants.forEach((e, i) => {
-      expect(e).toMatchObject({ s: 't', ts: cols.time[i]! / 1000, args: { seq: i, text: eventRecord(cols, i).text } });
+      const r = eventRecord(cols, i);
+      // Its fields by the schema's names (a delivery's `data` is its Message Data).
+      expect(e).toMatchObject({ s: 't', ts: cols.time[i]! / 1000, args: { seq: i, text: r.text, fields: r.fields } });
       expect(Number.isInteger(e.pid) && Number.isInteger(e.tid)).toBe(true);
     });
     for (let i = 1; i < instants.length; i++) expect(instants[i]!.ts).toBeGreaterThanOrEqual(instants[i - 1]!.ts);
     const delivered = instants.filter((e) => e.name === 'NotifyDelivered' && e.pid === NIC + 1);
+    expect(delivered.map((e) => (e.args.fields as Record<string, number>).data! & 0xff)).toContain(0x41);
     expect(delivered.map((e) => e.tid)).toEqual(expect.arrayContaining([1, 2]));
     const names = t.traceEvents.filter((e) => e.ph === 'M').map((e) => [e.name, e.pid, e.tid, e.args.name ?? e.args.sort_index]);
     expect(names).toContainEqual(['process_name', NIC + 1, 0, '00:03.0 nic0']);
@@ -83,7 +73,7 @@ describe('Perfetto trace JSON export', () => {
   });
 
   it('counter tracks end at the machine state for every vector', () => {
-    const g = complete();
+    const g = completeMachine();
     const t = trace(g.machine, 'seq');
     const last = new Map<string, number>();
     for (const e of t.traceEvents) if (e.ph === 'C' && e.pid === NIC + 1) last.set(e.name, Object.values(e.args)[0] as number);
@@ -97,7 +87,7 @@ describe('Perfetto trace JSON export', () => {
 
 describe('CSV export', () => {
   it('has a header and one row per retained event, quoting texts with commas', () => {
-    const g = complete();
+    const g = completeMachine();
     const m = g.machine;
     const rows = readCsv(exportTimeline(targetOf(m), 'csv').toString('utf8'));
     expect(rows[0]).toEqual(['seq', 'time_ns', 'kind', 'origin', 'bdf', 'vector', 'detail', 'a', 'b', 'c', 'text']);

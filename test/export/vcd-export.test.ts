@@ -3,14 +3,17 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { busyMachine } from '../session/busy-machine';
-import { Guest, CTRL, ENABLE, MASKALL, MEM, apicAddress } from '../machine/guest';
+import { busyMachine, completeMachine } from '../session/busy-machine';
+import { Guest, CTRL, ENABLE, MEM, apicAddress } from '../machine/guest';
 import { timelineOf } from '../../src-main/export/timeline-source';
 import { vcdIdentifier } from '../../src-main/export/vcd';
 import { exportBytes, exportTimeline } from '../../src-main/export/timeline-export';
 import { EventKind } from '../../src-shared/timeline/event-schema';
 import { exportCommand } from '../../src-main/cli/export-command';
 import { runCommand } from '../cli/cli-harness';
+import { loadPreset } from '../doctor/preset';
+import { NIC_MSI } from '../doctor/rule-scripts';
+import { QtestSession } from '../../src-main/qtest/qtest-session';
 import { finalValue, readVcd, triggers, type VcdFile } from './vcd-reader';
 import type { Machine } from '../../src-main/machine/machine';
 import { targetOf } from '../target-machine';
@@ -24,19 +27,6 @@ const changesOf = (vcd: VcdFile, path: string): [number, string][] => {
   return vcd.changes.filter((c) => c.id === id).map((c) => [c.time, c.value]);
 };
 
-/** Busy, with a log large enough to hold everything since the build. */
-function complete(): Guest {
-  const g = busyMachine(1 << 12);
-  expect(g.machine.log.evicted).toBe(0);
-  // More mask traffic: function mask on and off, MSI-X off and on, a vector unmasked with its pending bit set.
-  g.writeControl(ENABLE | MASKALL);
-  g.engine.notify(0);
-  g.writeControl(ENABLE);
-  g.writeControl(0);
-  g.writeControl(ENABLE);
-  g.writeEntry(2, CTRL, 0);
-  return g;
-}
 
 /** The README's worked example, word for word: vector 0 pends while masked, then is delivered on unmask, all at t=0. */
 const README_BRINGUP = `# nic0 is 00:03.0. Put BAR1 at 0xfebd0000, then turn on memory space and bus master.
@@ -117,7 +107,7 @@ describe('VCD export', () => {
   });
 
   it('declares a scope per device and vector, and its final levels are the machine state', () => {
-    const g = complete();
+    const g = completeMachine();
     const vcd = vcdOf(g.machine);
     for (let v = 0; v < 4; v++) {
       expect(finalValue(vcd, `${NIC_SCOPE}.vector_${v}.masked`)).toBe(g.engine.isMasked(v) ? '1' : '0');
@@ -158,8 +148,23 @@ describe('VCD export', () => {
     expect(finalValue(vcd, `${NIC_SCOPE}.vector_1.masked`)).toBe('1');
   });
 
+  it("plain MSI's Enable on a device that also has MSI-X leaves the MSI-X levels alone", () => {
+    const machine = loadPreset('virtio-net', false, (d) => (d.devices[0]!.msi = NIC_MSI));
+    const q = new QtestSession(machine);
+    // MSI-X enabled (function_masked 0), then plain MSI switched on and off again (its "function masked" is MSI's).
+    const lines = ['outl 0xcf8 0x80001884', 'outl 0xcfc 0x80000011', 'outl 0xcf8 0x80001860', 'outl 0xcfc 0x00010000', 'outl 0xcfc 0x00000000'];
+    for (const line of lines) q.execute(line);
+    const log = machine.log;
+    const kinds = log.slice(log.firstSeq, log.total).kind;
+    expect([...kinds].filter((k) => k === EventKind.FunctionMaskChanged)).toHaveLength(3);
+    const vcd = vcdOf(machine);
+    expect(changesOf(vcd, `${NIC_SCOPE}.function_masked`).map(([, v]) => v)).toEqual(['0']);
+    expect(finalValue(vcd, `${NIC_SCOPE}.vector_0.masked`)).toBe('1'); // by its own vector bit, as built
+    expect(changesOf(vcd, `${NIC_SCOPE}.vector_0.masked`)).toEqual([]);
+  });
+
   it('writes only the filtered events as pulses, while the levels follow every event', () => {
-    const g = complete();
+    const g = completeMachine();
     const vcd = readVcd(exportBytes(timelineOf(targetOf(g.machine)), 'vcd', { axis: 'ns', date: DATE, filter: (c, i) => c.vector[i] !== 0 }).toString('utf8'));
     expect(triggers(vcd, `${NIC_SCOPE}.vector_0.delivered`)).toHaveLength(0);
     expect(triggers(vcd, `${NIC_SCOPE}.vector_1.delivered`)).toHaveLength(g.engine.delivered[1]!);
@@ -192,7 +197,7 @@ describe('VCD export', () => {
       writeFileSync(join(dir, 'bringup.qtest'), README_BRINGUP);
       const r = await runCommand(exportCommand, ['--format', 'vcd', '--machine', 'virtio-net', '--script', 'bringup.qtest', '--out', 'readme.vcd'], dir);
       expect(r.code).toBe(0);
-      writeFileSync(join(dir, 'busy.vcd'), exportTimeline(targetOf(complete().machine), 'vcd'));
+      writeFileSync(join(dir, 'busy.vcd'), exportTimeline(targetOf(completeMachine().machine), 'vcd'));
       writeFileSync(join(dir, 'evicted.vcd'), exportTimeline(targetOf(busyMachine(16).machine), 'vcd'));
       for (const name of ['readme', 'busy', 'evicted']) {
         const run = spawnSync('/usr/bin/vcd2fst', [join(dir, `${name}.vcd`), join(dir, `${name}.fst`)], { encoding: 'utf8' });

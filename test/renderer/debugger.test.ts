@@ -14,6 +14,7 @@ import DebugControls from '../../src-renderer/components/DebugControls.vue';
 import BreakpointPanel from '../../src-renderer/components/BreakpointPanel.vue';
 import VectorTableGrid from '../../src-renderer/components/VectorTableGrid.vue';
 import EventDetailsPanel from '../../src-renderer/components/EventDetailsPanel.vue';
+import ExportJobs from '../../src-renderer/components/ExportJobs.vue';
 import { EventKind } from '../../src-shared/timeline/event-schema';
 import type { BreakpointSpec, DebuggerState } from '../../src-shared/debugger/breakpoints';
 import { UNMASK_0, bp, pauseAt, state } from './debugger-fixtures';
@@ -438,6 +439,21 @@ describe('files store (browser downloads and uploads)', () => {
     expect(files.note).toEqual({ ok: true, text: 'exported nic.csv (12 events, 3.0 MiB)' });
     files.exportProgressed({ ...report, id: 9, state: 'failed', error: 'events #0..#9 were overwritten' });
     expect(files.note).toEqual({ ok: false, text: 'export of nic.csv failed: events #0..#9 were overwritten' });
+    // The bar and its Cancel, for an export the host reports (this page's, another's, or Electron's menu).
+    const app = startAppSession(transport, getActivePinia()!);
+    const jobs = mount(ExportJobs, opts());
+    transport.emit('exportProgress', { ...report, id: 11, progress: 0.25 });
+    await flushPromises();
+    expect(jobs.get('[data-testid="export-progress"]').text()).toContain('exporting nic.csv');
+    expect(jobs.get('progress').attributes('value')).toBe('0.25');
+    expect(jobs.get('.percent').text()).toBe('25 %');
+    await jobs.get('[data-testid="export-cancel"]').trigger('click');
+    expect(transport.named('cancelExport')).toEqual([{ id: 7 }, { id: 11 }]);
+    transport.emit('exportProgress', { ...report, id: 11, state: 'cancelled' });
+    await flushPromises();
+    expect(jobs.find('[data-testid="export-progress"]').exists()).toBe(false);
+    jobs.unmount();
+    app.stop();
     // In Electron main writes the file itself: nothing to download here.
     transport.on('exportTimeline', () => ({ id: 10, fileName: 'nic.vcd', mimeType: 'text/x-vcd', events: 12, delivery: 'host' as const }));
     expect(await files.exportTimeline('vcd')).toBe(true);

@@ -3,7 +3,7 @@
 // CPUs, an NMI, a message into RAM, a pending bit, a drop, use counts above 1, an
 // interval source with a fractional period mid-way, the 0xCF8 latch set, a log small
 // enough to have evicted events, and breakpoints with hit counts.
-import { Guest, build, nicDescription, apicAddress, ENABLE } from '../machine/guest';
+import { Guest, build, nicDescription, apicAddress, CTRL, ENABLE, MASKALL } from '../machine/guest';
 import type { Machine } from '../../src-main/machine/machine';
 import { CONFIG_ADDRESS_PORT } from '../../src-main/machine/pci/pci-host';
 
@@ -31,6 +31,23 @@ export function busyMachine(logCapacity = 64): Guest {
   dbg.add({ kind: 'unmask', bdf: g.bdf, vectors: [2] }, false);
   dbg.add({ kind: 'notify', bdf: g.bdf, vectors: 'any', outcomes: ['delivered'], condition: { minHits: 100 } });
   g.engine.notify(0);
+  return g;
+}
+
+/**
+ * Busy, with a log large enough to hold everything since the build (so exports start
+ * from the built state), and more mask traffic: function mask on and off, MSI-X off
+ * and on, a vector unmasked with its pending bit set.
+ */
+export function completeMachine(): Guest {
+  const g = busyMachine(1 << 12);
+  if (g.machine.log.evicted !== 0) throw new Error('the busy machine overflowed its log');
+  g.writeControl(ENABLE | MASKALL);
+  g.engine.notify(0);
+  g.writeControl(ENABLE);
+  g.writeControl(0);
+  g.writeControl(ENABLE);
+  g.writeEntry(2, CTRL, 0);
   return g;
 }
 
