@@ -12,6 +12,7 @@ import { offerDownload, offerUrlDownload, sessionUpload } from '../lib/file-tran
 import { formatBytes } from '../lib/format';
 import { base64ToBytes } from '../../src-shared/base64';
 import { useStatusStore } from './status';
+import { useTimelineStore } from './timeline';
 
 export { MAX_UPLOAD_BYTES } from '../lib/file-transfer';
 
@@ -61,9 +62,13 @@ export const useFilesStore = defineStore('files', () => {
   /** Exports waiting or under way, by id, as the host last reported them. */
   const exports = ref<ExportProgress[]>([]);
 
-  /** Starts an export; true when the host took it (its end is reported on the exportProgress stream). */
+  /**
+   * Starts an export of the events the timeline's filter shows (all of them without
+   * one); true when the host took it (its end is reported on the exportProgress stream).
+   */
   async function exportTimeline(format: ExportFormat): Promise<boolean> {
-    const started = await status.call('exportTimeline', { format });
+    const filter = useTimelineStore().appliedFilter;
+    const started = await status.call('exportTimeline', filter === '' ? { format } : { format, filter });
     if (started === undefined) return false;
     // The page is served below the host's token: this URL is that folder's export/ID.
     if (started.delivery === 'download') offerUrlDownload(`export/${started.id}`, started.fileName);

@@ -427,6 +427,16 @@ describe('files store (browser downloads and uploads)', () => {
     expect(transport.named('exportTimeline')).toEqual([{ format: 'csv' }]);
     // Relative to the page, which the browser host serves below its token.
     expect(hrefs).toEqual([['export/7', 'nic.csv']]);
+    // With a display filter applied on the timeline, the export takes only its events.
+    const { useTimelineStore } = await import('../../src-renderer/stores/timeline');
+    const timeline = useTimelineStore();
+    timeline.filterText = 'vector == 3';
+    timeline.applyFilter();
+    expect(await files.exportTimeline('vcd')).toBe(true);
+    expect(transport.named('exportTimeline')[1]).toEqual({ format: 'vcd', filter: 'vector == 3' });
+    expect(hrefs.pop()).toEqual(['export/7', 'nic.vcd']);
+    timeline.filterText = '';
+    timeline.applyFilter();
     const report = { id: 7, fileName: 'nic.csv', state: 'running' as const, progress: 0.5, bytes: 100, events: 12 };
     files.exportProgressed(report);
     expect(files.exports).toEqual([report]);
