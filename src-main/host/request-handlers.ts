@@ -2,7 +2,7 @@
 // Machine. Params arrive already shape-checked by zod (dispatch.ts); what only the
 // machine can judge (no such device, past the end of config space) is checked
 // here before anything is touched, and reported as a RequestError naming the field.
-import { MIN_SOURCE_RATE, sourceVectorError, type Machine } from '../machine/machine';
+import { sourceVectorError, type Machine } from '../machine/machine';
 import type { PciFunction } from '../machine/pci/pci-function';
 import type { MsixEngine } from '../machine/msix/msix-engine';
 import type { MsiEngine } from '../machine/msi/msi-engine';
@@ -182,9 +182,6 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
     },
     startSource: ({ bdf, vector, ratePerSecond }) => {
       const fn = requireFunction(m(), bdf);
-      if (ratePerSecond < MIN_SOURCE_RATE) {
-        throw new RequestError('ratePerSecond', `expected at least ${MIN_SOURCE_RATE.toPrecision(2)} per second (one firing every 104 days), got ${ratePerSecond}`);
-      }
       const problem = sourceVectorError(fn, vector);
       if (problem !== null) throw new RequestError('vector', problem);
       const source = m().startSource(fn, vector, ratePerSecond);
