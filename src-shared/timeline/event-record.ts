@@ -17,6 +17,7 @@ import {
   PENDED_BY_LOAD,
   UNCLAIMED_KIND_TEXT,
 } from './event-kinds';
+import { deliveredCpuSet } from './delivered-cpus';
 
 export interface EventRecord {
   seq: number;
@@ -62,7 +63,8 @@ function accessText(detail: number): string {
 function deliveryTargets(detail: number, a: number, addrLo: number): string {
   if ((detail & CPU_SET_FLAG) === 0) return `APIC ${a}`;
   const cpus: number[] = [];
-  for (let cpu = 0; cpu < 32; cpu++) if ((a >>> cpu) & 1) cpus.push(cpu);
+  const set = deliveredCpuSet(detail, a);
+  for (let cpu = 0; cpu < 32; cpu++) if ((set >>> cpu) & 1) cpus.push(cpu);
   const dest = (addrLo >>> 12) & 0xff;
   const how = (addrLo & 4) !== 0 ? `logical destination ${hx(dest)}` : dest === 0xff ? 'broadcast' : `APIC ${dest}`;
   return `${cpus.length === 1 ? 'CPU' : 'CPUs'} ${cpus.join(', ')} (${(detail & 7) === 1 ? `lowest priority of ${how}` : how})`;

@@ -5,7 +5,8 @@
 import type { DebuggedMachine } from './debugged-machine';
 import type { EventLog } from '../event-log';
 import { formatBdf } from '../pci/pci-bus';
-import { ACCESS_IO, ACCESS_WRITE, CPU_SET_FLAG, EventKind, PENDED_BY_LOAD } from '../../../src-shared/timeline/event-kinds';
+import { ACCESS_IO, ACCESS_WRITE, EventKind, PENDED_BY_LOAD } from '../../../src-shared/timeline/event-kinds';
+import { deliveredCpuSet } from '../../../src-shared/timeline/delivered-cpus';
 import { MASK_CAUSES, type BreakpointSpec, type NotifyOutcome } from '../../../src-shared/debugger/breakpoints';
 
 export interface CompiledMatcher {
@@ -89,7 +90,8 @@ export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine
         [EventKind.NotifyDelivered],
         (log, i) =>
           (idtVector === null || (log.b[i]! & 0xff) === idtVector) &&
-          (cpu === null || reachesCpu(log.a[i]!, log.detail[i]!, cpu)),
+          // A1: the CPUs the APIC recorded reaching, not resolved again here.
+          (cpu === null || ((deliveredCpuSet(log.detail[i]!, log.a[i]!) >>> cpu) & 1) === 1),
         (log, i) => log.b[i]!,
       );
     }
@@ -131,10 +133,4 @@ function bytesInRange(at: number, size: number, value: number, start: number, en
     if (pos >= start && pos < end) out |= ((value >>> (8 * k)) & 0xff) << (8 * (pos - start));
   }
   return out >>> 0;
-}
-
-/** A1 as the local APIC model resolves targets: physical ID or broadcast, flat logical, lowest priority picks the lowest. */
-/** A NotifyDelivered event reached `cpu`: one APIC ID, or the set of CPUs it recorded (CPU_SET_FLAG). */
-function reachesCpu(a: number, detail: number, cpu: number): boolean {
-  return (detail & CPU_SET_FLAG) !== 0 ? ((a >>> cpu) & 1) === 1 : a === cpu;
 }
