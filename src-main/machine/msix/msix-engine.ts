@@ -29,6 +29,14 @@ export interface VectorNotifiers {
 
 export type { MsixLayout };
 
+/** The engine's runtime state beside config space (sessions, the state history's checkpoints). */
+export interface MsixState {
+  readonly table: Uint32Array;
+  readonly pba: Uint32Array;
+  readonly useCount: Uint32Array;
+  readonly delivered: Float64Array;
+}
+
 export type MsixInitResult = { ok: true; engine: MsixEngine; warnings: string[] } | { ok: false; error: string };
 
 // Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
@@ -513,6 +521,33 @@ export class MsixEngine {
     this.refreshFunctionMask();
     for (let v = 0; v < n; v++) this.handleMaskUpdate(v, true, MaskCause.Load);
     return { ok: true };
+  }
+
+  /** A copy of the runtime state. */
+  saveState(): MsixState {
+    return { table: this.table.slice(), pba: this.pba.slice(), useCount: this.useCount.slice(), delivered: this.delivered.slice() };
+  }
+
+  /** A state of this engine's shape, all zeros, to fill from a file. */
+  blankState(): MsixState {
+    const n = this.vectors;
+    return { table: new Uint32Array(this.table.length), pba: new Uint32Array(this.pba.length), useCount: new Uint32Array(n), delivered: new Float64Array(n) };
+  }
+
+  /**
+   * Puts a saved state back, config space restored first (the function-mask cache follows
+   * it). A state of another shape is a caller's bug: refused, nothing changed.
+   */
+  restoreState(state: MsixState): void {
+    const n = this.vectors;
+    if (state.table.length !== this.table.length || state.pba.length !== this.pba.length || state.useCount.length !== n || state.delivered.length !== n) {
+      throw new RangeError(`MSI-X state for ${state.useCount.length} vectors given to an engine of ${n}`);
+    }
+    this.table.set(state.table);
+    this.pba.set(state.pba);
+    this.useCount.set(state.useCount);
+    this.delivered.set(state.delivered);
+    this.refreshFunctionMask();
   }
 
   /** X4 */

@@ -22,6 +22,12 @@ export function allOnes(size: number): number {
   return size >= 4 ? 0xffffffff : 2 ** (8 * size) - 1;
 }
 
+/** What the host holds itself; the mappings, ECAM and the rest follow from the functions' config. */
+export interface PciHostState {
+  /** The 0xCF8 CONFIG_ADDRESS latch. */
+  readonly configAddress: number;
+}
+
 export class PciHost {
   /** Root buses by number; bus 0 always exists. */
   readonly roots: PciBus[] = [new PciBus(null, 0)];
@@ -51,6 +57,22 @@ export class PciHost {
       new Region('pci-config-data', 4, { read: (o, s) => this.dataRead(o, s), write: (o, s, v) => this.dataWrite(o, s, v) }, SIZES_1_2_4),
       CONFIG_DATA_PORT,
     );
+  }
+
+  saveState(): PciHostState {
+    return { configAddress: this.configAddress };
+  }
+
+  /**
+   * Once every function's config bytes are back (a session, a checkpoint): the latch is
+   * restored, and each function's derived state and its mappings follow its config.
+   */
+  restoreState(state: PciHostState): void {
+    this.configAddress = state.configAddress >>> 0;
+    for (const fn of this.list()) {
+      fn.syncDerivedState();
+      this.remap(fn);
+    }
   }
 
   /** Attaches `fn` on the bus its address names as the hierarchy is numbered now; a bus no bridge leads to becomes a root bus. */
