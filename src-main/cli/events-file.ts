@@ -2,7 +2,7 @@
 // event columns. Every line is checked; the first bad one is named with its number.
 import { readFileSync } from 'node:fs';
 import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
-import { EVENT_KIND_NAMES } from '../../src-shared/timeline/event-kinds';
+import { EVENT_KIND_NAMES } from '../../src-shared/timeline/event-schema';
 import { parseBdf } from '../machine/pci/pci-bus';
 
 const ORIGINS = ['guest', 'device', 'user', 'machine'];

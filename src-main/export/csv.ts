@@ -3,7 +3,7 @@
 import { eventRecord, type EventRecord } from '../../src-shared/timeline/event-record';
 import type { TimelineSource } from './timeline-source';
 
-const COLUMNS: readonly (keyof EventRecord)[] = ['seq', 'timeNs', 'kind', 'origin', 'bdf', 'vector', 'detail', 'a', 'b', 'c', 'text'];
+const COLUMNS: readonly Exclude<keyof EventRecord, 'fields'>[] = ['seq', 'timeNs', 'kind', 'origin', 'bdf', 'vector', 'detail', 'a', 'b', 'c', 'text'];
 const HEADER = ['seq', 'time_ns', 'kind', 'origin', 'bdf', 'vector', 'detail', 'a', 'b', 'c', 'text'];
 
 export function csvField(value: string | number | null): string {

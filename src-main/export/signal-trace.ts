@@ -3,7 +3,7 @@
 // start as the machine is built (I5: every vector masked, nothing pending, INTx low)
 // when the log holds everything from the start; after eviction they start unknown
 // ('x') and become known at their first event.
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import type { TimelineSource } from './timeline-source';
 
 export type Level = 0 | 1 | 'x';

@@ -7,7 +7,8 @@
 // are copied into the log as they are.
 import type { Machine } from '../machine/machine';
 import type { EventLog } from '../machine/event-log';
-import { DropReason, EventKind, INTX_HELD, PENDED_BY_LOAD } from '../../src-shared/timeline/event-kinds';
+import { DropReason, INTX_HELD, PENDED_BY_LOAD } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import { RESET_MSIX } from '../machine/msix/msix-engine';
 
 const RESET_SYSTEM = 1;

@@ -6,7 +6,8 @@
 // passes them, so reaching any event costs at most that many events of replay.
 import type { Machine } from '../machine/machine';
 import { buildMachine } from '../machine/machine-builder';
-import { DropReason, EVENT_KIND_NAMES, EventKind } from '../../src-shared/timeline/event-kinds';
+import { DropReason } from '../../src-shared/timeline/event-kinds';
+import { EVENT_KIND_NAMES, EventKind } from '../../src-shared/timeline/event-schema';
 import { replayInput } from './replay-input';
 import { restoreCheckpoint, takeCheckpoint, type Checkpoint } from './checkpoint';
 

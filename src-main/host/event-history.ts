@@ -8,14 +8,13 @@ import type { EventLog } from '../machine/event-log';
 import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
 import { EDGE, LANE_CLASSES, LANE_CLASS_COUNT, classInLane, edgeMasked, laneOfEvent } from '../../src-shared/timeline/lanes';
 import type { TimelineWindow, WindowLane } from '../../src-shared/timeline/window';
-import { SeqChunks } from './seq-chunks';
+import type { SeqChunks } from './seq-chunks';
+import { LaneIndex } from './lane-index';
 
 /** Events the history holds by default: 2^24 (16.7 M), 31 B each when full. */
 export const DEFAULT_HISTORY_CAPACITY = 1 << 24;
 const FIRST_CAPACITY = 1 << 16;
 export const HISTORY_BYTES_PER_EVENT = 8 + 1 + 1 + 1 + 2 + 2 + 4 + 4 + 4 + 4;
-
-type Lane = SeqChunks[];
 
 export class EventHistory {
   private capacity = 0;
@@ -29,15 +28,15 @@ export class EventHistory {
   private a = new Uint32Array(0);
   private b = new Uint32Array(0);
   private c = new Uint32Array(0);
-  private readonly lanes = new Map<number, Lane>();
+  private readonly lanes = new LaneIndex();
   /** Sequence number of the oldest event held; everything below was never held or was evicted. */
   firstSeq = 0;
   /** Sequence number of the next event. */
   total = 0;
   /** Events the machine's log overwrote before they reached the history. */
   missed = 0;
-  /** Every lane list holds only sequence numbers >= this (their low 32 bits are expanded against it). */
-  private listFloor = 0;
+  /** Bumped when the history starts over (another machine): what was derived from it is stale. */
+  generation = 0;
 
   constructor(readonly maxCapacity = DEFAULT_HISTORY_CAPACITY) {
     if (!Number.isInteger(maxCapacity) || maxCapacity < FIRST_CAPACITY || (maxCapacity & (maxCapacity - 1)) !== 0) {
@@ -56,16 +55,14 @@ export class EventHistory {
 
   /** Bytes of columns and lane lists allocated. */
   get bytes(): number {
-    let lists = 0;
-    for (const lane of this.lanes.values()) for (const list of lane) lists += list.bytes;
-    return this.capacity * (HISTORY_BYTES_PER_EVENT - 4) + lists;
+    return this.capacity * (HISTORY_BYTES_PER_EVENT - 4) + this.lanes.bytes;
   }
 
   clear(): void {
     this.firstSeq = 0;
     this.total = 0;
     this.missed = 0;
-    this.listFloor = 0;
+    this.generation++;
     this.lanes.clear();
   }
 
@@ -100,19 +97,10 @@ export class EventHistory {
       this.b[i] = log.b[from]!;
       this.c[i] = log.c[from]!;
       const key = laneOfEvent(kind, detail, bdf, vector);
-      if (key >= 0) this.laneFor(key)[classInLane(kind, detail)]!.push(seq >>> 0);
+      if (key >= 0) this.lanes.push(key, classInLane(kind, detail), seq);
     }
     this.total = log.total;
     if (this.firstSeq !== evictedBefore) this.dropLanesBelowFirst();
-  }
-
-  private laneFor(key: number): Lane {
-    let lane = this.lanes.get(key);
-    if (lane === undefined) {
-      lane = Array.from({ length: LANE_CLASS_COUNT }, () => new SeqChunks());
-      this.lanes.set(key, lane);
-    }
-    return lane;
   }
 
   private grow(): void {
@@ -136,14 +124,8 @@ export class EventHistory {
   }
 
   private dropLanesBelowFirst(): void {
-    for (const lane of this.lanes.values()) {
-      for (const list of lane) list.dropBelow(list.lowerBound(this.firstSeq, this.expand));
-    }
-    this.listFloor = this.firstSeq;
+    this.lanes.dropBelow(this.firstSeq);
   }
-
-  /** The full sequence number of a lane entry. */
-  private readonly expand = (seq32: number): number => this.listFloor + ((seq32 - this.listFloor) >>> 0);
 
   private readonly timeOf = (seq32: number): number => this.time[seq32 & this.mask]!;
 
@@ -173,14 +155,37 @@ export class EventHistory {
     return out;
   }
 
+  /** The held columns as a ring: event `seq` is at index `slot(seq)` (valid until the next ingest). */
+  view(): EventColumns {
+    return { firstSeq: this.firstSeq, time: this.time, kind: this.kind, detail: this.detail, origin: this.origin, bdf: this.bdf, vector: this.vector, a: this.a, b: this.b, c: this.c };
+  }
+
+  slot(seq: number): number {
+    return seq & this.mask;
+  }
+
+  /** The first held event at or after time t (total when none is). */
+  seqAtTime(t: number): number {
+    let lo = this.firstSeq;
+    let hi = this.total;
+    while (lo < hi) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      if (this.time[mid & this.mask]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /**
    * What a lane shows of [startNs, endNs] at `pixels` columns: each event as its own
    * mark (x exact) when they fit `exactLimit`, otherwise one mark per class and pixel
    * column (x the column, with its count and first event); masked spans in pixels.
+   * `marks` is the index the marks come from: every event, or a filter's matches
+   * (the masked spans always follow every mask change: they are the lane's state).
    */
-  window(startNs: number, endNs: number, pixels: number, keys: readonly number[], exactLimit = pixels): TimelineWindow {
+  window(startNs: number, endNs: number, pixels: number, keys: readonly number[], exactLimit = pixels, marks: LaneIndex = this.lanes): TimelineWindow {
     const pxPerNs = pixels / (endNs - startNs);
-    const lanes = keys.map((key) => this.windowLane(key, startNs, endNs, pixels, pxPerNs, exactLimit));
+    const lanes = keys.map((key) => this.windowLane(key, startNs, endNs, pixels, pxPerNs, exactLimit, marks));
     return {
       startNs,
       endNs,
@@ -191,19 +196,16 @@ export class EventHistory {
       oldestTimeNs: this.retained > 0 ? this.time[this.firstSeq & this.mask]! : null,
       newestTimeNs: this.retained > 0 ? this.time[(this.total - 1) & this.mask]! : null,
       lanes,
-      activeLanes: this.activeLanes(),
+      activeLanes: marks.active(),
+      filter: null,
     };
   }
 
-  private activeLanes(): number[] {
-    const out: number[] = [];
-    for (const [key, lane] of this.lanes) if (lane.some((list) => list.end > list.start)) out.push(key);
-    return out.sort((x, y) => x - y);
-  }
-
-  private windowLane(key: number, startNs: number, endNs: number, pixels: number, pxPerNs: number, exactLimit: number): WindowLane {
+  private windowLane(key: number, startNs: number, endNs: number, pixels: number, pxPerNs: number, exactLimit: number, marks: LaneIndex): WindowLane {
     const out: WindowLane = { key, exact: true, x: [], cls: [], count: [], seq: [], totals: new Array<number>(LANE_CLASS_COUNT).fill(0), masked: [], maskedAtStart: null };
-    const lane = this.lanes.get(key);
+    const lane = marks.get(key);
+    const edges = this.lanes.get(key)?.[EDGE];
+    if (edges !== undefined) this.maskSpans(edges, out, startNs, endNs, pixels, (t) => (t - startNs) * pxPerNs, (px) => startNs + px / pxPerNs);
     if (lane === undefined) return out;
     const ranges = LANE_CLASSES.map((cls) => {
       const list = lane[cls]!;
@@ -226,11 +228,10 @@ export class EventHistory {
         out.x.push(out.exact ? x : column);
         out.cls.push(cls);
         out.count.push(next - j);
-        out.seq.push(this.expand(s32));
+        out.seq.push(marks.expand(s32));
         j = next;
       }
     }
-    this.maskSpans(lane[EDGE]!, out, startNs, endNs, pixels, toPx, toTime);
     return out;
   }
 

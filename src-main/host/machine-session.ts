@@ -9,7 +9,7 @@ import type { DebuggerLimits } from '../machine/debugger/debugger';
 import { QtestSession } from '../qtest/qtest-session';
 import type { DoctorReport, MachineStatus, StreamName, StreamPayload } from '../../src-shared/ipc/contract';
 import { encodeBatch } from '../../src-shared/timeline/wire';
-import { EVENT_KIND_COUNT, EventKind } from '../../src-shared/timeline/event-kinds';
+import { EVENT_KIND_COUNT, EventKind } from '../../src-shared/timeline/event-schema';
 import { namesVector } from '../../src-shared/debugger/vector-events';
 import { EventHistory } from './event-history';
 import { Doctor } from '../../src-shared/doctor/doctor';

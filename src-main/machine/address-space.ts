@@ -3,7 +3,8 @@
 // (rule A3). Accesses are split into naturally aligned pieces no larger than the
 // alignment of their address (rule T1), each checked against the sizes the region accepts.
 import type { EventLog } from './event-log';
-import { ACCESS_IO, ACCESS_WRITE, EventKind, UnclaimedKind } from '../../src-shared/timeline/event-kinds';
+import { ACCESS_IO, ACCESS_WRITE, UnclaimedKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 
 export type AccessSize = 1 | 2 | 4;
 

@@ -3,13 +3,14 @@
 import type { Clock } from './clock';
 import { Origin } from '../../src-shared/timeline/event-kinds';
 import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
+import { EventEmitter, type EventSink } from '../../src-shared/timeline/event-emitter';
 
 export type EventTap = (seq: number) => void;
 
 /** More events than a run logs: about a year of notifies at full speed. A saved log claiming more is refused. */
 export const MAX_LOG_TOTAL = 2 ** 50;
 
-export class EventLog {
+export class EventLog implements EventSink {
   readonly capacity: number;
   private readonly mask: number;
   readonly time: Float64Array;
@@ -29,6 +30,8 @@ export class EventLog {
   tap: EventTap | null = null;
   /** Events before this sequence number were never kept here (a restore brought fewer than its total). */
   private restoredFrom = 0;
+  /** The typed append helpers, one per event kind (event-emitter.ts): how the machine logs. */
+  readonly emit: EventEmitter = new EventEmitter(this);
 
   constructor(
     private readonly clock: Clock,
@@ -53,7 +56,13 @@ export class EventLog {
   /** Bytes of storage per retained event. */
   static readonly BYTES_PER_EVENT = 8 + 1 + 1 + 1 + 2 + 2 + 4 + 4 + 4;
 
+  /** Temporary: the positional path, until every call site logs through `emit`. */
   append(kind: number, detail: number, bdf: number, vector: number, a: number, b: number, c: number): void {
+    this.put(kind, detail, bdf, vector, a, b, c);
+  }
+
+  /** One row, as the typed helpers lay it out (EventSink). */
+  put(kind: number, detail: number, bdf: number, vector: number, a: number, b: number, c: number): void {
     const seq = this.total++;
     const i = seq & this.mask;
     this.time[i] = this.clock.now;

@@ -14,7 +14,8 @@ import { formatBdf } from './pci/pci-bus';
 import type { PciFunction } from './pci/pci-function';
 import type { Ram } from './ram';
 import { sourceRateProblem, type MachineDescription } from '../../src-shared/machine-file/description';
-import { DropReason, EventKind, Origin } from '../../src-shared/timeline/event-kinds';
+import { DropReason, Origin } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 
 // Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
 const { Interrupt: INTERRUPT, Dropped: DROPPED } = MessageOutcome;

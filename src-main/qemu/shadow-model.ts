@@ -12,7 +12,8 @@
 import type { Machine } from '../machine/machine';
 import type { MsixEngine } from '../machine/msix/msix-engine';
 import type { PciFunction } from '../machine/pci/pci-function';
-import { DivergenceKind, EventKind, Origin } from '../../src-shared/timeline/event-kinds';
+import { DivergenceKind, Origin } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import { messageAddressHi, messageAddressLo, messageData } from '../../src-shared/registers/msix-entry';
 import type { TraceRecord } from './trace-line';
 

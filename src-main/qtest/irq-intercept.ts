@@ -6,7 +6,7 @@
 // The PCI functions' INTx lines reach the I/O APIC through q35's default routing
 // (ICH9: slot S, pin P (1 = INTA) -> PIRQ (S + P - 1) % 4 + 4 -> GSI 16 + PIRQ).
 import type { Machine } from '../machine/machine';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import { parseQemuSigned } from './qtest-numbers';
 import { QtestInputError } from './qtest-input-error';
 

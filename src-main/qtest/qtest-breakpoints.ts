@@ -174,7 +174,8 @@ const bit = (b: boolean): string => (b ? '1' : '0');
 
 /**
  * `BREAK bp=1 seq=42 t=0 kind=VectorUnmasked dev=00:03.0 vector=1 masked=0 pending=0 use=1 fmask=0 enable=1 : vector 1 unmasked (vector bit)`.
- * The reason is `bp=N`, `step` or `until`; the vector fields appear when the event names an MSI-X vector.
+ * The reason is `bp=N`, `step` or `until`; the vector fields appear when the event names an MSI-X vector, and
+ * with `cap=msi` after the vector for a plain MSI one (fmask is then always 0: MSI has no Function Mask).
  */
 export function formatBreakLine(report: PauseReport): string {
   const reason = report.breakpoint !== null ? `bp=${report.breakpoint.id}` : report.reason === 'step' ? 'step' : 'until';
@@ -182,7 +183,7 @@ export function formatBreakLine(report: PauseReport): string {
   let line = `BREAK ${reason} seq=${report.event.seq} t=${r.timeNs} kind=${r.kind} dev=${r.bdf ?? '-'}`;
   const v = report.vector;
   if (v !== null) {
-    line += ` vector=${v.vector} masked=${bit(v.masked)} pending=${bit(v.pending)} use=${v.useCount} fmask=${bit(v.functionMask)} enable=${bit(v.enabled)}`;
+    line += ` vector=${v.vector}${v.kind === 'msi' ? ' cap=msi' : ''} masked=${bit(v.masked)} pending=${bit(v.pending)} use=${v.useCount} fmask=${bit(v.functionMask)} enable=${bit(v.enabled)}`;
   }
   return `${line} : ${r.text}`;
 }

@@ -4,7 +4,8 @@
 // re-reads what it shows.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { BreakpointDetail, EventKind } from '../../src-shared/timeline/event-kinds';
+import { BreakpointDetail } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import { useStatusStore } from './status';
 import { useTimelineStore } from './timeline';
 import { useDevicesStore } from './devices';

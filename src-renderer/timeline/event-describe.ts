@@ -3,8 +3,8 @@
 import type { EventStore } from './event-store';
 import type { EventRecord } from '../../src-shared/timeline/event-record';
 import { FUNCTION_LANE } from '../../src-shared/timeline/lanes';
-import { ACCESS_WRITE, EVENT_KIND_NAMES, EventKind, Origin } from '../../src-shared/timeline/event-kinds';
-import { describeEvent as describeEventText } from '../../src-shared/timeline/event-record';
+import { ACCESS_WRITE, Origin } from '../../src-shared/timeline/event-kinds';
+import { describeEvent as describeEventText, EVENT_KIND_NAMES, EventKind } from '../../src-shared/timeline/event-schema';
 import { formatBdf, formatNs, hex0x } from '../lib/format';
 
 export interface EventDescription {
@@ -76,7 +76,7 @@ export function describeEvent(store: EventStore, abs: number): EventDescription 
     origin: ORIGIN_NAMES[store.origin[i]!] ?? String(store.origin[i]),
     device: bdf === 0xffff ? '—' : formatBdf(bdf),
     vector,
-    summary: describeEventText(kind, detail, vector, a, b, c),
+    summary: describeEventText(store, i),
     fields: extraFields(kind, detail, a, b, c),
   };
 }

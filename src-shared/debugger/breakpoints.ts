@@ -133,6 +133,7 @@ export const eventRecordSchema = z.strictObject({
   a: z.number().int(),
   b: z.number().int(),
   c: z.number().int(),
+  fields: z.record(z.string().max(64), z.number()),
   text: z.string(),
 });
 
@@ -140,6 +141,8 @@ export const eventRecordSchema = z.strictObject({
 export const vectorStateSchema = z.strictObject({
   bdf,
   vector,
+  /** Absent: an MSI-X vector. `msi`: plain MSI's (its mask and pending bits; no Function Mask). */
+  kind: z.literal('msi').optional(),
   /** M2 */
   masked: z.boolean(),
   /** The vector's own mask bit (vector control bit 0). */
@@ -162,7 +165,7 @@ export const pauseReportSchema = z.strictObject({
   breakpoint: breakpointInfoSchema.nullable(),
   /** The event the machine paused after. */
   event: z.strictObject({ seq, record: eventRecordSchema }),
-  /** Set when the event names a vector of an MSI-X function. */
+  /** Set when the event names a vector of an MSI-X or MSI function. */
   vector: vectorStateSchema.nullable(),
   /** Sequence number of the Breakpoint event logged for this pause. */
   markerSeq: seq,

@@ -1,6 +1,7 @@
 // Which events name an MSI-X vector in their vector column: the ones a pause report
 // describes a vector for, and "run until this vector's next event" waits for.
-import { EVENT_KIND_COUNT, EventKind, NotifierKind } from '../timeline/event-kinds';
+import { NotifierKind } from '../timeline/event-kinds';
+import { EVENT_KIND_COUNT, EventKind } from '../timeline/event-schema';
 
 const NAMES_VECTOR = new Uint8Array(EVENT_KIND_COUNT);
 for (const k of [

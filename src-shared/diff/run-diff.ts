@@ -5,7 +5,7 @@
 // mismatch the aligner looks a bounded window ahead in both runs for the nearest
 // place they agree again: O(events × window), nothing quadratic.
 import type { EventColumns } from '../timeline/columns';
-import { EventKind } from '../timeline/event-kinds';
+import { EventKind } from '../timeline/event-schema';
 
 export type DiffOp = 'onlyA' | 'onlyB' | 'different';
 

@@ -1,8 +1,9 @@
 // What the doctor knows of each device, learnt from the event stream alone (so it
 // works on a saved session, a script's run or an --events file): the interrupt mode
-// (INTx level, MSI-X Enable and Function Mask, MSI when the machine has it) and, per
+// (INTx level, MSI-X Enable and Function Mask, plain MSI's Enable) and, per
 // vector, whether it is masked and since when it is pending.
-import { EventKind, MaskCause } from '../timeline/event-kinds';
+import { FUNCTION_MSI, MaskCause } from '../timeline/event-kinds';
+import { EventKind } from '../timeline/event-schema';
 import type { DoctorEvent } from './doctor-event';
 
 // Imported bindings are read through getters under CommonJS interop; apply() runs for every event, so it uses local copies.
@@ -52,8 +53,9 @@ export class DeviceTrack {
   msixEnabled = false;
   msixEnabledSince = -1;
   functionMaskBit = false;
-  /** Plain MSI's Enable: no event sets it until the machine has MSI (see interrupt-modes.ts). */
+  /** Plain MSI's Enable (its FunctionMaskChanged events carry FUNCTION_MSI). */
   msiEnabled = false;
+  msiEnabledSince = -1;
   /** Messages dropped, out-of-range vectors included. */
   droppedTotal = 0;
   readonly vectors = new Map<number, VectorTrack>();
@@ -75,6 +77,11 @@ export class DeviceTrack {
         this.intxSince = e.seq;
         return;
       case FunctionMaskChanged:
+        if (e.c === FUNCTION_MSI) {
+          this.msiEnabled = e.detail === 1;
+          this.msiEnabledSince = e.seq;
+          return;
+        }
         if ((e.detail === 1) !== this.msixEnabled) this.msixEnabledSince = e.seq;
         this.msixEnabled = e.detail === 1;
         this.functionMaskBit = (e.b & FUNCTION_MASK) !== 0;
@@ -110,7 +117,11 @@ export class DeviceTrack {
         this.vector(e.vector).noteOutcome(Outcome.Dropped, e.seq, e.detail, 0);
         return;
       case Reset:
-        if (e.detail === RESET_DEVICE) this.intx = false;
+        // A device reset clears MSI's Enable without an event of its own (msi_reset, MX1).
+        if (e.detail === RESET_DEVICE) {
+          this.intx = false;
+          this.msiEnabled = false;
+        }
         if (e.detail === RESET_MSIX) this.resetMsix();
         return;
       default:

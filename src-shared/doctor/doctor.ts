@@ -4,7 +4,7 @@
 // the first few events and the latest.
 import type { EventColumns } from '../timeline/columns';
 import { bdfText } from '../timeline/event-record';
-import { EVENT_KIND_COUNT } from '../timeline/event-kinds';
+import { EVENT_KIND_COUNT } from '../timeline/event-schema';
 import { DeviceTrack } from './device-track';
 import type { DoctorEvent } from './doctor-event';
 import { SEVERITY_ORDER, type Finding } from './finding';

@@ -1,7 +1,6 @@
 // DR-MSI-AND-MSIX: a function must use one interrupt mechanism at a time — INTx,
-// MSI or MSI-X. The machine has INTx and MSI-X today; MSI's Enable goes into
-// DeviceTrack.msiEnabled (set it where the MSI capability's events are applied) and
-// the conflicts below already cover it.
+// MSI or MSI-X. QEMU lets software enable MSI and MSI-X together (MSI-X then wins,
+// MD1), and enabling either deasserts INTx (C3, MW1): each is a driver's mistake.
 import type { DeviceTrack } from './device-track';
 
 /** Why the device's modes conflict right now, or null. */
@@ -10,7 +9,9 @@ export function interruptModeConflict(dev: DeviceTrack): string | null {
   if (dev.intx && dev.msixEnabled) {
     return 'INTx was asserted while MSI-X was enabled: enabling MSI-X deasserts INTx (C3), so the interrupt raised on INTx is lost';
   }
-  if (dev.intx && dev.msiEnabled) return 'INTx was asserted while MSI was enabled: the interrupt raised on INTx is never serviced';
+  if (dev.intx && dev.msiEnabled) {
+    return 'INTx was asserted while MSI was enabled: enabling MSI deasserts INTx (MW1), so the interrupt raised on INTx is lost';
+  }
   return null;
 }
 
@@ -19,5 +20,6 @@ export function conflictSeqs(dev: DeviceTrack): number[] {
   const seqs: number[] = [];
   if (dev.intx) seqs.push(dev.intxSince);
   if (dev.msixEnabled) seqs.push(dev.msixEnabledSince);
+  if (dev.msiEnabled) seqs.push(dev.msiEnabledSince);
   return seqs.filter((s) => s >= 0);
 }

@@ -2,14 +2,8 @@
 // what the doctor knows of its device (device-track.ts). `check` sees the device as it
 // was before the event, `after` as the event left it; `atEnd` judges the state when
 // the stream stops (or now, live). docs/doctor.md documents each with an example.
-import {
-  ACCESS_CONFIG,
-  ACCESS_IO,
-  ACCESS_WRITE,
-  DropReason,
-  EventKind,
-  UnclaimedKind,
-} from '../timeline/event-kinds';
+import { ACCESS_CONFIG, ACCESS_IO, ACCESS_WRITE, DropReason, UnclaimedKind } from '../timeline/event-kinds';
+import { EventKind } from '../timeline/event-schema';
 import type { DeviceTrack, VectorTrack } from './device-track';
 import type { DoctorEvent } from './doctor-event';
 import type { Severity } from './finding';
@@ -215,7 +209,8 @@ export const RULES: readonly Rule[] = [
     kinds: [IntxChanged, FunctionMaskChanged],
     severity: 'error',
     title: 'MSI and MSI-X enabled together (or INTx asserted while either is enabled)',
-    source: 'PCIe Base Spec, MSI-X Enable: while set, the function must not use INTx or MSI; msix-semantics C3, D1; QEMU msix_write_config (pci_device_deassert_intx)',
+    source:
+      'PCIe Base Spec, MSI-X Enable: while set, the function must not use INTx or MSI; MSI Enable: while set, not INTx; msix-semantics C3, D1; msi-rules MW1, MD1; QEMU msix_write_config, msi_write_config (pci_device_deassert_intx)',
     after: (e, dev) => {
       if (e.kind !== IntxChanged && e.kind !== FunctionMaskChanged) return null;
       const why = interruptModeConflict(dev);

@@ -257,6 +257,28 @@ export interface DoctorReport {
   events: number;
 }
 
+/** A display filter (src-shared/timeline/event-filter.ts); the host refuses one that does not parse, naming the column. */
+const eventFilter = z.string({ error: 'expected a filter expression' }).max(4096, { error: 'at most 4096 characters' }).optional();
+
+/** How many rows the filter gives so far, whether it has tested every held event, and the history's extent. */
+export interface RowsProgress {
+  rowCount: number;
+  complete: boolean;
+  firstSeq: number;
+  total: number;
+}
+
+export interface EventRows extends RowsProgress {
+  fromRow: number;
+  rows: EventRecord[];
+}
+
+export interface LocatedEvent extends RowsProgress {
+  /** The row found and its event; null when the filter gives no rows (yet). */
+  row: number | null;
+  event: EventRecord | null;
+}
+
 /** What the app shows: the live machine (seq null), or the machine as it was right after event `seq`. */
 export interface ViewState {
   seq: number | null;
@@ -348,12 +370,29 @@ export const requests = {
         endNs: z.number({ error: 'expected a time in ns' }).finite({ error: 'expected a finite time' }),
         pixels: int(1, MAX_WINDOW_PIXELS, 'a pixel count'),
         lanes: z.array(z.strictObject({ bdf: int(0, 0xffff, 'a bus/device/function number'), vector: int(0, 0xffff, 'a vector or 65535 for the function lane') })).max(MAX_WINDOW_LANES, { error: `at most ${MAX_WINDOW_LANES} lanes` }),
+        filter: eventFilter,
       })
       .refine((p) => p.endNs > p.startNs, { error: 'endNs must be after startNs', path: ['endNs'] }),
   ),
   /** Up to `count` events from sequence number `fromSeq` on, as the history holds them (fewer where it holds fewer). */
   timelineEvents: request<{ events: EventRecord[]; firstSeq: number; total: number }>()(
     z.strictObject({ fromSeq: int(0, Number.MAX_SAFE_INTEGER, 'a sequence number'), count: int(1, 10_000, 'an event count') }),
+  ),
+  /**
+   * The log view's rows: up to `count` events from row `fromRow` of the events `filter`
+   * lets through (every held event without one), oldest first. `complete` is false while
+   * the filter has not yet tested every held event (ask again: each request tests more).
+   */
+  eventRows: request<EventRows>()(z.strictObject({ filter: eventFilter, fromRow: int(0, Number.MAX_SAFE_INTEGER, 'a row number'), count: int(1, 1000, 'a row count') })),
+  /** Finds the event `seq`, or the first at or after `timeNs`, among the rows of `filter` (the nearest row it lets through). */
+  locateEvent: request<LocatedEvent>()(
+    z
+      .strictObject({
+        filter: eventFilter,
+        seq: int(0, Number.MAX_SAFE_INTEGER, 'an event sequence number').optional(),
+        timeNs: int(0, Number.MAX_SAFE_INTEGER, 'a time in whole ns').optional(),
+      })
+      .refine((p) => (p.seq === undefined) !== (p.timeNs === undefined), { error: 'give seq or timeNs, not both', path: ['seq'] }),
   ),
   /** Parses and imports without loading: what the Import dialog shows before the user confirms. */
   inspectDumps: request<DumpInspection>()(z.strictObject({ files: dumpFiles })),

@@ -40,6 +40,8 @@ export const REQUEST_NAMES = [
   'exportTimeline',
   'timelineWindow',
   'timelineEvents',
+  'eventRows',
+  'locateEvent',
   'doctorFindings',
   'viewAt',
 ] as const;

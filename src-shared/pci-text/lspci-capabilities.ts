@@ -2,7 +2,7 @@
 // pciutils 3.9 prints them, decoded through the register descriptions in
 // src-shared/registers/. Unknown IDs use lspci's `#id` form.
 import { MSIX_CONTROL } from '../registers/layout';
-import { CAP_ID, EXP_FLAGS, PM_REGISTERS, isVirtio, msiRegisters } from '../registers/capability-layouts';
+import { CAP_ID, EXP_FLAGS, PM_REGISTERS, SATA_REGISTERS, isVirtio, msiRegisters } from '../registers/capability-layouts';
 import { readRegister, registerNamed, viewOf } from '../registers/register-view';
 import { walkExtendedCapabilities, walkStandardCapabilities, HEADER_TYPE, type CapabilityEntry, type ChainEnd, type ConfigReader } from './config-decode';
 import { expressLines, expressTitle, type ExpressContext } from './lspci-express';
@@ -34,6 +34,18 @@ function pmLines(read: ConfigReader, where: number, verbose: number): string[] {
   const bridge = r('PM_BRIDGE');
   if (bridge.value) lines.push(`\t\tBridge: PM${bridge.flag('PM')} B3${bridge.get('B3') ? '-' : '+'}`);
   return lines;
+}
+
+/** One line: at -vv lspci appends where the HBA's index-data pair is. */
+function sataText(read: ConfigReader, where: number, verbose: number): string {
+  const r = (name: string) => readRegister(read, where, registerNamed(SATA_REGISTERS, name));
+  const cr0 = r('SATA_CR0');
+  const title = `SATA HBA v${cr0.get('major')}.${cr0.get('minor')}`;
+  if (verbose < 2) return title;
+  const cr1 = r('SATA_CR1');
+  const bar = cr1.get('barLoc');
+  if (bar >= 4 && bar <= 9) return `${title} BAR${bar - 4} Offset=${hex(cr1.get('barOffset'), 8)}`;
+  return bar === 15 ? `${title} InCfgSpace` : `${title} BAR??${bar}`;
 }
 
 function msiLines(read: ConfigReader, where: number, verbose: number): string[] {
@@ -186,8 +198,8 @@ function standardText(read: ConfigReader, cap: CapabilityEntry, context: Capabil
     }
     case CAP_ID.MSIX:
       return msixLines(read, cap.offset, flags, verbose);
-    case 0x12:
-      return [`SATA HBA v${(flags >> 4) & 0xf}.${flags & 0xf}`];
+    case CAP_ID.SATA:
+      return [sataText(read, cap.offset, context.verbose)];
     case 0x13: {
       if (verbose < 2) return ['PCI Advanced Features'];
       const afCap = read(cap.offset + 3, 1);

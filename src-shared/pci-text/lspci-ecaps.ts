@@ -1,6 +1,6 @@
 // lspci's decode of the PCI Express extended capabilities (from 0x100), word
 // for word as pciutils 3.9 prints them.
-import { AER, EXP_TYPE, EXT, EXT_CAP_ID, SRIOV, VC, vcResourceRegisters } from '../registers/capability-layouts';
+import { AER, EXP_TYPE, EXT, EXT_CAP_ID, RCLINK_ESD, RCLINK_FIRST_LINK, RCLINK_LINK_SIZE, SRIOV, VC, rclinkLinkRegisters, vcResourceRegisters } from '../registers/capability-layouts';
 import { readRegister, type ConfigRead, type RegisterView } from '../registers/register-view';
 import type { RegisterDef } from '../registers/layout';
 import { hex } from './hex';
@@ -173,6 +173,37 @@ function dpc(r: (d: RegisterDef) => RegisterView): Lines {
   ];
 }
 
+const CONFIG_END = 0x1000;
+const ELEMENT_TYPES = ['Config', 'Egress', 'Internal'];
+
+/**
+ * Root Complex Link Declaration. lspci reads the element type as a whole byte
+ * (`??N` past the three it names) and stops at the first link entry that does
+ * not fit in the 4 KiB space, printing it `<unreadable>`.
+ */
+function rclink(read: ConfigRead, where: number, r: (d: RegisterDef) => RegisterView): Lines {
+  if (where + RCLINK_FIRST_LINK > CONFIG_END) return [];
+  const esd = r(RCLINK_ESD);
+  const element = esd.get('eltType');
+  const lines = [`\t\tDesc:\tPortNumber=${hex(esd.get('port'), 2)} ComponentID=${hex(esd.get('componentId'), 2)} EltType=${ELEMENT_TYPES[element] ?? `??${element}`}`];
+  for (let i = 0; i < esd.get('links'); i++) {
+    if (where + RCLINK_FIRST_LINK + (i + 1) * RCLINK_LINK_SIZE > CONFIG_END) {
+      lines.push(`\t\tLink${i}:\t<unreadable>`);
+      break;
+    }
+    const [desc, lo, hi] = rclinkLinkRegisters(i).map((d) => readRegister(read, where, d)) as [RegisterView, RegisterView, RegisterView];
+    const type = desc.get('LinkType') ? 'Config' : 'MemMapped';
+    lines.push(`\t\tLink${i}:\tDesc:\tTargetPort=${hex(desc.get('targetPort'), 2)} TargetComponent=${hex(desc.get('targetComponent'), 2)} AssocRCRB${desc.flag('AssocRCRB')} LinkType=${type} LinkValid${desc.flag('LinkValid')}`);
+    if (desc.get('LinkType')) {
+      // The bus number takes as many bits as the low 3 bits of the address say (0: 8), as lspci decodes it.
+      const busBits = lo.value & 7 || 8;
+      const bus = Math.floor(lo.value / 2 ** 20) % 2 ** busBits;
+      lines.push(`\t\t\tAddr:\t${hex(bus, 2)}:${hex((lo.value >>> 15) & 0x1f, 2)}.${(lo.value >>> 12) & 7}  CfgSpace=${hex(hi.value, 8)}${hex(lo.value, 8)}`);
+    } else lines.push(`\t\t\tAddr:\t${hex(hi.value, 8)}${hex(lo.value, 8)}`);
+  }
+  return lines;
+}
+
 /** pciutils 3.9 tests Error against bits 1:0 (Busy and Interrupt Status), not the Error bit; so does irqscope, to print what lspci prints. */
 function doeStatus(sta: RegisterView): string {
   return `\t\tDOESta: ${sta.flags('Busy', 'IntSta')} Error${sta.value & 0x3 ? '+' : '-'} ObjectReady${sta.flag('ObjectReady')}`;
@@ -181,7 +212,6 @@ function doeStatus(sta: RegisterView): string {
 const NAMES_ONLY: Readonly<Record<number, string>> = {
   0x0000: 'Null',
   0x0004: 'Power Budgeting <?>',
-  0x0005: 'Root Complex Link',
   0x0006: 'Root Complex Internal Link <?>',
   0x0007: 'Root Complex Event Collector <?>',
   0x0008: 'Multi-Function Virtual Channel <?>',
@@ -220,6 +250,8 @@ export function extendedCapabilityText(read: ConfigRead, where: number, id: numb
       return detailed('Virtual Channel', () => vc(read, where, r));
     case EXT_CAP_ID.DSN:
       return [`Device Serial Number ${dsn(r)}`];
+    case EXT_CAP_ID.RCLINK:
+      return detailed('Root Complex Link', () => rclink(read, where, r));
     case EXT_CAP_ID.VENDOR: {
       const h = r(EXT.VENDOR_HEADER);
       return [`Vendor Specific Information: ID=${hex(h.get('id'), 4)} Rev=${h.get('rev')} Len=${hex(h.get('length'), 3)} <?>`];

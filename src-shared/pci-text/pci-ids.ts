@@ -7,12 +7,6 @@
 import { hex } from './hex';
 
 export interface PciIds {
-  /**
-   * Whether names missing from pci.ids are looked up in udev's hardware
-   * database too, as Debian's lspci does. Its device pattern (`pci:vVVVVdDDDD*`)
-   * matches every subsystem of the device, so an unknown subsystem takes the device's name.
-   */
-  readonly hwdb: boolean;
   vendor(vendor: number): string | undefined;
   device(vendor: number, device: number): string | undefined;
   subsystem(vendor: number, device: number, subVendor: number, subDevice: number): string | undefined;
@@ -82,7 +76,6 @@ export function pciIdsFromText(text: string): PciIds {
     return found ? { name: found.name, lines: nested(block, found.index, 1) } : undefined;
   });
   return {
-    hwdb: false,
     vendor: (v) => vendorBlock(v)?.[0]?.slice(6),
     device: (v, d) => deviceBlock(`${v}:${d}`)?.name,
     subsystem: (v, d, sv, sd) => {
@@ -127,22 +120,22 @@ export function withHwdb(ids: PciIds, hwdbText: string): PciIds {
   const look = memo((match: string) => hwdbLookup(text, match));
   return {
     ...ids,
-    hwdb: true,
     vendor: (v) => ids.vendor(v) ?? look(`pci:v${H8(v)}*`),
     device: (v, d) => ids.device(v, d) ?? look(`pci:v${H8(v)}d${H8(d)}*`),
-    subsystem: (v, d, sv, sd) => ids.subsystem(v, d, sv, sd) ?? look(`pci:v${H8(v)}d${H8(d)}sv${H8(sv)}sd${H8(sd)}*`),
+    // udev matches the subsystem's modalias against every pattern: without an entry of its own, the device's entry answers.
+    subsystem: (v, d, sv, sd) => ids.subsystem(v, d, sv, sd) ?? look(`pci:v${H8(v)}d${H8(d)}sv${H8(sv)}sd${H8(sd)}*`) ?? look(`pci:v${H8(v)}d${H8(d)}*`),
   };
 }
 
 /**
- * lspci's Subsystem name: the subsystem entry; else, with the hardware database,
- * the device's own name (its device pattern matches any subsystem); without it,
- * the device's name only when the subsystem IDs repeat the device's.
+ * lspci's Subsystem name: the subsystem entry (with the hardware database, the
+ * database's device entry counts: its pattern matches any subsystem); else the
+ * device's name when the subsystem IDs repeat the device's.
  */
 export function subsystemName(ids: PciIds, vendor: number, device: number, subVendor: number, subDevice: number): string {
   const v = ids.vendor(subVendor);
   const sameIds = vendor === subVendor && device === subDevice;
-  const d = ids.subsystem(vendor, device, subVendor, subDevice) ?? (ids.hwdb || sameIds ? ids.device(vendor, device) : undefined);
+  const d = ids.subsystem(vendor, device, subVendor, subDevice) ?? (sameIds ? ids.device(vendor, device) : undefined);
   if (v && d) return `${v} ${d}`;
   if (!v) return `Device ${hex(subVendor, 4)}:${hex(subDevice, 4)}`;
   return `${v} Device ${hex(subDevice, 4)}`;

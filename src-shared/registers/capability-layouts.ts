@@ -15,9 +15,9 @@ const whole = (name: string, offset: number, size: 1 | 2 | 4, access: FieldAcces
 const CAP_HEADER = [reg('CAP_ID', 0, 1, [f('capId', 0, 8, 'ro', 'Capability ID')]), reg('NEXT', 1, 1, [f('next', 0, 8, 'ro', 'Next capability')])];
 const EXT_HEADER = reg('EXT_HEADER', 0, 4, [f('id', 0, 16, 'ro', 'Extended capability ID'), f('version', 16, 4, 'ro', 'Version'), f('next', 20, 12, 'ro', 'Next capability offset')]);
 
-export const CAP_ID = { PM: 0x01, AGP: 0x02, VPD: 0x03, SLOT_ID: 0x04, MSI: 0x05, PCIX: 0x07, HT: 0x08, VENDOR: 0x09, SSVID: 0x0d, EXP: 0x10, MSIX: 0x11, EA: 0x14 } as const;
+export const CAP_ID = { PM: 0x01, AGP: 0x02, VPD: 0x03, SLOT_ID: 0x04, MSI: 0x05, PCIX: 0x07, HT: 0x08, VENDOR: 0x09, SSVID: 0x0d, EXP: 0x10, MSIX: 0x11, SATA: 0x12, EA: 0x14 } as const;
 export const EXT_CAP_ID = {
-  AER: 0x01, VC: 0x02, DSN: 0x03, VC9: 0x09, VENDOR: 0x0b, ACS: 0x0d, ARI: 0x0e, ATS: 0x0f, SRIOV: 0x10, PRI: 0x13,
+  AER: 0x01, VC: 0x02, DSN: 0x03, RCLINK: 0x05, VC9: 0x09, VENDOR: 0x0b, ACS: 0x0d, ARI: 0x0e, ATS: 0x0f, SRIOV: 0x10, PRI: 0x13,
   MCAST: 0x12, LTR: 0x18, SECPCI: 0x19, PASID: 0x1b, DPC: 0x1d, L1PM: 0x1e, DOE: 0x2e,
 } as const;
 
@@ -308,6 +308,28 @@ export function isVirtio(read: ConfigRead): boolean {
   return read(0x00, 2) === 0x1af4 && device >= 0x1000 && device <= 0x107f;
 }
 
+/** Serial ATA capability (AHCI 1.3 section 2.4): where the HBA's index-data pair lives. */
+export const SATA_REGISTERS: readonly RegisterDef[] = [
+  ...CAP_HEADER,
+  reg('SATA_CR0', 2, 2, [f('minor', 0, 4, 'ro', 'Minor revision'), f('major', 4, 4, 'ro', 'Major revision')]),
+  reg('SATA_CR1', 4, 4, [f('barLoc', 0, 4, 'ro', 'BAR location (4-9: BAR 0-5, 15: in config space)'), f('barOffset', 4, 20, 'ro', 'BAR offset (dwords)')]),
+];
+
+/** Root Complex Link Declaration: the element's own description, then one 16-byte entry per link (PCIe base spec 7.9.8). */
+export const RCLINK_ESD = reg('RCLINK_ESD', 4, 4, [f('eltType', 0, 8, 'ro', 'Element type (bits 7:4 reserved; lspci reads the byte)'), f('links', 8, 8, 'ro', 'Number of link entries'), f('componentId', 16, 8, 'ro', 'Component ID'), f('port', 24, 8, 'ro', 'Port number')]);
+export const RCLINK_FIRST_LINK = 0x10;
+export const RCLINK_LINK_SIZE = 16;
+
+/** Link entry `i`'s description and 64-bit link address. */
+export function rclinkLinkRegisters(i: number): RegisterDef[] {
+  const at = RCLINK_FIRST_LINK + RCLINK_LINK_SIZE * i;
+  return [
+    reg(`RCLINK_LINK${i}_DESC`, at, 4, [bit('LinkValid', 0, 'ro', 'Link valid'), bit('LinkType', 1, 'ro', 'Link type (1: configuration space)'), bit('AssocRCRB', 2, 'ro', 'Associated RCRB header'), f('targetComponent', 16, 8, 'ro', 'Target component ID'), f('targetPort', 24, 8, 'ro', 'Target port number')]),
+    whole(`RCLINK_LINK${i}_ADDR_LO`, at + 8, 4, 'ro', 'Link address (low)'),
+    whole(`RCLINK_LINK${i}_ADDR_HI`, at + 12, 4, 'ro', 'Link address (high)'),
+  ];
+}
+
 export const HT_COMMAND = reg('HT_COMMAND', 2, 2, [f('type', 11, 5, 'ro', 'Capability type'), f('command', 0, 11, 'ro', 'Type-specific command bits')]);
 
 /** The registers of a standard capability found at `at`; only the header when irqscope has no description. */
@@ -324,6 +346,8 @@ export function standardCapabilityRegisters(id: number, read: ConfigRead, at: nu
       return MSIX_CAP_REGISTERS;
     case CAP_ID.HT:
       return [...CAP_HEADER, HT_COMMAND];
+    case CAP_ID.SATA:
+      return SATA_REGISTERS;
     case CAP_ID.VENDOR:
       return isVirtio(read) ? VIRTIO_CAP : [...CAP_HEADER, whole('VNDR_LEN', 2, 1, 'ro', 'Capability length')];
     default:
@@ -342,6 +366,8 @@ export function extendedCapabilityRegisters(id: number, expressType: number): re
       return list(VC.CAP1, VC.CAP2, VC.CTRL, VC.STATUS, ...vcResourceRegisters(0));
     case EXT_CAP_ID.DSN:
       return list(EXT.DSN_LOW, EXT.DSN_HIGH);
+    case EXT_CAP_ID.RCLINK:
+      return list(RCLINK_ESD, ...rclinkLinkRegisters(0));
     case EXT_CAP_ID.VENDOR:
       return list(EXT.VENDOR_HEADER);
     case EXT_CAP_ID.ACS:

@@ -1,41 +1,6 @@
-// Every observable step of the machine is one event of one of these kinds. The
-// numbering is part of the wire format (timeline batches, session files): append
-// only, never renumber.
-export const EventKind = {
-  ConfigWrite: 0, // a=offset b=value written c=value that took effect (reads back) detail=size
-  TableRead: 1, // a=byte offset in table b=value detail=size of the guest's access (8: this dword is half of an 8-byte access)
-  TableWrite: 2,
-  PbaRead: 3,
-  PbaWrite: 4, // ignored by the device (P1)
-  VectorMasked: 5, // detail=MaskCause
-  VectorUnmasked: 6, // detail=MaskCause
-  FunctionMaskChanged: 7, // Enable or Function Mask changed: a=1 function masked (M1) / 0 unmasked, b=Message Control, detail=1 MSI-X enabled
-  NotifyDelivered: 8, // a=destination APIC ID b=data c=address low detail=delivery mode (|0x80: vector < 16 flagged)
-  NotifyToMemory: 9, // A2: a=address low b=data c=address high
-  NotifyPended: 10, // detail=1 when the pending bit went from 0 to 1, PENDED_BY_LOAD when msix_load set it
-  NotifyDropped: 11, // detail=DropReason, b=data when a message was built
-  PendingCleared: 12, // detail=PendingClearCause
-  IntxChanged: 13, // a=output level; detail=INTX_HELD: raised while INTx Disable holds the output low (D1)
-  AccessRefused: 14, // a=address low b=address high c=value detail=AccessFlags
-  AccessUnclaimed: 15, // same columns as AccessRefused; vector=UnclaimedKind, bdf=the device it names (or the BAR whose hole it hit)
-  Reset: 16, // detail=0 device reset, 1 system reset, 2 MSI-X reset alone
-  StateSaved: 17,
-  StateLoaded: 18,
-  UseCountChanged: 19, // a=new count
-  NotifierFired: 20, // detail=NotifierKind
-  BarMapped: 21, // a=address low b=address high c=BAR index, detail=1 mapped / 0 unmapped
-  BarOverlap: 22, // a=address low b=address high c=BAR index
-  Breakpoint: 23, // detail=BreakpointDetail a=breakpoint id (0: step/until) b,c=low/high 32 bits of the sequence number of the event that hit; bdf, vector as that event
-  Access: 24, // an access under an access breakpoint (logged only while one watches it): a=address low b=address high c=value detail=AccessFlags
-  Divergence: 25, // the shadow model (src-main/qemu/) disagrees with a real QEMU: detail=DivergenceKind a=model's value b=QEMU's value c=address low
-} as const;
-export type EventKind = (typeof EventKind)[keyof typeof EventKind];
-export const EVENT_KIND_COUNT = 26;
-
-export const EVENT_KIND_NAMES: readonly string[] = Object.entries(EventKind)
-  .sort((x, y) => x[1] - y[1])
-  .map(([name]) => name);
-
+// The vocabularies of event fields: the values of the enum-like fields the event
+// schema (event-schema.ts) declares, and their names. Like the kind ids, the values
+// are part of the wire format and of saved sessions: append only, never renumber.
 export const MaskCause = { VectorBit: 0, FunctionMask: 1, Enable: 2, Load: 3 } as const;
 export const DropReason = {
   VectorOutOfRange: 0, // N1
@@ -60,6 +25,8 @@ export const DROP_REASON_NAMES = [
   'message address refused',
   'reserved delivery mode',
 ] as const;
+/** FunctionMaskChanged's capability for plain MSI (MSI-X logs 0): the doctor tells the two Enables apart by it. */
+export const FUNCTION_MSI = 1;
 /** NotifyDelivered detail flag: `a` is the set of CPUs reached (bit i = CPU i), not one APIC ID. */
 export const CPU_SET_FLAG = 0x40;
 /** NotifyPended detail: the pending bit was set by restoring saved state (msix_load), not by a notify. */

@@ -1,50 +1,20 @@
 // One event as a plain, named record: for JSON lines, CSV export and the details pane.
+// Its fields, text and kind name come from the event schema.
 import type { EventColumns } from './columns';
-import {
-  ACCESS_CONFIG,
-  ACCESS_IO,
-  ACCESS_WRITE,
-  DELIVERY_MODE_NAMES,
-  DIVERGENCE_NAMES,
-  DROP_REASON_NAMES,
-  EVENT_KIND_NAMES,
-  EventKind,
-  MaskCause,
-  NotifierKind,
-  PendingClearCause,
-  CPU_SET_FLAG,
-  INTX_HELD,
-  PENDED_BY_LOAD,
-  UNCLAIMED_KIND_TEXT,
-} from './event-kinds';
-import { deliveredCpuSet } from './delivered-cpus';
+import { describeEvent, EVENT_KIND_NAMES, FIELD_COLUMNS, readFields, type FieldColumn } from './event-schema';
 
-export interface EventRecord {
+export interface EventRecord extends Readonly<Record<FieldColumn, number>> {
   seq: number;
   timeNs: number;
   kind: string;
   origin: string;
   bdf: string | null;
-  vector: number;
-  detail: number;
-  a: number;
-  b: number;
-  c: number;
+  /** The kind's fields by name (event-schema.ts); empty for a kind id no kind has. */
+  fields: Record<string, number>;
   text: string;
 }
 
-const ORIGIN_NAMES = ['guest', 'device', 'user', 'machine'];
-/** By BreakpointDetail. */
-const BREAKPOINT_TEXT = ['breakpoint', 'tracepoint', 'step ended', 'run until vector ended', 'paused by the user'];
-const MASK_CAUSE_NAMES = invert(MaskCause);
-const CLEAR_CAUSE_NAMES = invert(PendingClearCause);
-const NOTIFIER_NAMES = invert(NotifierKind);
-
-function invert(o: Record<string, number>): string[] {
-  const out: string[] = [];
-  for (const [name, v] of Object.entries(o)) out[v] = name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return out;
-}
+export const ORIGIN_NAMES = ['guest', 'device', 'user', 'machine'] as const;
 
 export function bdfText(bdf: number): string | null {
   if (bdf === 0xffff) return null;
@@ -52,104 +22,18 @@ export function bdfText(bdf: number): string | null {
   return `${((bdf >>> 8) & 0xff).toString(16).padStart(2, '0')}:${dev}.${bdf & 7}`;
 }
 
-const hx = (n: number): string => `0x${(n >>> 0).toString(16)}`;
-
-function accessText(detail: number): string {
-  const space = detail & ACCESS_CONFIG ? 'config' : detail & ACCESS_IO ? 'port' : 'memory';
-  return `${detail & 0xf}-byte ${space} ${detail & ACCESS_WRITE ? 'write' : 'read'}`;
-}
-
-/** Who a delivered message reached: one APIC ID, or the CPUs of a logical, broadcast or lowest-priority message and how. */
-function deliveryTargets(detail: number, a: number, addrLo: number): string {
-  if ((detail & CPU_SET_FLAG) === 0) return `APIC ${a}`;
-  const cpus: number[] = [];
-  const set = deliveredCpuSet(detail, a);
-  for (let cpu = 0; cpu < 32; cpu++) if ((set >>> cpu) & 1) cpus.push(cpu);
-  const dest = (addrLo >>> 12) & 0xff;
-  const how = (addrLo & 4) !== 0 ? `logical destination ${hx(dest)}` : dest === 0xff ? 'broadcast' : `APIC ${dest}`;
-  return `${cpus.length === 1 ? 'CPU' : 'CPUs'} ${cpus.join(', ')} (${(detail & 7) === 1 ? `lowest priority of ${how}` : how})`;
-}
-
-/** A one-line human description of event `i` of `cols`. */
-export function describeEvent(kind: number, detail: number, vector: number, a: number, b: number, c: number): string {
-  switch (kind) {
-    case EventKind.ConfigWrite:
-      return `config write [${hx(a)}] = ${hx(b)} (${detail} bytes)${c === b ? '' : `, took effect as ${hx(c)}`}`;
-    case EventKind.TableRead:
-      return `table read +${hx(a)} (vector ${vector}) = ${hx(b)}`;
-    case EventKind.TableWrite:
-      return `table write +${hx(a)} (vector ${vector}) = ${hx(b)}${detail === 8 ? ' (half of an 8-byte write)' : ''}`;
-    case EventKind.PbaRead:
-      return `PBA read +${hx(a)} = ${hx(b)}`;
-    case EventKind.PbaWrite:
-      return `PBA write +${hx(a)} = ${hx(b)} (ignored)`;
-    case EventKind.VectorMasked:
-      return `vector ${vector} masked (${MASK_CAUSE_NAMES[detail] ?? detail})`;
-    case EventKind.VectorUnmasked:
-      return `vector ${vector} unmasked (${MASK_CAUSE_NAMES[detail] ?? detail})`;
-    case EventKind.FunctionMaskChanged:
-      return `function ${a ? 'masked' : 'unmasked'} (Message Control ${hx(b)}, MSI-X ${detail ? 'enabled' : 'disabled'}, Function Mask ${b & 0x4000 ? 'set' : 'clear'})`;
-    case EventKind.NotifyDelivered:
-      return `vector ${vector} delivered to ${deliveryTargets(detail, a, c)}, IDT vector ${hx(b & 0xff)} (${DELIVERY_MODE_NAMES[detail & 7]})${detail & 0x80 ? ' — vector below 16!' : ''}`;
-    case EventKind.NotifyToMemory:
-      return `vector ${vector} message written to memory ${hx(c * 0x100000000 + a)} = ${hx(b)}`;
-    case EventKind.NotifyPended:
-      if (detail === PENDED_BY_LOAD) return `vector ${vector} pending bit set (msix_load)`;
-      return `vector ${vector} masked: pending${detail ? ' bit set' : ' (already pending)'}`;
-    case EventKind.NotifyDropped:
-      return `vector ${vector} dropped: ${DROP_REASON_NAMES[detail] ?? detail}`;
-    case EventKind.PendingCleared:
-      return `vector ${vector} pending bit cleared (${CLEAR_CAUSE_NAMES[detail] ?? detail})`;
-    case EventKind.IntxChanged:
-      if (detail === INTX_HELD) return 'INTx raised, held while INTx is disabled (Status bit 3 set; asserts when INTx Disable clears)';
-      return `INTx ${a ? 'asserted' : 'deasserted'}`;
-    case EventKind.AccessRefused:
-      return `${accessText(detail)} at ${hx(b * 0x100000000 + a)} refused`;
-    case EventKind.AccessUnclaimed:
-      return `${accessText(detail)} at ${hx(b * 0x100000000 + a)} unclaimed${vector ? ` (${UNCLAIMED_KIND_TEXT[vector] ?? vector})` : ''}`;
-    case EventKind.Reset:
-      return ['device reset', 'system reset', 'MSI-X reset'][detail] ?? 'reset';
-    case EventKind.StateSaved:
-      return `MSI-X state saved (${a} bytes)`;
-    case EventKind.StateLoaded:
-      return `MSI-X state loaded (${a} bytes)`;
-    case EventKind.UseCountChanged:
-      return `vector ${vector} use count ${a}`;
-    case EventKind.NotifierFired:
-      return detail === NotifierKind.Poll ? `poll notifier for vectors ${a}..${b}` : `vector ${vector} ${NOTIFIER_NAMES[detail]} notifier`;
-    case EventKind.BarMapped:
-      return `BAR ${c} ${detail ? 'mapped at' : 'unmapped from'} ${hx(b * 0x100000000 + a)}`;
-    case EventKind.BarOverlap:
-      return `BAR ${c} at ${hx(b * 0x100000000 + a)} overlaps another region`;
-    case EventKind.Breakpoint:
-      return `${BREAKPOINT_TEXT[detail] ?? 'breakpoint'}${a ? ` ${a}` : ''} at event #${c * 0x100000000 + b}`;
-    case EventKind.Access:
-      return `${accessText(detail)} at ${hx(b * 0x100000000 + a)}${detail & ACCESS_WRITE ? ' =' : ' ->'} ${hx(c)}`;
-    case EventKind.Divergence:
-      return `divergence at ${hx(c)}${vector === 0xffff ? '' : ` (vector ${vector})`}: ${DIVERGENCE_NAMES[detail] ?? detail} — model ${hx(a)}, QEMU ${hx(b)}`;
-    default:
-      return `event kind ${kind}`;
-  }
-}
-
 export function eventRecord(cols: EventColumns, i: number): EventRecord {
   const kind = cols.kind[i]!;
-  const detail = cols.detail[i]!;
-  const vector = cols.vector[i]!;
-  const a = cols.a[i]!;
-  const b = cols.b[i]!;
-  const c = cols.c[i]!;
+  // The raw field columns stay in the record, as the files written before the schema had them.
+  const raw = Object.fromEntries(FIELD_COLUMNS.map((c) => [c, cols[c][i]!])) as Record<FieldColumn, number>;
   return {
     seq: cols.firstSeq + i,
     timeNs: cols.time[i]!,
     kind: EVENT_KIND_NAMES[kind] ?? String(kind),
     origin: ORIGIN_NAMES[cols.origin[i]!] ?? 'unknown',
     bdf: bdfText(cols.bdf[i]!),
-    vector,
-    detail,
-    a,
-    b,
-    c,
-    text: describeEvent(kind, detail, vector, a, b, c),
+    ...raw,
+    fields: readFields(cols, i) ?? {},
+    text: describeEvent(cols, i),
   };
 }

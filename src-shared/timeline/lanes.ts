@@ -1,7 +1,8 @@
 // Which timeline lane an event is drawn in, and as what: shared by the host's history
 // (which answers window queries lane by lane) and the renderer's live copy, so both
 // put every event in the same place.
-import { EVENT_KIND_COUNT, EventKind, NotifierKind } from './event-kinds';
+import { NotifierKind } from './event-kinds';
+import { EVENT_KIND_COUNT, EventKind } from './event-schema';
 
 export const MarkerClass = { Delivered: 0, Pended: 1, Dropped: 2, Other: 3, Breakpoint: 4 } as const;
 export type MarkerClass = (typeof MarkerClass)[keyof typeof MarkerClass];

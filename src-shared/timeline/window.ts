@@ -33,8 +33,18 @@ export interface TimelineWindow {
   oldestTimeNs: number | null;
   newestTimeNs: number | null;
   lanes: WindowLane[];
-  /** Every lane with an event held, asked for or not: the lanes that are not idle. */
+  /** Every lane with an event held (with a filter: one it lets through), asked for or not: the lanes that are not idle. */
   activeLanes: number[];
+  /** How far the window's filter has got through the history; null without a filter. */
+  filter: FilterProgress | null;
+}
+
+/** A filter runs over the history a slice per request: matched so far, and whether it has tested every held event. */
+export interface FilterProgress {
+  matched: number;
+  complete: boolean;
+  /** Events tested so far, of the `total - evicted` held. */
+  tested: number;
 }
 
 /** At most this many pixel columns and lanes per query. */

@@ -60,6 +60,11 @@ const STANDARD: readonly [number, number, (b: Builder, at: number) => void][] = 
   [0x13, 6, (b, at) => fill(b, at + 2, at + 6)],
   [CAP_ID.SLOT_ID, 4, (b, at) => fill(b, at + 2, at + 4)],
   [CAP_ID.VPD, 8, (b, at) => fill(b, at + 2, at + 8)],
+  [CAP_ID.SATA, 8, (b, at) => {
+    fill(b, at + 2, at + 8);
+    // Mostly a BAR (4-9) or config space (15), sometimes a reserved location.
+    b.bytes[at + 4] = (b.bytes[at + 4]! & 0xf0) | (rand(b) < 0.8 ? pick(b, [4, 5, 6, 7, 8, 9, 15]) : int(b, 16));
+  }],
 ];
 
 /** Extended capabilities: [id, length, fill the body]. */
@@ -81,6 +86,12 @@ const EXTENDED: readonly [number, number, (b: Builder, at: number) => void][] = 
   [EXT_CAP_ID.L1PM, 0x10, (b, at) => fill(b, at + 4, at + 0x10)],
   [EXT_CAP_ID.SECPCI, 0x10, (b, at) => fill(b, at + 4, at + 0x10)],
   [EXT_CAP_ID.DOE, 0x18, (b, at) => fill(b, at + 4, at + 0x18)],
+  [EXT_CAP_ID.RCLINK, 0x40, (b, at) => {
+    fill(b, at + 4, at + 0x40);
+    // Up to 3 link entries fit; sometimes a count that runs past the 4 KiB space, and element types past the three named.
+    b.bytes[at + 5] = rand(b) < 0.9 ? int(b, 4) : int(b, 256);
+    b.bytes[at + 4] = rand(b) < 0.8 ? int(b, 3) : int(b, 256);
+  }],
   [0x12, 8, () => undefined],
   [0x1d, 8, () => undefined],
 ];

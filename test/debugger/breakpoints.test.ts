@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Guest, MASKALL, ENABLE, CTRL, DATA, CAP, apicAddress, eventsSince, NIC, BAR1 } from '../machine/guest';
-import { BreakpointDetail, EventKind, Origin, ACCESS_WRITE } from '../../src-shared/timeline/event-kinds';
+import { BreakpointDetail, Origin, ACCESS_WRITE } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import type { BreakpointSpecInput, DebuggerState, PauseReport } from '../../src-shared/debugger/breakpoints';
 import { MAX_BREAKPOINTS } from '../../src-main/machine/debugger/debugger';
 

@@ -6,7 +6,7 @@
 // the APIC delivers nothing (QEMU's `default: return;`). Modes 3 and 6 are in the sweep.
 import { describe, expect, it } from 'vitest';
 import { Guest, NIC, apicAddress } from '../machine/guest';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 
 const MODES = [0, 1, 2, 3, 4, 5, 6, 7];
 

@@ -6,7 +6,7 @@ import { runCli } from '../cli/cli-harness';
 import { UP } from '../doctor/rule-scripts';
 import { diffRuns } from '../../src-shared/diff/run-diff';
 import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'irqscope-diff-'));
 const BRING_UP = [...UP, 'writel 0xfebd000c 0x0', 'device_irq 00:03.0 0', 'readl 0xfebd0800', 'device_irq 00:03.0 1'];

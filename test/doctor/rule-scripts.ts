@@ -1,6 +1,7 @@
 // For each doctor rule: a qtest script that must trigger it and a near miss that must
 // not, on the virtio-net preset (00:03.0, BAR1 holds the table at 0 and the PBA at
-// 0x800, 3 vectors in use, 4 CPUs). Also used by docs/doctor.md's examples.
+// 0x800, 3 vectors in use, 4 CPUs); the MSI ones on the same NIC with a plain MSI
+// capability added (NIC_MSI). Also used by docs/doctor.md's examples.
 const BAR1 = ['outl 0xcf8 0x80001814', 'outl 0xcfc 0xfebd0000'];
 const command = (value: string): string[] => ['outl 0xcf8 0x80001804', `outw 0xcfc ${value}`];
 const ENABLE = ['outl 0xcf8 0x80001884', 'outl 0xcfc 0x80000011'];
@@ -12,8 +13,20 @@ const UNMASK0 = 'writel 0xfebd000c 0x0';
 const FIRE0 = 'device_irq 00:03.0 0';
 const withVector0 = (address: string, data: string): string[] => [...BAR1, ...command('0x0006'), ...ENABLE, ...vector0(address, data), UNMASK0, FIRE0];
 
+/** nic0's MSI capability for the scripts marked `msi`: Message Control at 0x62, address 0x64/0x68, data 0x6c, mask 0x70, pending 0x74. */
+export const NIC_MSI = { vectors: 4, capOffset: '0x60', is64bit: true, perVectorMask: true };
+/** MSI Enable set (Message Control at 0x62), then cleared. */
+const MSI_ON = ['outl 0xcf8 0x80001860', 'outl 0xcfc 0x00010000'];
+const MSIX_OFF = ['outl 0xcf8 0x80001884', 'outl 0xcfc 0x00000011'];
+
 export interface RuleScript {
   rule: string;
+  /** Which case of the rule, where it has more than one script. */
+  case?: string;
+  /** Run on virtio-net with NIC_MSI added to nic0. */
+  msi?: boolean;
+  /** Words the finding's why must hold (a rule with several cases says which). */
+  why?: string;
   /** The kind of the event the finding names last. */
   shows: string;
   trigger: string[];
@@ -50,10 +63,32 @@ export const RULE_SCRIPTS: RuleScript[] = [
   { rule: 'DR-RESERVED-CTRL', shows: 'TableWrite', trigger: [...UP, 'writel 0xfebd000c 0x2'], nearMiss: [...UP, 'writel 0xfebd000c 0x1'] },
   {
     rule: 'DR-MSI-AND-MSIX',
+    case: 'INTx with MSI-X',
+    why: 'INTx was asserted while MSI-X was enabled',
     shows: 'FunctionMaskChanged',
     trigger: [...BAR1, ...command('0x0006'), FIRE0, ...ENABLE],
     // With INTx Disable set the raise never reaches the pin; and once MSI-X is on the raise is an MSI-X notify (D1).
     nearMiss: [...BAR1, ...command('0x0406'), FIRE0, ...ENABLE, ...vector0('0xfee01000', '0x41'), UNMASK0, FIRE0],
+  },
+  {
+    rule: 'DR-MSI-AND-MSIX',
+    case: 'MSI with MSI-X',
+    msi: true,
+    why: 'MSI and MSI-X are enabled together',
+    shows: 'FunctionMaskChanged',
+    trigger: [...BAR1, ...command('0x0006'), ...ENABLE, ...MSI_ON],
+    // Switching from MSI-X to MSI: MSI-X disabled first.
+    nearMiss: [...BAR1, ...command('0x0006'), ...ENABLE, ...MSIX_OFF, ...MSI_ON, FIRE0],
+  },
+  {
+    rule: 'DR-MSI-AND-MSIX',
+    case: 'INTx with MSI',
+    msi: true,
+    why: 'INTx was asserted while MSI was enabled',
+    shows: 'FunctionMaskChanged',
+    trigger: [...BAR1, ...command('0x0006'), FIRE0, ...MSI_ON],
+    // INTx Disable holds the raise off the pin; once MSI is on the raise is an MSI notify (MD1).
+    nearMiss: [...BAR1, ...command('0x0406'), FIRE0, ...MSI_ON, FIRE0],
   },
   { rule: 'DR-BEYOND-TABLE', shows: 'AccessUnclaimed', trigger: [...UP, 'writel 0xfebd0030 0x0'], nearMiss: [...UP, 'writel 0xfebd0020 0x0', 'writel 0xd0000000 0x0'] },
   {

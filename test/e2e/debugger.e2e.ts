@@ -13,7 +13,8 @@ import { measureUnmaskBreak } from '../../bench/ui-break-latency';
 import { MASK_VECTOR_0, bringUp } from '../../bench/app-host-bring-up';
 import { finalValue, readVcd, triggers } from '../export/vcd-reader';
 import { readSessionInfo } from '../../src-main/session/session-file';
-import { EventKind, Origin } from '../../src-shared/timeline/event-kinds';
+import { Origin } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 
 let h: Harness;
 let dir: string;

@@ -7,7 +7,8 @@ import { loadPreset } from '../doctor/preset';
 import { QtestSession } from '../../src-main/qtest/qtest-session';
 import { StateHistory } from '../../src-main/history/state-history';
 import type { Machine } from '../../src-main/machine/machine';
-import { DropReason, EventKind } from '../../src-shared/timeline/event-kinds';
+import { DropReason } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 
 const TABLE = 0xfebd0000;
 const hex = (n: number): string => `0x${n.toString(16)}`;

@@ -5,7 +5,8 @@ import { MachineRunner } from '../../src-main/host/machine-runner';
 import { APP_DEBUGGER_LIMITS, type SessionClient } from '../../src-main/host/machine-session';
 import type { StreamName } from '../../src-shared/ipc/contract';
 import type { DebuggerState } from '../../src-shared/debugger/breakpoints';
-import { EventKind, Origin } from '../../src-shared/timeline/event-kinds';
+import { Origin } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import { stateOf } from '../session/busy-machine';
 import { MAX_BREAKPOINTS } from '../../src-main/machine/debugger/debugger';
 
@@ -89,7 +90,7 @@ describe('debugger requests', () => {
     unmask(host);
     const before = stateOf(host.session.machine);
     expect(host.dispatch('runUntilVectorEvent', { target: { bdf: NIC, vector: 7 } })).toEqual({ ok: false, error: 'runUntilVectorEvent.target: vector 7 out of range 0..2' });
-    expect(host.dispatch('runUntilVectorEvent', { target: { bdf: PLAIN, vector: 0 } })).toEqual({ ok: false, error: 'runUntilVectorEvent.target: 00:05.0 is not an MSI-X function' });
+    expect(host.dispatch('runUntilVectorEvent', { target: { bdf: PLAIN, vector: 0 } })).toEqual({ ok: false, error: 'runUntilVectorEvent.target: 00:05.0 is not an MSI-X or MSI function' });
     expect(stateOf(host.session.machine)).toEqual(before);
   });
 

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { EventLog } from '../../src-main/machine/event-log';
 import { Clock } from '../../src-main/machine/clock';
 import { EventHistory, HISTORY_BYTES_PER_EVENT } from '../../src-main/host/event-history';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import { FUNCTION_LANE, MarkerClass, laneKey } from '../../src-shared/timeline/lanes';
 
 const NIC = 0x18;

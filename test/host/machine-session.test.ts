@@ -4,7 +4,7 @@ import { BAR1, NIC, TWO_DEVICES, bringUpNic, hostWith, value } from './fixtures'
 import type { SessionClient } from '../../src-main/host/machine-session';
 import { decodeBatch, type DecodedBatch } from '../../src-shared/timeline/wire';
 import type { StreamName, StreamPayload } from '../../src-shared/ipc/contract';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 
 class RecordingClient implements SessionClient {
   batches: DecodedBatch[] = [];

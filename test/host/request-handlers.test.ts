@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BAR1, NIC, PLAIN, TWO_DEVICES, bringUpNic, hostWith, value } from './fixtures';
 import type { AppHost } from '../../src-main/host/app-host';
-import { EventKind, Origin } from '../../src-shared/timeline/event-kinds';
+import { Origin } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import { REQUEST_NAMES } from '../../src-shared/ipc/names';
 
 /** Everything a request could change, as plain data. */

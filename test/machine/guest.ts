@@ -6,7 +6,7 @@ import type { Machine } from '../../src-main/machine/machine';
 import type { MsixEngine, VectorNotifiers } from '../../src-main/machine/msix/msix-engine';
 import type { PciFunction } from '../../src-main/machine/pci/pci-function';
 import type { MachineDescriptionInput } from '../../src-shared/machine-file/description';
-import { EVENT_KIND_NAMES } from '../../src-shared/timeline/event-kinds';
+import { describeEvent, EVENT_KIND_NAMES, readFields } from '../../src-shared/timeline/event-schema';
 import type { EventLog } from '../../src-main/machine/event-log';
 
 export const NIC = 0x18; // 00:03.0
@@ -80,6 +80,9 @@ export interface Ev {
   a: number;
   b: number;
   c: number;
+  /** The kind's fields by name, as the event schema reads them. */
+  fields: Record<string, number>;
+  text: string;
 }
 
 /** Events appended to `log` since sequence number `from`, with their kinds by name. */
@@ -95,6 +98,8 @@ export function eventsSince(log: EventLog, from: number): Ev[] {
       a: cols.a[k]!,
       b: cols.b[k]!,
       c: cols.c[k]!,
+      fields: readFields(cols, k)!,
+      text: describeEvent(cols, k),
     });
   }
   return out;

@@ -2,7 +2,6 @@
 // (device interrupt causes), B1-B3 (config space, Command, BARs), the 0xCF8/0xCFC
 // port pair and system reset.
 import { describe, expect, it } from 'vitest';
-import { BAD_VECTOR_FLAG } from '../../src-main/machine/irq/local-apic';
 import { decodeMsiMessage } from '../../src-shared/timeline/msi-message';
 import {
   BAR1,
@@ -22,8 +21,8 @@ import {
   eventsSince,
   nicDescription,
 } from './guest';
-import { ACCESS_CONFIG, ACCESS_IO, ACCESS_WRITE, CPU_SET_FLAG, DropReason, EventKind, INTX_HELD, Origin } from '../../src-shared/timeline/event-kinds';
-import { describeEvent } from '../../src-shared/timeline/event-record';
+import { ACCESS_CONFIG, ACCESS_IO, ACCESS_WRITE, CPU_SET_FLAG, DropReason, INTX_HELD, Origin } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 
 function sendVia(g: Guest, addrLo: number, data: number, addrHi = 0): void {
   g.program(0, addrLo, data, false, addrHi);
@@ -95,7 +94,7 @@ describe('interrupt controller (A1)', () => {
     g.markEvents();
     sendVia(g, apicAddress(0), 0x0f);
     sendVia(g, apicAddress(0), 0x10);
-    expect(g.eventsOf('NotifyDelivered').map((e) => e.detail)).toEqual([BAD_VECTOR_FLAG, 0]);
+    expect(g.eventsOf('NotifyDelivered').map((e) => e.fields.belowSixteen)).toEqual([1, 0]);
     expect(g.total(0, 0x0f)).toBe(1);
   });
 
@@ -123,7 +122,7 @@ describe('interrupt controller (A1)', () => {
       [CPU_SET_FLAG, 0b100],
       [0, 2],
     ]);
-    expect(delivered.map((e) => describeEvent(EventKind.NotifyDelivered, e.detail, e.vector, e.a, e.b, e.c))).toEqual([
+    expect(delivered.map((e) => e.text)).toEqual([
       'vector 0 delivered to CPUs 0, 1 (logical destination 0x3), IDT vector 0x33 (fixed)',
       'vector 0 delivered to CPUs 0, 1, 2, 3 (broadcast), IDT vector 0x34 (fixed)',
       'vector 0 delivered to CPU 2 (lowest priority of logical destination 0xc), IDT vector 0x35 (lowest)',
@@ -136,7 +135,8 @@ describe('interrupt controller (A1)', () => {
     g.markEvents();
     sendVia(g, apicAddress(5), 0x40);
     sendVia(g, apicAddress(0b100, true), 0x40);
-    expect(g.eventsOf('NotifyDropped').map((e) => [e.detail, e.a])).toEqual([
+    // The dropped message's address names the APIC ID (bits 19:12).
+    expect(g.eventsOf('NotifyDropped').map((e) => [e.detail, (e.fields.address! >>> 12) & 0xff])).toEqual([
       [DropReason.NoSuchCpu, 5],
       [DropReason.NoSuchCpu, 4],
     ]);
@@ -276,7 +276,7 @@ describe('device interrupt causes (D1)', () => {
     expect(g.eventsOf('NotifyDropped')).toEqual([]);
     const held = g.eventsOf('IntxChanged');
     expect(held.map((e) => [e.vector, e.detail, e.a])).toEqual([[2, INTX_HELD, 0]]);
-    expect(describeEvent(EventKind.IntxChanged, INTX_HELD, 2, 0, 0, 0)).toBe('INTx raised, held while INTx is disabled (Status bit 3 set; asserts when INTx Disable clears)');
+    expect(held.map((e) => e.text)).toEqual(['INTx raised, held while INTx is disabled (Status bit 3 set; asserts when INTx Disable clears)']);
     g.command(MEM | BUS_MASTER);
     expect(g.fn.intxOutput).toBe(1);
     g.command(MEM | BUS_MASTER | INTX_DISABLE);

@@ -20,6 +20,10 @@ const SOURCE_TABLE: Record<string, (ReturnType<typeof msix> | undefined)[]> = {
   'cap-pcie-2.txt': [msix(10, '0x70', [3, '0x0'], [3, '0x2000'])],
   'cap-doe.txt': [msix(2, '0x40', [4, '0x0'], [4, '0x800'])],
   'cap-ea-1.txt': [msix(10, '0x80', [4, '0x0'], [4, '0xf0000'])],
+  // 53 functions; MSI-X on the SAS2008 (04:00.0) and the two RTL8111s (07:00.0, 08:00.0).
+  'tree-asus-p6t6.txt': Array.from({ length: 53 }, (_, i) =>
+    i === 29 ? msix(15, '0xc0', [1, '0x2000'], [1, '0x3800']) : i === 32 || i === 33 ? msix(2, '0xb0', [4, '0x0'], [4, '0x800']) : undefined,
+  ),
   'tree-qemu-q35.txt': [
     undefined,
     undefined,

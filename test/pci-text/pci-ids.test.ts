@@ -21,7 +21,12 @@ const PCI_IDS = [
   '',
 ].join('\n');
 
-const HWDB = ['pci:v00001BF5*', ' ID_VENDOR_FROM_DATABASE=Greenliant', '', 'pci:v00008086d0000FFFF*', ' ID_MODEL_FROM_DATABASE=Newer device', ''].join('\n');
+// The hardware database may name a device differently from pci.ids (Debian's names 10ec:8168 `RTL8111/8168/8211/8411`, pci.ids `RTL8111/8168/8411`).
+const HWDB = [
+  'pci:v00001BF5*', ' ID_VENDOR_FROM_DATABASE=Greenliant', '',
+  'pci:v00008086d0000FFFF*', ' ID_MODEL_FROM_DATABASE=Newer device', '',
+  'pci:v00008086d000010D3*', ' ID_MODEL_FROM_DATABASE=82574L Gigabit Network Connection (hwdb)', '',
+].join('\n');
 
 describe('PCI ID names as lspci prints them', () => {
   const ids = pciIdsFromText(PCI_IDS);
@@ -46,11 +51,14 @@ describe('PCI ID names as lspci prints them', () => {
     expect(subsystemName(ids, 0x8086, 0x10d3, 0x8086, 0x0000)).toBe('Intel Corporation Device 0000');
   });
 
-  it("with udev's hardware database: names pci.ids lacks, and an unknown subsystem takes the device's name", () => {
+  it("with udev's hardware database: names pci.ids lacks; an unknown subsystem takes the database's device name, as its pattern matches", () => {
     const both = withHwdb(ids, HWDB);
     expect(deviceName(both, 0x8086, 0xffff)).toBe('Intel Corporation Newer device');
-    expect(subsystemName(both, 0x8086, 0x10d3, 0x8086, 0x0000)).toBe('Intel Corporation 82574L Gigabit Network Connection');
-    expect(subsystemName(both, 0x8086, 0x10d3, 0x1bf5, 0xe092)).toBe('Greenliant 82574L Gigabit Network Connection');
+    expect(deviceName(both, 0x8086, 0x10d3)).toBe('Intel Corporation 82574L Gigabit Network Connection');
+    expect(subsystemName(both, 0x8086, 0x10d3, 0x8086, 0x0000)).toBe('Intel Corporation 82574L Gigabit Network Connection (hwdb)');
+    expect(subsystemName(both, 0x8086, 0x10d3, 0x1bf5, 0xe092)).toBe('Greenliant 82574L Gigabit Network Connection (hwdb)');
     expect(subsystemName(both, 0x8086, 0x10d3, 0x4321, 0x0001)).toBe('Device 4321:0001');
+    // Neither pci.ids nor the database has this subsystem, and the database lacks the device: no name.
+    expect(subsystemName(both, 0x1af4, 0x1041, 0x1af4, 0x0002)).toBe('Red Hat, Inc. Device 0002');
   });
 });

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { loadMachineText } from '../../src-main/machine/machine-builder';
 import { ShadowModel, isApicMessage } from '../../src-main/qemu/shadow-model';
 import { parseTraceLine } from '../../src-main/qemu/trace-line';
-import { DivergenceKind, EVENT_KIND_NAMES, EventKind } from '../../src-shared/timeline/event-kinds';
+import { DivergenceKind } from '../../src-shared/timeline/event-kinds';
+import { EVENT_KIND_NAMES, EventKind } from '../../src-shared/timeline/event-schema';
 import { eventRecord } from '../../src-shared/timeline/event-record';
 
 const TABLE = 0xfebd0000;

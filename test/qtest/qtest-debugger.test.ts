@@ -189,12 +189,27 @@ describe('msi_notify and breakpoints on a plain-MSI device', () => {
     run('outl 0xcf8 0x80002050', 'outl 0xcfc 0x2', 'outl 0xcf8 0x80002040', 'outw 0xcfe 0x11');
     expect(run('break pending 00:04.0 1', 'break notify 00:04.0 any delivered trace')).toEqual(['OK 1', 'OK 2']);
     const pended = run('msi_notify 00:04.0 1');
-    // The MSI-X vector state (masked=, pending=, …) is not printed for an MSI vector.
-    expect(pended[0]).toMatch(/^BREAK bp=1 .*kind=NotifyPended dev=00:04.0 : vector 1 masked: pending bit set$/);
+    // The vector's state as for MSI-X, marked cap=msi: its mask and pending bits, in use within Multiple Message Enable.
+    expect(pended[0]).toMatch(/^BREAK bp=1 .*kind=NotifyPended dev=00:04.0 vector=1 cap=msi masked=1 pending=1 use=1 fmask=0 enable=1 : vector 1 masked: pending bit set$/);
     expect(pended.at(-1)).toBe('OK');
     expect(run('continue').at(-1)).toMatch(/^OK/);
     // Unmasking delivers the pending vector 1 (MW4), which the tracepoint logs.
     expect(run('outl 0xcf8 0x80002050', 'outl 0xcfc 0x0', 'interrupts').at(-1)).toBe('OK CPU1 0x51=1');
     expect(run('msi_notify 00:04.0 2')).toEqual(['FAIL msi_notify: vector 2 out of range 0..1 (Multiple Message Enable); recorded as a drop']);
+  });
+
+  it('step and until on an MSI vector: the BREAK lines carry its state: masked and pending, unmasked, delivered', () => {
+    const run = edu();
+    run('outl 0xcf8 0x80002004', 'outw 0xcfc 0x4', 'outl 0xcf8 0x80002044', 'outl 0xcfc 0xfee01000', 'outl 0xcf8 0x8000204c', 'outw 0xcfc 0x50');
+    run('outl 0xcf8 0x80002050', 'outl 0xcfc 0x1', 'outl 0xcf8 0x80002040', 'outw 0xcfe 0x11');
+    expect(run('break pending 00:04.0 0')).toEqual(['OK 1']);
+    expect(run('msi_notify 00:04.0 0')[0]).toMatch(/ vector=0 cap=msi masked=1 pending=1 use=1 fmask=0 enable=1 : /);
+    // Until the vector's next event: unmasking clears its pending bit (MW4).
+    const until = run('until 00:04.0 0', 'outl 0xcf8 0x80002050', 'outl 0xcfc 0x0');
+    expect(until).toContainEqual(expect.stringMatching(/^BREAK until .*kind=VectorUnmasked dev=00:04.0 vector=0 cap=msi masked=0 pending=1 use=1 fmask=0 enable=1 : /));
+    // The rest of that write ran before the pause ended it (PendingCleared, the delivery): the step stops at the next notify.
+    expect(run('step', 'msi_notify 00:04.0 0')).toContainEqual(
+      expect.stringMatching(/^BREAK step .*kind=NotifyDelivered dev=00:04.0 vector=0 cap=msi masked=0 pending=0 use=1 fmask=0 enable=1 : /),
+    );
   });
 });

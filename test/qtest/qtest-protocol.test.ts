@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMachineText } from '../../src-main/machine/machine-builder';
 import { QtestSession } from '../../src-main/qtest/qtest-session';
-import { EventKind, DropReason } from '../../src-shared/timeline/event-kinds';
+import { DropReason } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import type { Machine } from '../../src-main/machine/machine';
 
 function session(preset = 'virtio-net'): { m: Machine; q: QtestSession; run: (line: string) => string | null } {

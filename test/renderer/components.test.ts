@@ -19,7 +19,7 @@ import StatusBar from '../../src-renderer/components/StatusBar.vue';
 import DeviceTree from '../../src-renderer/components/DeviceTree.vue';
 import App from '../../src-renderer/App.vue';
 import { batch } from './fixtures';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import { fillByteMasks } from '../../src-shared/registers/layout';
 import { aerRegisters, expressRegisters } from '../../src-shared/registers/capability-layouts';
 import type { ConfigSpaceImage } from '../../src-shared/ipc/contract';

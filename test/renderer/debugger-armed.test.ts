@@ -15,7 +15,7 @@ import { useStatusStore } from '../../src-renderer/stores/status';
 import PausedBanner from '../../src-renderer/components/PausedBanner.vue';
 import DebugControls from '../../src-renderer/components/DebugControls.vue';
 import TimelineCanvas from '../../src-renderer/components/TimelineCanvas.vue';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import type { DebuggerState } from '../../src-shared/debugger/breakpoints';
 
 let transport: FakeTransport;

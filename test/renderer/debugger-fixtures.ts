@@ -11,7 +11,7 @@ export function pauseAt(seq: number, over: Partial<PauseReport> = {}): PauseRepo
     breakpoint: bp(1, UNMASK_0, { hits: 1 }),
     event: {
       seq,
-      record: { seq, timeNs: 5000, kind: 'VectorUnmasked', origin: 'user', bdf: '00:03.0', vector: 0, detail: 0, a: 0, b: 0, c: 0, text: 'vector 0 unmasked (vector bit)' },
+      record: { seq, timeNs: 5000, kind: 'VectorUnmasked', origin: 'user', bdf: '00:03.0', vector: 0, detail: 0, a: 0, b: 0, c: 0, fields: { vector: 0, cause: 0 }, text: 'vector 0 unmasked (vector bit)' },
     },
     vector: { bdf: NIC, vector: 0, masked: false, maskBit: false, pending: false, useCount: 1, delivered: 0, functionMask: false, enabled: true },
     markerSeq: seq + 1,

@@ -14,7 +14,7 @@ import DebugControls from '../../src-renderer/components/DebugControls.vue';
 import BreakpointPanel from '../../src-renderer/components/BreakpointPanel.vue';
 import VectorTableGrid from '../../src-renderer/components/VectorTableGrid.vue';
 import EventDetailsPanel from '../../src-renderer/components/EventDetailsPanel.vue';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import type { BreakpointSpec, DebuggerState } from '../../src-shared/debugger/breakpoints';
 import { UNMASK_0, bp, pauseAt, state } from './debugger-fixtures';
 

@@ -8,7 +8,7 @@ import { useStatusStore } from '../../src-renderer/stores/status';
 import { useTimelineStore } from '../../src-renderer/stores/timeline';
 import ProblemsPanel from '../../src-renderer/components/ProblemsPanel.vue';
 import StatusBar from '../../src-renderer/components/StatusBar.vue';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import type { DoctorReport } from '../../src-shared/ipc/contract';
 
 let transport: FakeTransport;

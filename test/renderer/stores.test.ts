@@ -8,7 +8,7 @@ import { useRegistersStore } from '../../src-renderer/stores/registers';
 import { useVectorsStore } from '../../src-renderer/stores/vectors';
 import { useTimelineStore } from '../../src-renderer/stores/timeline';
 import { startAppSession } from '../../src-renderer/app-session';
-import { EventKind } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import { FUNCTION_LANE, laneKey } from '../../src-renderer/timeline/event-store';
 import type { MachineStatus } from '../../src-shared/ipc/contract';
 
@@ -248,7 +248,7 @@ describe('timeline store', () => {
   it('hides idle lanes by default: a vector lane shows once the host holds an event of it', async () => {
     const timeline = useTimelineStore();
     expect(timeline.lanes.map((l) => l.label)).toEqual(['00:03.0 function']);
-    transport.on('timelineWindow', (p) => ({ startNs: p.startNs, endNs: p.endNs, pixels: p.pixels, total: 1, evicted: 0, missed: 0, oldestTimeNs: 5, newestTimeNs: 5, lanes: [], activeLanes: [laneKey(NIC, 2)] }));
+    transport.on('timelineWindow', (p) => ({ startNs: p.startNs, endNs: p.endNs, pixels: p.pixels, total: 1, evicted: 0, missed: 0, oldestTimeNs: 5, newestTimeNs: 5, lanes: [], activeLanes: [laneKey(NIC, 2)], filter: null }));
     timeline.requestWindow({ startNs: 0, endNs: 10, pixels: 10, lanes: [] });
     await flush();
     expect(timeline.lanes.map((l) => l.label)).toEqual(['00:03.0 function', '00:03.0 v2']);

@@ -5,7 +5,8 @@ import { TimeScale, tickStep, zoomView } from '../../src-renderer/timeline/time-
 import { hitTest, renderTimeline, type KindFilter, type TimelineLane, type TimelineLayout } from '../../src-renderer/timeline/render-timeline';
 import { describeEvent } from '../../src-renderer/timeline/event-describe';
 import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
-import { EventKind, MaskCause } from '../../src-shared/timeline/event-kinds';
+import { MaskCause } from '../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../src-shared/timeline/event-schema';
 import type { TimelineWindow, WindowLane } from '../../src-shared/timeline/window';
 
 const NIC = 0x18;
@@ -133,6 +134,7 @@ function windowOf(scale: TimeScale, lanes: Record<number, { marks: Mark[]; maske
     oldestTimeNs: null,
     newestTimeNs: null,
     activeLanes: [],
+    filter: null,
     lanes: Object.entries(lanes).map(([vector, l]): WindowLane => {
       const totals = [0, 0, 0, 0, 0, 0];
       for (const m of l.marks) totals[m.cls]! += m.count ?? 1;

@@ -5,7 +5,8 @@
 // other. With no access breakpoint the space has no watch at all.
 import type { AccessWatch, AddressSpace } from '../address-space';
 import type { EventLog } from '../event-log';
-import { ACCESS_IO, ACCESS_WRITE, EventKind } from '../../../src-shared/timeline/event-kinds';
+import { ACCESS_IO, ACCESS_WRITE } from '../../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../../src-shared/timeline/event-schema';
 
 export interface WatchedRange {
   start: number;

@@ -5,7 +5,8 @@
 import type { DebuggedMachine } from './debugged-machine';
 import type { EventLog } from '../event-log';
 import { formatBdf } from '../pci/pci-bus';
-import { ACCESS_IO, ACCESS_WRITE, EventKind, PENDED_BY_LOAD } from '../../../src-shared/timeline/event-kinds';
+import { ACCESS_IO, ACCESS_WRITE, PENDED_BY_LOAD } from '../../../src-shared/timeline/event-kinds';
+import { EventKind, eventField } from '../../../src-shared/timeline/event-schema';
 import { deliveredCpuSet } from '../../../src-shared/timeline/delivered-cpus';
 import { MASK_CAUSES, type BreakpointSpec, type NotifyOutcome } from '../../../src-shared/debugger/breakpoints';
 
@@ -26,6 +27,8 @@ const OUTCOME_KINDS: Record<NotifyOutcome, number[]> = {
   pended: [EventKind.NotifyPended],
   dropped: [EventKind.NotifyDropped],
 };
+
+const { cpuSet: cpuSetOf, target: targetOf } = eventField.NotifyDelivered;
 
 export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine): CompileResult {
   switch (spec.kind) {
@@ -91,7 +94,7 @@ export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine
         (log, i) =>
           (idtVector === null || (log.b[i]! & 0xff) === idtVector) &&
           // A1: the CPUs the APIC recorded reaching, not resolved again here.
-          (cpu === null || ((deliveredCpuSet(log.detail[i]!, log.a[i]!) >>> cpu) & 1) === 1),
+          (cpu === null || ((deliveredCpuSet(cpuSetOf(log, i), targetOf(log, i)) >>> cpu) & 1) === 1),
         (log, i) => log.b[i]!,
       );
     }

@@ -8,11 +8,13 @@
 // still run (and may hit breakpoints again); device-side actions and clock advances
 // that hosts hand to `perform` wait in a queue until continue or step.
 import type { DebuggedMachine } from './debugged-machine';
+import type { MsiEngine } from '../msi/msi-engine';
 import { compileBreakpoint, type CompiledMatcher } from './breakpoint-matcher';
 import { accessWatch, type WatchedRange } from './access-watch';
 import { formatBdf, parseBdf } from '../pci/pci-bus';
 import { clockRangeError } from '../clock';
-import { BreakpointDetail, EVENT_KIND_NAMES, EventKind, Origin } from '../../../src-shared/timeline/event-kinds';
+import { BreakpointDetail, Origin } from '../../../src-shared/timeline/event-kinds';
+import { EVENT_KIND_NAMES, EventKind } from '../../../src-shared/timeline/event-schema';
 import { eventRecord } from '../../../src-shared/timeline/event-record';
 import { namesVector } from '../../../src-shared/debugger/vector-events';
 import {
@@ -220,9 +222,10 @@ export class Debugger {
   }
 
   private checkVector(ref: VectorRef): string | null {
-    const msix = this.machine.fn(ref.bdf)?.msix;
-    if (msix == null) return `${formatBdf(ref.bdf)} is not an MSI-X function`;
-    return ref.vector < msix.vectors ? null : `vector ${ref.vector} out of range 0..${msix.vectors - 1}`;
+    const fn = this.machine.fn(ref.bdf);
+    const count = fn?.msix?.vectors ?? fn?.msi?.vectorsCapable;
+    if (count === undefined) return `${formatBdf(ref.bdf)} is not an MSI-X or MSI function`;
+    return ref.vector < count ? null : `vector ${ref.vector} out of range 0..${count - 1}`;
   }
 
   /** Whether a saved pause report can be one this machine made: its device, vector and breakpoint real (the session checks its place in the log). */
@@ -473,7 +476,11 @@ export class Debugger {
   }
 
   private vectorState(bdf: number, vector: number): VectorState | null {
-    const msix = this.machine.fn(bdf)?.msix;
+    const fn = this.machine.fn(bdf);
+    const msix = fn?.msix;
+    const msi = fn?.msi;
+    // Events do not say which capability logged them: a device with both is read as the one it uses (MD1's order).
+    if (msi != null && (msix == null || (msi.enabled && !msix.enabled))) return msiVectorState(bdf, vector, msi);
     if (msix == null || vector >= msix.vectors) return null;
     return {
       bdf,
@@ -487,6 +494,24 @@ export class Debugger {
       enabled: msix.enabled,
     };
   }
+}
+
+/** Plain MSI's vector as the vector view shows it: its mask and pending bits, in use within Multiple Message Enable. */
+function msiVectorState(bdf: number, vector: number, msi: MsiEngine): VectorState | null {
+  if (vector >= msi.vectorsCapable) return null;
+  const maskBit = msi.isMasked(vector);
+  return {
+    bdf,
+    vector,
+    kind: 'msi',
+    masked: maskBit,
+    maskBit,
+    pending: msi.isPending(vector),
+    useCount: vector < msi.vectorsEnabled ? 1 : 0,
+    delivered: msi.delivered[vector]!,
+    functionMask: false,
+    enabled: msi.enabled,
+  };
 }
 
 function info(bp: Breakpoint): BreakpointInfo {

@@ -2,10 +2,8 @@
 // messages (rule A1) and counts deliveries per CPU and vector, like /proc/interrupts.
 import { Region, SIZES_4 } from '../address-space';
 import type { EventLog } from '../event-log';
-import { CPU_SET_FLAG, DropReason, EventKind } from '../../../src-shared/timeline/event-kinds';
-
-// Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
-const { NotifyDelivered } = EventKind;
+import { DropReason } from '../../../src-shared/timeline/event-kinds';
+import type { EventEmitter } from '../../../src-shared/timeline/event-emitter';
 
 export const MSI_WINDOW_BASE = 0xfee00000;
 export const MSI_WINDOW_SIZE = 0x100000;
@@ -17,8 +15,6 @@ const SPECIAL_MODE_NAMES: [number, string][] = [
   [DeliveryMode.Init, 'INIT'],
   [DeliveryMode.ExtInt, 'ExtINT'],
 ];
-/** Flag in a NotifyDelivered event's detail: a fixed interrupt with a vector below 16. */
-export const BAD_VECTOR_FLAG = 0x80;
 const RESERVED_MODE_3 = 3;
 const RESERVED_MODE_6 = 6;
 
@@ -29,11 +25,13 @@ export class LocalApic {
   readonly special: Float64Array;
   /** The region a device's message write lands in; reads return 0, writes from the CPU side are ignored. */
   readonly region: Region;
+  private readonly emit: EventEmitter;
 
   constructor(
     readonly cpus: number,
-    private readonly log: EventLog,
+    log: EventLog,
   ) {
+    this.emit = log.emit;
     this.counts = new Float64Array(cpus * 256);
     this.special = new Float64Array(cpus * 8);
     this.region = new Region('apic-msi', MSI_WINDOW_SIZE, { read: () => 0, write: () => undefined }, SIZES_4, 0xffff, 100);
@@ -48,18 +46,18 @@ export class LocalApic {
       // The common case (physical destination, fixed delivery) without building a target set.
       const i = dest * 256 + idtVector;
       this.counts[i] = this.counts[i]! + 1;
-      this.log.append(NotifyDelivered, idtVector < 16 ? BAD_VECTOR_FLAG : 0, bdf, vector, dest, data, addrLo);
+      this.emit.notifyDelivered(bdf, vector, DeliveryMode.Fixed, 0, idtVector < 16 ? 1 : 0, dest, data, addrLo);
       return true;
     }
     // QEMU's APIC delivers nothing for the reserved modes (`default: return;`).
     if (mode === RESERVED_MODE_3 || mode === RESERVED_MODE_6) {
-      this.log.append(EventKind.NotifyDropped, DropReason.ReservedDeliveryMode, bdf, vector, dest, data, addrLo);
+      this.emit.notifyDropped(bdf, vector, DropReason.ReservedDeliveryMode, addrLo, data);
       return false;
     }
     const logical = (addrLo & 4) !== 0;
     const targets = LocalApic.targets(dest, logical, mode, this.cpus);
     if (targets === 0) {
-      this.log.append(EventKind.NotifyDropped, DropReason.NoSuchCpu, bdf, vector, dest, data, addrLo);
+      this.emit.notifyDropped(bdf, vector, DropReason.NoSuchCpu, addrLo, data);
       return false;
     }
     const special = mode !== DeliveryMode.Fixed && mode !== DeliveryMode.LowestPriority;
@@ -68,10 +66,10 @@ export class LocalApic {
       if (special) this.special[cpu * 8 + mode] = this.special[cpu * 8 + mode]! + 1;
       else this.counts[cpu * 256 + idtVector] = this.counts[cpu * 256 + idtVector]! + 1;
     }
-    const flag = mode === DeliveryMode.Fixed && idtVector < 16 ? BAD_VECTOR_FLAG : 0;
-    // One physical APIC ID keeps `a` = that ID; a logical, broadcast or lowest-priority message records the CPUs it reached.
+    const belowSixteen = mode === DeliveryMode.Fixed && idtVector < 16 ? 1 : 0;
+    // One physical APIC ID keeps the target = that ID; a logical, broadcast or lowest-priority message records the CPUs it reached.
     const single = !logical && dest !== BROADCAST && mode !== DeliveryMode.LowestPriority;
-    this.log.append(NotifyDelivered, mode | flag | (single ? 0 : CPU_SET_FLAG), bdf, vector, single ? dest : targets, data, addrLo);
+    this.emit.notifyDelivered(bdf, vector, mode, single ? 0 : 1, belowSixteen, single ? dest : targets, data, addrLo);
     return true;
   }
 

@@ -5,7 +5,7 @@
 import type { CapabilityList } from '../pci/capabilities';
 import type { InterruptHost } from '../pci/interrupt-host';
 import { MessageOutcome } from '../irq/interrupt-sink';
-import { DropReason, EventKind, MaskCause } from '../../../src-shared/timeline/event-kinds';
+import { DropReason, FUNCTION_MSI, MaskCause, PendingClearCause } from '../../../src-shared/timeline/event-kinds';
 import { fillByteMasks } from '../../../src-shared/registers/layout';
 import { msiRegisters } from '../../../src-shared/registers/capability-layouts';
 
@@ -139,14 +139,14 @@ export class MsiEngine {
   notify(vector: number): void {
     const bdf = this.host.bdf;
     if (!(vector >= 0 && vector < this.vectorsEnabled)) {
-      this.host.log.append(EventKind.NotifyDropped, DropReason.VectorOutOfRange, bdf, vector & 0xffff, 0, 0, 0);
+      this.host.log.emit.notifyDropped(bdf, vector & 0xffff, DropReason.VectorOutOfRange, 0, 0);
       return;
     }
     if (this.isMasked(vector)) {
       const at = this.maskOffset + 4;
       const pending = this.host.config.read(at, 4);
       this.host.config.set(at, 4, pending | (1 << vector));
-      this.host.log.append(EventKind.NotifyPended, (pending & (1 << vector)) === 0 ? 1 : 0, bdf, vector, 0, 0, 0);
+      this.host.log.emit.notifyPended(bdf, vector, (pending & (1 << vector)) === 0 ? 1 : 0);
       return;
     }
     this.delivered[vector] = this.delivered[vector]! + 1;
@@ -171,20 +171,22 @@ export class MsiEngine {
     for (let v = 0; v < n; v++) {
       if (this.isMasked(v) || (pending & (1 << v)) === 0) continue;
       c.set(at, 4, c.read(at, 4) & ~(1 << v));
-      this.host.log.append(EventKind.PendingCleared, 0, this.host.bdf, v, 0, 0, 0);
+      this.host.log.emit.pendingCleared(this.host.bdf, v, PendingClearCause.Unmask);
       this.notify(v);
     }
   }
 
   /** Enable and mask-bit changes as events, so the timeline shows them as for MSI-X. */
   private logChanges(): void {
-    const log = this.host.log;
+    const emit = this.host.log.emit;
     const bdf = this.host.bdf;
     const enabled = this.enabled;
-    if (enabled !== this.lastEnabled) log.append(EventKind.FunctionMaskChanged, enabled ? 1 : 0, bdf, 0, enabled ? 0 : 1, this.flags, 0);
+    if (enabled !== this.lastEnabled) emit.functionMaskChanged(bdf, enabled ? 1 : 0, enabled ? 0 : 1, this.flags, FUNCTION_MSI);
     const mask = this.maskBits;
     for (let changed = (mask ^ this.lastMask) >>> 0, v = 0; changed !== 0; v++, changed >>>= 1) {
-      if ((changed & 1) !== 0) log.append((mask & (1 << v)) !== 0 ? EventKind.VectorMasked : EventKind.VectorUnmasked, MaskCause.VectorBit, bdf, v, 0, 0, 0);
+      if ((changed & 1) === 0) continue;
+      if ((mask & (1 << v)) !== 0) emit.vectorMasked(bdf, v, MaskCause.VectorBit);
+      else emit.vectorUnmasked(bdf, v, MaskCause.VectorBit);
     }
     this.lastEnabled = enabled;
     this.lastMask = mask;

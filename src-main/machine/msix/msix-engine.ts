@@ -6,6 +6,7 @@ import type { CapabilityList } from '../pci/capabilities';
 import type { EventLog } from '../event-log';
 import type { InterruptHost } from '../pci/interrupt-host';
 import { MessageOutcome, type InterruptSink } from '../irq/interrupt-sink';
+import type { EventEmitter } from '../../../src-shared/timeline/event-emitter';
 import {
   MSIX_CAP_ID,
   MSIX_CAP_LENGTH,
@@ -18,7 +19,7 @@ import {
 } from '../../../src-shared/registers/layout';
 import * as entry from '../../../src-shared/registers/msix-entry';
 import * as maskRule from '../../../src-shared/registers/msix-mask-rule';
-import { DropReason, EventKind, MaskCause, NotifierKind, PENDED_BY_LOAD, PendingClearCause } from '../../../src-shared/timeline/event-kinds';
+import { DropReason, MaskCause, NotifierKind, PENDED_BY_LOAD, PendingClearCause } from '../../../src-shared/timeline/event-kinds';
 
 export interface VectorNotifiers {
   /** A negative return is a failure (F1). */
@@ -40,7 +41,6 @@ export interface MsixState {
 export type MsixInitResult = { ok: true; engine: MsixEngine; warnings: string[] } | { ok: false; error: string };
 
 // Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
-const { NotifyDropped, NotifyPended, TableRead, TableWrite, PbaRead, PbaWrite, VectorMasked, VectorUnmasked, PendingCleared } = EventKind;
 const { VectorOutOfRange, NotInUse } = DropReason;
 const { Dropped } = MessageOutcome;
 const { messageAddressLo, messageAddressHi, messageData, vectorMaskBit, setVectorMaskBit, vectorAtOffset, writeMessage } = entry;
@@ -135,7 +135,7 @@ export class MsixEngine {
   private lastEnabled = false;
   /** Enable and Function Mask as last seen (I5: both clear at creation). */
   private lastControlHigh = 0;
-  private readonly log: EventLog;
+  private readonly emit: EventEmitter;
   private readonly bdf: number;
   private readonly sink: InterruptSink;
   private readonly capOffset: number;
@@ -150,7 +150,7 @@ export class MsixEngine {
     const n = layout.vectors;
     this.vectors = n;
     this.capOffset = layout.capOffset;
-    this.log = host.log;
+    this.emit = host.log.emit;
     this.bdf = host.bdf;
     this.sink = host.sink;
     this.table = new Uint32Array(n * 4);
@@ -243,7 +243,7 @@ export class MsixEngine {
     const bit = 1 << (vector & 31);
     if ((this.pba[word]! & bit) === 0) return;
     this.pba[word] = this.pba[word]! & ~bit;
-    this.log.append(PendingCleared, cause, this.bdf, vector, 0, 0, 0);
+    this.emit.pendingCleared(this.bdf, vector, cause);
   }
 
   /**
@@ -259,23 +259,23 @@ export class MsixEngine {
     this.lastEnabled = (high & ENABLE_BIT) !== 0;
     if (changed) {
       const control = this.host.config.get16(this.capOffset + CONTROL);
-      this.log.append(EventKind.FunctionMaskChanged, this.lastEnabled ? 1 : 0, this.bdf, 0, this.functionMasked ? 1 : 0, control, 0);
+      this.emit.functionMaskChanged(this.bdf, this.lastEnabled ? 1 : 0, this.functionMasked ? 1 : 0, control, 0);
     }
   }
 
   /** msix_notify: N1-N3. The hot path. */
   notify(vector: number): void {
     if (!(vector >= 0 && vector < this.vectors)) {
-      this.log.append(NotifyDropped, VectorOutOfRange, this.bdf, vector & 0xffff, 0, 0, 0);
+      this.emit.notifyDropped(this.bdf, vector & 0xffff, VectorOutOfRange, 0, 0);
       return;
     }
     if (this.useCount[vector] === 0) {
-      this.log.append(NotifyDropped, NotInUse, this.bdf, vector, 0, 0, 0);
+      this.emit.notifyDropped(this.bdf, vector, NotInUse, 0, 0);
       return;
     }
     if (this.isMasked(vector)) {
       const newly = this.setPending(vector);
-      this.log.append(NotifyPended, newly ? 1 : 0, this.bdf, vector, 0, 0, 0);
+      this.emit.notifyPended(this.bdf, vector, newly ? 1 : 0);
       return;
     }
     this.send(vector);
@@ -310,12 +310,13 @@ export class MsixEngine {
   private handleMaskUpdate(vector: number, wasMasked: boolean, cause: number): void {
     const isMasked = this.isMasked(vector);
     if (isMasked === wasMasked) return;
-    this.log.append(isMasked ? VectorMasked : VectorUnmasked, cause, this.bdf, vector, 0, 0, 0);
+    if (isMasked) this.emit.vectorMasked(this.bdf, vector, cause);
+    else this.emit.vectorUnmasked(this.bdf, vector, cause);
     this.fireVectorNotifier(vector, isMasked);
     if (!isMasked && this.isPending(vector)) {
       this.clearPending(vector, PendingClearCause.Unmask);
       if (this.useCount[vector] === 0) {
-        this.log.append(NotifyDropped, DropReason.UnmaskNotInUse, this.bdf, vector, 0, 0, 0);
+        this.emit.notifyDropped(this.bdf, vector, DropReason.UnmaskNotInUse, 0, 0);
         return;
       }
       this.notify(vector);
@@ -326,11 +327,11 @@ export class MsixEngine {
     const n = this.notifiers;
     if (n === null) return;
     if (masked) {
-      this.log.append(EventKind.NotifierFired, NotifierKind.Release, this.bdf, vector, 0, 0, 0);
+      this.emit.notifierFired(this.bdf, vector, NotifierKind.Release, 0, 0);
       n.release(vector);
     } else {
       const t = this.table;
-      this.log.append(EventKind.NotifierFired, NotifierKind.Use, this.bdf, vector, 0, 0, 0);
+      this.emit.notifierFired(this.bdf, vector, NotifierKind.Use, 0, 0);
       const ret = n.use(vector, messageAddressLo(t, vector), messageAddressHi(t, vector), messageData(t, vector));
       // The reference asserts here; a failing use notifier on unmask is the notifier's bug.
       if (ret < 0) throw new Error(`vector use notifier failed (${ret}) for vector ${vector} on unmask`);
@@ -340,7 +341,7 @@ export class MsixEngine {
   /** T1/T2: a piece already split and size-checked by the address space; the event names the guest's access size. */
   tableRead(offset: number, size: AccessSize, access: number = size): number {
     const value = this.table[offset >>> 2]!;
-    this.log.append(TableRead, access, this.bdf, offset >>> 4, offset, value, 0);
+    this.emit.tableRead(this.bdf, offset >>> 4, access, offset, value);
     return value;
   }
 
@@ -349,7 +350,7 @@ export class MsixEngine {
     const vector = vectorAtOffset(offset);
     const wasMasked = this.isMasked(vector);
     this.table[offset >>> 2] = value;
-    this.log.append(TableWrite, access, this.bdf, vector, offset, value >>> 0, 0);
+    this.emit.tableWrite(this.bdf, vector, access, offset, value);
     this.handleMaskUpdate(vector, wasMasked, MaskCause.VectorBit);
   }
 
@@ -360,17 +361,17 @@ export class MsixEngine {
     const end = Math.min((offset + size) * 8, this.vectors);
     // A read past the last vector covers none, so there is nothing to poll.
     if (poll && start < end) {
-      this.log.append(EventKind.NotifierFired, NotifierKind.Poll, this.bdf, start, start, end, 0);
+      this.emit.notifierFired(this.bdf, start, NotifierKind.Poll, start, end);
       poll(start, end);
     }
     const value = this.pba[offset >>> 2]!;
-    this.log.append(PbaRead, access, this.bdf, 0, offset, value, 0);
+    this.emit.pbaRead(this.bdf, access, offset, value);
     return value;
   }
 
   /** P1: writes are ignored (but seen). */
   pbaWrite(offset: number, size: AccessSize, value: number, access: number = size): void {
-    this.log.append(PbaWrite, access, this.bdf, 0, offset, value >>> 0, 0);
+    this.emit.pbaWrite(this.bdf, access, offset, value);
   }
 
   /** V1 */
@@ -379,7 +380,7 @@ export class MsixEngine {
       return { ok: false, error: `invalid argument: vector ${vector} out of range 0..${this.vectors - 1}` };
     }
     this.useCount[vector] = this.useCount[vector]! + 1;
-    this.log.append(EventKind.UseCountChanged, 0, this.bdf, vector, this.useCount[vector]!, 0, 0);
+    this.emit.useCountChanged(this.bdf, vector, this.useCount[vector]!);
     return { ok: true };
   }
 
@@ -387,7 +388,7 @@ export class MsixEngine {
   unuse(vector: number): void {
     if (!(Number.isInteger(vector) && vector >= 0 && vector < this.vectors) || this.useCount[vector] === 0) return;
     this.useCount[vector] = this.useCount[vector]! - 1;
-    this.log.append(EventKind.UseCountChanged, 0, this.bdf, vector, this.useCount[vector]!, 0, 0);
+    this.emit.useCountChanged(this.bdf, vector, this.useCount[vector]!);
     if (this.useCount[vector] === 0) this.clearPending(vector, PendingClearCause.Unuse);
   }
 
@@ -396,7 +397,7 @@ export class MsixEngine {
     for (let v = 0; v < this.vectors; v++) {
       if (this.useCount[v] !== 0) {
         this.useCount[v] = 0;
-        this.log.append(EventKind.UseCountChanged, 0, this.bdf, v, 0, 0, 0);
+        this.emit.useCountChanged(this.bdf, v, 0);
       }
       this.clearPending(v, PendingClearCause.UnuseAll);
     }
@@ -411,12 +412,12 @@ export class MsixEngine {
       for (let v = 0; v < this.vectors; v++) {
         if (this.isMasked(v)) continue;
         const t = this.table;
-        this.log.append(EventKind.NotifierFired, NotifierKind.Use, this.bdf, v, 0, 0, 0);
+        this.emit.notifierFired(this.bdf, v, NotifierKind.Use, 0, 0);
         const ret = notifiers.use(v, messageAddressLo(t, v), messageAddressHi(t, v), messageData(t, v));
         if (ret < 0) {
           for (let u = v - 1; u >= 0; u--) {
             if (this.isMasked(u)) continue;
-            this.log.append(EventKind.NotifierFired, NotifierKind.Release, this.bdf, u, 0, 0, 0);
+            this.emit.notifierFired(this.bdf, u, NotifierKind.Release, 0, 0);
             notifiers.release(u);
           }
           this.notifiers = null;
@@ -425,7 +426,7 @@ export class MsixEngine {
       }
     }
     if (notifiers.poll) {
-      this.log.append(EventKind.NotifierFired, NotifierKind.Poll, this.bdf, 0, 0, this.vectors, 0);
+      this.emit.notifierFired(this.bdf, 0, NotifierKind.Poll, 0, this.vectors);
       notifiers.poll(0, this.vectors);
     }
     return { ok: true };
@@ -438,7 +439,7 @@ export class MsixEngine {
     if ((this.controlHigh() & (ENABLE_BIT | MASKALL_BIT)) === ENABLE_BIT) {
       for (let v = 0; v < this.vectors; v++) {
         if (this.isMasked(v)) continue;
-        this.log.append(EventKind.NotifierFired, NotifierKind.Release, this.bdf, v, 0, 0, 0);
+        this.emit.notifierFired(this.bdf, v, NotifierKind.Release, 0, 0);
         n.release(v);
       }
     }
@@ -465,7 +466,7 @@ export class MsixEngine {
    * release. We judge each vector by its state before the reset instead.
    */
   reset(): void {
-    this.log.append(EventKind.Reset, RESET_MSIX, this.bdf, 0, 0, 0, 0);
+    this.emit.reset(this.bdf, RESET_MSIX);
     const before = new Uint8Array(this.vectors);
     for (let v = 0; v < this.vectors; v++) before[v] = this.isMasked(v) ? 1 : 0;
     for (let v = 0; v < this.vectors; v++) this.clearPending(v, PendingClearCause.Reset);
@@ -495,7 +496,7 @@ export class MsixEngine {
     const out = new Uint8Array(n * 16 + Math.ceil(n / 8));
     out.set(new Uint8Array(this.table.buffer, this.table.byteOffset, n * 16), 0);
     out.set(new Uint8Array(this.pba.buffer, this.pba.byteOffset, Math.ceil(n / 8)), n * 16);
-    this.log.append(EventKind.StateSaved, 0, this.bdf, 0, out.length, 0, 0);
+    this.emit.stateSaved(this.bdf, out.length);
     return out;
   }
 
@@ -515,9 +516,9 @@ export class MsixEngine {
     const pbaView = new Uint8Array(this.pba.buffer, this.pba.byteOffset, this.pba.byteLength);
     pbaView.fill(0);
     pbaView.set(state.subarray(n * 16));
-    this.log.append(EventKind.StateLoaded, 0, this.bdf, 0, state.length, 0, 0);
+    this.emit.stateLoaded(this.bdf, state.length);
     // Pending bits the state sets are pending bits going from 0 to 1 (`break pending` sees them).
-    for (let v = 0; v < n; v++) if (this.isPending(v)) this.log.append(NotifyPended, PENDED_BY_LOAD, this.bdf, v, 0, 0, 0);
+    for (let v = 0; v < n; v++) if (this.isPending(v)) this.emit.notifyPended(this.bdf, v, PENDED_BY_LOAD);
     this.refreshFunctionMask();
     for (let v = 0; v < n; v++) this.handleMaskUpdate(v, true, MaskCause.Load);
     return { ok: true };

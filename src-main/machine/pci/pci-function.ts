@@ -10,7 +10,8 @@ import type { MsiEngine } from '../msi/msi-engine';
 import { MessageOutcome, type InterruptSink } from '../irq/interrupt-sink';
 import type { InterruptHost } from './interrupt-host';
 import { COMMAND, STATUS, TYPE0_HEADER, fillByteMasks } from '../../../src-shared/registers/layout';
-import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, EventKind, INTX_HELD } from '../../../src-shared/timeline/event-kinds';
+import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, INTX_HELD } from '../../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../../src-shared/timeline/event-schema';
 
 export const COMMAND_OFFSET = 0x04;
 const BUS_MASTER = COMMAND.BUS_MASTER;

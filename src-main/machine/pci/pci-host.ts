@@ -9,7 +9,8 @@ import { PciBridge } from './pci-bridge';
 import { PciBus, formatBdf } from './pci-bus';
 import { UNMAPPED } from './bar';
 import { pbaBytes, tableBytes } from '../msix/msix-engine';
-import { EventKind, UnclaimedKind } from '../../../src-shared/timeline/event-kinds';
+import { UnclaimedKind } from '../../../src-shared/timeline/event-kinds';
+import { EventKind } from '../../../src-shared/timeline/event-schema';
 import { MSIX_MAX_VECTORS } from '../../../src-shared/registers/layout';
 
 export const CONFIG_ADDRESS_PORT = 0xcf8;
