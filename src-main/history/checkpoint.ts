@@ -3,7 +3,7 @@
 // clock). Taking one copies typed arrays; putting one back fills them in and lets
 // what follows from config (function mask, BAR mappings, ECAM, INTx pin) follow.
 import type { Machine } from '../machine/machine';
-import type { MsixState } from '../machine/msix/msix-engine';
+import type { MsixState } from '../machine/msix/msix-state';
 import type { PciHostState } from '../machine/pci/pci-host';
 
 interface FunctionState {

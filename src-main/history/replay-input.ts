@@ -9,7 +9,7 @@ import type { Machine } from '../machine/machine';
 import type { EventLog } from '../machine/event-log';
 import { DropReason, INTX_HELD, PENDED_BY_LOAD } from '../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../src-shared/timeline/event-schema';
-import { RESET_MSIX } from '../machine/msix/msix-engine';
+import { RESET_MSIX } from '../machine/pci/interrupt-events';
 
 const RESET_SYSTEM = 1;
 

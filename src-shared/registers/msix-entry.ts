@@ -76,6 +76,16 @@ export function dwordAtOffset(offset: number): number {
   return (offset % ENTRY_BYTES) >>> 2;
 }
 
+/** R3: bytes the vector table of `vectors` entries takes. */
+export function tableBytes(vectors: number): number {
+  return vectors * ENTRY_BYTES;
+}
+
+/** R4: bytes the PBA takes, one bit per vector in whole qwords. */
+export function pbaBytes(vectors: number): number {
+  return Math.ceil(vectors / 64) * 8;
+}
+
 /** R4: whether `vector`'s pending bit is set in PBA dwords `pba`. */
 export function pendingBit(pba: ArrayLike<number>, vector: number): boolean {
   return ((pba[vector >>> 5]! >>> (vector & 31)) & 1) === 1;

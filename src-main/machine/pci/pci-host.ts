@@ -8,7 +8,7 @@ import type { PciFunction } from './pci-function';
 import { PciBridge } from './pci-bridge';
 import { PciBus, formatBdf } from './pci-bus';
 import { UNMAPPED } from './bar';
-import { pbaBytes, tableBytes } from '../msix/msix-engine';
+import { pbaBytes, tableBytes } from '../../../src-shared/registers/msix-entry';
 import { UnclaimedKind } from '../../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../../src-shared/timeline/event-schema';
 import { MSIX_MAX_VECTORS } from '../../../src-shared/registers/layout';
