@@ -25,11 +25,6 @@ const { ADDR_LO, ADDR_HI, DATA, VECTOR_CTRL } = EntryDword;
 /** The specification's names of an entry's dwords, by index. */
 export const ENTRY_DWORD_TITLES: readonly string[] = ['Message Address', 'Message Upper Address', 'Message Data', 'Vector Control'];
 
-/** Where dword `dword` of `vector`'s entry is in the table's dword array. */
-export function entryIndex(vector: number, dword: number): number {
-  return vector * ENTRY_DWORDS + dword;
-}
-
 export function messageAddressLo(table: ArrayLike<number>, vector: number): number {
   return table[vector * ENTRY_DWORDS + ADDR_LO]!;
 }

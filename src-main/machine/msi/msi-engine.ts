@@ -84,10 +84,6 @@ export class MsiEngine {
     return this.cap.vectorsEnabled;
   }
 
-  get maskBits(): number {
-    return this.cap.maskBits;
-  }
-
   get pendingBits(): number {
     return this.cap.pendingBits;
   }
