@@ -14,6 +14,7 @@ import { useDebuggerStore } from './stores/debugger';
 import { useHistoryStore } from './stores/history';
 import { useImportStore } from './stores/import';
 import { useScriptStore } from './stores/script';
+import { useFilesStore } from './stores/files';
 
 export interface AppSession {
   /** Re-reads the device list and the selected device (registers and vectors). */
@@ -82,6 +83,7 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
     }),
     transport.subscribe('importRequested', ({ files }) => void useImportStore(pinia).open(files)),
     transport.subscribe('debuggerChanged', (state) => debug.apply(state)),
+    transport.subscribe('exportProgress', (progress) => useFilesStore(pinia).exportProgressed(progress)),
   ];
 
   status.connected();

@@ -2,8 +2,8 @@
 // event columns. Every line is checked; the first bad one is named with its number.
 import { readFileSync } from 'node:fs';
 import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
-import { EVENT_KIND_NAMES } from '../../src-shared/timeline/event-schema';
-import { parseBdf } from '../machine/pci/pci-bus';
+import { EVENT_KIND_NAMES, FIELD_COLUMNS, kindSpec, upgradeLegacyRow, writeFields } from '../../src-shared/timeline/event-schema';
+import { parseEventBdf } from '../../src-shared/pci-text/bdf';
 
 const ORIGINS = ['guest', 'device', 'user', 'machine'];
 const NUMBERS = [['vector', 0xffff], ['detail', 0xff], ['a', 0xffffffff], ['b', 0xffffffff], ['c', 0xffffffff]] as const;
@@ -42,12 +42,12 @@ export function readEventsFile(path: string): EventsFileResult {
     columns.time[i] = r.timeNs as number;
     columns.kind[i] = EVENT_KIND_NAMES.indexOf(r.kind as string);
     columns.origin[i] = ORIGINS.indexOf(r.origin as string);
-    columns.bdf[i] = r.bdf === null ? 0xffff : parseBdf(r.bdf as string)!;
-    columns.vector[i] = r.vector as number;
-    columns.detail[i] = r.detail as number;
-    columns.a[i] = r.a as number;
-    columns.b[i] = r.b as number;
-    columns.c[i] = r.c as number;
+    columns.bdf[i] = r.bdf === null ? 0xffff : parseEventBdf(r.bdf as string)!;
+    if (r.fields === undefined) {
+      // Written before the event schema: the raw columns, in the layout of then.
+      for (const c of FIELD_COLUMNS) columns[c][i] = r[c] as number;
+      upgradeLegacyRow(columns, i);
+    } else writeFields(columns, i, kindSpec(columns.kind[i]!)!, r.fields as Record<string, unknown>);
   });
   return { ok: true, columns };
 }
@@ -58,7 +58,12 @@ function checkRecord(r: Record<string, unknown>, previousSeq: number | null): st
   if (typeof r.timeNs !== 'number' || !Number.isFinite(r.timeNs)) return 'timeNs must be a number';
   if (!EVENT_KIND_NAMES.includes(r.kind as string)) return `kind ${JSON.stringify(r.kind)} is not an event kind`;
   if (!ORIGINS.includes(r.origin as string)) return `origin ${JSON.stringify(r.origin)} is not one of ${ORIGINS.join(', ')}`;
-  if (r.bdf !== null && (typeof r.bdf !== 'string' || parseBdf(r.bdf) === undefined)) return `bdf ${JSON.stringify(r.bdf)} is not a bus:device.function`;
+  if (r.bdf !== null && (typeof r.bdf !== 'string' || parseEventBdf(r.bdf) === undefined)) return `bdf ${JSON.stringify(r.bdf)} is not a bus:device.function (events carry no domain)`;
+  if (r.fields !== undefined) {
+    if (typeof r.fields !== 'object' || r.fields === null || Array.isArray(r.fields)) return 'fields must be an object of numbers';
+    // Checked on a scratch row: the fields decide the columns.
+    return writeFields(emptyColumns(1), 0, kindSpec(EVENT_KIND_NAMES.indexOf(r.kind as string))!, r.fields as Record<string, unknown>);
+  }
   for (const [name, max] of NUMBERS) {
     const v = r[name];
     if (!Number.isInteger(v) || (v as number) < 0 || (v as number) > max) return `${name} must be an integer 0..0x${max.toString(16)}`;

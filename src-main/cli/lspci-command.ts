@@ -1,4 +1,4 @@
-// `irqscope lspci --machine FILE [-s BDF] [-v|-vv|-vvv] [-x|-xxx|-xxxx]`
+// `irqscope lspci --machine FILE [-s BDF] [-D] [-v|-vv|-vvv] [-x|-xxx|-xxxx]`
 import type { CliCommand } from './cli-io';
 import { UsageError, parseOptions } from './cli-io';
 import { loadMachineOption } from './machine-option';
@@ -13,9 +13,11 @@ const HEX: Record<string, LspciOptions['hex']> = { '-x': 1, '-xx': 2, '-xxx': 3,
 export const lspciCommand: CliCommand = async (args, io) => {
   const opts: LspciOptions = { verbose: 0, hex: 0, ids: installedPciIds() };
   const rest: string[] = [];
+  let domains = false;
   for (const arg of args) {
     if (arg in VERBOSE) opts.verbose = VERBOSE[arg]!;
     else if (arg in HEX) opts.hex = HEX[arg]!;
+    else if (arg === '-D') domains = true;
     else rest.push(arg);
   }
   const { options, positional } = parseOptions(rest, { '--machine': 'value', '-s': 'value' });
@@ -24,11 +26,15 @@ export const lspciCommand: CliCommand = async (args, io) => {
   let functions = machine.functions();
   const select = options.get('-s');
   if (typeof select === 'string') {
-    const bdf = parseBdf(select);
-    if (bdf === undefined) throw new UsageError(`-s ${select}: not a PCI address like 00:03.0`);
-    functions = functions.filter((fn) => fn.bdf === bdf);
-    if (functions.length === 0) io.stderr.write(`irqscope lspci: no device at ${formatBdf(bdf)}\n`);
+    const address = parseBdf(select);
+    if (address === undefined) throw new UsageError(`-s ${select}: not a PCI address like 00:03.0 or 0001:00:03.0`);
+    // As lspci's filter: an address without a domain matches that bus/dev.fn in every domain.
+    const inDomain = select.split(':').length === 3;
+    functions = functions.filter((fn) => (inDomain ? fn.address === address : fn.bdf === address));
+    if (functions.length === 0) io.stderr.write(`irqscope lspci: no device at ${formatBdf(address, inDomain)}\n`);
   }
-  io.stdout.write(printLspciDevices(functions.map((fn) => printableDevice(machine, fn)), opts));
+  // lspci prints domains once any function is outside domain 0000, listed or not (or with -D).
+  const withDomain = domains || machine.functions().some((fn) => fn.domain !== 0);
+  io.stdout.write(printLspciDevices(functions.map((fn) => printableDevice(machine, fn, withDomain)), opts));
   return 0;
 };

@@ -52,9 +52,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./lspci-command')).lspciCommand,
     summary: "list a machine's devices as lspci does (-v/-vv/-vvv, -x/-xxx/-xxxx, -s BDF)",
     usage: lines(
-      'usage: irqscope lspci --machine FILE|PRESET [-s BDF] [-v|-vv|-vvv] [-x|-xxx|-xxxx]',
+      'usage: irqscope lspci --machine FILE|PRESET [-s BDF] [-D] [-v|-vv|-vvv] [-x|-xxx|-xxxx]',
       MACHINE,
-      '  -s BDF                only the device at that address (00:03.0)',
+      '  -s BDF                only the device at that address (00:03.0 in every domain, 0001:00:03.0 in one)',
+      '  -D                    always print the PCI domain (printed anyway once a function is outside 0000)',
       '  -v, -vv, -vvv         verbose, as lspci',
       '  -x, -xxx, -xxxx       hex dump of the first 64, 256 or 4096 bytes of config space',
     ),
@@ -105,13 +106,16 @@ const COMMANDS: Record<string, CommandEntry> = {
   },
   export: {
     load: async () => (await import('./export-command')).exportCommand,
-    summary: 'export a timeline as VCD, Perfetto trace JSON or CSV',
+    summary: 'export a timeline as VCD, a Perfetto trace (protobuf or JSON) or CSV',
     usage: lines(
-      'usage: irqscope export --format vcd|perfetto|csv (--session IN | --machine FILE|PRESET [--script FILE|-]) [--out FILE] [--axis ns|seq]',
+      'usage: irqscope export --format vcd|perfetto|perfetto-json|csv (--session IN | --machine FILE|PRESET [--script FILE|-]) [--out FILE] [--axis ns|seq] [--filter EXPR]',
+      '  --format              vcd: GTKWave/Surfer; perfetto: native Perfetto trace (.pftrace); perfetto-json: Chrome trace JSON; csv',
       '  --session IN          a saved session file',
       `${MACHINE}; with --script, the timeline after that qtest script`,
       '  --out FILE            where to write (default: standard output)',
-      '  --axis ns|seq         time axis: virtual nanoseconds (default) or event numbers',
+      '  --axis ns|seq         time axis: virtual nanoseconds (default) or event numbers (perfetto, perfetto-json)',
+      "  --filter EXPR         only these events (Wireshark's display filter syntax: 'vector == 3 && kind == pended');",
+      '                        mask and pending levels still follow every event',
     ),
   },
   diff: {

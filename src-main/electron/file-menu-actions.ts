@@ -4,10 +4,9 @@
 import type { BrowserWindow, Dialog } from 'electron';
 import { readFile } from 'node:fs/promises';
 import type { MachineSession } from '../host/machine-session';
-import { exportFileName, openSessionBytes, sessionFileName, SESSION_EXTENSION } from '../host/session-handlers';
+import { openSessionBytes } from '../host/session-handlers';
+import { sessionFileName, SESSION_EXTENSION } from '../host/file-names';
 import { saveSession } from '../session/session-file';
-import { writeFileAtomic } from '../session/atomic-write';
-import { exportTimeline } from '../export/timeline-export';
 import { EXPORT_EXTENSIONS, EXPORT_TITLES, type ExportFormat } from '../../src-shared/timeline/export-formats';
 
 export interface FileMenuDeps {
@@ -19,7 +18,10 @@ export interface FileMenuDeps {
 export interface FileMenuActions {
   saveSession(): Promise<void>;
   openSession(): Promise<void>;
+  /** Exports the timeline to a file the user picks; resolves when it is written (or refused, or cancelled). */
   exportTimeline(format: ExportFormat): Promise<void>;
+  /** The save dialog of an export (the app's export jobs ask it where to write). */
+  chooseExportFile(fileName: string, format: ExportFormat): Promise<string | null>;
 }
 
 const SESSION_FILTER = { name: 'irqscope session', extensions: [SESSION_EXTENSION.slice(1)] };
@@ -57,14 +59,17 @@ export function fileMenuActions({ dialog, window, session }: FileMenuDeps): File
       if (!opened.ok) dialog.showErrorBox('irqscope: cannot open the session', `${opened.error}\n\nThe running machine is unchanged.`);
     },
     exportTimeline: async (format) => {
-      const ext = EXPORT_EXTENSIONS[format];
-      const path = await askSavePath(`Export timeline as ${EXPORT_TITLES[format]}`, exportFileName(session, format), { name: EXPORT_TITLES[format], extensions: [ext.slice(1)] });
-      if (path === null) return;
+      let ended;
       try {
-        writeFileAtomic(path, Buffer.from(exportTimeline(session.machine, format), 'utf8'));
+        ended = session.exports.ended(session.exports.start({ format, axis: 'ns' }).id);
       } catch (err) {
-        dialog.showErrorBox('irqscope: cannot write the export', `${path}: ${reason(err)}`);
+        dialog.showErrorBox('irqscope: cannot export the timeline', reason(err));
+        return;
       }
+      const last = await ended;
+      if (last?.state === 'failed') dialog.showErrorBox('irqscope: cannot write the export', `${last.fileName}: ${last.error ?? 'failed'}`);
     },
+    chooseExportFile: (fileName, format) =>
+      askSavePath(`Export timeline as ${EXPORT_TITLES[format]}`, fileName, { name: EXPORT_TITLES[format], extensions: [EXPORT_EXTENSIONS[format].slice(1)] }),
   };
 }

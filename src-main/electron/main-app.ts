@@ -74,6 +74,8 @@ function openWindow(host: AppHost, paths: AppPaths): void {
   };
   const showView = (view: ViewName): void => window.webContents.send(streamChannel('viewRequested'), { view });
   const files = fileMenuActions({ dialog, window, session: host.session });
+  // Exports from the page too are written here, where this window's save dialog says.
+  host.session.exports.chooseFile = files.chooseExportFile;
   const importDumps = importMenuAction({ dialog, window });
 
   function rebuildMenu(): void {

@@ -17,13 +17,14 @@ export interface MenuActions {
   exportTimeline(format: ExportFormat): void;
 }
 
-const EXPORT_ITEM_LABELS: Record<ExportFormat, string> = { vcd: 'VCD…', perfetto: 'Perfetto JSON…', csv: 'CSV…' };
+const EXPORT_ITEM_LABELS: Record<ExportFormat, string> = { vcd: 'VCD…', perfetto: 'Perfetto Trace…', 'perfetto-json': 'Perfetto JSON…', csv: 'CSV…' };
 
 export const VIEW_ITEMS: { view: ViewName; label: string; accelerator: string }[] = [
   { view: 'devices', label: 'Devices and Registers', accelerator: 'CmdOrCtrl+1' },
   { view: 'vectors', label: 'Vector Table', accelerator: 'CmdOrCtrl+2' },
   { view: 'timeline', label: 'Timeline', accelerator: 'CmdOrCtrl+3' },
   { view: 'script', label: 'Script', accelerator: 'CmdOrCtrl+4' },
+  { view: 'compare', label: 'Compare Runs', accelerator: 'CmdOrCtrl+5' },
 ];
 
 /** `devTools`: only an unpackaged (development) app offers Toggle Developer Tools. */

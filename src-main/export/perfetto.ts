@@ -1,101 +1,161 @@
-// The timeline as Chrome trace-event JSON (the "JSON trace format" that
-// ui.perfetto.dev and chrome://tracing load): a process per device, a thread per
-// vector (thread 0 for device-wide events, process 0 for machine-wide ones), every
-// event as a thread-scoped instant with its record in args, and counter tracks for
-// each vector's masked and pending levels. Timestamps are in microseconds.
+// The timeline as a native Perfetto trace (protobuf TrackEvent, what ui.perfetto.dev
+// and trace_processor read best): a track per device with a child track per vector,
+// where every event is an instant named by its description (its kind the category,
+// its sequence number an annotation); counter tracks for each vector's masked and
+// pending levels and each device's function mask and INTx pin; and a flow from each
+// notify that pended a vector to the delivery that ends it (through the unmask that
+// cleared the bit), or to the clear that discarded it.
+//
+// A trace is a sequence of TracePacket fields of Trace, so the file is written as
+// packets in pieces, one Trace message per piece, which concatenate into one. Names
+// are interned on the one packet sequence (at most MAX_INTERNED of them: past that a
+// new description is written in full), which keeps a million events near 30 MB.
 import { formatBdf } from '../machine/pci/pci-bus';
-import { eventRecord } from '../../src-shared/timeline/event-record';
+import { PendingClearCause } from '../../src-shared/timeline/event-kinds';
+import { describeEvent, EVENT_KIND_NAMES, EventKind, eventField } from '../../src-shared/timeline/event-schema';
 import { namesVector } from '../../src-shared/debugger/vector-events';
-import { SignalTrace } from './signal-trace';
-import { axisTime, type TimeAxis, type TimelineSource } from './timeline-source';
+import { SignalTrace, type Level } from './signal-trace';
+import { chunksOf, type TimelineSource } from './timeline-source';
+import { CHUNK_EVENTS, type ExportOptions, type ExportPieces } from './export-pieces';
+import { perfettoType, SEQ_INCREMENTAL_STATE_CLEARED, SEQ_NEEDS_INCREMENTAL_STATE, TYPE_COUNTER, TYPE_INSTANT, UNIT_COUNT } from './perfetto-proto';
 
-export interface TraceEvent {
-  name: string;
-  ph: 'i' | 'C' | 'M';
-  ts: number;
-  pid: number;
-  tid: number;
-  cat?: string;
-  s?: 't';
-  args: Record<string, string | number>;
+// Read once: the loop below runs per event.
+const { NotifyPended: NOTIFY_PENDED, PendingCleared: PENDING_CLEARED, NotifyDelivered: NOTIFY_DELIVERED, NotifyToMemory: NOTIFY_TO_MEMORY, NotifyDropped: NOTIFY_DROPPED } = EventKind;
+const UNMASK = PendingClearCause.Unmask;
+const SEQUENCE = 1;
+/** Interned event names kept at most (each costs its text once, and memory while exporting). */
+export const MAX_INTERNED = 1 << 16;
+const SEQ_ANNOTATION = 1;
+const MACHINE_TRACK = 1;
+
+interface Packet {
+  timestamp?: number;
+  trusted_packet_sequence_id?: number;
+  sequence_flags?: number;
+  track_event?: Record<string, unknown>;
+  track_descriptor?: Record<string, unknown>;
+  interned_data?: Record<string, unknown>;
 }
 
-export interface ChromeTrace {
-  traceEvents: TraceEvent[];
-  displayTimeUnit: 'ns';
-  otherData: Record<string, string | number>;
-}
+export function* perfettoPieces(source: TimelineSource, options: ExportOptions, maxInterned = MAX_INTERNED): ExportPieces {
+  const Trace = perfettoType('Trace');
+  // Plain objects in the schema's shapes (enums as numbers) encode directly, without a conversion pass.
+  const encode = (packets: Packet[]): Uint8Array => Trace.encode({ packet: packets }).finish();
+  const n = source.endSeq - source.firstSeq;
+  const trace = new SignalTrace(source.devices, source.evicted === 0);
 
-const MACHINE_PID = 0;
-const NO_DEVICE = 0xffff;
-const pidOf = (bdf: number): number => (bdf === NO_DEVICE ? MACHINE_PID : bdf + 1);
-const tidOf = (vector: number | null): number => (vector === null ? 0 : vector + 1);
-
-export function toPerfettoTrace(source: TimelineSource, axis: TimeAxis): ChromeTrace {
-  const events: TraceEvent[] = [];
-  const us = (i: number): number => (axis === 'ns' ? axisTime(source, axis, i) / 1000 : axisTime(source, axis, i));
-  const meta = (name: string, pid: number, tid: number, value: string | number): void => {
-    events.push({ name, ph: 'M', ts: 0, pid, tid, args: name.endsWith('sort_index') ? { sort_index: value } : { name: value } });
-  };
-  meta('process_name', MACHINE_PID, 0, source.machineName ?? 'machine');
-  meta('process_sort_index', MACHINE_PID, 0, 0);
-  const vectors = new Map<number, number>();
+  // Tracks: the machine's, then per device its own, its vectors' and its counters'.
+  let nextUuid = MACHINE_TRACK + 1;
+  const descriptors: Packet[] = [{ track_descriptor: { uuid: MACHINE_TRACK, name: source.machineName ?? 'machine' } }];
+  const deviceTrack = new Map<number, number>();
+  const vectorTrack = new Map<number, number>();
   for (const d of source.devices) {
-    const pid = pidOf(d.bdf);
-    vectors.set(d.bdf, d.vectors);
-    meta('process_name', pid, 0, `${formatBdf(d.bdf)} ${d.name}`);
-    meta('process_sort_index', pid, 0, pid);
-    meta('thread_name', pid, 0, 'function');
-    for (let v = 0; v < d.vectors; v++) {
-      meta('thread_name', pid, tidOf(v), `vector ${v}`);
-      meta('thread_sort_index', pid, tidOf(v), tidOf(v));
+    const uuid = nextUuid++;
+    deviceTrack.set(d.bdf, uuid);
+    descriptors.push({ track_descriptor: { uuid, name: `${formatBdf(d.bdf)} ${d.name}` } });
+    vectorTrack.set(d.bdf, nextUuid);
+    for (let v = 0; v < d.vectors; v++) descriptors.push({ track_descriptor: { uuid: nextUuid++, parent_uuid: uuid, name: `vector ${v}` } });
+  }
+  const counterBase = nextUuid;
+  trace.signals.forEach((s, k) => {
+    const what = s.kind === 'function-masked' ? 'function masked' : s.kind === 'intx' ? 'INTx' : `vector ${s.vector} ${s.kind}`;
+    descriptors.push({ track_descriptor: { uuid: counterBase + k, parent_uuid: deviceTrack.get(s.bdf), name: what, counter: { unit: UNIT_COUNT } } });
+  });
+  descriptors.push({
+    trusted_packet_sequence_id: SEQUENCE,
+    sequence_flags: SEQ_INCREMENTAL_STATE_CLEARED,
+    interned_data: {
+      event_categories: EVENT_KIND_NAMES.map((name, k) => ({ iid: k + 1, name })),
+      debug_annotation_names: [{ iid: SEQ_ANNOTATION, name: 'seq' }],
+    },
+  });
+  yield { data: encode(descriptors), progress: 0 };
+
+  const names = new Map<string, number>();
+  /** Per vector track: the flow from the notify that pended it (absent: none), and whether an unmask has cleared its bit. */
+  const openFlow = new Map<number, { id: number; unmasked: boolean }>();
+  let nextFlow = 1;
+  const flows = { continues: 0, ends: 0 };
+  let packets: Packet[] = [];
+  let timestamp = 0;
+  const counter = (signal: number, level: Level): void => {
+    if (level === 'x') return;
+    packets.push({ timestamp, trusted_packet_sequence_id: SEQUENCE, track_event: { type: TYPE_COUNTER, track_uuid: counterBase + signal, counter_value: level } });
+  };
+  const visitor = { change: counter };
+  let done = 0;
+  for (const cols of chunksOf(source, CHUNK_EVENTS)) {
+    for (let i = 0; i < cols.kind.length; i++) {
+      timestamp = options.axis === 'ns' ? cols.time[i]! : cols.firstSeq + i;
+      if (done === 0 && i === 0) trace.signals.forEach((s, k) => counter(k, s.initial));
+      trace.step(cols, i, visitor);
+      const kind = cols.kind[i]!;
+      const bdf = cols.bdf[i]!;
+      const vector = cols.vector[i]!;
+      const onVector = namesVector(cols, i) && trace.hasVector(bdf, vector);
+      const track = onVector ? vectorTrack.get(bdf)! + vector : (deviceTrack.get(bdf) ?? MACHINE_TRACK);
+      flowOf(kind, kind === PENDING_CLEARED ? eventField.PendingCleared.cause(cols, i) : 0, onVector ? track : 0);
+      if (options.filter !== undefined && !options.filter(cols, i, cols.firstSeq + i)) continue;
+      const text = describeEvent(cols, i);
+      const event: Record<string, unknown> = {
+        type: TYPE_INSTANT,
+        track_uuid: track,
+        category_iids: [kind + 1],
+        debug_annotations: [{ name_iid: SEQ_ANNOTATION, uint_value: cols.firstSeq + i }],
+      };
+      const packet: Packet = { timestamp, trusted_packet_sequence_id: SEQUENCE, sequence_flags: SEQ_NEEDS_INCREMENTAL_STATE, track_event: event };
+      let iid = names.get(text);
+      if (iid === undefined && names.size < maxInterned) {
+        iid = names.size + 1;
+        names.set(text, iid);
+        packet.interned_data = { event_names: [{ iid, name: text }] };
+      }
+      if (iid === undefined) event.name = text;
+      else event.name_iid = iid;
+      if (flows.continues !== 0) event.flow_ids = [flows.continues];
+      if (flows.ends !== 0) event.terminating_flow_ids = [flows.ends];
+      packets.push(packet);
+    }
+    done += cols.kind.length;
+    yield { data: encode(packets), progress: done / n };
+    packets = [];
+  }
+
+  /** The flow an event starts or passes on, and the one it ends, on vector track `track` (0: none); in `flows`. */
+  /** `clearCause`: a PendingCleared's cause. */
+  function flowOf(kind: number, clearCause: number, track: number): void {
+    flows.continues = 0;
+    flows.ends = 0;
+    const open = track === 0 ? undefined : openFlow.get(track);
+    switch (kind) {
+      case NOTIFY_PENDED:
+        if (open !== undefined) flows.continues = open.id;
+        else if (track !== 0) {
+          openFlow.set(track, { id: nextFlow, unmasked: false });
+          flows.continues = nextFlow++;
+        }
+        return;
+      case PENDING_CLEARED:
+        if (open === undefined) return;
+        // Unmasking clears the bit and sends the message: the flow goes on to where it went.
+        if (clearCause === UNMASK) {
+          open.unmasked = true;
+          flows.continues = open.id;
+        } else endFlow(track, open.id);
+        return;
+      case NOTIFY_DELIVERED:
+      case NOTIFY_TO_MEMORY:
+        if (open !== undefined) endFlow(track, open.id);
+        return;
+      case NOTIFY_DROPPED:
+        if (open?.unmasked) endFlow(track, open.id);
+        return;
     }
   }
-
-  const cols = source.columns;
-  for (let i = 0; i < cols.kind.length; i++) {
-    const r = eventRecord(cols, i);
-    const bdf = cols.bdf[i]!;
-    const onVector = namesVector(cols.kind[i]!, cols.detail[i]!) && cols.vector[i]! < (vectors.get(bdf) ?? 0);
-    events.push({
-      name: r.kind,
-      cat: r.origin,
-      ph: 'i',
-      s: 't',
-      ts: us(i),
-      pid: pidOf(bdf),
-      tid: onVector ? tidOf(cols.vector[i]!) : 0,
-      args: { seq: r.seq, timeNs: r.timeNs, text: r.text, detail: r.detail, a: r.a, b: r.b, c: r.c },
-    });
+  function endFlow(track: number, id: number): void {
+    openFlow.delete(track);
+    flows.ends = id;
   }
-
-  const trace = new SignalTrace(source);
-  const counter = (ts: number, signal: number, level: 0 | 1): void => {
-    const s = trace.signals[signal]!;
-    const name = s.vector === null ? s.kind : `vector ${s.vector} ${s.kind}`;
-    events.push({ name, ph: 'C', ts, pid: pidOf(s.bdf), tid: 0, args: { [s.kind]: level } });
-  };
-  const start = cols.kind.length === 0 ? 0 : us(0);
-  trace.signals.forEach((s, k) => {
-    if (s.initial !== 'x') counter(start, k, s.initial);
-  });
-  trace.walk({
-    change(i, signal, level) {
-      // An unknown level has no counter value: the track simply starts at the first known one.
-      if (level !== 'x') counter(us(i), signal, level);
-    },
-    delivery() {},
-  });
-
-  return {
-    traceEvents: events,
-    displayTimeUnit: 'ns',
-    otherData: {
-      generator: 'irqscope 0.1.0',
-      timeAxis: axis === 'ns' ? 'virtual time' : 'event sequence number (1 µs per event)',
-      firstSeq: cols.firstSeq,
-      events: cols.kind.length,
-      evicted: source.evicted,
-    },
-  };
+  // A trace with no events is its descriptors alone.
+  if (n === 0) yield { data: new Uint8Array(0), progress: 1 };
 }

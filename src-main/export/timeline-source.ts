@@ -1,8 +1,14 @@
-// What every export reads: the retained events of a machine's log, with the devices
-// they name. Taken from a live machine or from one opened from a session file.
+// What every export reads: a run of events read in chunks, with the devices they
+// name. Taken from the host's history (the app: everything it holds), or from a
+// machine's own log (the CLI: a machine after a script, or opened from a session).
+// The run is fixed when the source is made; events the machine logs afterwards are
+// not part of it, and events of the run that are overwritten before they are read
+// end the export with an error rather than a file with a silent hole.
 import type { Machine } from '../machine/machine';
 import type { EventColumns } from '../../src-shared/timeline/columns';
-import type { TimeAxis } from '../../src-shared/timeline/export-formats';
+import type { EventHistory } from '../host/event-history';
+
+export type { TimeAxis } from '../../src-shared/timeline/export-formats';
 
 export interface ExportDevice {
   bdf: number;
@@ -11,27 +17,62 @@ export interface ExportDevice {
   vectors: number;
 }
 
+/** Which events an export writes as events (rows, instants, pulses); levels always follow every event. A compiled display filter. */
+export type { EventPredicate } from '../../src-shared/timeline/event-filter';
+
 export interface TimelineSource {
   machineName: string | null;
-  /** The retained events, oldest first; `firstSeq` is the first one's sequence number. */
-  columns: EventColumns;
-  /** Events overwritten before the first retained one. */
+  /** Sequence numbers [firstSeq, endSeq) are the run. */
+  firstSeq: number;
+  endSeq: number;
+  /** Events before the run that were overwritten (so levels at its start are unknown). */
   evicted: number;
   devices: ExportDevice[];
+  /** The run's events [fromSeq, fromSeq + count); throws ExportError when any of them is gone. */
+  read(fromSeq: number, count: number): EventColumns;
 }
 
+export class ExportError extends Error {}
+
+const devicesOf = (machine: Machine): ExportDevice[] => machine.functions().map((fn) => ({ bdf: fn.bdf, name: fn.name, vectors: fn.msix?.vectors ?? 0 }));
+
+function checked(columns: EventColumns, fromSeq: number, count: number): EventColumns {
+  if (columns.firstSeq !== fromSeq || columns.kind.length !== count) {
+    throw new ExportError(`events #${fromSeq}..#${fromSeq + count - 1} were overwritten while exporting (the machine went on logging); pause it first`);
+  }
+  return columns;
+}
+
+/** The machine's log as it is now. */
 export function timelineOf(machine: Machine): TimelineSource {
   const log = machine.log;
   return {
     machineName: machine.description.name ?? null,
-    columns: log.slice(log.firstSeq, log.total),
+    firstSeq: log.firstSeq,
+    endSeq: log.total,
     evicted: log.evicted,
-    devices: machine.functions().map((fn) => ({ bdf: fn.bdf, name: fn.name, vectors: fn.msix?.vectors ?? 0 })),
+    devices: devicesOf(machine),
+    read: (fromSeq, count) => checked(log.slice(Math.max(fromSeq, log.firstSeq), fromSeq + count), fromSeq, count),
   };
 }
 
-export type { TimeAxis } from '../../src-shared/timeline/export-formats';
+/** The host's history as it is now, naming the devices of `machine`. */
+export function historyTimeline(history: EventHistory, machine: Machine): TimelineSource {
+  const generation = history.generation;
+  return {
+    machineName: machine.description.name ?? null,
+    firstSeq: history.firstSeq,
+    endSeq: history.total,
+    evicted: history.evicted,
+    devices: devicesOf(machine),
+    read: (fromSeq, count) => {
+      if (history.generation !== generation) throw new ExportError('another machine was loaded while exporting');
+      return checked(history.slice(fromSeq, count), fromSeq, count);
+    },
+  };
+}
 
-export function axisTime(source: TimelineSource, axis: TimeAxis, i: number): number {
-  return axis === 'ns' ? source.columns.time[i]! : source.columns.firstSeq + i;
+/** The run in chunks of at most `size` events, oldest first. */
+export function* chunksOf(source: TimelineSource, size: number): Generator<EventColumns> {
+  for (let seq = source.firstSeq; seq < source.endSeq; seq += size) yield source.read(seq, Math.min(size, source.endSeq - seq));
 }

@@ -24,11 +24,11 @@ export interface DeviceStateJson {
 export function deviceStates(machine: Machine, bdf?: number): DeviceStateJson[] {
   return machine
     .functions()
-    .filter((fn) => bdf === undefined || fn.bdf === bdf)
+    .filter((fn) => bdf === undefined || fn.address === bdf)
     .map((fn) => {
       const msix = fn.msix;
       return {
-        bdf: formatBdf(fn.bdf),
+        bdf: formatBdf(fn.address),
         name: fn.name,
         command: fn.config.get16(0x04),
         status: fn.config.get16(0x06),

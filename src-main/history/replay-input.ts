@@ -7,11 +7,8 @@
 // are copied into the log as they are.
 import type { Machine } from '../machine/machine';
 import type { EventLog } from '../machine/event-log';
-import { DropReason, INTX_HELD, PENDED_BY_LOAD } from '../../src-shared/timeline/event-kinds';
-import { EventKind } from '../../src-shared/timeline/event-schema';
-import { RESET_MSIX } from '../machine/pci/interrupt-events';
-
-const RESET_SYSTEM = 1;
+import { DropReason, INTX_HELD, PENDED_BY_LOAD, ResetScope } from '../../src-shared/timeline/event-kinds';
+import { EventKind, eventField as F } from '../../src-shared/timeline/event-schema';
 
 export type ReplayResult = { ok: true } | { ok: false; error: string };
 
@@ -19,11 +16,8 @@ export type ReplayResult = { ok: true } | { ok: false; error: string };
 export function replayInput(machine: Machine, run: EventLog, seq: number): ReplayResult {
   const i = run.indexOf(seq);
   const kind = run.kind[i]!;
-  const detail = run.detail[i]!;
   const bdf = run.bdf[i]!;
   const vector = run.vector[i]!;
-  const a = run.a[i]!;
-  const b = run.b[i]!;
   machine.clock.now = run.time[i]!;
   machine.log.currentOrigin = run.origin[i]! as typeof machine.log.currentOrigin;
   const fn = machine.fn(bdf);
@@ -35,45 +29,45 @@ export function replayInput(machine: Machine, run: EventLog, seq: number): Repla
   try {
     switch (kind) {
       case EventKind.ConfigWrite:
-        machine.bus.configWrite(bdf, a, detail, b);
+        machine.bus.configWrite(bdf, F.ConfigWrite.offset(run, i), F.ConfigWrite.size(run, i), F.ConfigWrite.value(run, i));
         break;
       case EventKind.TableWrite:
-        need(msix, 'an MSI-X table').tableWrite(a, 4, b, detail);
+        need(msix, 'an MSI-X table').tableWrite(F.TableWrite.offset(run, i), 4, F.TableWrite.value(run, i), F.TableWrite.access(run, i));
         break;
       case EventKind.TableRead:
-        need(msix, 'an MSI-X table').tableRead(a, 4, detail);
+        need(msix, 'an MSI-X table').tableRead(F.TableRead.offset(run, i), 4, F.TableRead.access(run, i));
         break;
       case EventKind.PbaRead:
-        need(msix, 'an MSI-X PBA').pbaRead(a, 4, detail);
+        need(msix, 'an MSI-X PBA').pbaRead(F.PbaRead.offset(run, i), 4, F.PbaRead.access(run, i));
         break;
       case EventKind.PbaWrite:
-        need(msix, 'an MSI-X PBA').pbaWrite(a, 4, b, detail);
+        need(msix, 'an MSI-X PBA').pbaWrite(F.PbaWrite.offset(run, i), 4, F.PbaWrite.value(run, i), F.PbaWrite.access(run, i));
         break;
       case EventKind.NotifyDropped:
-        if (detail === DropReason.IntxDisabled) need(fn, 'a device').raise(vector);
+        if (F.NotifyDropped.reason(run, i) === DropReason.IntxDisabled) need(fn, 'a device').raise(vector);
         else need(msix, 'MSI-X').notify(vector);
         break;
       case EventKind.NotifyDelivered:
       case EventKind.NotifyToMemory:
       case EventKind.NotifyPended:
         // A pending bit msix_load set is part of the load, not a notify of its own.
-        if (kind === EventKind.NotifyPended && detail === PENDED_BY_LOAD) break;
+        if (kind === EventKind.NotifyPended && F.NotifyPended.pending(run, i) === PENDED_BY_LOAD) break;
         need(msix, 'MSI-X').notify(vector);
         break;
       case EventKind.IntxChanged:
         // A raise held by INTx Disable (D1) is a raise all the same.
-        if (a !== 1 && detail !== INTX_HELD) return copy(machine, run, i);
+        if (F.IntxChanged.level(run, i) !== 1 && F.IntxChanged.held(run, i) !== INTX_HELD) return copy(machine, run, i);
         need(fn, 'a device').raise(vector);
         break;
       case EventKind.UseCountChanged: {
         const m = need(msix, 'MSI-X');
-        if (a > m.useCount[vector]!) m.use(vector);
+        if (F.UseCountChanged.count(run, i) > m.useCount[vector]!) m.use(vector);
         else m.unuse(vector);
         break;
       }
       case EventKind.Reset:
-        if (detail === RESET_SYSTEM) machine.systemReset();
-        else if (detail === RESET_MSIX) need(msix, 'MSI-X').reset();
+        if (F.Reset.scope(run, i) === ResetScope.System) machine.systemReset();
+        else if (F.Reset.scope(run, i) === ResetScope.Msix) need(msix, 'MSI-X').reset();
         else need(fn, 'a device').reset();
         break;
       case EventKind.StateLoaded:
@@ -91,6 +85,6 @@ export function replayInput(machine: Machine, run: EventLog, seq: number): Repla
 class ReplayError extends Error {}
 
 function copy(machine: Machine, run: EventLog, i: number): ReplayResult {
-  machine.log.append(run.kind[i]!, run.detail[i]!, run.bdf[i]!, run.vector[i]!, run.a[i]!, run.b[i]!, run.c[i]!);
+  machine.log.copy(run, i);
   return { ok: true };
 }

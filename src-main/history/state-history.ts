@@ -7,7 +7,7 @@
 import type { Machine } from '../machine/machine';
 import { buildMachine } from '../machine/machine-builder';
 import { DropReason } from '../../src-shared/timeline/event-kinds';
-import { EVENT_KIND_NAMES, EventKind } from '../../src-shared/timeline/event-schema';
+import { EVENT_KIND_NAMES, EventKind, eventField, sameFields } from '../../src-shared/timeline/event-schema';
 import { replayInput } from './replay-input';
 import { restoreCheckpoint, takeCheckpoint, type Checkpoint } from './checkpoint';
 
@@ -99,7 +99,7 @@ export class StateHistory {
   private finishStoppedEvent(seq: number): void {
     const log = this.run.log;
     const i = log.indexOf(seq);
-    if (log.kind[i] !== EventKind.NotifyDropped || !TAKEN_BACK.has(log.detail[i]!)) return;
+    if (log.kind[i] !== EventKind.NotifyDropped || !TAKEN_BACK.has(eventField.NotifyDropped.reason(log, i))) return;
     const msix = this.replica.fn(log.bdf[i]!)?.msix;
     const v = log.vector[i]!;
     if (msix && v < msix.vectors) msix.delivered[v] = msix.delivered[v]! - 1;
@@ -114,7 +114,7 @@ export class StateHistory {
       const i = run.indexOf(s);
       const j = rep.indexOf(s);
       const same =
-        run.kind[i] === rep.kind[j] && run.detail[i] === rep.detail[j] && run.bdf[i] === rep.bdf[j] && run.vector[i] === rep.vector[j] && run.a[i] === rep.a[j] && run.b[i] === rep.b[j] && run.c[i] === rep.c[j];
+        run.kind[i] === rep.kind[j] && run.bdf[i] === rep.bdf[j] && sameFields(run, i, rep, j);
       if (!same) return `the replay diverged at #${s}: the run logged ${EVENT_KIND_NAMES[run.kind[i]!]}, the replay ${EVENT_KIND_NAMES[rep.kind[j]!]}`;
     }
     return null;

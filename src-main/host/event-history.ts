@@ -5,7 +5,8 @@
 // It pulls from the machine's log (a far smaller ring) at every pump; events the log
 // overwrote before they were pulled, and events it evicts itself, are counted.
 import type { EventLog } from '../machine/event-log';
-import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
+import { copyColumns, emptyColumns, type ColumnArrays, type EventColumns } from '../../src-shared/timeline/columns';
+import { BYTES_PER_EVENT } from '../../src-shared/timeline/event-schema';
 import { EDGE, LANE_CLASSES, LANE_CLASS_COUNT, classInLane, edgeMasked, laneOfEvent } from '../../src-shared/timeline/lanes';
 import type { TimelineWindow, WindowLane } from '../../src-shared/timeline/window';
 import type { SeqChunks } from './seq-chunks';
@@ -14,20 +15,13 @@ import { LaneIndex } from './lane-index';
 /** Events the history holds by default: 2^24 (16.7 M), 31 B each when full. */
 export const DEFAULT_HISTORY_CAPACITY = 1 << 24;
 const FIRST_CAPACITY = 1 << 16;
-export const HISTORY_BYTES_PER_EVENT = 8 + 1 + 1 + 1 + 2 + 2 + 4 + 4 + 4 + 4;
+/** The schema's columns plus a 4-byte entry in the event's lane list. */
+export const HISTORY_BYTES_PER_EVENT = BYTES_PER_EVENT + 4;
 
 export class EventHistory {
   private capacity = 0;
   private mask = 0;
-  private time = new Float64Array(0);
-  private kind = new Uint8Array(0);
-  private detail = new Uint8Array(0);
-  private origin = new Uint8Array(0);
-  private bdf = new Uint16Array(0);
-  private vector = new Uint16Array(0);
-  private a = new Uint32Array(0);
-  private b = new Uint32Array(0);
-  private c = new Uint32Array(0);
+  private cols: ColumnArrays = emptyColumns(0);
   private readonly lanes = new LaneIndex();
   /** Sequence number of the oldest event held; everything below was never held or was evicted. */
   firstSeq = 0;
@@ -76,28 +70,21 @@ export class EventHistory {
       this.dropLanesBelowFirst();
     }
     const evictedBefore = this.firstSeq;
-    for (let seq = this.total; seq < log.total; seq++) {
-      if (seq - this.firstSeq === this.capacity) {
-        if (this.capacity < this.maxCapacity) this.grow();
-        else this.firstSeq++;
-      }
+    const end = log.total;
+    while (end - this.firstSeq > this.capacity && this.capacity < this.maxCapacity) this.grow();
+    if (end - this.firstSeq > this.capacity) this.firstSeq = end - this.capacity;
+    // Copied in runs that neither ring wraps inside; what this pull evicts at once is never copied.
+    for (let seq = Math.max(this.total, this.firstSeq); seq < end; ) {
       const from = log.indexOf(seq);
       const i = seq & this.mask;
-      const kind = log.kind[from]!;
-      const detail = log.detail[from]!;
-      const bdf = log.bdf[from]!;
-      const vector = log.vector[from]!;
-      this.time[i] = log.time[from]!;
-      this.kind[i] = kind;
-      this.detail[i] = detail;
-      this.origin[i] = log.origin[from]!;
-      this.bdf[i] = bdf;
-      this.vector[i] = vector;
-      this.a[i] = log.a[from]!;
-      this.b[i] = log.b[from]!;
-      this.c[i] = log.c[from]!;
-      const key = laneOfEvent(kind, detail, bdf, vector);
-      if (key >= 0) this.lanes.push(key, classInLane(kind, detail), seq);
+      const n = Math.min(end - seq, log.capacity - from, this.capacity - i);
+      copyColumns(this.cols, i, log, from, n);
+      seq += n;
+    }
+    for (let seq = Math.max(this.total, this.firstSeq); seq < end; seq++) {
+      const from = log.indexOf(seq);
+      const key = laneOfEvent(log, from);
+      if (key >= 0) this.lanes.push(key, classInLane(log, from), seq);
     }
     this.total = log.total;
     if (this.firstSeq !== evictedBefore) this.dropLanesBelowFirst();
@@ -106,19 +93,14 @@ export class EventHistory {
   private grow(): void {
     const next = Math.max(FIRST_CAPACITY, this.capacity * 2);
     const nextMask = next - 1;
-    const move = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(old: T, fresh: T): T => {
-      for (let seq = this.firstSeq; seq < this.firstSeq + this.capacity; seq++) fresh[seq & nextMask] = old[seq & this.mask]!;
-      return fresh;
-    };
-    this.time = move(this.time, new Float64Array(next));
-    this.kind = move(this.kind, new Uint8Array(next));
-    this.detail = move(this.detail, new Uint8Array(next));
-    this.origin = move(this.origin, new Uint8Array(next));
-    this.bdf = move(this.bdf, new Uint16Array(next));
-    this.vector = move(this.vector, new Uint16Array(next));
-    this.a = move(this.a, new Uint32Array(next));
-    this.b = move(this.b, new Uint32Array(next));
-    this.c = move(this.c, new Uint32Array(next));
+    const fresh = emptyColumns(next);
+    for (let seq = this.firstSeq; seq < this.total; ) {
+      const i = seq & this.mask;
+      const n = Math.min(this.total - seq, this.capacity - i, next - (seq & nextMask));
+      copyColumns(fresh, seq & nextMask, this.cols, i, n);
+      seq += n;
+    }
+    this.cols = fresh;
     this.capacity = next;
     this.mask = nextMask;
   }
@@ -127,10 +109,10 @@ export class EventHistory {
     this.lanes.dropBelow(this.firstSeq);
   }
 
-  private readonly timeOf = (seq32: number): number => this.time[seq32 & this.mask]!;
+  private readonly timeOf = (seq32: number): number => this.cols.time[seq32 & this.mask]!;
 
   timeOfSeq(seq: number): number | null {
-    return seq >= this.firstSeq && seq < this.total ? this.time[seq & this.mask]! : null;
+    return seq >= this.firstSeq && seq < this.total ? this.cols.time[seq & this.mask]! : null;
   }
 
   /** Copies the held events of [fromSeq, fromSeq + count) into fresh columns. */
@@ -139,25 +121,17 @@ export class EventHistory {
     const to = Math.min(fromSeq + count, this.total);
     const n = Math.max(0, to - from);
     const out = emptyColumns(n);
-    for (let k = 0; k < n; k++) {
-      const i = (from + k) & this.mask;
-      out.time[k] = this.time[i]!;
-      out.kind[k] = this.kind[i]!;
-      out.detail[k] = this.detail[i]!;
-      out.origin[k] = this.origin[i]!;
-      out.bdf[k] = this.bdf[i]!;
-      out.vector[k] = this.vector[i]!;
-      out.a[k] = this.a[i]!;
-      out.b[k] = this.b[i]!;
-      out.c[k] = this.c[i]!;
-    }
+    const start = from & this.mask;
+    const first = Math.min(n, this.capacity - start);
+    copyColumns(out, 0, this.cols, start, first);
+    copyColumns(out, first, this.cols, 0, n - first);
     out.firstSeq = from;
     return out;
   }
 
   /** The held columns as a ring: event `seq` is at index `slot(seq)` (valid until the next ingest). */
   view(): EventColumns {
-    return { firstSeq: this.firstSeq, time: this.time, kind: this.kind, detail: this.detail, origin: this.origin, bdf: this.bdf, vector: this.vector, a: this.a, b: this.b, c: this.c };
+    return { ...this.cols, firstSeq: this.firstSeq };
   }
 
   slot(seq: number): number {
@@ -170,7 +144,7 @@ export class EventHistory {
     let hi = this.total;
     while (lo < hi) {
       const mid = lo + Math.floor((hi - lo) / 2);
-      if (this.time[mid & this.mask]! < t) lo = mid + 1;
+      if (this.cols.time[mid & this.mask]! < t) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -193,8 +167,8 @@ export class EventHistory {
       total: this.total,
       evicted: this.evicted,
       missed: this.missed,
-      oldestTimeNs: this.retained > 0 ? this.time[this.firstSeq & this.mask]! : null,
-      newestTimeNs: this.retained > 0 ? this.time[(this.total - 1) & this.mask]! : null,
+      oldestTimeNs: this.retained > 0 ? this.cols.time[this.firstSeq & this.mask]! : null,
+      newestTimeNs: this.retained > 0 ? this.cols.time[(this.total - 1) & this.mask]! : null,
       lanes,
       activeLanes: marks.active(),
       filter: null,
@@ -240,7 +214,7 @@ export class EventHistory {
     if (edges.end === edges.start) return;
     const stateAt = (pos: number): boolean => {
       const i = edges.at(pos) & this.mask;
-      return edgeMasked(this.kind[i]!, this.a[i]!);
+      return edgeMasked(this.cols, i);
     };
     let k = edges.lowerBound(startNs, this.timeOf);
     let masked = k > edges.start ? stateAt(k - 1) : !stateAt(edges.start);

@@ -48,10 +48,8 @@ export class FilterIndex {
         const i = history.slot(seq);
         if (!this.predicate(cols, i, seq)) continue;
         this.matches.push(seq >>> 0);
-        const kind = cols.kind[i]!;
-        const detail = cols.detail[i]!;
-        const key = laneOfEvent(kind, detail, cols.bdf[i]!, cols.vector[i]!);
-        if (key >= 0) this.lanes.push(key, classInLane(kind, detail), seq);
+        const key = laneOfEvent(cols, i);
+        if (key >= 0) this.lanes.push(key, classInLane(cols, i), seq);
       }
       if (performance.now() >= deadline) break;
     }

@@ -15,6 +15,8 @@ import { EventHistory } from './event-history';
 import { Doctor } from '../../src-shared/doctor/doctor';
 import type { DeviceTrack } from '../../src-shared/doctor/device-track';
 import { StateHistory } from '../history/state-history';
+import { ExportJobs } from './export-jobs';
+import { exportFileName } from './file-names';
 
 export interface SessionClient {
   /** False while the transport is backed up: the pump leaves this client for a later round. */
@@ -89,6 +91,8 @@ export class MachineSession {
   private announcing = false;
   /** The whole timeline, for window queries and exports (the machine's log is a short ring). */
   readonly history: EventHistory;
+  /** Exports under way, whose progress every client is told. */
+  readonly exports: ExportJobs;
 
   constructor(
     loaded: LoadedMachine,
@@ -97,6 +101,13 @@ export class MachineSession {
     historyCapacity?: number,
   ) {
     this.history = new EventHistory(historyCapacity);
+    this.exports = new ExportJobs(
+      this,
+      (progress) => {
+        for (const state of this.clients) state.client.send('exportProgress', progress);
+      },
+      (format) => exportFileName(this, format),
+    );
     this.machine = loaded.machine;
     this.name = loaded.name;
     this.preset = loaded.preset;
@@ -223,13 +234,13 @@ export class MachineSession {
       const i = log.indexOf(seq);
       const kind = log.kind[i]!;
       const bdf = log.bdf[i]!;
-      this.doctor.feedEvent(seq, kind, log.detail[i]!, bdf, log.vector[i]!, log.a[i]!, log.b[i]!, log.c[i]!);
+      this.doctor.feedEvent(log, i, seq);
       if (bdf === NO_DEVICE) {
         if (kind === EventKind.Reset) for (const fn of this.machine.functions()) this.changed.add(fn.bdf);
         continue;
       }
       if (LEAVES_STATE[kind] === 0) this.changed.add(bdf);
-      if (namesVector(kind, log.detail[i]!)) {
+      if (namesVector(log, i)) {
         const fn = this.machine.fn(bdf);
         const vector = log.vector[i]!;
         if (fn?.msix && vector < fn.msix.vectors) this.lastTimes(bdf, fn.msix.vectors)[vector] = log.time[i]!;

@@ -18,6 +18,7 @@ import { createPciTextHandlers } from './pci-text-handlers';
 import { debuggerHandlers } from './debugger-handlers';
 import { sessionHandlers } from './session-handlers';
 import { timelineHandlers } from './timeline-handlers';
+import { comparisonHandlers } from './comparison-handlers';
 import type { AccessResult, DeviceInfo, RequestResult, VectorSnapshot } from '../../src-shared/ipc/contract';
 import { Origin } from '../../src-shared/timeline/event-kinds';
 import { vectorWhy } from '../../src-shared/doctor/vector-why';
@@ -120,7 +121,8 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
       as(m(), Origin.User, () => m().systemReset());
       return session.status();
     },
-    listDevices: () => session.shown.functions().map(describe),
+    // The contract names a function by bus/dev.fn: the app sees domain 0000 (README, The platform against QEMU q35).
+    listDevices: () => session.shown.functions().filter((fn) => fn.domain === 0).map(describe),
     readConfigSpace: ({ bdf }) => {
       const fn = requireFunction(session.shown, bdf);
       return { bdf, bytes: Array.from(fn.config.bytes), writable: Array.from(fn.config.writable), w1c: Array.from(fn.config.w1c) };
@@ -202,6 +204,7 @@ export function createHandlers({ session, presets }: HostContext): Handlers {
     ...debuggerHandlers(session),
     ...sessionHandlers(session),
     ...timelineHandlers(session),
+    ...comparisonHandlers(session),
   };
 }
 

@@ -1,31 +1,18 @@
 // Saved sessions and timeline exports over the contract. The browser host cannot
 // touch the user's disk, so a saved session travels in the reply as base64, an
-// export as text, and a session to open arrives as base64. The Electron menu reads
+// export is a download the page fetches (host/export-jobs.ts), and a session to open
+// arrives as base64. The Electron menu reads
 // and writes the files itself (electron/file-menu-actions.ts) with the same helpers.
 import { decodeSession, encodeSession } from '../session/machine-snapshot';
-import { exportTimeline } from '../export/timeline-export';
 import type { MachineSession } from './machine-session';
 import { RequestError, type Handlers } from './handler-kit';
 import type { MachineStatus } from '../../src-shared/ipc/contract';
-import { EXPORT_EXTENSIONS, EXPORT_MIME_TYPES, type ExportFormat } from '../../src-shared/timeline/export-formats';
+import { sessionFileName } from './file-names';
+import { compileFilter } from '../../src-shared/timeline/event-filter';
 
-export const SESSION_EXTENSION = '.irqsession';
 export const SESSION_MIME_TYPE = 'application/octet-stream';
 
-export type SessionRequest = 'saveSession' | 'openSession' | 'exportTimeline';
-
-/** `virtio-net-like NIC` → `virtio-net-like-nic`: a file name to offer, from the machine's name. */
-export function fileStem(session: MachineSession): string {
-  const slug = session.name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return slug === '' ? 'irqscope' : slug;
-}
-
-export const exportFileName = (session: MachineSession, format: ExportFormat): string => `${fileStem(session)}${EXPORT_EXTENSIONS[format]}`;
-export const sessionFileName = (session: MachineSession): string => `${fileStem(session)}${SESSION_EXTENSION}`;
+export type SessionRequest = 'saveSession' | 'openSession' | 'exportTimeline' | 'cancelExport';
 
 /**
  * Replaces the session's machine with the one saved in `bytes`. A file that cannot be
@@ -50,11 +37,11 @@ export function sessionHandlers(session: MachineSession): Pick<Handlers, Session
       if (!opened.ok) throw new RequestError('data', `${opened.error} (the running machine is unchanged)`);
       return opened.status;
     },
-    exportTimeline: ({ format, axis }) => ({
-      format,
-      fileName: exportFileName(session, format),
-      mimeType: EXPORT_MIME_TYPES[format],
-      text: exportTimeline(session.machine, format, axis ?? 'ns'),
-    }),
+    exportTimeline: ({ format, axis, filter }) => {
+      const compiled = compileFilter(filter ?? '');
+      if (!compiled.ok) throw new RequestError('filter', compiled.error);
+      return session.exports.start({ format, axis: axis ?? 'ns', filter: compiled.matches ?? undefined });
+    },
+    cancelExport: ({ id }) => ({ cancelled: session.exports.cancel(id) }),
   };
 }

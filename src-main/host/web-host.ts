@@ -16,6 +16,7 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import type { MachineSession, SessionClient } from './machine-session';
 import type { Dispatch } from './dispatch';
 import { readStatic } from './static-files';
+import { streamSink } from '../export/export-run';
 import { CONTENT_SECURITY_POLICY } from './content-security-policy';
 import { WS_PATH, type WsReply, type WsServerMessage } from '../../src-shared/ipc/ws-protocol';
 import type { StreamName, StreamPayload } from '../../src-shared/ipc/contract';
@@ -98,6 +99,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
+    const download = /^export\/([1-9][0-9]{0,15})$/.exec(rest);
+    if (download !== null) {
+      serveExport(Number(download[1]), req, res);
+      return;
+    }
     if (rest === '' && !req.url?.split('?')[0]?.endsWith('/')) {
       // Relative asset URLs resolve against the folder: send /TOKEN to /TOKEN/.
       res.writeHead(308, { location: `/${token}/` }).end();
@@ -124,6 +130,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       'cache-control': 'no-store',
     });
     res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  /** An export the page asked for, streamed into the response as it is made (host/export-jobs.ts). */
+  function serveExport(id: number, req: IncomingMessage, res: ServerResponse): void {
+    const job = req.method === 'GET' ? options.session.exports.claim(id) : null;
+    if (job === null) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`irqscope: no export ${id} waiting (it was fetched, cancelled, or waited too long)\n`);
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': job.info.mimeType,
+      'content-disposition': `attachment; filename="${job.info.fileName.replace(/["\\\r\n]/g, '_')}"`,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    });
+    void job.run(streamSink(res));
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });

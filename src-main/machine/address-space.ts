@@ -237,7 +237,7 @@ export class AddressSpace {
       return this.isIo ? (size === 4 ? 0xffffffff : (1 << (8 * size)) - 1) : 0;
     }
     if ((region.sizes & (1 << size)) === 0) {
-      this.report(EventKind.AccessRefused, addr, size, 0, false, region.bdf);
+      this.reportRefused(addr, size, 0, false, region.bdf);
       return 0;
     }
     return region.handler!.read(offset, size, access);
@@ -250,7 +250,7 @@ export class AddressSpace {
       return;
     }
     if ((region.sizes & (1 << size)) === 0) {
-      this.report(EventKind.AccessRefused, addr, size, value, true, region.bdf);
+      this.reportRefused(addr, size, value, true, region.bdf);
       return;
     }
     region.handler!.write(offset, size, value, access);
@@ -261,13 +261,17 @@ export class AddressSpace {
     const top = this.find(addr);
     const named = this.unclaimedProbe === null ? -1 : this.unclaimedProbe(addr);
     const bdf = named >= 0 ? named >>> 16 : top === null ? NO_DEVICE : top.bdf;
-    this.report(EventKind.AccessUnclaimed, addr, size, value, write, bdf, named >= 0 ? named & 0xffff : UnclaimedKind.Nothing);
+    this.lastStatus = AccessStatus.Unclaimed;
+    this.log.emit.accessUnclaimed(bdf, this.accessFlags(size, write), named >= 0 ? named & 0xffff : UnclaimedKind.Nothing, addr, value);
   }
 
-  private report(kind: number, addr: number, size: number, value: number, write: boolean, bdf: number, vector = 0): void {
-    this.lastStatus = kind === EventKind.AccessRefused ? AccessStatus.Refused : AccessStatus.Unclaimed;
-    const flags = size | (write ? ACCESS_WRITE : 0) | (this.isIo ? ACCESS_IO : 0);
-    this.log.append(kind, flags, bdf, vector, addr >>> 0, Math.floor(addr / 0x100000000) >>> 0, value >>> 0);
+  private reportRefused(addr: number, size: number, value: number, write: boolean, bdf: number): void {
+    this.lastStatus = AccessStatus.Refused;
+    this.log.emit.accessRefused(bdf, this.accessFlags(size, write), addr, value);
+  }
+
+  private accessFlags(size: number, write: boolean): number {
+    return size | (write ? ACCESS_WRITE : 0) | (this.isIo ? ACCESS_IO : 0);
   }
 }
 

@@ -2,7 +2,8 @@
 // handful of stores and nothing is allocated. It counts exactly what it evicted.
 import type { Clock } from './clock';
 import { Origin } from '../../src-shared/timeline/event-kinds';
-import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
+import { copyColumns, emptyColumns, type ColumnArrays, type EventColumns } from '../../src-shared/timeline/columns';
+import { BYTES_PER_EVENT, COLUMN_NAMES, COLUMN_TYPES, FIELD_COLUMNS, type ColumnName, type ColumnSet } from '../../src-shared/timeline/event-schema';
 import { EventEmitter, type EventSink } from '../../src-shared/timeline/event-emitter';
 
 export type EventTap = (seq: number) => void;
@@ -10,18 +11,12 @@ export type EventTap = (seq: number) => void;
 /** More events than a run logs: about a year of notifies at full speed. A saved log claiming more is refused. */
 export const MAX_LOG_TOTAL = 2 ** 50;
 
+// Its columns are the event schema's (declared once there, allocated here).
+export interface EventLog extends ColumnArrays {}
+
 export class EventLog implements EventSink {
   readonly capacity: number;
   private readonly mask: number;
-  readonly time: Float64Array;
-  readonly kind: Uint8Array;
-  readonly detail: Uint8Array;
-  readonly origin: Uint8Array;
-  readonly bdf: Uint16Array;
-  readonly vector: Uint16Array;
-  readonly a: Uint32Array;
-  readonly b: Uint32Array;
-  readonly c: Uint32Array;
   /** Events ever appended; the sequence number of the next event. */
   total = 0;
   /** Who is acting right now; stamped on every event appended. */
@@ -42,24 +37,11 @@ export class EventLog implements EventSink {
     }
     this.capacity = capacity;
     this.mask = capacity - 1;
-    this.time = new Float64Array(capacity);
-    this.kind = new Uint8Array(capacity);
-    this.detail = new Uint8Array(capacity);
-    this.origin = new Uint8Array(capacity);
-    this.bdf = new Uint16Array(capacity);
-    this.vector = new Uint16Array(capacity);
-    this.a = new Uint32Array(capacity);
-    this.b = new Uint32Array(capacity);
-    this.c = new Uint32Array(capacity);
+    for (const c of COLUMN_NAMES) (this as Record<ColumnName, unknown>)[c] = new COLUMN_TYPES[c](capacity);
   }
 
   /** Bytes of storage per retained event. */
-  static readonly BYTES_PER_EVENT = 8 + 1 + 1 + 1 + 2 + 2 + 4 + 4 + 4;
-
-  /** Temporary: the positional path, until every call site logs through `emit`. */
-  append(kind: number, detail: number, bdf: number, vector: number, a: number, b: number, c: number): void {
-    this.put(kind, detail, bdf, vector, a, b, c);
-  }
+  static readonly BYTES_PER_EVENT = BYTES_PER_EVENT;
 
   /** One row, as the typed helpers lay it out (EventSink). */
   put(kind: number, detail: number, bdf: number, vector: number, a: number, b: number, c: number): void {
@@ -74,6 +56,18 @@ export class EventLog implements EventSink {
     this.a[i] = a;
     this.b[i] = b;
     this.c[i] = c;
+    if (this.tap !== null) this.tap(seq);
+  }
+
+  /** Appends a copy of event j of `from` (its kind, device and fields), stamped now and with the current origin. */
+  copy(from: ColumnSet, j: number): void {
+    const seq = this.total++;
+    const i = seq & this.mask;
+    this.time[i] = this.clock.now;
+    this.kind[i] = from.kind[j]!;
+    this.origin[i] = this.currentOrigin;
+    this.bdf[i] = from.bdf[j]!;
+    for (const c of FIELD_COLUMNS) this[c][i] = from[c][j]!;
     if (this.tap !== null) this.tap(seq);
   }
 
@@ -111,18 +105,10 @@ export class EventLog implements EventSink {
     if (n > this.capacity || n > total) throw new RangeError(`cannot restore ${n} events into a log of ${this.capacity}`);
     this.total = total;
     this.restoredFrom = total - n;
-    for (let k = 0; k < n; k++) {
-      const i = (total - n + k) & this.mask;
-      this.time[i] = columns.time[k]!;
-      this.kind[i] = columns.kind[k]!;
-      this.detail[i] = columns.detail[k]!;
-      this.origin[i] = columns.origin[k]!;
-      this.bdf[i] = columns.bdf[k]!;
-      this.vector[i] = columns.vector[k]!;
-      this.a[i] = columns.a[k]!;
-      this.b[i] = columns.b[k]!;
-      this.c[i] = columns.c[k]!;
-    }
+    const start = (total - n) & this.mask;
+    const first = Math.min(n, this.capacity - start);
+    copyColumns(this, start, columns, 0, first);
+    copyColumns(this, 0, columns, first, n - first);
   }
 
   /** Copies events [fromSeq, toSeq) into fresh contiguous columns (for batches and saving). */
@@ -131,18 +117,10 @@ export class EventLog implements EventSink {
     const to = Math.min(toSeq, this.total);
     const n = Math.max(0, to - from);
     const out = emptyColumns(n);
-    for (let k = 0; k < n; k++) {
-      const i = (from + k) & this.mask;
-      out.time[k] = this.time[i]!;
-      out.kind[k] = this.kind[i]!;
-      out.detail[k] = this.detail[i]!;
-      out.origin[k] = this.origin[i]!;
-      out.bdf[k] = this.bdf[i]!;
-      out.vector[k] = this.vector[i]!;
-      out.a[k] = this.a[i]!;
-      out.b[k] = this.b[i]!;
-      out.c[k] = this.c[i]!;
-    }
+    const start = from & this.mask;
+    const first = Math.min(n, this.capacity - start);
+    copyColumns(out, 0, this, start, first);
+    copyColumns(out, first, this, 0, n - first);
     out.firstSeq = from;
     return out;
   }

@@ -7,7 +7,8 @@ import { isPowerOfTwo } from '../../src-shared/power-of-two';
 import { Ram } from './ram';
 import { PciFunction } from './pci/pci-function';
 import { Bar } from './pci/bar';
-import { parseBdf } from './pci/pci-bus';
+import { formatBdf, parseBdf } from './pci/pci-bus';
+import { DOMAIN_STRIDE, domainOf } from '../../src-shared/pci-text/bdf';
 import { PciBridge } from './pci/pci-bridge';
 import { Q35HostBridge, Q35_HOST_BRIDGE_BDF } from './pci/q35-host-bridge';
 import { addRootPortCapability, checkBridge, checkReachable, isBridgeDescription, markMultiFunction, programBridge } from './topology-builder';
@@ -28,6 +29,8 @@ import { MSIX_MAX_VECTORS, type MsixLayout } from '../../src-shared/registers/la
 export type BuildResult = { ok: true; machine: Machine; warnings: string[] } | { ok: false; errors: string[] };
 
 const DEFAULT_LOG_CAPACITY = 1 << 20;
+/** ECAM gives each bus 32 devices x 8 functions x 4 KiB. */
+const ECAM_BYTES_PER_BUS = 0x100000;
 const CAP_LENGTHS: Record<number, number> = { 0x01: 8, 0x05: 24, 0x09: 4, 0x10: 60, 0x11: 12, 0x12: 8 };
 
 export function loadMachineText(text: string): BuildResult {
@@ -58,6 +61,7 @@ export function buildMachine(desc: MachineDescription): BuildResult {
     machine.memory.map(ram.region, r.base);
   }
   if (desc.platform === 'q35') machine.bus.attach(new Q35HostBridge(machine.log, machine, machine.bus));
+  for (const d of desc.domains) machine.bus.setEcam(true, d.ecam, d.buses * ECAM_BYTES_PER_BUS, d.domain);
   // By address, so every bridge is in place (bus numbers programmed) before what sits behind it.
   const order = [...desc.devices.entries()].sort(([, a], [, b]) => parseBdf(a.bdf)! - parseBdf(b.bdf)!);
   for (const [i, d] of order) {
@@ -88,11 +92,16 @@ function checkDescription(desc: MachineDescription): string[] {
   });
   const totalRam = desc.ram.reduce((n, r) => n + r.size, 0);
   if (totalRam > MAX_TOTAL_RAM) errors.push(`ram: ${hex(totalRam)} bytes in all, more than the ${MAX_TOTAL_RAM / 2 ** 30} GiB a machine may have (RAM is held in memory and saved with every session)`);
+  errors.push(...checkDomains(desc, ranges));
+  const described = new Set(desc.domains.map((d) => d.domain));
   const seen = new Map<number, string>();
   desc.devices.forEach((d, i) => {
     const path = `devices[${i}]`;
     const bdf = parseBdf(d.bdf);
     if (bdf === Q35_HOST_BRIDGE_BDF && desc.platform === 'q35') errors.push(`${path}.bdf: 00:00.0 is the q35 host bridge`);
+    if (bdf !== undefined && domainOf(bdf) !== 0 && !described.has(domainOf(bdf))) {
+      errors.push(`${path}.bdf: domain ${formatBdf(bdf).slice(0, 4)} is not one of the machine's domains (add it to "domains" with its ECAM window)`);
+    }
     if (bdf !== undefined) {
       const other = seen.get(bdf);
       if (other !== undefined) errors.push(`${path}.bdf: ${d.bdf} is already used by ${other}`);
@@ -110,6 +119,24 @@ function checkDescription(desc: MachineDescription): string[] {
       else if (n !== 256 && n !== 4096) errors.push(`${path}.config: ${n} bytes, expected 256 or 4096`);
       else if (n === 4096 && !d.pcie) errors.push(`${path}.config: 4096 bytes needs "pcie": true`);
     }
+  });
+  return errors;
+}
+
+/** Each extra domain once, its ECAM window 1 MiB aligned, clear of RAM and of the other windows. */
+function checkDomains(desc: MachineDescription, ram: readonly [number, number, string][]): string[] {
+  const errors: string[] = [];
+  const windows: [number, number, string][] = [];
+  desc.domains.forEach((d, i) => {
+    const path = `domains[${i}]`;
+    const first = desc.domains.findIndex((o) => o.domain === d.domain);
+    if (first !== i) errors.push(`${path}.domain: domain ${d.domain} is already described in domains[${first}]`);
+    if (d.ecam % ECAM_BYTES_PER_BUS !== 0) errors.push(`${path}.ecam: ${hex(d.ecam)} is not a multiple of 1 MiB`);
+    const end = d.ecam + d.buses * ECAM_BYTES_PER_BUS;
+    for (const [base, limit, other] of [...ram, ...windows]) {
+      if (d.ecam < limit && base < end) errors.push(`${path}.ecam: ${hex(d.ecam)}..${hex(end)} overlaps ${other}`);
+    }
+    windows.push([d.ecam, end, `${path}.ecam`]);
   });
   return errors;
 }
@@ -182,10 +209,11 @@ function checkMsix(d: DeviceDescription, path: string): string[] {
 }
 
 function buildFunction(machine: Machine, d: DeviceDescription, path: string, warnings: string[]): PciFunction | string {
-  const bdf = parseBdf(d.bdf)!;
+  const address = parseBdf(d.bdf)!;
+  const bdf = address % DOMAIN_STRIDE;
   const configSize = d.pcie ? 4096 : 256;
-  const bridge = isBridgeDescription(d) ? new PciBridge(bdf, d.name, machine.log, machine, configSize) : null;
-  const fn = bridge ?? new PciFunction(bdf, d.name, machine.log, machine, configSize);
+  const bridge = isBridgeDescription(d) ? new PciBridge(bdf, d.name, machine.log, machine, configSize, domainOf(address)) : null;
+  const fn = bridge ?? new PciFunction(bdf, d.name, machine.log, machine, configSize, domainOf(address));
   const c = fn.config;
   c.set(0x00, 2, d.vendor);
   c.set(0x02, 2, d.device);

@@ -14,7 +14,7 @@ import { formatBdf } from './pci/pci-bus';
 import type { PciFunction } from './pci/pci-function';
 import type { Ram } from './ram';
 import { sourceRateProblem, type MachineDescription } from '../../src-shared/machine-file/description';
-import { DropReason, Origin } from '../../src-shared/timeline/event-kinds';
+import { DropReason, Origin, ResetScope } from '../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../src-shared/timeline/event-schema';
 
 // Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
@@ -60,10 +60,10 @@ export class Machine implements DebuggedMachine, InterruptSink {
     const addr = addrHi * 0x100000000 + addrLo;
     const reach = this.memory.classify(addr, 4);
     if (reach !== AccessStatus.Ok) {
-      this.log.append(EventKind.NotifyDropped, reach === AccessStatus.Refused ? DropReason.Refused : DropReason.Unclaimed, bdf, vector, addrLo, data, addrHi);
+      this.log.emit.notifyDropped(bdf, vector, reach === AccessStatus.Refused ? DropReason.Refused : DropReason.Unclaimed, addr, data);
       return DROPPED;
     }
-    this.log.append(EventKind.NotifyToMemory, 0, bdf, vector, addrLo, data, addrHi);
+    this.log.emit.notifyToMemory(bdf, vector, addr, data);
     this.memory.write(addr, 4, data);
     return this.memory.lastStatus === 0 ? MessageOutcome.Memory : DROPPED;
   }
@@ -72,8 +72,9 @@ export class Machine implements DebuggedMachine, InterruptSink {
     return this.bus.list();
   }
 
-  fn(bdf: number): PciFunction | null {
-    return this.bus.get(bdf);
+  /** By address (src-shared/pci-text/bdf.ts): a bus/dev.fn number is domain 0000's function. */
+  fn(address: number): PciFunction | null {
+    return this.bus.get(address);
   }
 
   /** D1, attributed to the device model. */
@@ -89,15 +90,16 @@ export class Machine implements DebuggedMachine, InterruptSink {
     if (rateProblem !== null) throw new RangeError(`source rate ${ratePerSecond}: ${rateProblem}`);
     const problem = sourceVectorError(fn, vector);
     if (problem !== null) throw new RangeError(problem);
-    this.stopSource(fn.bdf, vector);
+    this.stopSource(fn.address, vector);
     const timer = this.clock.every(periodOfRate(ratePerSecond), () => this.raise(fn, vector));
-    const source = { bdf: fn.bdf, vector, ratePerSecond, timer };
-    this.sources.set(fn.bdf * 65536 + vector, source);
+    const source = { bdf: fn.address, vector, ratePerSecond, timer };
+    this.sources.set(fn.address * 65536 + vector, source);
     return source;
   }
 
-  stopSource(bdf: number, vector: number): boolean {
-    const key = bdf * 65536 + vector;
+  /** `address` as machine.fn takes it: a bus/dev.fn number names domain 0000's function. */
+  stopSource(address: number, vector: number): boolean {
+    const key = address * 65536 + vector;
     const source = this.sources.get(key);
     if (source === undefined) return false;
     this.clock.cancel(source.timer);
@@ -116,7 +118,7 @@ export class Machine implements DebuggedMachine, InterruptSink {
 
   /** As QEMU's system_reset: every function's Command and BARs cleared, MSI-X reset. */
   systemReset(): void {
-    this.log.append(EventKind.Reset, 1, 0xffff, 0, 0, 0, 0);
+    this.log.emit.reset(0xffff, ResetScope.System);
     for (const fn of this.functions()) {
       fn.reset();
       this.bus.remap(fn);
@@ -133,5 +135,5 @@ export function sourceVectorError(fn: PciFunction, vector: number): string | nul
   const vectors = fn.msix?.vectors ?? fn.msi?.vectorsCapable ?? 1;
   if (Number.isInteger(vector) && vector >= 0 && vector < vectors) return null;
   const has = fn.msix !== null ? `has MSI-X vectors 0..${vectors - 1}` : fn.msi !== null ? `has MSI vectors 0..${vectors - 1}` : 'has no MSI-X, only INTx (cause 0)';
-  return `vector ${vector} out of range: ${formatBdf(fn.bdf)} (${fn.name}) ${has}`;
+  return `vector ${vector} out of range: ${formatBdf(fn.address)} (${fn.name}) ${has}`;
 }

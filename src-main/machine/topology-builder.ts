@@ -5,6 +5,7 @@
 import type { Machine } from './machine';
 import { PciBridge, SECONDARY_BUS, SUBORDINATE_BUS } from './pci/pci-bridge';
 import { formatBdf, parseBdf } from './pci/pci-bus';
+import { DOMAIN_STRIDE } from '../../src-shared/pci-text/bdf';
 import type { BridgeDescription, DeviceDescription, MachineDescription } from '../../src-shared/machine-file/description';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
@@ -35,7 +36,7 @@ export function checkBridge(d: DeviceDescription, path: string): string[] {
   const errors: string[] = [];
   const b = d.bridge;
   if (b === undefined) return errors;
-  const bus = (parseBdf(d.bdf) ?? 0) >>> 8;
+  const bus = ((parseBdf(d.bdf) ?? 0) % DOMAIN_STRIDE) >>> 8;
   if ((d.class >>> 8) !== 0x0604) errors.push(`${path}.class: a PCI-to-PCI bridge has class 0x0604xx (got ${hex(d.class)})`);
   if (b.secondary <= bus) errors.push(`${path}.bridge.secondary: bus ${b.secondary} is not below the bridge's own bus ${bus}`);
   if ((b.subordinate ?? b.secondary) < b.secondary) errors.push(`${path}.bridge.subordinate: ${b.subordinate} is below the secondary bus ${b.secondary}`);
@@ -85,27 +86,27 @@ export function addRootPortCapability(fn: PciBridge): string | null {
 export function markMultiFunction(machine: Machine, desc: MachineDescription): void {
   const described = new Set(desc.devices.filter((d) => d.config === undefined).map((d) => parseBdf(d.bdf)));
   for (const fn of machine.functions()) {
-    if ((fn.bdf & 7) === 0 || machine.fn(fn.bdf & ~7) === null) continue;
-    const first = machine.fn(fn.bdf & ~7)!;
-    if (described.has(first.bdf)) first.config.set(0x0e, 1, first.config.bytes[0x0e]! | 0x80);
+    const first = (fn.bdf & 7) === 0 ? null : machine.fn(fn.address - (fn.bdf & 7));
+    if (first !== null && described.has(first.address)) first.config.set(0x0e, 1, first.config.bytes[0x0e]! | 0x80);
   }
 }
 
-/** Every function must be what a config cycle to its address reaches: overlapping bus ranges hide some. */
+/** Every function must be what a config cycle to its address in its domain reaches: overlapping bus ranges hide some. */
 export function checkReachable(machine: Machine, desc: MachineDescription): string[] {
   const errors: string[] = [];
   desc.devices.forEach((d, i) => {
-    const bdf = parseBdf(d.bdf)!;
-    const fn = machine.fn(bdf);
-    if (fn instanceof PciBridge && machine.bus.findBus(fn.secondaryBus) !== fn.secondary) {
-      const other = machine.functions().find((f) => f instanceof PciBridge && f !== fn && f.leadsTo(fn.secondaryBus));
-      errors.push(`devices[${i}].bridge.secondary: bus ${fn.secondaryBus} is already reached ${other ? `through the bridge at ${formatBdf(other.bdf)}` : 'another way'}`);
+    const fn = machine.fn(parseBdf(d.bdf)!)!;
+    const bus = fn.bdf >>> 8;
+    const bridges = machine.functions().filter((f): f is PciBridge => f instanceof PciBridge && f.domain === fn.domain);
+    if (fn instanceof PciBridge && machine.bus.findBus(fn.secondaryBus, fn.domain) !== fn.secondary) {
+      const other = bridges.find((f) => f !== fn && f.leadsTo(fn.secondaryBus));
+      errors.push(`devices[${i}].bridge.secondary: bus ${fn.secondaryBus} is already reached ${other ? `through the bridge at ${formatBdf(other.address)}` : 'another way'}`);
     }
-    const reached = machine.bus.route(bdf >>> 8, bdf & 0xff);
-    if (reached === machine.fn(bdf)) return;
-    const via = machine.functions().find((f) => f instanceof PciBridge && f.leadsTo(bdf >>> 8) && f.secondary.functions.includes(reached));
+    const reached = machine.bus.route(bus, fn.bdf & 0xff, fn.domain);
+    if (reached === fn) return;
+    const via = bridges.find((f) => f.leadsTo(bus) && f.secondary.functions.includes(reached));
     errors.push(
-      `devices[${i}].bdf: ${formatBdf(bdf)} cannot be reached: config cycles for bus ${hex(bdf >>> 8)} go ${via ? `through the bridge at ${formatBdf(via.bdf)}` : 'elsewhere'}`,
+      `devices[${i}].bdf: ${formatBdf(fn.address)} cannot be reached: config cycles for bus ${hex(bus)} go ${via ? `through the bridge at ${formatBdf(via.address)}` : 'elsewhere'}`,
     );
   });
   return errors;

@@ -10,7 +10,7 @@ export function configAccessor(machine: Machine): ConfigAccessor {
   return {
     readConfig: (bdf, offset, size) => machine.bus.configRead(bdf, offset, size),
     writeConfig: (bdf, offset, size, value) => machine.bus.configWrite(bdf, offset, size, value),
-    listBdfs: () => machine.functions().map((fn) => fn.bdf),
+    listBdfs: () => machine.functions().map((fn) => fn.address),
     writeMasks: (bdf, offset, size) => {
       const config = machine.fn(bdf)?.config;
       const mask = (bytes: Uint8Array | undefined): number => {
@@ -23,11 +23,12 @@ export function configAccessor(machine: Machine): ConfigAccessor {
   };
 }
 
-export function printableDevice(machine: Machine, fn: PciFunction): PrintableDevice {
-  const described = machine.description.devices.find((d) => parseBdf(d.bdf) === fn.bdf);
+/** `withDomain`: lspci prints every address with its domain once any listed function is outside domain 0000 (or with -D). */
+export function printableDevice(machine: Machine, fn: PciFunction, withDomain = false): PrintableDevice {
+  const described = machine.description.devices.find((d) => parseBdf(d.bdf) === fn.address);
   const declared = (index: number) => described?.bars.find((b) => b.index === index);
   return {
-    bdf: formatBdf(fn.bdf),
+    bdf: formatBdf(fn.address, withDomain),
     config: fn.config.bytes,
     barSizes: fn.bars.map((bar) => (bar === null || declared(bar.index)?.sizeAssumed ? undefined : bar.size)),
     title: described?.title,

@@ -13,7 +13,7 @@ import type { Machine } from '../machine/machine';
 import type { MsixEngine } from '../machine/msix/msix-engine';
 import type { PciFunction } from '../machine/pci/pci-function';
 import { DivergenceKind, Origin } from '../../src-shared/timeline/event-kinds';
-import { EventKind } from '../../src-shared/timeline/event-schema';
+import { EventKind, eventField } from '../../src-shared/timeline/event-schema';
 import { messageAddressHi, messageAddressLo, messageData } from '../../src-shared/registers/msix-entry';
 import type { TraceRecord } from './trace-line';
 
@@ -158,9 +158,10 @@ export class ShadowModel {
     for (let seq = log.total - 1; seq >= from; seq--) {
       const i = seq & (log.capacity - 1);
       const kind = log.kind[i]!;
-      if ((kind === EventKind.NotifyDelivered || kind === EventKind.NotifyPended || kind === EventKind.NotifyDropped) && log.vector[i] === vector) {
-        return { kind, detail: log.detail[i]! };
-      }
+      if (kind === EventKind.NotifyDelivered && log.vector[i] === vector) return { kind, detail: 0 };
+      // The Divergence's `model` field holds the NotifyPended / NotifyDropped detail (event-schema.ts).
+      if (kind === EventKind.NotifyPended && log.vector[i] === vector) return { kind, detail: eventField.NotifyPended.pending(log, i) };
+      if (kind === EventKind.NotifyDropped && log.vector[i] === vector) return { kind, detail: eventField.NotifyDropped.reason(log, i) };
     }
     return { kind: EventKind.NotifyDropped, detail: 0 };
   }
@@ -203,6 +204,6 @@ export class ShadowModel {
     this.counts.divergences++;
     const log = this.machine.log;
     log.currentOrigin = Origin.Machine;
-    log.append(EventKind.Divergence, kind, bdf, vector, model >>> 0, qemu >>> 0, addr >>> 0);
+    log.emit.divergence(bdf, vector, kind, model, qemu, addr);
   }
 }

@@ -6,7 +6,7 @@
 // The PCI functions' INTx lines reach the I/O APIC through q35's default routing
 // (ICH9: slot S, pin P (1 = INTA) -> PIRQ (S + P - 1) % 4 + 4 -> GSI 16 + PIRQ).
 import type { Machine } from '../machine/machine';
-import { EventKind } from '../../src-shared/timeline/event-schema';
+import { EventKind, eventField } from '../../src-shared/timeline/event-schema';
 import { parseQemuSigned } from './qtest-numbers';
 import { QtestInputError } from './qtest-input-error';
 
@@ -69,7 +69,7 @@ export class IrqIntercept {
       if (log.kind[i] !== EventKind.IntxChanged) continue;
       const fn = this.machine.fn(log.bdf[i]!);
       const gsi = fn === null ? -1 : q35IntxGsi(fn.bdf, fn.config.bytes[INTERRUPT_PIN]!);
-      if (gsi >= 0) this.pin(gsi, log.a[i]!);
+      if (gsi >= 0) this.pin(gsi, eventField.IntxChanged.level(log, i));
     }
     this.seen = log.total;
   }

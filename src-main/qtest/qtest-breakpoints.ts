@@ -4,7 +4,8 @@
 // too) writes a spec back in the same grammar, so `break list` shows lines that can be
 // pasted back.
 import type { Machine } from '../machine/machine';
-import { formatBdf, parseBdf } from '../machine/pci/pci-bus';
+import { formatBdf } from '../machine/pci/pci-bus';
+import { parseEventBdf } from '../../src-shared/pci-text/bdf';
 import { parseAddress, parseU64 } from './qtest-numbers';
 import { registerPlace } from '../../src-shared/registers/register-names';
 import { formatBreakpoint } from '../../src-shared/debugger/breakpoint-text';
@@ -122,8 +123,8 @@ function address(text: string): number {
 
 function device(text: string): number | null {
   if (text === 'any') return null;
-  const bdf = parseBdf(text);
-  if (bdf === undefined) throw new BreakSyntaxError(`'${text}' is not a PCI address like 00:03.0 (or any)`);
+  const bdf = parseEventBdf(text);
+  if (bdf === undefined) throw new BreakSyntaxError(`'${text}' is not a PCI address like 00:03.0 (or any); events name a function by bus/dev.fn, without a domain past 0000`);
   return bdf;
 }
 

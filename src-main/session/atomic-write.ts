@@ -16,23 +16,60 @@ export interface AtomicWriteSteps {
 const NODE_STEPS: AtomicWriteSteps = { rename: renameSync };
 
 export function writeFileAtomic(path: string, data: Uint8Array, steps: AtomicWriteSteps = NODE_STEPS): void {
+  const file = openAtomic(path, steps);
+  try {
+    file.write(data);
+  } catch (err) {
+    file.discard();
+    throw err;
+  }
+  file.commit();
+}
+
+/** A file written in pieces that appears at its path, whole, only at commit. */
+export interface AtomicFile {
+  write(data: Uint8Array): void;
+  /** Flushes, renames over the target; on failure nothing is left behind and the error is thrown. */
+  commit(): void;
+  /** Abandons the file: the target is untouched. */
+  discard(): void;
+}
+
+export function openAtomic(path: string, steps: AtomicWriteSteps = NODE_STEPS): AtomicFile {
   const dir = dirname(path);
   removeStaleTemps(dir, basename(path));
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const fd = openSync(temp, 'wx', 0o644);
+  let fd: number | null = openSync(temp, 'wx', 0o644);
+  const close = (): void => {
+    if (fd !== null) closeSync(fd);
+    fd = null;
+  };
+  const discard = (): void => {
     try {
-      for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
-      fsyncSync(fd);
+      close();
     } finally {
-      closeSync(fd);
+      rmSync(temp, { force: true });
     }
-    steps.rename(temp, path);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
-  syncDirectory(dir);
+  };
+  return {
+    write: (data) => {
+      if (fd === null) throw new Error(`${path}: written after commit or discard`);
+      for (let at = 0; at < data.length; ) at += writeSync(fd, data, at, data.length - at);
+    },
+    commit: () => {
+      try {
+        if (fd === null) throw new Error(`${path}: committed after commit or discard`);
+        fsyncSync(fd);
+        close();
+        steps.rename(temp, path);
+      } catch (err) {
+        discard();
+        throw err;
+      }
+      syncDirectory(dir);
+    },
+    discard,
+  };
 }
 
 /** A temp file older than this is stale even if its pid is alive again (pids are reused). */

@@ -10,7 +10,8 @@ import { MAX_LOG_TOTAL } from '../machine/event-log';
 import { RAM_PAGE } from '../machine/ram';
 import { loadMachineObject } from '../machine/machine-builder';
 import { formatBdf } from '../machine/pci/pci-bus';
-import { emptyColumns, type EventColumns } from '../../src-shared/timeline/columns';
+import { emptyColumns } from '../../src-shared/timeline/columns';
+import { COLUMN_NAMES, upgradeLegacyRow } from '../../src-shared/timeline/event-schema';
 import { SESSION_FORMAT, SESSION_VERSION, type SessionHeader } from '../../src-shared/session/session-header';
 import { SessionFormatError, decodeContainer, encodeContainer } from './session-container';
 
@@ -19,8 +20,8 @@ const PAGE = RAM_PAGE;
 const ZERO_PAGE = Buffer.alloc(PAGE);
 const GENERATOR = 'irqscope 0.1.0';
 
-type Column = Exclude<keyof EventColumns, 'firstSeq'>;
-const LOG_COLUMNS: readonly Column[] = ['time', 'kind', 'detail', 'origin', 'bdf', 'vector', 'a', 'b', 'c'];
+/** The log's sections, one per column of the event schema (`log.time`, `log.kind`, …). */
+const LOG_COLUMNS = COLUMN_NAMES;
 
 const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 const fnKey = (bdf: number): string => `fn.${formatBdf(bdf)}`;
@@ -29,7 +30,7 @@ export function encodeSession(machine: Machine, savedAt = new Date()): Buffer {
   const sections = new Map<string, Uint8Array>();
   const functions: SessionHeader['functions'] = [];
   for (const fn of machine.functions()) {
-    const key = fnKey(fn.bdf);
+    const key = fnKey(fn.address);
     sections.set(`${key}.config`, fn.config.bytes);
     sections.set(`${key}.writable`, fn.config.writable);
     sections.set(`${key}.w1c`, fn.config.w1c);
@@ -41,7 +42,7 @@ export function encodeSession(machine: Machine, savedAt = new Date()): Buffer {
       sections.set(`${key}.msix.useCount`, bytesOf(state.useCount));
       sections.set(`${key}.msix.delivered`, bytesOf(state.delivered));
     }
-    functions.push({ bdf: fn.bdf, name: fn.name, configSize: fn.config.size, msixVectors: msix?.vectors ?? null });
+    functions.push({ bdf: fn.address, name: fn.name, configSize: fn.config.size, msixVectors: msix?.vectors ?? null });
   }
   sections.set('apic.counts', bytesOf(machine.apic.counts));
   sections.set('apic.special', bytesOf(machine.apic.special));
@@ -95,7 +96,7 @@ function restore(header: SessionHeader, section: (name: string, bytes: number) =
 
   for (const saved of header.functions) {
     const fn = machine.fn(saved.bdf)!;
-    const key = fnKey(fn.bdf);
+    const key = fnKey(fn.address);
     fill(fn.config.bytes, `${key}.config`);
     fill(fn.config.writable, `${key}.writable`);
     fill(fn.config.w1c, `${key}.w1c`);
@@ -135,6 +136,8 @@ function restore(header: SessionHeader, section: (name: string, bytes: number) =
   const n = header.log.retained;
   const columns = emptyColumns(n);
   for (const name of LOG_COLUMNS) fill(columns[name], `log.${name}`);
+  checkEventTimes(columns.time, header.log.total - n, header.clock.nowNs);
+  if (header.version === 1) for (let i = 0; i < n; i++) upgradeLegacyRow(columns, i);
   machine.log.restore(header.log.total, columns);
 
   const debug = machine.debugger.restore(header.debugger);
@@ -146,8 +149,8 @@ function restore(header: SessionHeader, section: (name: string, bytes: number) =
 function checkShape(header: SessionHeader, machine: Machine): void {
   const fns = machine.functions();
   const saved = new Set(header.functions.map((f) => f.bdf));
-  if (saved.size !== header.functions.length || fns.length !== saved.size || fns.some((fn) => !saved.has(fn.bdf))) {
-    throw new SessionFormatError(`the saved devices (${[...saved].map(formatBdf).join(', ')}) are not the ones the description builds (${fns.map((f) => formatBdf(f.bdf)).join(', ')})`);
+  if (saved.size !== header.functions.length || fns.length !== saved.size || fns.some((fn) => !saved.has(fn.address))) {
+    throw new SessionFormatError(`the saved devices (${[...saved].map((a) => formatBdf(a)).join(', ')}) are not the ones the description builds (${fns.map((f) => formatBdf(f.address)).join(', ')})`);
   }
   for (const f of header.functions) {
     const fn = machine.fn(f.bdf)!;
@@ -177,4 +180,17 @@ function checkShape(header: SessionHeader, machine: Machine): void {
     throw new SessionFormatError(`the pause report names event ${paused.event.seq} and marker ${paused.markerSeq}, which the log of ${log.total} events cannot hold in that order`);
   }
   if (log.total > MAX_LOG_TOTAL) throw new SessionFormatError(`event log: a total of ${log.total} events is more than any run logs (at most 2^50, about a year of events at full speed)`);
+}
+
+/**
+ * Event times are whole nanoseconds, in order, none after the saved clock: what the
+ * machine logs. A file with any other time (damaged, or forged) is refused, so no
+ * export or view of it ever shows a time like 380088400953.0004.
+ */
+function checkEventTimes(times: Float64Array, firstSeq: number, nowNs: number): void {
+  for (let k = 0; k < times.length; k++) {
+    const t = times[k]!;
+    if (Number.isSafeInteger(t) && t >= 0 && t <= nowNs && (k === 0 || t >= times[k - 1]!)) continue;
+    throw new SessionFormatError(`event log: event #${firstSeq + k} is at ${t} ns; event times are whole nanoseconds, in order, up to the saved time (${nowNs} ns)`);
+  }
 }

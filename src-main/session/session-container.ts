@@ -15,7 +15,7 @@
 import { endianness } from 'node:os';
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { formatPath } from '../../src-shared/machine-file/description';
-import { SESSION_VERSION, sessionHeaderSchema, type SectionEntry, type SessionHeader } from '../../src-shared/session/session-header';
+import { OLDEST_SESSION_VERSION, SESSION_VERSION, sessionHeaderSchema, type SectionEntry, type SessionHeader } from '../../src-shared/session/session-header';
 
 const SIGNATURE = Buffer.from('IRQSCOPE', 'latin1');
 export const PREAMBLE_BYTES = 28;
@@ -75,7 +75,7 @@ export function decodeContainer(bytes: Uint8Array): DecodedContainer {
   if (version > SESSION_VERSION) {
     throw new SessionFormatError(`written by a newer irqscope (session format ${version}); this one reads format ${SESSION_VERSION}`);
   }
-  if (version !== SESSION_VERSION) throw new SessionFormatError(`unknown session format ${version}`);
+  if (version < OLDEST_SESSION_VERSION) throw new SessionFormatError(`unknown session format ${version}`);
   const headerBytes = file.readUInt32LE(12);
   const payloadBytes = Number(file.readBigUInt64LE(16));
   const expected = PREAMBLE_BYTES + headerBytes + payloadBytes;

@@ -60,6 +60,12 @@ export function byteSize(n: number): string {
   return `${n} B`;
 }
 
+/** A file's size to one decimal: `812 B`, `3.4 KiB`, `41.7 MiB`. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  return n < 2 ** 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 2 ** 20).toFixed(1)} MiB`;
+}
+
 const SIZE_SUFFIX: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
 
 /** A size typed as a number (`0x1000`, `4096`) or with lspci's suffixes (`4K`, `512K`, `1G`, `4 KiB`). */

@@ -1,20 +1,19 @@
-// Saved sessions and timeline exports from the browser UI: main builds the file and
-// answers it (base64 for a session, text for an export), the page offers it as a
-// download; a session to open is read here and sent to main as base64. (In Electron
-// the File menu does all of this in main, with native dialogs.)
+// Saved sessions and timeline exports from the UI. A saved session comes back as
+// base64 and is offered as a download; a session to open is read here and sent to
+// main as base64. An export is a job of the host: in the browser the page downloads
+// it (the host streams it into that download), in Electron main writes it where its
+// save dialog says; either way its progress arrives on the exportProgress stream and
+// the user can cancel it. (In Electron the File menu does the same, in main.)
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ExportFormat } from '../../src-shared/timeline/export-formats';
-import { offerDownload } from '../lib/file-transfer';
-import { base64ToBytes, bytesToBase64 } from '../../src-shared/base64';
+import type { ExportProgress } from '../../src-shared/ipc/contract';
+import { offerDownload, offerUrlDownload, sessionUpload } from '../lib/file-transfer';
+import { formatBytes } from '../lib/format';
+import { base64ToBytes } from '../../src-shared/base64';
 import { useStatusStore } from './status';
 
-/**
- * The browser host takes frames of up to 32 MiB and base64 makes a file 4/3 larger:
- * a bigger session is refused here rather than by the socket closing. (In Electron
- * the File menu opens sessions of any size.)
- */
-export const MAX_UPLOAD_BYTES = 24 << 20;
+export { MAX_UPLOAD_BYTES } from '../lib/file-transfer';
 
 export const useFilesStore = defineStore('files', () => {
   const status = useStatusStore();
@@ -43,14 +42,13 @@ export const useFilesStore = defineStore('files', () => {
   /** The machine is replaced only if main accepts the file; machineLoaded then resets the views. */
   const openSession = (file: File): Promise<boolean> =>
     working(async () => {
-      if (file.size > MAX_UPLOAD_BYTES) {
-        const text = `${file.name}: ${file.size.toLocaleString('en-US')} bytes is more than the browser can send (${MAX_UPLOAD_BYTES.toLocaleString('en-US')}); open it in the desktop app or with \`irqscope session open\``;
-        status.reportError(text);
-        note.value = { ok: false, text };
+      const upload = await sessionUpload(file);
+      if (!upload.ok) {
+        status.reportError(upload.error);
+        note.value = { ok: false, text: upload.error };
         return false;
       }
-      const data = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
-      const reply = await status.request('openSession', { data, fileName: file.name });
+      const reply = await status.request('openSession', { data: upload.data, fileName: file.name });
       if (!reply.ok) {
         note.value = { ok: false, text: reply.error };
         return false;
@@ -60,14 +58,28 @@ export const useFilesStore = defineStore('files', () => {
       return true;
     });
 
-  const exportTimeline = (format: ExportFormat): Promise<boolean> =>
-    working(async () => {
-      const made = await status.call('exportTimeline', { format });
-      if (made === undefined) return false;
-      offerDownload(new Blob([made.text], { type: made.mimeType }), made.fileName);
-      note.value = { ok: true, text: `exported ${made.fileName}` };
-      return true;
-    });
+  /** Exports waiting or under way, by id, as the host last reported them. */
+  const exports = ref<ExportProgress[]>([]);
 
-  return { busy, note, saveSession, openSession, exportTimeline };
+  /** Starts an export; true when the host took it (its end is reported on the exportProgress stream). */
+  async function exportTimeline(format: ExportFormat): Promise<boolean> {
+    const started = await status.call('exportTimeline', { format });
+    if (started === undefined) return false;
+    // The page is served below the host's token: this URL is that folder's export/ID.
+    if (started.delivery === 'download') offerUrlDownload(`export/${started.id}`, started.fileName);
+    return true;
+  }
+
+  function exportProgressed(p: ExportProgress): void {
+    const others = exports.value.filter((e) => e.id !== p.id);
+    const ongoing = p.state === 'waiting' || p.state === 'running';
+    exports.value = ongoing ? [...others, p].sort((x, y) => x.id - y.id) : others;
+    if (p.state === 'done') note.value = { ok: true, text: `exported ${p.fileName} (${p.events.toLocaleString('en-US')} events, ${formatBytes(p.bytes)})` };
+    if (p.state === 'cancelled') note.value = { ok: true, text: `export of ${p.fileName} cancelled` };
+    if (p.state === 'failed') note.value = { ok: false, text: `export of ${p.fileName} failed: ${p.error ?? 'unknown error'}` };
+  }
+
+  const cancelExport = (id: number): Promise<unknown> => status.call('cancelExport', { id });
+
+  return { busy, note, exports, saveSession, openSession, exportTimeline, exportProgressed, cancelExport };
 });

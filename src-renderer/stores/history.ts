@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { BreakpointDetail } from '../../src-shared/timeline/event-kinds';
-import { EventKind } from '../../src-shared/timeline/event-schema';
+import { EventKind, eventField } from '../../src-shared/timeline/event-schema';
 import { useStatusStore } from './status';
 import { useTimelineStore } from './timeline';
 import { useDevicesStore } from './devices';
@@ -45,8 +45,8 @@ export const useHistoryStore = defineStore('history', () => {
     const store = timeline.events;
     const before = viewing.value ?? Infinity;
     for (let i = store.length - 1; i >= 0; i--) {
-      if (store.kind[i] !== EventKind.Breakpoint || store.detail[i] !== BreakpointDetail.Stop) continue;
-      const hit = store.c[i]! * 0x100000000 + store.b[i]!;
+      if (store.kind[i] !== EventKind.Breakpoint || eventField.Breakpoint.why(store, i) !== BreakpointDetail.Stop) continue;
+      const hit = eventField.Breakpoint.event(store, i);
       if (hit >= before) continue;
       timeline.selectSeq(hit);
       return view(hit);

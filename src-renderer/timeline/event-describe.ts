@@ -1,10 +1,10 @@
 // Plain-words description of one event, for the details pane: from this window's
 // copy, or from the record the host sends for an event it does not hold.
 import type { EventStore } from './event-store';
-import type { EventRecord } from '../../src-shared/timeline/event-record';
+import { recordRow, type EventRecord } from '../../src-shared/timeline/event-record';
 import { FUNCTION_LANE } from '../../src-shared/timeline/lanes';
 import { ACCESS_WRITE, Origin } from '../../src-shared/timeline/event-kinds';
-import { describeEvent as describeEventText, EVENT_KIND_NAMES, EventKind } from '../../src-shared/timeline/event-schema';
+import { describeEvent as describeEventText, EVENT_KIND_NAMES, EventKind, eventField as F, type ColumnSet } from '../../src-shared/timeline/event-schema';
 import { formatBdf, formatNs, hex0x } from '../lib/format';
 
 export interface EventDescription {
@@ -20,39 +20,45 @@ export interface EventDescription {
 
 const ORIGIN_NAMES: Record<number, string> = { [Origin.Guest]: 'guest', [Origin.Device]: 'device', [Origin.User]: 'user', [Origin.Machine]: 'machine' };
 
-/** Raw values the one-line description does not already spell out. */
-function extraFields(kind: number, detail: number, a: number, b: number, c: number): [string, string][] {
-  switch (kind) {
+/** Values the one-line description does not already spell out, from event i's fields (kinds read together declare them alike). */
+function extraFields(cols: ColumnSet, i: number): [string, string][] {
+  switch (cols.kind[i]) {
     case EventKind.NotifyDelivered:
       return [
-        ['address', hex0x(c, 8)],
-        ['data', hex0x(b, 8)],
+        ['address', hex0x(F.NotifyDelivered.addressLo(cols, i), 8)],
+        ['data', hex0x(F.NotifyDelivered.data(cols, i), 8)],
       ];
     case EventKind.NotifyToMemory:
-      return [['data', hex0x(b, 8)]];
+      return [['data', hex0x(F.NotifyToMemory.data(cols, i), 8)]];
     case EventKind.FunctionMaskChanged:
-      return [['Message Control', hex0x(b, 4)]];
-    case EventKind.ConfigWrite:
+      return [['Message Control', hex0x(F.FunctionMaskChanged.control(cols, i), 4)]];
+    case EventKind.ConfigWrite: {
+      const [size, value, effective] = [F.ConfigWrite.size(cols, i), F.ConfigWrite.value(cols, i), F.ConfigWrite.effective(cols, i)];
       return [
-        ['value written', hex0x(b, detail * 2)],
-        ['took effect', c === b ? 'as written' : hex0x(c, detail * 2)],
+        ['value written', hex0x(value, size * 2)],
+        ['took effect', effective === value ? 'as written' : hex0x(effective, size * 2)],
       ];
+    }
     case EventKind.TableRead:
     case EventKind.TableWrite:
+      return [
+        ['value', hex0x(F.TableRead.value(cols, i), 8)],
+        ['size', String(F.TableRead.access(cols, i))],
+      ];
     case EventKind.PbaRead:
     case EventKind.PbaWrite:
       return [
-        ['value', hex0x(b, 8)],
-        ['size', String(detail)],
+        ['value', hex0x(F.PbaRead.value(cols, i), 8)],
+        ['size', String(F.PbaRead.access(cols, i))],
       ];
     case EventKind.AccessRefused:
     case EventKind.AccessUnclaimed:
-      return detail & ACCESS_WRITE ? [['value', hex0x(c, 8)]] : [];
+      return F.AccessRefused.access(cols, i) & ACCESS_WRITE ? [['value', hex0x(F.AccessRefused.value(cols, i), 8)]] : [];
     case EventKind.Divergence:
       return [
-        ['model', hex0x(a, 8)],
-        ['QEMU', hex0x(b, 8)],
-        ['address', hex0x(c, 8)],
+        ['model', hex0x(F.Divergence.model(cols, i), 8)],
+        ['QEMU', hex0x(F.Divergence.qemu(cols, i), 8)],
+        ['address', hex0x(F.Divergence.addressLo(cols, i), 8)],
       ];
     default:
       return [];
@@ -63,11 +69,7 @@ export function describeEvent(store: EventStore, abs: number): EventDescription 
   if (abs < store.dropped || abs >= store.end) return null;
   const i = abs - store.dropped;
   const kind = store.kind[i]!;
-  const detail = store.detail[i]!;
   const vector = store.vector[i]!;
-  const a = store.a[i]!;
-  const b = store.b[i]!;
-  const c = store.c[i]!;
   const bdf = store.bdf[i]!;
   return {
     seq: store.seq[i]!,
@@ -77,12 +79,11 @@ export function describeEvent(store: EventStore, abs: number): EventDescription 
     device: bdf === 0xffff ? '—' : formatBdf(bdf),
     vector,
     summary: describeEventText(store, i),
-    fields: extraFields(kind, detail, a, b, c),
+    fields: extraFields(store, i),
   };
 }
 
 export function describeRecord(record: EventRecord): EventDescription {
-  const kind = EVENT_KIND_NAMES.indexOf(record.kind);
   return {
     seq: record.seq,
     time: formatNs(record.timeNs, 3),
@@ -91,6 +92,6 @@ export function describeRecord(record: EventRecord): EventDescription {
     device: record.bdf ?? '—',
     vector: record.bdf === null ? FUNCTION_LANE : record.vector,
     summary: record.text,
-    fields: extraFields(kind, record.detail, record.a, record.b, record.c),
+    fields: extraFields(recordRow(record, 0), 0),
   };
 }

@@ -3,10 +3,14 @@
 // of what is selected and following live. The canvas draws from the host's history
 // (timelineWindow), not from here. Indices are store-absolute (counting every event
 // ever appended), so dropping the oldest events to stay under the cap never rewrites them.
-import type { EventColumns } from '../../src-shared/timeline/columns';
+import { copyColumns, emptyColumns, type ColumnArrays, type EventColumns } from '../../src-shared/timeline/columns';
+import { COLUMN_NAMES, COLUMN_TYPES, type ColumnName } from '../../src-shared/timeline/event-schema';
 import { laneOfEvent } from '../../src-shared/timeline/lanes';
 
 export { FUNCTION_LANE, laneKey, splitLaneKey } from '../../src-shared/timeline/lanes';
+
+// Its columns are the event schema's, plus each event's sequence number.
+export interface EventStore extends ColumnArrays {}
 
 export class EventStore {
   capacity = 0;
@@ -15,18 +19,11 @@ export class EventStore {
   /** Absolute index of the oldest event held (= events dropped to stay under maxEvents). */
   dropped = 0;
   seq = new Float64Array(0);
-  time = new Float64Array(0);
-  kind = new Uint8Array(0);
-  detail = new Uint8Array(0);
-  origin = new Uint8Array(0);
-  bdf = new Uint16Array(0);
-  vector = new Uint16Array(0);
-  a = new Uint32Array(0);
-  b = new Uint32Array(0);
-  c = new Uint32Array(0);
 
   /** The newest 256 Ki events: the host holds the rest. */
-  constructor(readonly maxEvents = 1 << 18) {}
+  constructor(readonly maxEvents = 1 << 18) {
+    for (const c of COLUMN_NAMES) (this as Record<ColumnName, unknown>)[c] = new COLUMN_TYPES[c](0);
+  }
 
   /** Absolute index one past the newest event. */
   get end(): number {
@@ -64,15 +61,7 @@ export class EventStore {
   private copyIn(c: EventColumns, from: number, count: number): void {
     const at = this.length;
     const to = from + count;
-    this.time.set(c.time.subarray(from, to), at);
-    this.kind.set(c.kind.subarray(from, to), at);
-    this.detail.set(c.detail.subarray(from, to), at);
-    this.origin.set(c.origin.subarray(from, to), at);
-    this.bdf.set(c.bdf.subarray(from, to), at);
-    this.vector.set(c.vector.subarray(from, to), at);
-    this.a.set(c.a.subarray(from, to), at);
-    this.b.set(c.b.subarray(from, to), at);
-    this.c.set(c.c.subarray(from, to), at);
+    copyColumns(this, at, c, from, count);
     for (let k = 0; k < count; k++) this.seq[at + k] = c.firstSeq + from + k;
     this.length += count;
   }
@@ -84,29 +73,19 @@ export class EventStore {
       return;
     }
     const drop = this.length >>> 1;
-    for (const column of [this.seq, this.time, this.kind, this.detail, this.origin, this.bdf, this.vector, this.a, this.b, this.c]) {
-      column.copyWithin(0, drop, this.length);
-    }
+    this.seq.copyWithin(0, drop, this.length);
+    for (const c of COLUMN_NAMES) this[c].copyWithin(0, drop, this.length);
     this.length -= drop;
     this.dropped += drop;
   }
 
   private resize(capacity: number): void {
-    const grow = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(old: T, make: (n: number) => T): T => {
-      const next = make(capacity);
-      next.set(old.subarray(0, this.length) as never);
-      return next;
-    };
-    this.seq = grow(this.seq, (n) => new Float64Array(n));
-    this.time = grow(this.time, (n) => new Float64Array(n));
-    this.kind = grow(this.kind, (n) => new Uint8Array(n));
-    this.detail = grow(this.detail, (n) => new Uint8Array(n));
-    this.origin = grow(this.origin, (n) => new Uint8Array(n));
-    this.bdf = grow(this.bdf, (n) => new Uint16Array(n));
-    this.vector = grow(this.vector, (n) => new Uint16Array(n));
-    this.a = grow(this.a, (n) => new Uint32Array(n));
-    this.b = grow(this.b, (n) => new Uint32Array(n));
-    this.c = grow(this.c, (n) => new Uint32Array(n));
+    const next = emptyColumns(capacity);
+    copyColumns(next, 0, this, 0, this.length);
+    for (const c of COLUMN_NAMES) (this as Record<ColumnName, unknown>)[c] = next[c];
+    const seq = new Float64Array(capacity);
+    seq.set(this.seq.subarray(0, this.length));
+    this.seq = seq;
     this.capacity = capacity;
   }
 
@@ -126,7 +105,7 @@ export class EventStore {
   laneOf(abs: number): number | null {
     if (abs < this.dropped || abs >= this.end) return null;
     const i = abs - this.dropped;
-    const key = laneOfEvent(this.kind[i]!, this.detail[i]!, this.bdf[i]!, this.vector[i]!);
+    const key = laneOfEvent(this, i);
     return key < 0 ? null : key;
   }
 }

@@ -133,7 +133,8 @@ export const eventRecordSchema = z.strictObject({
   a: z.number().int(),
   b: z.number().int(),
   c: z.number().int(),
-  fields: z.record(z.string().max(64), z.number()),
+  /** Absent in session format 1 (before the event schema). */
+  fields: z.record(z.string().max(64), z.number()).default({}),
   text: z.string(),
 });
 

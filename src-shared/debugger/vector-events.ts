@@ -1,7 +1,7 @@
 // Which events name an MSI-X vector in their vector column: the ones a pause report
 // describes a vector for, and "run until this vector's next event" waits for.
 import { NotifierKind } from '../timeline/event-kinds';
-import { EVENT_KIND_COUNT, EventKind } from '../timeline/event-schema';
+import { EVENT_KIND_COUNT, EventKind, eventField, type ColumnSet } from '../timeline/event-schema';
 
 const NAMES_VECTOR = new Uint8Array(EVENT_KIND_COUNT);
 for (const k of [
@@ -20,7 +20,8 @@ for (const k of [
   NAMES_VECTOR[k] = 1;
 }
 
-/** A poll notifier event names a range of vectors, not one. */
-export function namesVector(kind: number, detail: number): boolean {
-  return NAMES_VECTOR[kind] === 1 && !(kind === EventKind.NotifierFired && detail === NotifierKind.Poll);
+/** Event i names one vector; a poll notifier event names a range of vectors, not one. */
+export function namesVector(cols: ColumnSet, i: number): boolean {
+  const kind = cols.kind[i]!;
+  return NAMES_VECTOR[kind] === 1 && !(kind === EventKind.NotifierFired && eventField.NotifierFired.notifier(cols, i) === NotifierKind.Poll);
 }

@@ -5,7 +5,7 @@
 // mismatch the aligner looks a bounded window ahead in both runs for the nearest
 // place they agree again: O(events × window), nothing quadratic.
 import type { EventColumns } from '../timeline/columns';
-import { EventKind } from '../timeline/event-schema';
+import { EventKind, sameFields } from '../timeline/event-schema';
 
 export type DiffOp = 'onlyA' | 'onlyB' | 'different';
 
@@ -28,6 +28,23 @@ export interface RunDiff {
 }
 
 export const MAX_DIVERGENCES = 10_000;
+
+/** Where the alignment put every event: one step per matched pair or unmatched event, so a step is the shared axis of a side-by-side view. */
+export interface Alignment {
+  /** Per event of A (index in its columns): its step. */
+  stepA: Int32Array;
+  stepB: Int32Array;
+  /** Per event: 0 alike, else the DiffOp it is part of (DIFF_OP_CODES). */
+  opA: Uint8Array;
+  opB: Uint8Array;
+  steps: number;
+}
+
+export const DIFF_OP_CODES: Record<DiffOp, number> = { onlyA: 1, onlyB: 2, different: 3 };
+
+export function emptyAlignment(eventsA: number, eventsB: number): Alignment {
+  return { stepA: new Int32Array(eventsA), stepB: new Int32Array(eventsB), opA: new Uint8Array(eventsA), opB: new Uint8Array(eventsB), steps: 0 };
+}
 /** How far ahead (in events, on each side) a resynchronisation is looked for. */
 const WINDOW = 64;
 /** Events that must agree after a resynchronisation point for it to count. */
@@ -44,18 +61,32 @@ function key(cols: EventColumns, i: number): number {
 }
 
 function sameContent(a: EventColumns, i: number, b: EventColumns, j: number): boolean {
-  return (
-    a.kind[i] === b.kind[j] && a.detail[i] === b.detail[j] && a.origin[i] === b.origin[j] && a.a[i] === b.a[j] && a.b[i] === b.b[j] && a.c[i] === b.c[j]
-  );
+  // Same key: same kind class, device and vector.
+  return a.kind[i] === b.kind[j] && a.origin[i] === b.origin[j] && sameFields(a, i, b, j);
 }
 
-export function diffRuns(a: EventColumns, b: EventColumns): RunDiff {
+/** `align` (sized by emptyAlignment for these runs), when given, gets every event's step. */
+export function diffRuns(a: EventColumns, b: EventColumns, align?: Alignment): RunDiff {
   const n = a.kind.length;
   const m = b.kind.length;
   const out: RunDiff = { eventsA: n, eventsB: m, alike: 0, onlyA: 0, onlyB: 0, different: 0, divergences: [] };
+  let step = 0;
+  const place = (op: number, i: number, j: number, inA: boolean, inB: boolean): void => {
+    if (align === undefined) return;
+    if (inA) {
+      align.stepA[i] = step;
+      align.opA[i] = op;
+    }
+    if (inB) {
+      align.stepB[j] = step;
+      align.opB[j] = op;
+    }
+  };
   const note = (op: DiffOp, i: number, j: number): void => {
     out[op]++;
     if (out.divergences.length < MAX_DIVERGENCES) out.divergences.push({ op, a: a.firstSeq + i, b: b.firstSeq + j });
+    place(DIFF_OP_CODES[op], i, j, op !== 'onlyB', op !== 'onlyA');
+    step++;
   };
   const agrees = (i: number, j: number): boolean => {
     for (let k = 0; k < CONFIRM; k++) {
@@ -68,8 +99,11 @@ export function diffRuns(a: EventColumns, b: EventColumns): RunDiff {
   let j = 0;
   while (i < n && j < m) {
     if (key(a, i) === key(b, j)) {
-      if (sameContent(a, i, b, j)) out.alike++;
-      else note('different', i, j);
+      if (sameContent(a, i, b, j)) {
+        out.alike++;
+        place(0, i, j, true, true);
+        step++;
+      } else note('different', i, j);
       i++;
       j++;
       continue;
@@ -85,6 +119,7 @@ export function diffRuns(a: EventColumns, b: EventColumns): RunDiff {
   }
   while (i < n) note('onlyA', i++, j);
   while (j < m) note('onlyB', i, j++);
+  if (align !== undefined) align.steps = step;
   return out;
 }
 

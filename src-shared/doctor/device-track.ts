@@ -2,16 +2,14 @@
 // works on a saved session, a script's run or an --events file): the interrupt mode
 // (INTx level, MSI-X Enable and Function Mask, plain MSI's Enable) and, per
 // vector, whether it is masked and since when it is pending.
-import { FUNCTION_MSI, MaskCause } from '../timeline/event-kinds';
+import { FUNCTION_MSI, MaskCause, ResetScope } from '../timeline/event-kinds';
 import { EventKind } from '../timeline/event-schema';
-import type { DoctorEvent } from './doctor-event';
+import { field, type DoctorEvent } from './doctor-event';
 
 // Imported bindings are read through getters under CommonJS interop; apply() runs for every event, so it uses local copies.
 const { FunctionMaskChanged, IntxChanged, NotifyDelivered, NotifyDropped, NotifyPended, NotifyToMemory, PendingCleared, Reset, VectorMasked, VectorUnmasked } = EventKind;
 
 const FUNCTION_MASK = 0x4000;
-const RESET_DEVICE = 0;
-const RESET_MSIX = 2;
 
 export class VectorTrack {
   /** M2 as the VectorMasked/VectorUnmasked events tell it; every vector starts masked (I5). */
@@ -73,25 +71,25 @@ export class DeviceTrack {
   apply(e: DoctorEvent): void {
     switch (e.kind) {
       case IntxChanged:
-        this.intx = e.a === 1;
+        this.intx = field(e, 'IntxChanged', 'level') === 1;
         this.intxSince = e.seq;
         return;
       case FunctionMaskChanged:
-        if (e.c === FUNCTION_MSI) {
-          this.msiEnabled = e.detail === 1;
+        if (field(e, 'FunctionMaskChanged', 'capability') === FUNCTION_MSI) {
+          this.msiEnabled = field(e, 'FunctionMaskChanged', 'enabled') === 1;
           this.msiEnabledSince = e.seq;
           return;
         }
-        if ((e.detail === 1) !== this.msixEnabled) this.msixEnabledSince = e.seq;
-        this.msixEnabled = e.detail === 1;
-        this.functionMaskBit = (e.b & FUNCTION_MASK) !== 0;
+        if ((field(e, 'FunctionMaskChanged', 'enabled') === 1) !== this.msixEnabled) this.msixEnabledSince = e.seq;
+        this.msixEnabled = field(e, 'FunctionMaskChanged', 'enabled') === 1;
+        this.functionMaskBit = (field(e, 'FunctionMaskChanged', 'control') & FUNCTION_MASK) !== 0;
         return;
       case VectorMasked:
       case VectorUnmasked: {
         const t = this.vector(e.vector);
         t.masked = e.kind === VectorMasked;
         t.maskedSince = e.seq;
-        t.maskCause = e.detail;
+        t.maskCause = e.kind === VectorMasked ? field(e, 'VectorMasked', 'cause') : field(e, 'VectorUnmasked', 'cause');
         return;
       }
       case NotifyPended: {
@@ -107,22 +105,24 @@ export class DeviceTrack {
         return;
       }
       case NotifyDelivered:
-        this.vector(e.vector).noteOutcome(Outcome.Delivered, e.seq, e.a, e.b & 0xff);
+        this.vector(e.vector).noteOutcome(Outcome.Delivered, e.seq, field(e, 'NotifyDelivered', 'target'), field(e, 'NotifyDelivered', 'data') & 0xff);
         return;
-      case NotifyToMemory:
-        this.vector(e.vector).noteOutcome(Outcome.ToMemory, e.seq, e.a, e.c);
+      case NotifyToMemory: {
+        const address = field(e, 'NotifyToMemory', 'address');
+        this.vector(e.vector).noteOutcome(Outcome.ToMemory, e.seq, address >>> 0, Math.floor(address / 0x100000000));
         return;
+      }
       case NotifyDropped:
         this.droppedTotal++;
-        this.vector(e.vector).noteOutcome(Outcome.Dropped, e.seq, e.detail, 0);
+        this.vector(e.vector).noteOutcome(Outcome.Dropped, e.seq, field(e, 'NotifyDropped', 'reason'), 0);
         return;
       case Reset:
         // A device reset clears MSI's Enable without an event of its own (msi_reset, MX1).
-        if (e.detail === RESET_DEVICE) {
+        if (field(e, 'Reset', 'scope') === ResetScope.Device) {
           this.intx = false;
           this.msiEnabled = false;
         }
-        if (e.detail === RESET_MSIX) this.resetMsix();
+        if (field(e, 'Reset', 'scope') === ResetScope.Msix) this.resetMsix();
         return;
       default:
     }

@@ -4,7 +4,7 @@
 // the first few events and the latest.
 import type { EventColumns } from '../timeline/columns';
 import { bdfText } from '../timeline/event-record';
-import { EVENT_KIND_COUNT } from '../timeline/event-schema';
+import { EVENT_KIND_COUNT, type ColumnSet } from '../timeline/event-schema';
 import { DeviceTrack } from './device-track';
 import type { DoctorEvent } from './doctor-event';
 import { SEVERITY_ORDER, type Finding } from './finding';
@@ -20,7 +20,7 @@ export class Doctor {
   private readonly found = new Map<string, Finding>();
   /** Findings not kept because MAX_FINDINGS places were already reported. */
   overflow = 0;
-  private readonly event: DoctorEvent = { seq: 0, kind: 0, detail: 0, bdf: 0, vector: 0, a: 0, b: 0, c: 0 };
+  private readonly event: DoctorEvent = { seq: 0, kind: 0, bdf: 0, vector: 0, cols: { time: [], kind: [], detail: [], origin: [], bdf: [], vector: [], a: [], b: [], c: [] }, i: 0 };
 
   /** The rules by the event kind they look at. */
   private readonly byKind: Rule[][] = Array.from({ length: EVENT_KIND_COUNT }, () => []);
@@ -45,22 +45,21 @@ export class Doctor {
 
   /** Takes events in sequence order (batches, slices of a log, a file). */
   feed(columns: EventColumns, from = 0, to = columns.kind.length): void {
-    for (let i = from; i < to; i++) {
-      this.feedEvent(columns.firstSeq + i, columns.kind[i]!, columns.detail[i]!, columns.bdf[i]!, columns.vector[i]!, columns.a[i]!, columns.b[i]!, columns.c[i]!);
-    }
+    for (let i = from; i < to; i++) this.feedEvent(columns, i, columns.firstSeq + i);
   }
 
-  /** One event, the next in sequence order (a host reading its log's ring). */
-  feedEvent(seq: number, kind: number, detail: number, bdf: number, vector: number, a: number, b: number, c: number): void {
+  /** Event i of `cols`, the next in sequence order, `seq` its sequence number (a host reading its log's ring). */
+  feedEvent(cols: ColumnSet, i: number, seq: number): void {
     const e = this.event;
+    const kind = cols.kind[i]!;
+    const bdf = cols.bdf[i]!;
+    const vector = cols.vector[i]!;
     e.seq = seq;
     e.kind = kind;
-    e.detail = detail;
     e.bdf = bdf;
     e.vector = vector;
-    e.a = a;
-    e.b = b;
-    e.c = c;
+    e.cols = cols;
+    e.i = i;
     const rules = this.byKind[kind] ?? [];
     const dev = this.device(bdf);
     for (const rule of rules) {

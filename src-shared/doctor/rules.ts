@@ -5,7 +5,7 @@
 import { ACCESS_CONFIG, ACCESS_IO, ACCESS_WRITE, DropReason, UnclaimedKind } from '../timeline/event-kinds';
 import { EventKind } from '../timeline/event-schema';
 import type { DeviceTrack, VectorTrack } from './device-track';
-import type { DoctorEvent } from './doctor-event';
+import { field, type DoctorEvent } from './doctor-event';
 import type { Severity } from './finding';
 import { conflictSeqs, interruptModeConflict } from './interrupt-modes';
 import { ENTRY_DWORD_TITLES, EntryDword, dwordAtOffset } from '../registers/msix-entry';
@@ -39,11 +39,15 @@ export interface Rule {
 // Imported bindings are read through getters under CommonJS interop; the checks run per event, so they use local copies.
 const { AccessRefused, AccessUnclaimed, FunctionMaskChanged, IntxChanged, NotifyDelivered, NotifyDropped, NotifyPended, PbaWrite, TableWrite } = EventKind;
 const hx = (n: number): string => `0x${(n >>> 0).toString(16)}`;
-const address = (e: DoctorEvent): string => hx(e.b * 0x100000000 + e.a);
-const entryDword = (e: DoctorEvent): number => dwordAtOffset(e.a);
-const isMemory = (detail: number): boolean => (detail & (ACCESS_IO | ACCESS_CONFIG)) === 0;
-const dropped = (e: DoctorEvent, ...reasons: number[]): boolean => e.kind === NotifyDropped && reasons.includes(e.detail);
+/** An AccessRefused's or AccessUnclaimed's address and AccessFlags. */
+const address = (e: DoctorEvent): string => hx(e.kind === AccessRefused ? field(e, 'AccessRefused', 'address') : field(e, 'AccessUnclaimed', 'address'));
+const accessFlags = (e: DoctorEvent): number => (e.kind === AccessRefused ? field(e, 'AccessRefused', 'access') : field(e, 'AccessUnclaimed', 'access'));
+const unclaimed = (e: DoctorEvent): number => field(e, 'AccessUnclaimed', 'unclaimed');
+const entryDword = (e: DoctorEvent): number => dwordAtOffset(field(e, 'TableWrite', 'offset'));
+const isMemory = (flags: number): boolean => (flags & (ACCESS_IO | ACCESS_CONFIG)) === 0;
+const dropped = (e: DoctorEvent, ...reasons: number[]): boolean => e.kind === NotifyDropped && reasons.includes(field(e, 'NotifyDropped', 'reason'));
 const CONTROL_DWORD = EntryDword.VECTOR_CTRL;
+const ENTRY_FIELDS = ['Message Address', 'Message Upper Address', 'Message Data', 'Vector Control'];
 const MASK_CAUSES = ['its own mask bit', 'Function Mask', 'MSI-X being disabled', 'a state load'];
 
 function maskedWhy(t: VectorTrack): string {
@@ -58,7 +62,7 @@ export const RULES: readonly Rule[] = [
     title: 'software wrote the PBA (read-only; the write is ignored)',
     source: 'msix-semantics P1; PCIe Base Spec, MSI-X PBA: Pending Bits are read-only; QEMU hw/pci/msix.c msix_pba_mmio_write',
     check: (e) =>
-      e.kind === PbaWrite ? { why: `the PBA is read-only, so writing ${hx(e.b)} at PBA+${hx(e.a)} changed nothing`, perVector: false } : null,
+      e.kind === PbaWrite ? { why: `the PBA is read-only, so writing ${hx(field(e, 'PbaWrite', 'value'))} at PBA+${hx(field(e, 'PbaWrite', 'offset'))} changed nothing`, perVector: false } : null,
   },
   {
     id: 'DR-ACCESS-SIZE',
@@ -67,9 +71,9 @@ export const RULES: readonly Rule[] = [
     title: 'table/PBA access narrower than 4 bytes or misaligned (refused)',
     source: 'msix-semantics T1/P1; PCIe Base Spec, MSI-X Table: DWORD or aligned QWORD accesses only; QEMU msix_table_mmio_ops .valid',
     check: (e) =>
-      e.kind === AccessRefused && isMemory(e.detail) && e.bdf !== 0xffff
+      e.kind === AccessRefused && isMemory(accessFlags(e)) && e.bdf !== 0xffff
         ? {
-            why: `a ${e.detail & 0xf}-byte ${e.detail & ACCESS_WRITE ? 'write' : 'read'} at ${address(e)} reached the MSI-X table or PBA, which take only aligned 4- and 8-byte accesses: it was refused${e.detail & ACCESS_WRITE ? ' and changed nothing' : ' and read 0'}`,
+            why: `a ${accessFlags(e) & 0xf}-byte ${accessFlags(e) & ACCESS_WRITE ? 'write' : 'read'} at ${address(e)} reached the MSI-X table or PBA, which take only aligned 4- and 8-byte accesses: it was refused${accessFlags(e) & ACCESS_WRITE ? ' and changed nothing' : ' and read 0'}`,
             perVector: false,
           }
         : null,
@@ -96,7 +100,7 @@ export const RULES: readonly Rule[] = [
     title: 'one 8-byte write of data + vector control that unmasks the entry',
     source: 'msix-semantics T1 (an 8-byte access is two 4-byte ones, low half first); PCIe Base Spec, MSI-X Table: QWORD accesses need not be atomic',
     check: (e) =>
-      e.kind === TableWrite && e.detail === 8 && entryDword(e) === CONTROL_DWORD && (e.b & 1) === 0
+      e.kind === TableWrite && field(e, 'TableWrite', 'access') === 8 && entryDword(e) === CONTROL_DWORD && (field(e, 'TableWrite', 'value') & 1) === 0
         ? {
             why: `vector ${e.vector}'s Message Data and Vector Control were written by one 8-byte write that clears the mask bit: the halves are not ordered by the spec, so write Data first and unmask with a separate 4-byte write`,
             perVector: true,
@@ -168,7 +172,7 @@ export const RULES: readonly Rule[] = [
     source: 'msix-semantics A2; QEMU msi_send_message -> address_space_stl_le (unassigned access)',
     check: (e) =>
       dropped(e, DropReason.Unclaimed)
-        ? { why: `vector ${e.vector}'s message went to ${hx(e.c * 0x100000000 + e.a)}, which neither the APIC window (0xfee00000) nor memory claims: it was lost`, perVector: true }
+        ? { why: `vector ${e.vector}'s message went to ${hx(field(e, 'NotifyDropped', 'address'))}, which neither the APIC window (0xfee00000) nor memory claims: it was lost`, perVector: true }
         : null,
   },
   {
@@ -178,8 +182,8 @@ export const RULES: readonly Rule[] = [
     title: 'fixed delivery to IDT vector 0–15',
     source: 'msix-semantics A1; Intel SDM Vol. 3, 10.5.2 (vectors 0-15 are reserved: an illegal vector error)',
     check: (e) =>
-      e.kind === NotifyDelivered && (e.detail & 0x80) !== 0
-        ? { why: `vector ${e.vector} was delivered as a fixed interrupt to IDT vector ${hx(e.b & 0xff)}, one of the exception vectors 0-15: program Message Data bits 7:0 with 0x10 or above`, perVector: true }
+      e.kind === NotifyDelivered && field(e, 'NotifyDelivered', 'belowSixteen') !== 0
+        ? { why: `vector ${e.vector} was delivered as a fixed interrupt to IDT vector ${hx(field(e, 'NotifyDelivered', 'data') & 0xff)}, one of the exception vectors 0-15: program Message Data bits 7:0 with 0x10 or above`, perVector: true }
         : null,
   },
   {
@@ -190,7 +194,7 @@ export const RULES: readonly Rule[] = [
     source: 'msix-semantics A1; Intel SDM Vol. 3, 10.11.1 (Message Address bits 19:12: Destination ID)',
     check: (e) =>
       dropped(e, DropReason.NoSuchCpu)
-        ? { why: `vector ${e.vector}'s message names APIC ID ${e.a} (Message Address bits 19:12), and no present CPU has it: nobody took the interrupt`, perVector: true }
+        ? { why: `vector ${e.vector}'s message names APIC ID ${(field(e, 'NotifyDropped', 'address') >>> 12) & 0xff} (Message Address bits 19:12), and no present CPU has it: nobody took the interrupt`, perVector: true }
         : null,
   },
   {
@@ -200,8 +204,8 @@ export const RULES: readonly Rule[] = [
     title: 'reserved bits 31:1 of Vector Control set',
     source: 'PCIe Base Spec, MSI-X Vector Control: bits 31:1 reserved, software must write 0 (or preserve); msix-semantics T2',
     check: (e) =>
-      e.kind === TableWrite && entryDword(e) === CONTROL_DWORD && (e.b & ~1) !== 0
-        ? { why: `vector ${e.vector}'s Vector Control was written with ${hx(e.b)}: bits 31:1 are reserved and must be 0`, perVector: true }
+      e.kind === TableWrite && entryDword(e) === CONTROL_DWORD && (field(e, 'TableWrite', 'value') & ~1) !== 0
+        ? { why: `vector ${e.vector}'s Vector Control was written with ${hx(field(e, 'TableWrite', 'value'))}: bits 31:1 are reserved and must be 0`, perVector: true }
         : null,
   },
   {
@@ -224,7 +228,7 @@ export const RULES: readonly Rule[] = [
     title: 'an entry written past table size N−1',
     source: 'PCIe Base Spec, MSI-X Message Control Table Size (N-1); msix-semantics A3; QEMU msix_table_mmio_ops covers N entries only',
     check: (e) =>
-      e.kind === AccessUnclaimed && e.vector === UnclaimedKind.BeyondTable && (e.detail & ACCESS_WRITE) !== 0
+      e.kind === AccessUnclaimed && unclaimed(e) === UnclaimedKind.BeyondTable && (accessFlags(e) & ACCESS_WRITE) !== 0
         ? { why: `the write at ${address(e)} lands past the last entry of the device's MSI-X table (Table Size is N-1): nothing claims it and it was dropped`, perVector: false }
         : null,
   },
@@ -235,9 +239,9 @@ export const RULES: readonly Rule[] = [
     title: 'table or PBA accessed while the BAR does not decode (Memory Space off or BAR unassigned)',
     source: 'PCI Local Bus Spec, Command bit 1 (Memory Space); msix-semantics B2, A3; QEMU pci_update_mappings',
     check: (e) =>
-      e.kind === AccessUnclaimed && (e.vector === UnclaimedKind.TableUndecoded || e.vector === UnclaimedKind.PbaUndecoded)
+      e.kind === AccessUnclaimed && (unclaimed(e) === UnclaimedKind.TableUndecoded || unclaimed(e) === UnclaimedKind.PbaUndecoded)
         ? {
-            why: `the ${e.detail & ACCESS_WRITE ? 'write' : 'read'} at ${address(e)} is where the MSI-X ${e.vector === UnclaimedKind.TableUndecoded ? 'table' : 'PBA'} would be, but its BAR does not decode (Memory Space off, or an address it cannot decode at): ${e.detail & ACCESS_WRITE ? 'it was dropped' : 'it read 0'}`,
+            why: `the ${accessFlags(e) & ACCESS_WRITE ? 'write' : 'read'} at ${address(e)} is where the MSI-X ${unclaimed(e) === UnclaimedKind.TableUndecoded ? 'table' : 'PBA'} would be, but its BAR does not decode (Memory Space off, or an address it cannot decode at): ${accessFlags(e) & ACCESS_WRITE ? 'it was dropped' : 'it read 0'}`,
             perVector: false,
           }
         : null,

@@ -8,12 +8,13 @@ import { z } from 'zod';
 import { MAX_APP_SOURCE_RATE, sourceRateProblem } from '../machine-file/description';
 import type { RequestName, StreamName } from './names';
 import { debuggerParams, type BreakpointInfo, type DebuggerState } from '../debugger/breakpoints';
-import { EXPORT_FORMATS, TIME_AXES, type ExportFormat } from '../timeline/export-formats';
+import { EXPORT_FORMATS, SEQ_AXIS_FORMATS, TIME_AXES } from '../timeline/export-formats';
 import type { DumpFileData } from '../pci-text/dump-file';
 import type { EventRecord } from '../timeline/event-record';
 import { MAX_WINDOW_LANES, MAX_WINDOW_PIXELS, type TimelineWindow } from '../timeline/window';
 import type { Finding } from '../doctor/finding';
 import type { VectorWhy } from '../doctor/vector-why';
+import { COMPARE_AXES, type ComparedPair, type CompareWindow, type RunComparison } from '../diff/comparison';
 
 export type { RequestName, StreamName } from './names';
 
@@ -174,13 +175,37 @@ export interface SessionDownload extends FileDownload {
   bytes: number;
 }
 
-export interface TimelineExportFile extends FileDownload {
-  format: ExportFormat;
-  text: string;
+/**
+ * An export the host has begun. `download`: the browser host waits for the page to
+ * fetch `export/ID` (relative to the page) and streams the file into it; `host`: the
+ * host writes the file itself, where its save dialog says (Electron).
+ */
+export interface ExportStarted extends FileDownload {
+  id: number;
+  /** Events the export reads: the history as it was when asked. */
+  events: number;
+  delivery: 'download' | 'host';
+}
+
+/** How far an export is, sent to every client as it goes and once when it ends. */
+export interface ExportProgress {
+  id: number;
+  fileName: string;
+  state: 'waiting' | 'running' | 'done' | 'cancelled' | 'failed';
+  /** 0 to 1. */
+  progress: number;
+  bytes: number;
+  events: number;
+  error?: string;
 }
 
 /** The WebSocket host refuses frames above 32 MiB; base64 takes 4 characters per 3 bytes. */
 const MAX_SESSION_BASE64 = 32 << 20;
+
+const sessionFileParams = z.strictObject({
+  data: z.base64({ error: 'expected the session file as base64' }).max(MAX_SESSION_BASE64, { error: `the session file is over ${MAX_SESSION_BASE64 / 4 * 3} bytes` }),
+  fileName: z.string().max(4096).optional(),
+});
 
 const loadMachineParams = z.discriminatedUnion(
   'source',
@@ -343,12 +368,28 @@ export const requests = {
   cancelRun: request<{ cancelled: 'step' | 'until-vector' }>()(debuggerParams.cancelRun),
   saveSession: request<SessionDownload>()(noParams),
   /** Replaces the machine with a saved session; a file that cannot be trusted is refused and the machine stays. */
-  openSession: request<MachineStatus>()(
-    z.strictObject({
-      data: z.base64({ error: 'expected the session file as base64' }).max(MAX_SESSION_BASE64, { error: `the session file is over ${MAX_SESSION_BASE64 / 4 * 3} bytes` }),
-      fileName: z.string().max(4096).optional(),
-    }),
+  openSession: request<MachineStatus>()(sessionFileParams),
+  /**
+   * Compares the current run (A: the events the history holds now) with a saved session's (B), aligned as
+   * `irqscope diff` aligns them; the comparison stays open for the requests below. Nothing changes on the machine.
+   */
+  compareSession: request<RunComparison>()(sessionFileParams),
+  /** What the open comparison shows of [start, end] of an axis (ns, or alignment steps) at `pixels` columns, both runs, lane by lane. */
+  comparisonWindow: request<CompareWindow>()(
+    z
+      .strictObject({
+        axis: z.enum(COMPARE_AXES, { error: `must be ${COMPARE_AXES.join(' or ')}` }),
+        start: z.number({ error: 'expected a position' }).finite({ error: 'expected a finite position' }),
+        end: z.number({ error: 'expected a position' }).finite({ error: 'expected a finite position' }),
+        pixels: int(1, MAX_WINDOW_PIXELS, 'a pixel count'),
+      })
+      .refine((p) => p.end > p.start, { error: 'end must be after start', path: ['end'] }),
   ),
+  /** Event `seq` of run A or B and the event of the other run at the same step of the alignment. */
+  comparisonPair: request<ComparedPair>()(
+    z.strictObject({ run: z.enum(['a', 'b'], { error: "must be 'a' or 'b'" }), seq: int(0, Number.MAX_SAFE_INTEGER, 'an event sequence number') }),
+  ),
+  closeComparison: request<{ closed: boolean }>()(noParams),
   doctorFindings: request<DoctorReport>()(noParams),
   /**
    * Shows the machine as it was right after event `seq` (null: live again): listDevices,
@@ -356,12 +397,19 @@ export const requests = {
    * viewAt. Writes and actions still go to the live machine.
    */
   viewAt: request<ViewState>()(z.strictObject({ seq: int(0, Number.MAX_SAFE_INTEGER, 'an event sequence number').nullable() })),
-  exportTimeline: request<TimelineExportFile>()(
-    z.strictObject({
-      format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }),
-      axis: z.enum(TIME_AXES, { error: `must be ${TIME_AXES.join(' or ')}` }).optional(),
-    }),
+  /** Starts streaming the history's events (those `filter` lets through) to a file; exportProgress tells how it goes. */
+  exportTimeline: request<ExportStarted>()(
+    z
+      .strictObject({
+        format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }),
+        axis: z.enum(TIME_AXES, { error: `must be ${TIME_AXES.join(' or ')}` }).optional(),
+        /** Only these events as rows, instants and pulses (mask and pending levels follow every event). */
+        filter: eventFilter,
+      })
+      .refine((p) => p.axis !== 'seq' || SEQ_AXIS_FORMATS.includes(p.format), { error: `the seq axis is for ${SEQ_AXIS_FORMATS.join(' and ')}`, path: ['axis'] }),
   ),
+  /** Stops an export (a waiting download, or one under way); false when there is no such export any more. */
+  cancelExport: request<{ cancelled: boolean }>()(z.strictObject({ id: int(1, Number.MAX_SAFE_INTEGER, 'an export id') })),
   /** What the timeline shows of [startNs, endNs] at `pixels` columns, lane by lane, from the host's history. */
   timelineWindow: request<TimelineWindow>()(
     z
@@ -419,7 +467,7 @@ export type RequestResult<N extends RequestName> = Requests[N] extends RequestSp
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export type ViewName = 'devices' | 'vectors' | 'timeline' | 'script';
+export type ViewName = 'devices' | 'vectors' | 'timeline' | 'script' | 'compare';
 
 /** Event streams from main to the renderer. */
 export interface StreamPayloads {
@@ -434,6 +482,7 @@ export interface StreamPayloads {
   debuggerChanged: DebuggerState;
   /** File ▸ Import… read these files: the renderer's Import dialog takes over. */
   importRequested: { files: DumpFileData[] };
+  exportProgress: ExportProgress;
 }
 export type StreamPayload<S extends StreamName> = StreamPayloads[S];
 

@@ -38,16 +38,21 @@ export const REQUEST_NAMES = [
   'saveSession',
   'openSession',
   'exportTimeline',
+  'cancelExport',
   'timelineWindow',
   'timelineEvents',
   'eventRows',
   'locateEvent',
   'doctorFindings',
   'viewAt',
+  'compareSession',
+  'comparisonWindow',
+  'comparisonPair',
+  'closeComparison',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
-export const STREAM_NAMES = ['timeline', 'deviceStateChanged', 'machineLoaded', 'viewRequested', 'importRequested', 'debuggerChanged'] as const;
+export const STREAM_NAMES = ['timeline', 'deviceStateChanged', 'machineLoaded', 'viewRequested', 'importRequested', 'debuggerChanged', 'exportProgress'] as const;
 export type StreamName = (typeof STREAM_NAMES)[number];
 
 export function isRequestName(name: unknown): name is RequestName {

@@ -21,7 +21,18 @@ export function parseNumberText(text: string): number | undefined {
   return undefined;
 }
 
-const bdfText = z.string().regex(/^(?:0000:)?[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\.[0-7]$/, 'expected a bus/device.function address like "00:03.0" or "0000:02:00.1"');
+const bdfText = z.string().regex(/^(?:[0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\.[0-7]$/, 'expected a bus/device.function address like "00:03.0", or with its domain "0001:02:00.1"');
+
+/**
+ * A PCI domain (segment) past 0000, as a PC with several host bridges has one: its
+ * ECAM window sits at a fixed address (ACPI's MCFG entry), `buses` MiB from bus 0;
+ * 0xCF8/0xCFC reaches domain 0000 only.
+ */
+const domainDescription = z.strictObject({
+  domain: z.number().int().min(1).max(0xffff),
+  ecam: hexNumber,
+  buses: z.number().int().min(1).max(256).default(256),
+});
 
 const barDescription = z.strictObject({
   index: z.number().int().min(0).max(5),
@@ -131,6 +142,7 @@ export const machineDescriptionSchema = z.strictObject({
   cpus: z.number().int().min(1).max(32),
   ram: z.array(z.strictObject({ base: hexNumber, size: hexNumber })).default([]),
   eventLogCapacity: z.number().int().min(16).max(1 << 26).optional(),
+  domains: z.array(domainDescription).default([]),
   devices: z.array(deviceDescription).default([]),
 });
 
@@ -140,6 +152,7 @@ export type DeviceDescription = MachineDescription['devices'][number];
 export type BarDescription = DeviceDescription['bars'][number];
 export type MsixDescription = NonNullable<DeviceDescription['msix']>;
 export type BridgeDescription = NonNullable<DeviceDescription['bridge']>;
+export type DomainDescription = MachineDescription['domains'][number];
 
 /** Formats a zod issue path the way users read JSON: `devices[0].msix.pba.offset`. */
 export function formatPath(path: readonly PropertyKey[]): string {

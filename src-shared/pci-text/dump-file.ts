@@ -12,11 +12,12 @@ export function isBinaryConfig(bytes: Uint8Array): boolean {
   return bytes.some((b) => (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b > 0x7e);
 }
 
-/** `/sys/bus/pci/devices/0000:03:00.0/config` names its device; otherwise the file's place in the list gives it one. */
+/** `/sys/bus/pci/devices/0000:03:00.0/config` names its device (a domain past 0000 kept); otherwise the file's place in the list gives it one. */
 export function bdfFromPath(path: string, index: number): string {
   const folder = path.split(/[\\/]/).slice(-2, -1)[0] ?? '';
-  const m = /^(?:[0-9a-f]{4}:)?([0-9a-f]{2}:[0-9a-f]{2}\.[0-7])$/i.exec(folder);
-  return m ? m[1]! : `00:${(index + 1).toString(16).padStart(2, '0')}.0`;
+  const m = /^(?:([0-9a-f]{4}):)?([0-9a-f]{2}:[0-9a-f]{2}\.[0-7])$/i.exec(folder);
+  if (!m) return `00:${(index + 1).toString(16).padStart(2, '0')}.0`;
+  return m[1] === undefined || m[1] === '0000' ? m[2]! : `${m[1]}:${m[2]}`;
 }
 
 export function encodeDumpFile(name: string, bytes: Uint8Array): DumpFileData {

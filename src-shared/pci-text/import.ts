@@ -8,6 +8,7 @@ import { isPowerOfTwo, nextPowerOfTwo } from '../power-of-two';
 import { decodeBars, decodeHeader, findMsix, type BarKind, type MsixCapability } from './config-decode';
 import { pbaBytes, tableBytes } from '../registers/msix-entry';
 import { hex, hex0x } from './hex';
+import { DOMAIN_STRIDE, domainOf, formatBdf } from './bdf';
 import type { LspciDevice } from './lspci-dump';
 
 type DeviceInput = NonNullable<MachineDescriptionInput['devices']>[number];
@@ -30,6 +31,12 @@ export const DEFAULT_IO_BAR_SIZE = 32;
 const CPUS = 4;
 const RAM = { base: '0x0', size: '0x8000000' };
 const SLOTS = 32;
+/**
+ * Where an imported domain past 0000 gets its ECAM window (a dump does not say):
+ * 256 MiB each from 256 GiB up, above what a PC's firmware puts below 4 GiB.
+ */
+export const IMPORTED_ECAM_BASE = 0x4000000000;
+const ECAM_WINDOW = 0x10000000;
 /** Moved devices start at slot 1: 00:00.0 is where a host bridge sits. */
 const FIRST_REMAP_SLOT = 1;
 const MAX_NAME = 48;
@@ -62,24 +69,17 @@ function uniqueName(base: string, taken: Set<string>): string {
   return name;
 }
 
-function bdfText(bdf: number): string {
-  return `${hex(bdf >> 8, 2)}:${hex((bdf >> 3) & 0x1f, 2)}.${bdf & 7}`;
-}
-
 /**
- * Every device keeps its bus, device and function; the simulated machine has one
- * PCI domain, so a device of another domain keeps its bus/dev.fn in domain 0000.
- * Only an address already taken (a repeated dump, or the same bus/dev.fn in two
- * domains) moves, to a free slot on bus 00.
+ * Every device keeps its domain, bus, device and function. Only an address already
+ * taken (a repeated dump) moves, to a free slot on bus 00 of domain 0000.
  */
 function assignAddresses(devices: readonly LspciDevice[], warnings: string[]): (number | undefined)[] {
   const used = new Set<number>();
   const assigned = devices.map((d) => {
-    const bdf = (d.address.bus << 8) | (d.address.device << 3) | d.address.fn;
-    if (used.has(bdf)) return undefined;
-    used.add(bdf);
-    if (d.address.domain !== 0) warnings.push(`${d.bdf}: kept at ${bdfText(bdf)} in domain 0000: the simulated machine has one PCI domain`);
-    return bdf;
+    const address = d.address.domain * DOMAIN_STRIDE + ((d.address.bus << 8) | (d.address.device << 3) | d.address.fn);
+    if (used.has(address)) return undefined;
+    used.add(address);
+    return address;
   });
   const slotFree = (slot: number) => [0, 1, 2, 3, 4, 5, 6, 7].every((fn) => !used.has((slot << 3) | fn));
   return assigned.map((bdf, i) => {
@@ -93,7 +93,7 @@ function assignAddresses(devices: readonly LspciDevice[], warnings: string[]): (
       return undefined;
     }
     used.add(slot << 3);
-    warnings.push(`${d.bdf}: moved to ${bdfText(slot << 3)}: its address is already taken by an earlier device`);
+    warnings.push(`${d.bdf}: moved to ${formatBdf(slot << 3)}: its address is already taken by an earlier device`);
     return slot << 3;
   });
 }
@@ -205,7 +205,7 @@ function importDevice(device: LspciDevice, bdf: number, name: string, options: I
   }
 
   const out: DeviceInput = {
-    bdf: bdfText(bdf),
+    bdf: formatBdf(bdf),
     name,
     ...(device.title === undefined ? {} : { title: device.title }),
     vendor: hex0x(h.vendor),
@@ -232,8 +232,9 @@ function importDevice(device: LspciDevice, bdf: number, name: string, options: I
 }
 
 /**
- * A machine of 4 CPUs and 128 MiB of RAM holding the given devices. Warnings
- * start with the device's address as written in the dump.
+ * A machine of 4 CPUs and 128 MiB of RAM holding the given devices, with an ECAM
+ * window for each domain past 0000 they sit in. Warnings start with the device's
+ * address as written in the dump.
  */
 export function importDevices(devices: readonly LspciDevice[], options: ImportOptions = {}): ImportResult {
   const warnings: string[] = [];
@@ -247,5 +248,8 @@ export function importDevices(devices: readonly LspciDevice[], options: ImportOp
     const name = uniqueName(slug(device.title ?? device.className ?? `device ${hex(h.vendor, 4)} ${hex(h.device, 4)}`), names);
     imported.push(importDevice(device, bdf, name, options, warnings));
   });
-  return { description: { cpus: CPUS, ram: [{ ...RAM }], devices: imported }, warnings };
+  const domains = [...new Set(addresses.filter((a): a is number => a !== undefined).map(domainOf))].filter((d) => d !== 0).sort((a, b) => a - b);
+  const description: MachineDescriptionInput = { cpus: CPUS, ram: [{ ...RAM }], devices: imported };
+  if (domains.length > 0) description.domains = domains.map((domain, i) => ({ domain, ecam: hex0x(IMPORTED_ECAM_BASE + i * ECAM_WINDOW) }));
+  return { description, warnings };
 }

@@ -5,12 +5,13 @@
 // written: a typo anywhere means no write at all.
 import { walkExtendedCapabilities, walkStandardCapabilities, type ConfigReader } from './config-decode';
 import { hex } from './hex';
+import { domainOf } from './bdf';
 import { describeWriteEffect, writeEffect, type WriteMasks } from '../registers/write-effect';
 
 export type AccessSize = 1 | 2 | 4;
 
 export interface ConfigAccessor {
-  /** `bdf` is bus << 8 | device << 3 | function. */
+  /** `bdf` is a device's address: domain * 0x10000 + (bus << 8 | device << 3 | function). */
   readConfig(bdf: number, offset: number, size: AccessSize): number;
   writeConfig(bdf: number, offset: number, size: AccessSize, value: number): void;
   listBdfs(): number[];
@@ -492,12 +493,13 @@ function busOf(bdf: number): number {
   return (bdf >> 8) & 0xff;
 }
 
-function slotName(bdf: number): string {
-  return `0000:${hex(busOf(bdf), 2)}:${hex((bdf >> 3) & 0x1f, 2)}.${(bdf & 7).toString(16)}`;
+function slotName(address: number): string {
+  return `${hex(domainOf(address), 4)}:${hex(busOf(address), 2)}:${hex((address >> 3) & 0x1f, 2)}.${(address & 7).toString(16)}`;
 }
 
+/** `bdf` is a device's address (src-shared/pci-text/bdf.ts): domain * 0x10000 + bus/dev.fn. */
 function matches(f: Filter, bdf: number, read: ConfigReader): boolean {
-  if ((f.domain >= 0 && f.domain !== 0) || (f.bus >= 0 && f.bus !== busOf(bdf)) || (f.slot >= 0 && f.slot !== ((bdf >> 3) & 0x1f)) || (f.func >= 0 && f.func !== (bdf & 7))) return false;
+  if ((f.domain >= 0 && f.domain !== domainOf(bdf)) || (f.bus >= 0 && f.bus !== busOf(bdf)) || (f.slot >= 0 && f.slot !== ((bdf >> 3) & 0x1f)) || (f.func >= 0 && f.func !== (bdf & 7))) return false;
   if (f.vendor >= 0 && f.vendor !== read(0x00, 2)) return false;
   if (f.device >= 0 && f.device !== read(0x02, 2)) return false;
   if (f.deviceClass >= 0 && ((f.deviceClass ^ read(0x0a, 2)) & f.classMask) !== 0) return false;

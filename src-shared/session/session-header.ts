@@ -7,11 +7,17 @@ import { sourceRateSchema } from '../machine-file/description';
 
 export const SESSION_FORMAT = 'irqscope-session';
 /** Bump when a reader of the previous version could not read the new one. */
-export const SESSION_VERSION = 1;
+export const SESSION_VERSION = 2;
+/**
+ * The oldest format this version reads. Format 1 held the local APIC's drops in the
+ * layout of before the event schema; they are upgraded on opening (upgradeLegacyRow).
+ */
+export const OLDEST_SESSION_VERSION = 1;
 
 const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const u32 = z.number().int().min(0).max(0xffffffff);
-const bdf = z.number().int().min(0).max(0xffff);
+/** A function's address: domain * 0x10000 + bus/dev.fn (src-shared/pci-text/bdf.ts). */
+const bdf = z.number().int().min(0).max(0xffffffff);
 
 export const sectionEntrySchema = z.strictObject({
   name: z.string().min(1),
@@ -26,7 +32,7 @@ export type SectionEntry = z.output<typeof sectionEntrySchema>;
 
 export const sessionHeaderSchema = z.strictObject({
   format: z.literal(SESSION_FORMAT),
-  version: z.literal(SESSION_VERSION),
+  version: z.number().int().min(OLDEST_SESSION_VERSION).max(SESSION_VERSION),
   savedAt: z.string(),
   generator: z.string(),
   /** The machine file it was built from, as the builder accepts it. */

@@ -1,29 +1,21 @@
 // Timeline events as columns: the shape of the machine's ring, of IPC batches and of
-// saved sessions.
-export interface EventColumns {
+// saved sessions. The columns and their storage are the event schema's.
+import { COLUMN_NAMES, COLUMN_TYPES, type ColumnName } from './event-schema';
+
+/** One typed array per column, as the event schema declares them. */
+export type ColumnArrays = { -readonly [C in ColumnName]: InstanceType<(typeof COLUMN_TYPES)[C]> };
+
+export interface EventColumns extends ColumnArrays {
   firstSeq: number;
-  time: Float64Array;
-  kind: Uint8Array;
-  detail: Uint8Array;
-  origin: Uint8Array;
-  bdf: Uint16Array;
-  vector: Uint16Array;
-  a: Uint32Array;
-  b: Uint32Array;
-  c: Uint32Array;
 }
 
 export function emptyColumns(n: number): EventColumns {
-  return {
-    firstSeq: 0,
-    time: new Float64Array(n),
-    kind: new Uint8Array(n),
-    detail: new Uint8Array(n),
-    origin: new Uint8Array(n),
-    bdf: new Uint16Array(n),
-    vector: new Uint16Array(n),
-    a: new Uint32Array(n),
-    b: new Uint32Array(n),
-    c: new Uint32Array(n),
-  };
+  const out = { firstSeq: 0 } as EventColumns;
+  for (const c of COLUMN_NAMES) (out as Record<ColumnName, unknown>)[c] = new COLUMN_TYPES[c](n);
+  return out;
+}
+
+/** Copies `n` events of every column from `src` at `from` into `dst` at `to`. */
+export function copyColumns(dst: ColumnArrays, to: number, src: ColumnArrays, from: number, n: number): void {
+  for (const c of COLUMN_NAMES) (dst[c] as Uint32Array).set((src[c] as Uint32Array).subarray(from, from + n), to);
 }

@@ -84,7 +84,7 @@ export const EVENT_FIELDS: readonly EventField[] = [
   { name: 'kind', type: 'enum', doc: 'event kind', get: (c, i) => c.kind[i], names: lower(EVENT_KIND_NAMES), aliases: KIND_ALIASES },
   { name: 'origin', type: 'enum', doc: 'guest, device, user or machine', get: (c, i) => c.origin[i], names: ['guest', 'device', 'user', 'machine'] },
   { name: 'bdf', type: 'number', doc: 'the function, as 00:03.0', get: (c, i) => (c.bdf[i] === NO_BDF ? undefined : c.bdf[i]), literal: 'bdf' },
-  { name: 'vector', type: 'number', doc: 'MSI-X or MSI vector', get: (c, i) => (inVectorLane(c.kind[i]!, c.detail[i]!) || (c.kind[i] === EventKind.Divergence && c.vector[i] !== 0xffff) ? c.vector[i] : undefined) },
+  { name: 'vector', type: 'number', doc: 'MSI-X or MSI vector', get: (c, i) => (inVectorLane(c, i) || (c.kind[i] === EventKind.Divergence && c.vector[i] !== 0xffff) ? c.vector[i] : undefined) },
   { name: 'text', type: 'text', doc: 'the one-line description', get: (c, i) => describeEvent(c, i) },
   { name: 'detail', type: 'number', doc: 'raw detail column', get: colDetail },
   { name: 'a', type: 'number', doc: 'raw a column', get: colA },

@@ -20,7 +20,7 @@
 // that the event has it.
 import type { EventColumns } from './columns';
 import { EVENT_FIELDS, EVENT_FIELD_NAMES, eventField, type EventField, type NumberGetter } from './event-fields';
-import { parseBdf } from '../pci-text/bdf';
+import { parseEventBdf } from '../pci-text/bdf';
 
 export type EventPredicate = (cols: EventColumns, i: number, seq: number) => boolean;
 
@@ -361,9 +361,9 @@ function numberLiteral(field: EventField, token: Token): number {
     throw new FilterSyntaxError(token.at, `${t} is beyond 2^53`);
   }
   if (field.type === 'number' && field.literal === 'bdf') {
-    const bdf = parseBdf(t);
+    const bdf = parseEventBdf(t);
     if (bdf !== undefined) return bdf;
-    throw new FilterSyntaxError(token.at, `expected a bus:device.function such as 00:03.0, found "${t}"`);
+    throw new FilterSyntaxError(token.at, `expected a bus:device.function such as 00:03.0 (events carry no domain), found "${t}"`);
   }
   if (field.type === 'number' && field.literal === 'time') {
     const m = /^([0-9]+)(?:\.([0-9]+))?(ns|us|µs|ms|s)$/.exec(t);

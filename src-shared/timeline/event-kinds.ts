@@ -59,6 +59,8 @@ export const UnclaimedKind = {
   BeyondTable: 3,
 } as const;
 export const UNCLAIMED_KIND_TEXT = ['', 'MSI-X table, BAR does not decode', 'MSI-X PBA, BAR does not decode', 'past the MSI-X table'] as const;
+/** What a Reset event reset. */
+export const ResetScope = { Device: 0, System: 1, Msix: 2 } as const;
 export const PendingClearCause = { Unmask: 0, Unuse: 1, UnuseAll: 2, Reset: 3, Load: 4 } as const;
 export const NotifierKind = { Use: 0, Release: 1, Poll: 2 } as const;
 /** Why a Breakpoint event was logged: a breakpoint stopped the machine, a tracepoint hit, a step or run-until-vector ended. */

@@ -1,6 +1,6 @@
 // One event as a plain, named record: for JSON lines, CSV export and the details pane.
 // Its fields, text and kind name come from the event schema.
-import type { EventColumns } from './columns';
+import { emptyColumns, type EventColumns } from './columns';
 import { describeEvent, EVENT_KIND_NAMES, FIELD_COLUMNS, readFields, type FieldColumn } from './event-schema';
 
 export interface EventRecord extends Readonly<Record<FieldColumn, number>> {
@@ -36,4 +36,16 @@ export function eventRecord(cols: EventColumns, i: number): EventRecord {
     fields: readFields(cols, i) ?? {},
     text: describeEvent(cols, i),
   };
+}
+
+/** A record back as one row of columns (device `bdf`), for code that reads events through the schema. */
+export function recordRow(record: EventRecord, bdf: number): EventColumns {
+  const row = emptyColumns(1);
+  row.firstSeq = record.seq;
+  row.time[0] = record.timeNs;
+  row.kind[0] = EVENT_KIND_NAMES.indexOf(record.kind);
+  row.origin[0] = Math.max(0, ORIGIN_NAMES.indexOf(record.origin as (typeof ORIGIN_NAMES)[number]));
+  row.bdf[0] = bdf;
+  for (const c of FIELD_COLUMNS) row[c][0] = record[c];
+  return row;
 }

@@ -14,6 +14,7 @@ import {
   DELIVERY_MODE_NAMES,
   DIVERGENCE_NAMES,
   DROP_REASON_NAMES,
+  DropReason,
   FUNCTION_MSI,
   INTX_HELD,
   MaskCause,
@@ -429,4 +430,24 @@ function describerProblems(name: string, spec: KindSpec): string[] {
   }
   for (const f of spec.fields) if (f.inText !== false && !read.has(f.name)) problems.add(`${name}: the describer never shows ${f.name} (mark it inText: false if that is meant)`);
   return [...problems];
+}
+
+/** Event i of x and event j of y hold the same field columns (whatever their kinds). */
+export function sameFields(x: ColumnSet, i: number, y: ColumnSet, j: number): boolean {
+  for (const c of FIELD_COLUMNS) if (x[c][i] !== y[c][j]) return false;
+  return true;
+}
+
+/**
+ * Files written before the schema (session format 1, --events lines without
+ * `fields`) held the local APIC's NotifyDropped (NoSuchCpu, ReservedDeliveryMode)
+ * as APIC ID / data / address low in a / b / c, where every other drop holds the
+ * address in a (low) and c (high). Moves such a row to the one layout.
+ */
+export function upgradeLegacyRow(cols: WritableColumns & ColumnSet, i: number): void {
+  if (cols.kind[i] !== EVENT_SCHEMA.NotifyDropped.id) return;
+  const reason = cols.detail[i]!;
+  if (reason !== DropReason.NoSuchCpu && reason !== DropReason.ReservedDeliveryMode) return;
+  cols.a[i] = cols.c[i]!;
+  cols.c[i] = 0;
 }

@@ -2,7 +2,7 @@
 // (which answers window queries lane by lane) and the renderer's live copy, so both
 // put every event in the same place.
 import { NotifierKind } from './event-kinds';
-import { EVENT_KIND_COUNT, EventKind } from './event-schema';
+import { EVENT_KIND_COUNT, EventKind, eventField, type ColumnSet } from './event-schema';
 
 export const MarkerClass = { Delivered: 0, Pended: 1, Dropped: 2, Other: 3, Breakpoint: 4 } as const;
 export type MarkerClass = (typeof MarkerClass)[keyof typeof MarkerClass];
@@ -52,23 +52,25 @@ for (const k of [
   FUNCTION_CLASS[k] = MarkerClass.Other;
 }
 
-/** A poll notifier names a range of vectors, so it is drawn in none of them. */
-export function inVectorLane(kind: number, detail: number): boolean {
-  return VECTOR_CLASS[kind] !== NO_LANE && !(kind === EventKind.NotifierFired && detail === NotifierKind.Poll);
+/** Event i is drawn in its vector's lane; a poll notifier names a range of vectors, so it is drawn in none of them. */
+export function inVectorLane(cols: ColumnSet, i: number): boolean {
+  const kind = cols.kind[i]!;
+  return VECTOR_CLASS[kind] !== NO_LANE && !(kind === EventKind.NotifierFired && eventField.NotifierFired.notifier(cols, i) === NotifierKind.Poll);
 }
 
-/** The lane key of an event, or -1 when it is drawn in no lane. */
-export function laneOfEvent(kind: number, detail: number, bdf: number, vector: number): number {
-  if (inVectorLane(kind, detail)) return laneKey(bdf, vector);
-  return FUNCTION_CLASS[kind] === NO_LANE ? -1 : laneKey(bdf, FUNCTION_LANE);
+/** The lane key of event i, or -1 when it is drawn in no lane. */
+export function laneOfEvent(cols: ColumnSet, i: number): number {
+  if (inVectorLane(cols, i)) return laneKey(cols.bdf[i]!, cols.vector[i]!);
+  return FUNCTION_CLASS[cols.kind[i]!] === NO_LANE ? -1 : laneKey(cols.bdf[i]!, FUNCTION_LANE);
 }
 
-/** The class of an event in the lane laneOfEvent gives it (meaningless for events in no lane). */
-export function classInLane(kind: number, detail: number): number {
-  return inVectorLane(kind, detail) ? VECTOR_CLASS[kind]! : FUNCTION_CLASS[kind]!;
+/** The class of event i in the lane laneOfEvent gives it (meaningless for events in no lane). */
+export function classInLane(cols: ColumnSet, i: number): number {
+  return inVectorLane(cols, i) ? VECTOR_CLASS[cols.kind[i]!]! : FUNCTION_CLASS[cols.kind[i]!]!;
 }
 
-/** Whether an edge event leaves its lane masked. */
-export function edgeMasked(kind: number, a: number): boolean {
-  return kind === EventKind.FunctionMaskChanged ? a === 1 : kind === EventKind.VectorMasked;
+/** Whether edge event i leaves its lane masked. */
+export function edgeMasked(cols: ColumnSet, i: number): boolean {
+  const kind = cols.kind[i]!;
+  return kind === EventKind.FunctionMaskChanged ? eventField.FunctionMaskChanged.masked(cols, i) === 1 : kind === EventKind.VectorMasked;
 }

@@ -2,6 +2,7 @@
 // columns back to back, widest first, so the decoder takes typed-array views over
 // the buffer without copying (every column starts at a multiple of its width).
 import { emptyColumns, type EventColumns } from './columns';
+import { BYTES_PER_EVENT, COLUMN_NAMES, COLUMN_TYPES, type ColumnName } from './event-schema';
 
 export interface BatchHeader {
   /** Sequence number of the first event in the batch. */
@@ -31,7 +32,9 @@ const VERSION = 2;
 /** magic u32, version u32, count u32, pad u32, then firstSeq, total, evicted, lost, now, skipped as f64. */
 const HEADER_BYTES = 64;
 const HEADER_NUMBERS = 6;
-export const WIRE_BYTES_PER_EVENT = 8 + 4 * 3 + 2 * 2 + 3;
+export const WIRE_BYTES_PER_EVENT = BYTES_PER_EVENT;
+/** The schema's columns, widest first (a stable sort keeps the schema's order among equals). */
+const WIRE_ORDER: readonly ColumnName[] = [...COLUMN_NAMES].sort((x, y) => COLUMN_TYPES[y].BYTES_PER_ELEMENT - COLUMN_TYPES[x].BYTES_PER_ELEMENT);
 
 export function encodedSize(count: number): number {
   return HEADER_BYTES + pad8(count * WIRE_BYTES_PER_EVENT);
@@ -57,15 +60,7 @@ export function encodeBatch(header: BatchHeader, columns: EventColumns, from = 0
   numbers[5] = header.skipped;
   const view = viewColumns(buffer, count);
   const to = from + count;
-  view.time.set(columns.time.subarray(from, to));
-  view.a.set(columns.a.subarray(from, to));
-  view.b.set(columns.b.subarray(from, to));
-  view.c.set(columns.c.subarray(from, to));
-  view.bdf.set(columns.bdf.subarray(from, to));
-  view.vector.set(columns.vector.subarray(from, to));
-  view.kind.set(columns.kind.subarray(from, to));
-  view.detail.set(columns.detail.subarray(from, to));
-  view.origin.set(columns.origin.subarray(from, to));
+  for (const c of WIRE_ORDER) (view[c] as Uint32Array).set((columns[c] as Uint32Array).subarray(from, to));
   return buffer;
 }
 
@@ -89,20 +84,10 @@ export function decodeBatch(buffer: ArrayBuffer): DecodeResult {
 
 function viewColumns(buffer: ArrayBuffer, n: number): EventColumns {
   let at = HEADER_BYTES;
-  const take = <T>(make: (offset: number) => T, width: number): T => {
-    const view = make(at);
-    at += n * width;
-    return view;
-  };
   const columns = emptyColumns(0);
-  columns.time = take((o) => new Float64Array(buffer, o, n), 8);
-  columns.a = take((o) => new Uint32Array(buffer, o, n), 4);
-  columns.b = take((o) => new Uint32Array(buffer, o, n), 4);
-  columns.c = take((o) => new Uint32Array(buffer, o, n), 4);
-  columns.bdf = take((o) => new Uint16Array(buffer, o, n), 2);
-  columns.vector = take((o) => new Uint16Array(buffer, o, n), 2);
-  columns.kind = take((o) => new Uint8Array(buffer, o, n), 1);
-  columns.detail = take((o) => new Uint8Array(buffer, o, n), 1);
-  columns.origin = take((o) => new Uint8Array(buffer, o, n), 1);
+  for (const c of WIRE_ORDER) {
+    (columns as Record<ColumnName, unknown>)[c] = new COLUMN_TYPES[c](buffer, at, n);
+    at += n * COLUMN_TYPES[c].BYTES_PER_ELEMENT;
+  }
   return columns;
 }

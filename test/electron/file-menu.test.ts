@@ -13,7 +13,8 @@ const { startElectronApp, defaultPaths } = await import('../../src-main/electron
 const { electronMock, FakeBrowserWindow } = await import('./electron-mock');
 const { NIC, TWO_DEVICES, bringUpNic, hostWith, value } = await import('../host/fixtures');
 const { openSession } = await import('../../src-main/session/session-file');
-const { exportTimeline } = await import('../../src-main/export/timeline-export');
+const { exportBytes } = await import('../../src-main/export/timeline-export');
+const { historyTimeline } = await import('../../src-main/export/timeline-source');
 const { stateOf } = await import('../session/busy-machine');
 
 const sub = (item: MenuItemConstructorOptions | undefined): MenuItemConstructorOptions[] => (item?.submenu ?? []) as MenuItemConstructorOptions[];
@@ -35,7 +36,7 @@ function actions() {
 }
 
 describe('File menu: sessions and exports', () => {
-  it('has Open Session…, Save Session… and Export Timeline ▸ VCD / Perfetto JSON / CSV', () => {
+  it('has Open Session…, Save Session… and Export Timeline ▸ VCD / Perfetto Trace / Perfetto JSON / CSV', () => {
     const a = actions();
     const file = sub(find(menuTemplate([], [], a, false, true), 'File'));
     const open = find(file, 'Open Session…')!;
@@ -46,9 +47,9 @@ describe('File menu: sessions and exports', () => {
     expect(a.openSession).toHaveBeenCalledOnce();
     expect(a.saveSession).toHaveBeenCalledOnce();
     const exports = sub(find(file, 'Export Timeline'));
-    expect(exports.map((i) => i.label)).toEqual(['VCD…', 'Perfetto JSON…', 'CSV…']);
+    expect(exports.map((i) => i.label)).toEqual(['VCD…', 'Perfetto Trace…', 'Perfetto JSON…', 'CSV…']);
     exports.forEach(click);
-    expect(a.exportTimeline.mock.calls).toEqual([['vcd'], ['perfetto'], ['csv']]);
+    expect(a.exportTimeline.mock.calls).toEqual([['vcd'], ['perfetto'], ['perfetto-json'], ['csv']]);
   });
 });
 
@@ -121,16 +122,21 @@ describe('file menu actions in main', () => {
 
   it('Export Timeline ▸ writes each format to the chosen file', async () => {
     const { host, files } = worked();
-    for (const format of ['vcd', 'perfetto', 'csv'] as const) {
+    host.session.exports.chooseFile = files.chooseExportFile;
+    for (const format of ['vcd', 'perfetto', 'perfetto-json', 'csv'] as const) {
       const path = join(dir, `t-${format}`);
       dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: path });
       await files.exportTimeline(format);
-      const text = readFileSync(path, 'utf8');
+      const text = readFileSync(path, 'latin1');
       // VCD carries the date it was written; everything else must be exactly the export.
       const strip = (t: string): string => t.replace(/\$date[\s\S]*?\$end/, '');
-      expect(strip(text)).toBe(strip(exportTimeline(host.session.machine, format)));
+      expect(strip(text)).toBe(strip(exportBytes(historyTimeline(host.session.history, host.session.machine), format, { axis: 'ns' }).toString('latin1')));
     }
-    expect(dialog.showSaveDialog.mock.calls.map((c) => (c[1] as { defaultPath: string }).defaultPath)).toEqual(['two-devices.vcd', 'two-devices.json', 'two-devices.csv']);
+    expect(dialog.showSaveDialog.mock.calls.map((c) => (c[1] as { defaultPath: string }).defaultPath)).toEqual(['two-devices.vcd', 'two-devices.pftrace', 'two-devices.json', 'two-devices.csv']);
+    // A file that cannot be written is said so, in a box.
+    dialog.showSaveDialog.mockResolvedValueOnce({ canceled: false, filePath: join(dir, 'no', 'such', 'dir.csv') });
+    await files.exportTimeline('csv');
+    expect(dialog.showErrorBox).toHaveBeenLastCalledWith('irqscope: cannot write the export', expect.stringMatching(/^two-devices\.csv: .*ENOENT/));
   });
 });
 

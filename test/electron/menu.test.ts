@@ -51,9 +51,9 @@ describe('native menu', () => {
     const a = actions();
     const view = sub(find(menuTemplate([], [], a, false, true), 'View'));
     const shortcuts = view.filter((i) => i.accelerator?.startsWith('CmdOrCtrl+'));
-    expect(shortcuts.map((i) => i.accelerator)).toEqual(['CmdOrCtrl+1', 'CmdOrCtrl+2', 'CmdOrCtrl+3', 'CmdOrCtrl+4']);
+    expect(shortcuts.map((i) => i.accelerator)).toEqual(['CmdOrCtrl+1', 'CmdOrCtrl+2', 'CmdOrCtrl+3', 'CmdOrCtrl+4', 'CmdOrCtrl+5']);
     shortcuts.forEach(click);
-    expect(a.showView.mock.calls).toEqual([['devices'], ['vectors'], ['timeline'], ['script']]);
+    expect(a.showView.mock.calls).toEqual([['devices'], ['vectors'], ['timeline'], ['script'], ['compare']]);
   });
 
   it('offers Toggle Developer Tools only in development, never in the packaged app', () => {

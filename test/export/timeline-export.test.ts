@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { busyMachine, LEGACY } from '../session/busy-machine';
-import { Guest, NIC, CTRL, ENABLE, MASKALL, apicAddress } from '../machine/guest';
-import { timelineOf } from '../../src-main/export/timeline-source';
-import { toVcd, vcdIdentifier } from '../../src-main/export/vcd';
-import { toPerfettoTrace, type ChromeTrace } from '../../src-main/export/perfetto';
-import { toCsv } from '../../src-main/export/csv';
+import { Guest, NIC, CTRL, ENABLE, MASKALL } from '../machine/guest';
+import { microsecondsText, type ChromeTrace } from '../../src-main/export/perfetto-json';
 import { exportTimeline } from '../../src-main/export/timeline-export';
 import { decodeSession, encodeSession } from '../../src-main/session/machine-snapshot';
 import { eventRecord } from '../../src-shared/timeline/event-record';
-import { finalValue, readVcd, triggers } from './vcd-reader';
+import { EXPORT_FORMATS } from '../../src-shared/timeline/export-formats';
 import type { Machine } from '../../src-main/machine/machine';
 
 const DATE = new Date('2026-01-02T03:04:05Z');
-const NIC_SCOPE = 'machine.nic0_00_03_0';
 
 /** Busy, with a log large enough to hold everything since the build. */
 function complete(): Guest {
@@ -55,75 +51,14 @@ function readCsv(text: string): string[][] {
   return rows;
 }
 
-describe('VCD export', () => {
-  it('declares a scope per device and vector, and its final levels are the machine state', () => {
-    const g = complete();
-    const m = g.machine;
-    const vcd = readVcd(toVcd(timelineOf(m), { axis: 'seq', date: DATE }));
-    expect(vcd.timescale).toBe('1 ns');
-    for (let v = 0; v < 4; v++) {
-      expect(finalValue(vcd, `${NIC_SCOPE}.vector_${v}.masked`)).toBe(g.engine.isMasked(v) ? '1' : '0');
-      expect(finalValue(vcd, `${NIC_SCOPE}.vector_${v}.pending`)).toBe(g.engine.isPending(v) ? '1' : '0');
-      // On the sequence axis every delivery has its own tick.
-      expect(triggers(vcd, `${NIC_SCOPE}.vector_${v}.delivered`)).toHaveLength(g.engine.delivered[v]!);
-    }
-    expect(finalValue(vcd, `${NIC_SCOPE}.function_masked`)).toBe(g.engine.functionMasked ? '1' : '0');
-    expect(finalValue(vcd, 'machine.legacy_00_04_0.intx')).toBe('1');
-    expect(vcd.byPath.has('machine.legacy_00_04_0.function_masked')).toBe(false);
-    // I5: a complete log starts from the built state.
-    expect(vcd.initial.get(vcd.byPath.get(`${NIC_SCOPE}.vector_3.masked`)!.id)).toBe('1');
-  });
-
-  it('C2: disabling MSI-X masks every vector in the waveform although no per-vector event is logged', () => {
-    const g = Guest.nic({ vectors: 2, used: 'all' });
-    g.writeControl(ENABLE);
-    g.program(0, apicAddress(0), 0x40);
-    const mark = g.machine.log.total;
-    g.writeControl(0);
-    const vcd = readVcd(toVcd(timelineOf(g.machine), { axis: 'seq', date: DATE }));
-    const masked = vcd.byPath.get(`${NIC_SCOPE}.vector_0.masked`)!;
-    expect(vcd.changes.filter((c) => c.id === masked.id).map((c) => [c.time, c.value])).toEqual([
-      [mark - 1, '0'], // unmasked by the driver's vector control write
-      [mark + 1, '1'], // the FunctionMaskChanged event that disabling logs
-    ]);
-  });
-
-  it('puts virtual time on the axis in picoseconds, one step per time with its final values', () => {
-    const g = Guest.nic({ vectors: 1, used: 'all' });
-    g.writeControl(ENABLE);
-    g.program(0, apicAddress(0), 0x40);
-    g.machine.startSource(g.fn, 0, 3); // every 333333333.33 ns, on whole ns: 333333333, 666666666, 1e9
-    g.machine.step(1e9);
-    // Masked and unmasked again at one instant: the step's final value, no change at all.
-    g.writeEntry(0, CTRL, 1);
-    g.writeEntry(0, CTRL, 0);
-    const vcd = readVcd(toVcd(timelineOf(g.machine), { axis: 'ns', date: DATE }));
-    expect(vcd.timescale).toBe('1 ps');
-    expect(triggers(vcd, `${NIC_SCOPE}.vector_0.delivered`)).toEqual([333333333000, 666666666000, 1000000000000]);
-    const masked = vcd.byPath.get(`${NIC_SCOPE}.vector_0.masked`)!;
-    expect(vcd.changes.filter((c) => c.id === masked.id).map((c) => c.value)).toEqual(['0']);
-  });
-
-  it('starts every level unknown when older events were overwritten', () => {
-    const g = busyMachine(16);
-    expect(g.machine.log.evicted).toBeGreaterThan(0);
-    const vcd = readVcd(toVcd(timelineOf(g.machine), { axis: 'ns', date: DATE }));
-    expect([...vcd.initial.values()].every((v) => v === 'x')).toBe(true);
-    expect(vcd.initial.size).toBe(2 + 4 * 2 + 1);
-  });
-
-  it('uses the shortest printable identifiers, many of them', () => {
-    expect([0, 2, 3, 92, 93, 93 * 93 + 5].map(vcdIdentifier)).toEqual(['!', '#', '%', '~', '!"', '\'!"']);
-    const g = Guest.nic({ vectors: 100, used: 'all' });
-    const vcd = readVcd(toVcd(timelineOf(g.machine), { axis: 'seq', date: DATE }));
-    expect(vcd.vars.size).toBe(2 + 100 * 3);
-  });
-});
-
-describe('Perfetto trace export', () => {
+describe('Perfetto trace JSON export', () => {
   function trace(m: Machine, axis: 'ns' | 'seq' = 'ns'): ChromeTrace {
-    return JSON.parse(JSON.stringify(toPerfettoTrace(timelineOf(m), axis))) as ChromeTrace;
+    return JSON.parse(exportTimeline(m, 'perfetto-json', { axis }).toString('utf8')) as ChromeTrace;
   }
+
+  it('writes whole nanoseconds as microseconds digit for digit', () => {
+    expect([0, 7, 1000, 380088400953, 380088400950, 9007199254740991].map(microsecondsText)).toEqual(['0', '0.007', '1', '380088400.953', '380088400.95', '9007199254740.991']);
+  });
 
   it('has one instant per retained event, in µs, on the device process and vector thread', () => {
     const g = complete();
@@ -163,7 +98,7 @@ describe('CSV export', () => {
   it('has a header and one row per retained event, quoting texts with commas', () => {
     const g = complete();
     const m = g.machine;
-    const rows = readCsv(toCsv(timelineOf(m)));
+    const rows = readCsv(exportTimeline(m, 'csv').toString('utf8'));
     expect(rows[0]).toEqual(['seq', 'time_ns', 'kind', 'origin', 'bdf', 'vector', 'detail', 'a', 'b', 'c', 'text']);
     expect(rows).toHaveLength(m.log.retained + 1);
     const cols = m.log.slice(0, m.log.total);
@@ -180,7 +115,6 @@ describe('exports of an opened session', () => {
     const m = busyMachine(256).machine;
     const opened = decodeSession(encodeSession(m));
     if (!opened.ok) throw new Error(opened.error);
-    for (const format of ['perfetto', 'csv'] as const) expect(exportTimeline(opened.machine, format)).toBe(exportTimeline(m, format));
-    expect(toVcd(timelineOf(opened.machine), { axis: 'ns', date: DATE })).toBe(toVcd(timelineOf(m), { axis: 'ns', date: DATE }));
+    for (const format of EXPORT_FORMATS) expect(exportTimeline(opened.machine, format, { axis: 'ns', date: DATE }).equals(exportTimeline(m, format, { axis: 'ns', date: DATE }))).toBe(true);
   });
 });

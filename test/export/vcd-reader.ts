@@ -28,7 +28,11 @@ export interface VcdFile {
 const IDENT = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 const VAR_TYPES = new Set(['event', 'integer', 'parameter', 'real', 'realtime', 'reg', 'supply0', 'supply1', 'time', 'tri', 'triand', 'trior', 'trireg', 'tri0', 'tri1', 'wand', 'wire', 'wor']);
 
-export function readVcd(text: string): VcdFile {
+/**
+ * `foreignIds`: accept identifier codes that start with '$', as other writers use
+ * them (GTKWave's fst2vcd); irqscope never writes one, so its own files are read without.
+ */
+export function readVcd(text: string, options: { foreignIds?: boolean } = {}): VcdFile {
   const tokens = text.split(/\s+/).filter((t) => t !== '');
   let k = 0;
   const next = (): string => {
@@ -39,7 +43,7 @@ export function readVcd(text: string): VcdFile {
   const until$end = (): string[] => {
     const out: string[] = [];
     for (let t = next(); t !== '$end'; t = next()) {
-      if (t.startsWith('$')) throw new Error(`${t} inside a command`);
+      if (t.startsWith('$') && !options.foreignIds) throw new Error(`${t} inside a command`);
       out.push(t);
     }
     return out;

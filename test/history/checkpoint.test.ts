@@ -35,7 +35,7 @@ describe('checkpoints', () => {
     expect(first.replies[4]).toBe('OK 0x0000000029c08086');
     expect(first.events.some((e) => e.kind === 'FunctionMaskChanged' && e.bdf === EDU)).toBe(true);
     restoreCheckpoint(m, cp);
-    expect(m.bus.ecamWindow).toBeNull();
+    expect(m.bus.ecamWindow()).toBeNull();
     expect(run()).toEqual(first);
   });
 });

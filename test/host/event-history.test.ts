@@ -15,7 +15,7 @@ function logWith(capacity = 1 << 10): { log: EventLog; clock: Clock } {
 
 function at(clock: Clock, log: EventLog, t: number, kind: number, vector = 0, a = 0): void {
   clock.now = t;
-  log.append(kind, 0, NIC, vector, a, 0, 0);
+  log.put(kind, 0, NIC, vector, a, 0, 0);
 }
 
 describe('the host history', () => {
@@ -114,7 +114,7 @@ describe('the host history', () => {
     at(clock, log, 300, EventKind.VectorMasked);
     at(clock, log, 500, EventKind.VectorUnmasked);
     clock.now = 600;
-    log.append(EventKind.FunctionMaskChanged, 0, NIC, 0, 1, 0, 0);
+    log.put(EventKind.FunctionMaskChanged, 0, NIC, 0, 1, 0, 0);
     history.ingest(log);
     const [v0, fn] = history.window(0, 1000, 100, [laneKey(NIC, 0), laneKey(NIC, FUNCTION_LANE)]).lanes;
     expect(v0!.masked).toEqual([0, 10, 30, 50]);

@@ -86,7 +86,7 @@ describe('a filter over the history', () => {
     const log = new EventLog(clock, 1 << 12);
     for (let i = 0; i < n; i++) {
       clock.now = i;
-      log.append(NOTIFY[i % 3]!, 0, NIC, i % 5, 0, 0, 0);
+      log.put(NOTIFY[i % 3]!, 0, NIC, i % 5, 0, 0, 0);
       if ((i & 1023) === 1023) history.ingest(log);
     }
     history.ingest(log);
@@ -124,7 +124,7 @@ describe('a filter over the history', () => {
     expect(f.rowCount).toBe(4000);
     for (let i = 60_000; i < 100_000; i++) {
       clock.now = i;
-      log.append(NOTIFY[i % 3]!, 0, NIC, i % 5, 0, 0, 0);
+      log.put(NOTIFY[i % 3]!, 0, NIC, i % 5, 0, 0, 0);
       if ((i & 1023) === 1023) history.ingest(log);
     }
     history.ingest(log);
@@ -147,7 +147,7 @@ describe('a filter over the history', () => {
     history.clear();
     const clock = new Clock();
     const log = new EventLog(clock, 1 << 12);
-    log.append(EventKind.NotifyDelivered, 0, NIC, 1, 0, 0, 0);
+    log.put(EventKind.NotifyDelivered, 0, NIC, 1, 0, 0, 0);
     history.ingest(log);
     catchUp(f, history);
     expect(f.rowCount).toBe(1);

@@ -80,6 +80,14 @@ describe('importDumps', () => {
     expect(host.dispatch('importDumps', { files: [VIRTIO], vectorsInUse: 'some' as 'all' })).toEqual({ ok: false, error: "importDumps.vectorsInUse: must be 'all' or 'none'" });
   });
 
+  it('a dump of two PCI domains loads whole; the app, whose requests name bus/dev.fn, lists domain 0000', () => {
+    const host = hostWith(TWO_DEVICES);
+    const result = value(host.dispatch('importDumps', { files: [textFile('tree-two-domains.txt', readFixture('tree-two-domains.txt'))] }));
+    expect(result.devices).toBe(13);
+    const devices = value(host.dispatch('listDevices', {}));
+    expect(devices.map((d) => d.address)).toEqual(['00:00.0', '00:03.0', '02:00.0', '03:00.0', '03:02.0', '04:00.0']);
+  });
+
   it('loads the imported machine in place of the running one, with live MSI-X engines where the dump put them', () => {
     const host = hostWith(TWO_DEVICES);
     const streams = recorder(host);

@@ -3,7 +3,6 @@ import { BAR1, NIC, TWO_DEVICES, bringUpNic, hostWith, value } from './fixtures'
 import type { AppHost } from '../../src-main/host/app-host';
 import { encodeSession } from '../../src-main/session/machine-snapshot';
 import { stateOf } from '../session/busy-machine';
-import { readVcd, triggers } from '../export/vcd-reader';
 import { SESSION_VERSION } from '../../src-shared/session/session-header';
 
 /** A machine with history: a delivery, a pending bit, breakpoints (one paused at), a source. */
@@ -77,30 +76,5 @@ describe('sessions over the contract', () => {
     if (!reply.ok && !error.includes('base64')) expect(reply.error).toContain('(the running machine is unchanged)');
     expect(host.session.machine).toBe(machine);
     expect(stateOf(machine)).toEqual(before);
-  });
-});
-
-describe('timeline exports over the contract', () => {
-  it('exports VCD, Perfetto JSON and CSV that parse, named after the machine', () => {
-    const host = worked();
-    const m = host.session.machine;
-    const vcd = value(host.dispatch('exportTimeline', { format: 'vcd' }));
-    expect(vcd).toMatchObject({ format: 'vcd', fileName: 'two-devices.vcd', mimeType: 'text/x-vcd' });
-    expect(triggers(readVcd(vcd.text), 'machine.nic0_00_03_0.vector_0.delivered')).toHaveLength(m.fn(NIC)!.msix!.delivered[0]!);
-
-    const trace = value(host.dispatch('exportTimeline', { format: 'perfetto', axis: 'seq' }));
-    expect(trace.fileName).toBe('two-devices.json');
-    const parsed = JSON.parse(trace.text) as { traceEvents: unknown[] };
-    expect(parsed.traceEvents.length).toBeGreaterThan(0);
-
-    const csv = value(host.dispatch('exportTimeline', { format: 'csv' }));
-    const lines = csv.text.trimEnd().split('\n');
-    expect(lines).toHaveLength(m.log.retained + 1);
-  });
-
-  it('refuses an unknown format or axis, naming it', () => {
-    const host = worked();
-    expect(host.dispatch('exportTimeline', { format: 'svg' })).toEqual({ ok: false, error: 'exportTimeline.format: must be one of vcd, perfetto, csv' });
-    expect(host.dispatch('exportTimeline', { format: 'csv', axis: 'ms' })).toEqual({ ok: false, error: 'exportTimeline.axis: must be ns or seq' });
   });
 });

@@ -11,7 +11,7 @@ function filled(capacity: number, n: number): { log: EventLog; clock: Clock } {
   for (let s = 0; s < n; s++) {
     clock.now = 10 * s;
     log.currentOrigin = (s % 4) as Origin;
-    log.append(s % 24, s & 0xff, s & 0xffff, (s * 3) & 0xffff, s, s + 1, s + 2);
+    log.put(s % 24, s & 0xff, s & 0xffff, (s * 3) & 0xffff, s, s + 1, s + 2);
   }
   return { log, clock };
 }
@@ -70,7 +70,7 @@ describe('event log', () => {
   it('slice copies: later appends do not change a slice taken before', () => {
     const { log } = filled(16, 16);
     const c = log.slice(0, 16);
-    log.append(1, 0, 0, 0, 999, 0, 0);
+    log.put(1, 0, 0, 0, 999, 0, 0);
     expect(c.a[0]).toBe(0);
     expect(seqs(log, 0, 17)[0]).toBe(1);
   });
@@ -79,8 +79,8 @@ describe('event log', () => {
     const { log } = filled(16, 3);
     const seen: number[] = [];
     log.tap = (seq) => void seen.push(seq, log.a[log.indexOf(seq)]!);
-    log.append(0, 0, 0, 0, 77, 0, 0);
-    log.append(0, 0, 0, 0, 78, 0, 0);
+    log.put(0, 0, 0, 0, 77, 0, 0);
+    log.put(0, 0, 0, 0, 78, 0, 0);
     expect(seen).toEqual([3, 77, 4, 78]);
   });
 
@@ -91,7 +91,7 @@ describe('event log', () => {
     dst.restore(src.total, saved);
     expect([dst.total, dst.evicted, dst.retained]).toEqual([40, 24, 16]);
     expect(dst.slice(0, 40)).toEqual(saved);
-    dst.append(5, 0, 0, 0, 40, 0, 0);
+    dst.put(5, 0, 0, 0, 40, 0, 0);
     expect(seqs(dst, 0, 41)).toEqual(Array.from({ length: 17 }, (_, k) => 24 + k));
   });
 
@@ -116,7 +116,7 @@ describe('event log', () => {
     log.restore(40, saved);
     log.clear();
     expect([log.total, log.evicted, log.retained]).toEqual([0, 0, 0]);
-    log.append(3, 0, 0, 0, 5, 0, 0);
+    log.put(3, 0, 0, 0, 5, 0, 0);
     expect(seqs(log, 0, 1)).toEqual([5]);
   });
 

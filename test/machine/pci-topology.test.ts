@@ -60,12 +60,12 @@ describe('the q35 host bridge and ECAM', () => {
   it('PCIEXBAR enable maps a 256 MiB window; the length field shrinks it; a system reset turns it off again', () => {
     const m = platform();
     enableEcam(m);
-    expect(m.bus.ecamWindow).toEqual({ base: ECAM, size: 0x10000000 });
+    expect(m.bus.ecamWindow()).toEqual({ base: ECAM, size: 0x10000000 });
     expect(m.memory.read(ECAM, 4)).toBe(0x29c08086);
     cfgWrite(m, 0, 0, 0, 0x60, 4, 0xe0000000 | (2 << 1) | 1);
-    expect(m.bus.ecamWindow).toEqual({ base: 0xe0000000, size: 0x4000000 });
+    expect(m.bus.ecamWindow()).toEqual({ base: 0xe0000000, size: 0x4000000 });
     m.systemReset();
-    expect(m.bus.ecamWindow).toBeNull();
+    expect(m.bus.ecamWindow()).toBeNull();
   });
 
   it('ECAM and 0xCF8 read the same first 256 bytes of every function; ECAM alone reaches 0x100..0xfff', () => {

@@ -24,6 +24,10 @@ const SOURCE_TABLE: Record<string, (ReturnType<typeof msix> | undefined)[]> = {
   'tree-asus-p6t6.txt': Array.from({ length: 53 }, (_, i) =>
     i === 29 ? msix(15, '0xc0', [1, '0x2000'], [1, '0x3800']) : i === 32 || i === 33 ? msix(2, '0xb0', [4, '0x0'], [4, '0x800']) : undefined,
   ),
+  // Domain 0000: the ASUS board's NF200 subtree; domain 0001: the q35 system's root port 00:1c.6 and the XIO3130 subtree behind it.
+  'tree-two-domains.txt': Array.from({ length: 13 }, (_, i) =>
+    i === 5 ? msix(15, '0xc0', [1, '0x2000'], [1, '0x3800']) : i === 7 ? msix(1, '0x48', [0, '0x0'], [0, '0x800']) : i === 12 ? msix(65, '0x40', [0, '0x2000'], [0, '0x3000']) : undefined,
+  ),
   'tree-qemu-q35.txt': [
     undefined,
     undefined,
@@ -150,11 +154,19 @@ describe('import from real dumps', () => {
     expect(fs).toMatchObject({ name: 'red-hat-inc-virtio-file-system', class: '0x18000', revision: '0x1' });
   });
 
-  it('a 4096-byte image is PCIe; a device of another domain keeps its bus/dev.fn in domain 0000, with a warning', () => {
+  it('a 4096-byte image is PCIe; a device of another domain keeps its domain, which gets an ECAM window', () => {
     const { description, warnings } = importDevices(devicesOf('cap-ea-1.txt'));
-    expect(description.devices?.[0]).toMatchObject({ bdf: '01:00.0', pcie: true });
+    expect(description.devices?.[0]).toMatchObject({ bdf: '0002:01:00.0', pcie: true });
     expect(description.devices?.[0]?.config).toHaveLength(8192);
-    expect(warnings).toContain('0002:01:00.0: kept at 01:00.0 in domain 0000: the simulated machine has one PCI domain');
+    expect(description.domains).toEqual([{ domain: 2, ecam: '0x4000000000' }]);
+    expect(warnings.filter((w) => /domain|moved/.test(w))).toEqual([]);
+  });
+
+  it('devices of several domains: each keeps its address, the same bus/dev.fn in two domains included, and each extra domain gets its own window', () => {
+    const { description, warnings } = importDevices(devicesOf('tree-two-domains.txt'));
+    expect(description.devices?.map((d) => d.bdf).filter((b) => b.endsWith('00:00.0'))).toEqual(['00:00.0', '0001:00:00.0']);
+    expect(description.domains).toEqual([{ domain: 1, ecam: '0x4000000000' }]);
+    expect(warnings.filter((w) => /moved|left out/.test(w))).toEqual([]);
   });
 
   it('every device keeps its address, a bridge stays a bridge, and only a repeated address moves to a free bus 0 slot', () => {

@@ -212,4 +212,19 @@ describe('msi_notify and breakpoints on a plain-MSI device', () => {
       expect.stringMatching(/^BREAK step .*kind=NotifyDelivered dev=00:04.0 vector=0 cap=msi masked=0 pending=0 use=1 fmask=0 enable=1 : /),
     );
   });
+
+  it('a device with both capabilities: the BREAK line reads the vector of the one in use (MD1 order)', () => {
+    const desc = nicDescription({ vectors: 3, used: 'all' });
+    (desc.devices![0] as Record<string, unknown>).msi = { vectors: 4, capOffset: 0x60, is64bit: true, perVectorMask: true };
+    const q = new QtestSession(build(desc));
+    const run = (...lines: string[]): string[] => lines.flatMap((l) => q.execute(l)?.split('\n') ?? []);
+    // Bus Master on; MSI's vector 1 masked, MSI enabled with 4 vectors; MSI-X off.
+    run('outl 0xcf8 0x80001804', 'outw 0xcfc 0x4', 'outl 0xcf8 0x80001870', 'outl 0xcfc 0x2', 'outl 0xcf8 0x80001860', 'outw 0xcfe 0x21');
+    expect(run('break pending 00:03.0 1')).toEqual(['OK 1']);
+    expect(run('device_irq 00:03.0 1')[0]).toMatch(/ vector=1 cap=msi masked=1 pending=1 use=1 fmask=0 enable=1 : /);
+    run('continue');
+    // MSI-X enabled as well: it takes the raise (MD1), and the line is MSI-X's (its vector 1 is masked: pending).
+    run(`outl 0xcf8 0x${(0x80001800 + CAP).toString(16)}`, 'outl 0xcfc 0x80000000');
+    expect(run('device_irq 00:03.0 1')[0]).toMatch(/ vector=1 masked=1 pending=1 use=1 fmask=0 enable=1 : /);
+  });
 });

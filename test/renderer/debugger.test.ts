@@ -404,17 +404,45 @@ describe('files store (browser downloads and uploads)', () => {
     });
     const { useFilesStore } = await import('../../src-renderer/stores/files');
     transport.on('saveSession', () => ({ fileName: 'nic.irqsession', mimeType: 'application/octet-stream', data: btoa('IRQSCOPE\u0001'), bytes: 9 }));
-    transport.on('exportTimeline', ({ format }) => ({ format, fileName: `nic.${format}`, mimeType: 'text/csv', text: 'seq,time\n' }));
+    transport.on('exportTimeline', ({ format }) => ({ id: 7, fileName: `nic.${format}`, mimeType: 'text/csv', events: 12, delivery: 'download' as const }));
     const files = useFilesStore();
     expect(await files.saveSession()).toBe(true);
     expect(offered[0]!.name).toBe('nic.irqsession');
     expect(new Uint8Array(await offered[0]!.blob.arrayBuffer())).toEqual(new Uint8Array([...'IRQSCOPE'].map((c) => c.charCodeAt(0)).concat(1)));
-    expect(await files.exportTimeline('csv')).toBe(true);
-    expect(transport.named('exportTimeline')).toEqual([{ format: 'csv' }]);
-    expect(offered[1]!.name).toBe('nic.csv');
-    expect(await offered[1]!.blob.text()).toBe('seq,time\n');
     clicked.mockRestore();
     vi.restoreAllMocks();
+  });
+
+  it('downloads an export from the host, shows its progress with a cancel, and what became of it', async () => {
+    const hrefs: [string, string][] = [];
+    const clicked = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      hrefs.push([this.getAttribute('href')!, this.download]);
+    });
+    const { useFilesStore } = await import('../../src-renderer/stores/files');
+    transport.on('exportTimeline', ({ format }) => ({ id: 7, fileName: `nic.${format}`, mimeType: 'text/csv', events: 12, delivery: 'download' as const }));
+    transport.on('cancelExport', () => ({ cancelled: true }));
+    const files = useFilesStore();
+    expect(await files.exportTimeline('csv')).toBe(true);
+    expect(transport.named('exportTimeline')).toEqual([{ format: 'csv' }]);
+    // Relative to the page, which the browser host serves below its token.
+    expect(hrefs).toEqual([['export/7', 'nic.csv']]);
+    const report = { id: 7, fileName: 'nic.csv', state: 'running' as const, progress: 0.5, bytes: 100, events: 12 };
+    files.exportProgressed(report);
+    expect(files.exports).toEqual([report]);
+    await files.cancelExport(7);
+    expect(transport.named('cancelExport')).toEqual([{ id: 7 }]);
+    files.exportProgressed({ ...report, state: 'cancelled' });
+    expect(files.exports).toEqual([]);
+    expect(files.note).toEqual({ ok: true, text: 'export of nic.csv cancelled' });
+    files.exportProgressed({ ...report, id: 8, state: 'done', progress: 1, bytes: 3 << 20 });
+    expect(files.note).toEqual({ ok: true, text: 'exported nic.csv (12 events, 3.0 MiB)' });
+    files.exportProgressed({ ...report, id: 9, state: 'failed', error: 'events #0..#9 were overwritten' });
+    expect(files.note).toEqual({ ok: false, text: 'export of nic.csv failed: events #0..#9 were overwritten' });
+    // In Electron main writes the file itself: nothing to download here.
+    transport.on('exportTimeline', () => ({ id: 10, fileName: 'nic.vcd', mimeType: 'text/x-vcd', events: 12, delivery: 'host' as const }));
+    expect(await files.exportTimeline('vcd')).toBe(true);
+    expect(hrefs).toHaveLength(1);
+    clicked.mockRestore();
   });
 
   it('opens a session by sending the file as base64; a refusal shows main\'s reason and changes nothing here', async () => {

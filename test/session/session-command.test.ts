@@ -48,9 +48,9 @@ describe('irqscope session', () => {
     await runCommand(sessionCommand, ['save', 's.irqsession', '--machine', 'virtio-net', '--script', 'setup.qtest'], dir);
     const text = await runCommand(sessionCommand, ['info', 's.irqsession'], dir);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^session format 1, saved .* by irqscope 0\.1\.0, \d+ bytes\nmachine: virtio-net-like NIC, 3 MSI-X vectors in BAR1\n  00:00\.0 q35-host\n  00:03\.0 nic0, 3 MSI-X vectors\ntime: 0 ns\nevents: 8 logged, 8 kept, 0 overwritten\nbreakpoints: 1\nRAM: 0 non-zero 4 KiB pages saved\n$/);
+    expect(text.stdout).toMatch(/^session format 2, saved .* by irqscope 0\.1\.0, \d+ bytes\nmachine: virtio-net-like NIC, 3 MSI-X vectors in BAR1\n  00:00\.0 q35-host\n  00:03\.0 nic0, 3 MSI-X vectors\ntime: 0 ns\nevents: 8 logged, 8 kept, 0 overwritten\nbreakpoints: 1\nRAM: 0 non-zero 4 KiB pages saved\n$/);
     const json = await runCommand(sessionCommand, ['info', 's.irqsession', '--json'], dir);
-    expect(JSON.parse(json.stdout)).toMatchObject({ version: 1, events: { total: 8 }, breakpoints: 1, paused: false });
+    expect(JSON.parse(json.stdout)).toMatchObject({ version: 2, events: { total: 8 }, breakpoints: 1, paused: false });
   });
 
   it('refuses a damaged file with the reason and exit code 1, and bad usage with 2', async () => {

@@ -122,7 +122,7 @@ describe('session round trip', () => {
     expect(r).toMatchObject({
       ok: true,
       info: {
-        version: 1,
+        version: 2,
         generator: 'irqscope 0.1.0',
         devices: [
           { bdf: NIC, name: 'nic0', msixVectors: 4 },
@@ -221,8 +221,8 @@ describe('refusing files', () => {
 
   it('refuses a file from a newer irqscope, naming both versions', () => {
     const newer = Buffer.from(savedBytes());
-    newer.writeUInt32LE(2, 8);
-    expect(refusal(newer)).toMatch(/written by a newer irqscope \(session format 2\); this one reads format 1/);
+    newer.writeUInt32LE(3, 8);
+    expect(refusal(newer)).toMatch(/written by a newer irqscope \(session format 3\); this one reads format 2/);
   });
 
   it('refuses a well-formed file whose state does not fit its machine, with the reason', () => {
@@ -288,6 +288,30 @@ describe('refusing files', () => {
     expect(refusal(resave((h) => (paused(h).vector = { ...paused(h).vector!, vector: 99 })))).toMatch(/the pause report vector 99 out of range 0..3/);
     expect(refusal(resave((h) => (paused(h).breakpoint = null)))).toMatch(/gives reason breakpoint without a breakpoint/);
     expect(decodeSession(resave(() => undefined)).ok).toBe(true);
+  });
+
+  it('refuses event times that are not whole nanoseconds in order up to the saved time, naming the event', () => {
+    const m = busyMachine(1024).machine;
+    const good = encodeSession(m);
+    const { header } = decodeContainer(good);
+    const withTimes = (edit: (times: Float64Array) => void): Buffer => {
+      const c = decodeContainer(good);
+      const sections = new Map(header.sections.map((s) => [s.name, c.section(s.name, s.rawLength)]));
+      const raw = sections.get('log.time')!;
+      const times = new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+      edit(times);
+      sections.set('log.time', Buffer.from(times.buffer));
+      const { sections: _unused, ...rest } = header;
+      return encodeContainer(rest, sections);
+    };
+    const first = m.log.firstSeq;
+    expect(refusal(withTimes((t) => (t[3] = 380088400953.0004)))).toMatch(
+      new RegExp(`event log: event #${first + 3} is at 380088400953.0004 ns; event times are whole nanoseconds, in order, up to the saved time \\(${m.clock.now} ns\\)`),
+    );
+    expect(refusal(withTimes((t) => (t[t.length - 1] = m.clock.now + 1)))).toMatch(/is at \d+ ns; event times are whole nanoseconds/);
+    expect(refusal(withTimes((t) => (t[5] = t[4]! + 1e9)))).toMatch(new RegExp(`event #${first + 6} is at`));
+    expect(refusal(withTimes((t) => (t[0] = Number.NaN)))).toMatch(/is at NaN ns/);
+    expect(decodeSession(withTimes(() => undefined)).ok).toBe(true);
   });
 
   it('leaves the running machine as it was when a file is refused', () => {

@@ -25,7 +25,7 @@ export function accessWatch(space: AddressSpace, log: EventLog, isIo: boolean, r
     for (const r of ranges) {
       if ((write ? r.write : r.read) && addr < r.end && end > r.start) {
         const owner = space.find(addr)?.bdf ?? NO_DEVICE;
-        log.append(EventKind.Access, size | (write ? ACCESS_WRITE : 0) | ioFlag, owner, 0, addr >>> 0, Math.floor(addr / 0x100000000) >>> 0, value >>> 0);
+        log.emit.access(owner, size | (write ? ACCESS_WRITE : 0) | ioFlag, addr, value);
         return;
       }
     }

@@ -6,7 +6,7 @@ import type { DebuggedMachine } from './debugged-machine';
 import type { EventLog } from '../event-log';
 import { formatBdf } from '../pci/pci-bus';
 import { ACCESS_IO, ACCESS_WRITE, PENDED_BY_LOAD } from '../../../src-shared/timeline/event-kinds';
-import { EventKind, eventField } from '../../../src-shared/timeline/event-schema';
+import { EventKind, eventField as F } from '../../../src-shared/timeline/event-schema';
 import { deliveredCpuSet } from '../../../src-shared/timeline/delivered-cpus';
 import { MASK_CAUSES, type BreakpointSpec, type NotifyOutcome } from '../../../src-shared/debugger/breakpoints';
 
@@ -28,8 +28,6 @@ const OUTCOME_KINDS: Record<NotifyOutcome, number[]> = {
   dropped: [EventKind.NotifyDropped],
 };
 
-const { cpuSet: cpuSetOf, target: targetOf } = eventField.NotifyDelivered;
-
 export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine): CompileResult {
   switch (spec.kind) {
     case 'unmask':
@@ -42,13 +40,13 @@ export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine
       if (spec.kind === 'unmask') {
         let causes = 0;
         for (const cause of spec.causes) causes |= 1 << MASK_CAUSES.indexOf(cause);
-        return matcher([EventKind.VectorUnmasked], (log, i) => onDevice(log, i) && onVector(log, i) && ((causes >>> log.detail[i]!) & 1) === 1);
+        return matcher([EventKind.VectorUnmasked], (log, i) => onDevice(log, i) && onVector(log, i) && ((causes >>> F.VectorUnmasked.cause(log, i)) & 1) === 1);
       }
       // A pending bit goes from 0 to 1 by a notify (detail 1) or by msix_load (PENDED_BY_LOAD).
-      if (spec.kind === 'pending') return matcher([EventKind.NotifyPended], (log, i) => log.detail[i] !== 0 && onDevice(log, i) && onVector(log, i));
+      if (spec.kind === 'pending') return matcher([EventKind.NotifyPended], (log, i) => F.NotifyPended.pending(log, i) !== 0 && onDevice(log, i) && onVector(log, i));
       const kinds = [...new Set(spec.outcomes.flatMap((o) => OUTCOME_KINDS[o]))];
       // A pending bit restored by msix_load is no notify outcome.
-      return matcher(kinds, (log, i) => !(log.kind[i] === EventKind.NotifyPended && log.detail[i] === PENDED_BY_LOAD) && onDevice(log, i) && onVector(log, i));
+      return matcher(kinds, (log, i) => !(log.kind[i] === EventKind.NotifyPended && F.NotifyPended.pending(log, i) === PENDED_BY_LOAD) && onDevice(log, i) && onVector(log, i));
     }
     case 'config-write': {
       const { offset, length } = spec;
@@ -63,8 +61,8 @@ export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine
       const end = offset + length;
       return matcher(
         [EventKind.ConfigWrite],
-        (log, i) => onDevice(log, i) && log.a[i]! < end && log.a[i]! + log.detail[i]! > offset,
-        (log, i) => bytesInRange(log.a[i]!, log.detail[i]!, log.b[i]!, offset, end),
+        (log, i) => onDevice(log, i) && F.ConfigWrite.offset(log, i) < end && F.ConfigWrite.offset(log, i) + F.ConfigWrite.size(log, i) > offset,
+        (log, i) => bytesInRange(F.ConfigWrite.offset(log, i), F.ConfigWrite.size(log, i), F.ConfigWrite.value(log, i), offset, end),
       );
     }
     case 'access': {
@@ -76,13 +74,13 @@ export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine
       return matcher(
         [EventKind.Access],
         (log, i) => {
-          const flags = log.detail[i]!;
+          const flags = F.Access.access(log, i);
           if ((flags & ACCESS_IO) !== io) return false;
           if (!((flags & ACCESS_WRITE) !== 0 ? wantWrite : wantRead)) return false;
-          const addr = log.b[i]! * 0x100000000 + log.a[i]!;
+          const addr = F.Access.address(log, i);
           return addr < end && addr + (flags & 0xf) > start;
         },
-        (log, i) => log.c[i]!,
+        (log, i) => F.Access.value(log, i),
       );
     }
     case 'delivery': {
@@ -92,10 +90,10 @@ export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine
       return matcher(
         [EventKind.NotifyDelivered],
         (log, i) =>
-          (idtVector === null || (log.b[i]! & 0xff) === idtVector) &&
+          (idtVector === null || (F.NotifyDelivered.data(log, i) & 0xff) === idtVector) &&
           // A1: the CPUs the APIC recorded reaching, not resolved again here.
-          (cpu === null || ((deliveredCpuSet(cpuSetOf(log, i), targetOf(log, i)) >>> cpu) & 1) === 1),
-        (log, i) => log.b[i]!,
+          (cpu === null || ((deliveredCpuSet(F.NotifyDelivered.cpuSet(log, i), F.NotifyDelivered.target(log, i)) >>> cpu) & 1) === 1),
+        (log, i) => F.NotifyDelivered.data(log, i),
       );
     }
   }

@@ -180,7 +180,7 @@ export class Debugger {
     log.currentOrigin = Origin.User;
     const last = log.total - 1;
     const markerSeq = log.total;
-    log.append(BREAKPOINT_KIND, BreakpointDetail.User, 0xffff, 0, 0, Math.max(0, last) >>> 0, Math.floor(Math.max(0, last) / 0x100000000));
+    log.emit.breakpoint(0xffff, 0, BreakpointDetail.User, 0, Math.max(0, last));
     log.currentOrigin = saved;
     const record = eventRecord(log.slice(markerSeq, markerSeq + 1), 0);
     this.pause({ reason: 'user', breakpoint: null, event: { seq: markerSeq, record }, vector: null, markerSeq });
@@ -434,7 +434,7 @@ export class Debugger {
   private isUntilEvent(i: number, kind: number): boolean {
     const log = this.machine.log;
     const until = this.until!;
-    return log.bdf[i] === until.bdf && log.vector[i] === until.vector && namesVector(kind, log.detail[i]!);
+    return log.bdf[i] === until.bdf && log.vector[i] === until.vector && namesVector(log, i);
   }
 
   /** The cold path: marks each hit in the log, then pauses for the first stopping breakpoint (or the step). */
@@ -444,12 +444,12 @@ export class Debugger {
     const bdf = log.bdf[i]!;
     const vector = log.vector[i]!;
     const record = eventRecord(log.slice(seq, seq + 1), 0);
-    const vectorState = namesVector(log.kind[i]!, log.detail[i]!) ? this.vectorState(bdf, vector) : null;
+    const vectorState = namesVector(log, i) ? this.vectorState(bdf, vector) : null;
     const saved = log.currentOrigin;
     log.currentOrigin = Origin.Machine;
     const mark = (detail: number, id: number): number => {
       const at = log.total;
-      log.append(BREAKPOINT_KIND, detail, bdf, vector, id, seq >>> 0, Math.floor(seq / 0x100000000));
+      log.emit.breakpoint(bdf, vector, detail, id, seq);
       return at;
     };
     let stop: { reason: PauseReason; bp: Breakpoint | null; markerSeq: number } | null = null;

@@ -3,10 +3,7 @@
 // what; this says which event an engine logs for what, with which values, so the
 // engines' rules read as rules and the log's vocabulary for them is in one place.
 import type { EventEmitter } from '../../../src-shared/timeline/event-emitter';
-import { DropReason, FUNCTION_MSI, NotifierKind, PENDED_BY_LOAD } from '../../../src-shared/timeline/event-kinds';
-
-/** Reset event scope: 0 device reset, 1 system reset, 2 MSI-X reset alone. */
-export const RESET_MSIX = 2;
+import { DropReason, FUNCTION_MSI, NotifierKind, PENDED_BY_LOAD, ResetScope } from '../../../src-shared/timeline/event-kinds';
 
 /** Whose Enable and mask bits the events are about (the FunctionMaskChanged capability field). */
 export const InterruptCapability = { Msix: 0, Msi: FUNCTION_MSI } as const;
@@ -101,7 +98,7 @@ export class InterruptEvents {
 
   /** X1 */
   msixReset(): void {
-    this.emit.reset(this.bdf, RESET_MSIX);
+    this.emit.reset(this.bdf, ResetScope.Msix);
   }
 
   /** X3 */

@@ -29,8 +29,8 @@ export class PciBridge extends PciFunction {
   /** The bus behind the bridge. */
   readonly secondary: PciBus;
 
-  constructor(bdf: number, name: string, log: EventLog, platform: InterruptSink, configSize: 256 | 4096) {
-    super(bdf, name, log, platform, configSize);
+  constructor(bdf: number, name: string, log: EventLog, platform: InterruptSink, configSize: 256 | 4096, domain = 0) {
+    super(bdf, name, log, platform, configSize, domain);
     const c = this.config;
     c.writable.fill(0, 0x10, 0x40);
     c.w1c.fill(0, 0x10, 0x40);

@@ -34,7 +34,7 @@ export class PciBus {
   /** Places `fn` at its devfn; `bridge` when it is one, so config cycles can pass through it. */
   attach(fn: PciFunction, bridge: BusBridge | null): void {
     const devfn = fn.bdf & 0xff;
-    if (this.functions[devfn] !== null) throw new RangeError(`${formatBdf(fn.bdf)} is taken`);
+    if (this.functions[devfn] !== null) throw new RangeError(`${formatBdf(fn.address)} is taken`);
     this.functions[devfn] = fn;
     fn.upstream = this.bridge;
     if (bridge !== null) {

@@ -10,7 +10,8 @@ import type { MsiEngine } from '../msi/msi-engine';
 import { MessageOutcome, type InterruptSink } from '../irq/interrupt-sink';
 import type { InterruptHost } from './interrupt-host';
 import { COMMAND, STATUS, TYPE0_HEADER, fillByteMasks } from '../../../src-shared/registers/layout';
-import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, INTX_HELD } from '../../../src-shared/timeline/event-kinds';
+import { DOMAIN_STRIDE } from '../../../src-shared/pci-text/bdf';
+import { ACCESS_CONFIG, ACCESS_WRITE, DropReason, INTX_HELD, ResetScope } from '../../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../../src-shared/timeline/event-schema';
 
 export const COMMAND_OFFSET = 0x04;
@@ -37,18 +38,26 @@ export class PciFunction implements InterruptHost, InterruptSink {
   readonly sink: InterruptSink = this;
 
   constructor(
+    /** Bus << 8 | devfn: what config cycles carry and events name. */
     readonly bdf: number,
     readonly name: string,
     readonly log: EventLog,
     /** Where a message goes once through the gate (the machine's APIC and memory routing). */
     private readonly platform: InterruptSink,
     configSize: 256 | 4096,
+    /** The PCI domain (segment) the function sits in. */
+    readonly domain = 0,
   ) {
     this.config = new ConfigSpace(configSize);
     fillByteMasks(TYPE0_HEADER, 0, this.config.writable, this.config.w1c);
     // B3: a BAR slot reads as hardwired zero until addBar installs its size mask.
     this.config.writable.fill(0, 0x10, 0x28);
     this.caps = new CapabilityList(this.config);
+  }
+
+  /** Domain and bus/dev.fn in one number (src-shared/pci-text/bdf.ts): how the host and the tools find the function. */
+  get address(): number {
+    return this.domain * DOMAIN_STRIDE + this.bdf;
   }
 
   get command(): number {
@@ -79,7 +88,7 @@ export class PciFunction implements InterruptHost, InterruptSink {
     // Logged once stored (its effects follow), so the state right after the event holds the write;
     // the event holds what was written and what took effect (read-only bits kept, W1C bits cleared).
     this.config.write(offset, size as ConfigSize, value);
-    this.log.append(EventKind.ConfigWrite, size, this.bdf, 0, offset, value >>> 0, this.config.read(offset, size as ConfigSize));
+    this.log.emit.configWrite(this.bdf, size, offset, value, this.config.read(offset, size as ConfigSize));
     const newCommand = this.command;
     if ((oldCommand ^ newCommand) & COMMAND.INTX_DISABLE) this.updateIntxOutput();
     this.msix?.writeConfig(offset, size);
@@ -94,7 +103,7 @@ export class PciFunction implements InterruptHost, InterruptSink {
   }
 
   private refuse(offset: number, size: number, value: number, write: boolean): void {
-    this.log.append(EventKind.AccessRefused, (size & 0xf) | ACCESS_CONFIG | (write ? ACCESS_WRITE : 0), this.bdf, 0, offset >>> 0, 0, value >>> 0);
+    this.log.emit.accessRefused(this.bdf, (size & 0xf) | ACCESS_CONFIG | (write ? ACCESS_WRITE : 0), offset, value);
   }
 
   /** D1 / MD1: raise interrupt cause `cause`: MSI-X when enabled, else MSI when enabled, else INTx (QEMU's device models' order). */
@@ -110,7 +119,7 @@ export class PciFunction implements InterruptHost, InterruptSink {
       return;
     }
     // Not a drop: the level is latched in Status bit 3 and asserts when INTx Disable clears, as in QEMU.
-    if (this.command & COMMAND.INTX_DISABLE) this.log.append(EventKind.IntxChanged, INTX_HELD, this.bdf, cause & 0xffff, 0, 0, 0);
+    if (this.command & COMMAND.INTX_DISABLE) this.log.emit.intxChanged(this.bdf, cause & 0xffff, INTX_HELD, 0);
     this.setIntxLevel(1);
   }
 
@@ -130,7 +139,7 @@ export class PciFunction implements InterruptHost, InterruptSink {
     const out = this.intxLevel === 1 && (this.command & COMMAND.INTX_DISABLE) === 0 ? 1 : 0;
     if (out === this.intxOutput) return;
     this.intxOutput = out;
-    this.log.append(EventKind.IntxChanged, 0, this.bdf, 0, out, 0, 0);
+    this.log.emit.intxChanged(this.bdf, 0, 0, out);
   }
 
   /**
@@ -141,7 +150,7 @@ export class PciFunction implements InterruptHost, InterruptSink {
   deliver(bdf: number, vector: number, addrLo: number, addrHi: number, data: number): MessageOutcome {
     for (let fn: PciFunction | null = this; fn !== null; fn = fn.upstream) {
       if ((fn.config.bytes[COMMAND_OFFSET]! & BUS_MASTER) === 0) {
-        this.log.append(EventKind.NotifyDropped, DropReason.BusMasterDisabled, bdf, vector, addrLo, data, addrHi);
+        this.log.emit.notifyDropped(this.bdf, vector, DropReason.BusMasterDisabled, addrHi * 0x100000000 + addrLo, data);
         return DROPPED;
       }
     }
@@ -173,7 +182,7 @@ export class PciFunction implements InterruptHost, InterruptSink {
   }
 
   reset(): void {
-    this.log.append(EventKind.Reset, 0, this.bdf, 0, 0, 0, 0);
+    this.log.emit.reset(this.bdf, ResetScope.Device);
     const config = this.config;
     const clearWritable = (offset: number): void => {
       const mask = config.writable[offset]! | config.w1c[offset]! | (config.writable[offset + 1]! << 8) | (config.w1c[offset + 1]! << 8);

@@ -1,7 +1,8 @@
-// The host side of the PCI hierarchy: the root buses and everything behind their
-// bridges, guest config access through the 0xCF8/0xCFC pair and through ECAM (the
-// MMCONFIG window), access by a function's own address for the tools, and BAR
-// mapping into the memory and I/O address spaces, windows of the bridges included.
+// The host side of the PCI hierarchy: its domains (segments), each with root buses
+// and everything behind their bridges; guest config access through the 0xCF8/0xCFC
+// pair (domain 0000 only, as on a PC) and through each domain's ECAM (MMCONFIG)
+// window; access by a function's own address for the tools; and BAR mapping into
+// the one memory and I/O address space every domain shares, bridge windows included.
 import { Region, SIZES_1_2_4, type AddressSpace } from '../address-space';
 import type { EventLog } from '../event-log';
 import type { PciFunction } from './pci-function';
@@ -29,13 +30,17 @@ export interface PciHostState {
   readonly configAddress: number;
 }
 
+/** One PCI domain: its root buses (a bus no bridge leads to, made as a function is attached on it) and its ECAM window, when mapped. */
+interface Segment {
+  readonly roots: PciBus[];
+  ecam: Region | null;
+}
+
 export class PciHost {
-  /** Root buses by number; bus 0 always exists. */
-  readonly roots: PciBus[] = [new PciBus(null, 0)];
-  private readonly byBdf = new Map<number, PciFunction>();
+  private readonly segments = new Map<number, Segment>();
+  /** By address: domain * DOMAIN_STRIDE + bus/dev.fn. */
+  private readonly byAddress = new Map<number, PciFunction>();
   private configAddress = 0;
-  /** The ECAM window; mapped where the host bridge's PCIEXBAR puts it, when enabled. */
-  private ecam: Region | null = null;
 
   constructor(
     private readonly memory: AddressSpace,
@@ -76,52 +81,72 @@ export class PciHost {
     }
   }
 
-  /** Attaches `fn` on the bus its address names as the hierarchy is numbered now; a bus no bridge leads to becomes a root bus. */
+  private segment(domain: number): Segment {
+    let found = this.segments.get(domain);
+    if (found === undefined) {
+      found = { roots: [], ecam: null };
+      this.segments.set(domain, found);
+    }
+    return found;
+  }
+
+  /** Domain `domain`'s root buses by number (domain 0000's by default). */
+  roots(domain = 0): readonly PciBus[] {
+    return this.segments.get(domain)?.roots ?? [];
+  }
+
+  /** The domains that hold a function or an ECAM window, in order. */
+  domains(): number[] {
+    return [...this.segments.keys()].sort((a, b) => a - b);
+  }
+
+  /** Attaches `fn` on the bus its address names in its domain as the hierarchy is numbered now; a bus no bridge leads to becomes a root bus. */
   attach(fn: PciFunction): void {
-    if (this.byBdf.has(fn.bdf)) throw new RangeError(`${formatBdf(fn.bdf)} is taken`);
+    if (this.byAddress.has(fn.address)) throw new RangeError(`${formatBdf(fn.address)} is taken`);
     const number = fn.bdf >>> 8;
-    let bus = this.findBus(number);
+    let bus = this.findBus(number, fn.domain);
     if (bus === null) {
       bus = new PciBus(null, number);
-      this.roots.push(bus);
+      this.segment(fn.domain).roots.push(bus);
     }
     bus.attach(fn, fn instanceof PciBridge ? fn : null);
-    this.byBdf.set(fn.bdf, fn);
+    this.byAddress.set(fn.address, fn);
     this.remap(fn);
   }
 
-  get(bdf: number): PciFunction | null {
-    return this.byBdf.get(bdf) ?? null;
+  /** By address: a bus/dev.fn number is domain 0000's; add domain * 0x10000 for another. */
+  get(address: number): PciFunction | null {
+    return this.byAddress.get(address) ?? null;
   }
 
-  /** Every function, by address. */
+  /** Every function, by domain and address. */
   list(): PciFunction[] {
-    return [...this.byBdf.values()].sort((a, b) => a.bdf - b.bdf);
+    return [...this.byAddress.values()].sort((a, b) => a.address - b.address);
   }
 
-  /** The bus that config cycles for bus `number` reach, following the bridges' bus numbers (QEMU's pci_find_bus_nr). */
-  findBus(number: number): PciBus | null {
-    for (const root of this.roots) {
+  /** The bus that config cycles for bus `number` reach in `domain`, following the bridges' bus numbers (QEMU's pci_find_bus_nr). */
+  findBus(number: number, domain = 0): PciBus | null {
+    for (const root of this.roots(domain)) {
       const bus = findBelow(root, number);
       if (bus !== null) return bus;
     }
     return null;
   }
 
-  /** The function a guest config cycle for (bus, devfn) reaches, or null. */
-  route(bus: number, devfn: number): PciFunction | null {
-    const found = this.findBus(bus);
+  /** The function a guest config cycle for (bus, devfn) reaches in `domain`, or null. */
+  route(bus: number, devfn: number, domain = 0): PciFunction | null {
+    const found = this.findBus(bus, domain);
     return found === null ? null : found.functions[devfn]!;
   }
 
   /** A3: by a function's own address (tools, the app); an absent function reads all ones. */
-  configRead(bdf: number, offset: number, size: number): number {
-    const fn = this.get(bdf);
+  configRead(address: number, offset: number, size: number): number {
+    const fn = this.get(address);
     return fn === null ? allOnes(size) : fn.configRead(offset, size);
   }
 
-  configWrite(bdf: number, offset: number, size: number, value: number): void {
-    const fn = this.get(bdf);
+  configWrite(address: number, offset: number, size: number, value: number): void {
+    const fn = this.get(address);
     if (fn !== null) this.write(fn, offset, size, value);
   }
 
@@ -153,7 +178,7 @@ export class PciHost {
     if (fn.configWrite(offset, size, value)) this.remap(fn);
   }
 
-  /** The function 0xCF8 selects (enable bit, bus, devfn), or null. */
+  /** The function 0xCF8 selects (enable bit, bus, devfn) in domain 0000, the only one the pair reaches, or null. */
   private selected(): PciFunction | null {
     const a = this.configAddress;
     if ((a & 0x80000000) === 0) return null;
@@ -171,31 +196,38 @@ export class PciHost {
     if (fn !== null) this.guestWrite(fn, (this.configAddress | offset) & 0xff, size, value, LEGACY_CONFIG_SIZE);
   }
 
-  /** Maps the ECAM window (`size` bytes: 1 MiB per bus) at `base`, or unmaps it. */
-  setEcam(enabled: boolean, base: number, size: number): void {
-    if (this.ecam !== null) this.memory.unmap(this.ecam);
-    this.ecam = null;
+  /**
+   * Maps `domain`'s ECAM window (`size` bytes: 1 MiB per bus, from bus 0) at `base`,
+   * or unmaps it: domain 0000's follows the q35 host bridge's PCIEXBAR, another
+   * domain's sits where firmware put it (ACPI's MCFG table on a PC).
+   */
+  setEcam(enabled: boolean, base: number, size: number, domain = 0): void {
+    const segment = this.segment(domain);
+    if (segment.ecam !== null) this.memory.unmap(segment.ecam);
+    segment.ecam = null;
     if (!enabled) return;
-    this.ecam = new Region(
-      'pcie-mmcfg',
+    segment.ecam = new Region(
+      domain === 0 ? 'pcie-mmcfg' : `pcie-mmcfg-${domain.toString(16).padStart(4, '0')}`,
       size,
       {
         read: (o, s) => {
-          const fn = this.route(o >>> 20, (o >>> 12) & 0xff);
+          const fn = this.route(o >>> 20, (o >>> 12) & 0xff, domain);
           return fn === null ? allOnes(s) : this.guestRead(fn, o & 0xfff, s, fn.config.size);
         },
         write: (o, s, v) => {
-          const fn = this.route(o >>> 20, (o >>> 12) & 0xff);
+          const fn = this.route(o >>> 20, (o >>> 12) & 0xff, domain);
           if (fn !== null) this.guestWrite(fn, o & 0xfff, s, v, fn.config.size);
         },
       },
       SIZES_1_2_4,
     );
-    this.memory.map(this.ecam, base);
+    this.memory.map(segment.ecam, base);
   }
 
-  get ecamWindow(): { base: number; size: number } | null {
-    return this.ecam === null ? null : { base: this.ecam.base, size: this.ecam.size };
+  /** Where `domain`'s ECAM window is mapped, or null. */
+  ecamWindow(domain = 0): { base: number; size: number } | null {
+    const ecam = this.segments.get(domain)?.ecam ?? null;
+    return ecam === null ? null : { base: ecam.base, size: ecam.size };
   }
 
   /**
@@ -205,7 +237,7 @@ export class PciHost {
    * come here, so walking the functions costs the hot paths nothing.
    */
   private msixStructureAt(addr: number): number {
-    for (const fn of this.byBdf.values()) {
+    for (const fn of this.byAddress.values()) {
       const msix = fn.msix;
       if (msix === null) continue;
       const { tableBar, tableOffset, pbaBar, pbaOffset } = msix.layout;
@@ -245,17 +277,17 @@ export class PciHost {
         // The state matches each event as it is logged (the state history stops right after any event).
         space.unmap(bar.region);
         bar.mappedAt = UNMAPPED;
-        this.log.append(EventKind.BarMapped, 0, fn.bdf, 0, was >>> 0, Math.floor(was / 0x100000000), bar.index);
+        this.log.emit.barMapped(fn.bdf, 0, was, bar.index);
       }
       bar.mappedAt = addr;
       if (addr === UNMAPPED) continue;
       for (const other of space.mapped()) {
         if (other.priority === bar.region.priority && other !== bar.region && addr < other.end && other.base < addr + bar.size) {
-          this.log.append(EventKind.BarOverlap, 0, fn.bdf, 0, addr >>> 0, Math.floor(addr / 0x100000000), bar.index);
+          this.log.emit.barOverlap(fn.bdf, addr, bar.index);
         }
       }
       space.map(bar.region, addr);
-      this.log.append(EventKind.BarMapped, 1, fn.bdf, 0, addr >>> 0, Math.floor(addr / 0x100000000), bar.index);
+      this.log.emit.barMapped(fn.bdf, 1, addr, bar.index);
     }
     if (fn instanceof PciBridge) {
       for (const child of fn.secondary.functions) if (child !== null) this.remap(child);
