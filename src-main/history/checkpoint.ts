@@ -1,17 +1,14 @@
 // A machine's state at one point, in memory, for the state history: what the event
-// stream can change (config spaces, MSI-X tables, PBAs, use and delivered counts,
-// APIC counts, the clock). Taking one copies typed arrays; putting one back fills
-// them in and lets the caches (function mask, BAR mappings, INTx pin) follow.
+// stream can change (config spaces, MSI-X state, the 0xCF8 latch, APIC counts, the
+// clock). Taking one copies typed arrays; putting one back fills them in and lets
+// what follows from config (function mask, BAR mappings, ECAM, INTx pin) follow.
 import type { Machine } from '../machine/machine';
-import { STATUS_OFFSET } from '../machine/pci/pci-function';
-import { STATUS } from '../../src-shared/registers/layout';
+import type { MsixState } from '../machine/msix/msix-state';
+import type { PciHostState } from '../machine/pci/pci-host';
 
 interface FunctionState {
   config: Uint8Array;
-  table: Uint32Array | null;
-  pba: Uint32Array | null;
-  useCount: Uint32Array | null;
-  delivered: Float64Array | null;
+  msix: MsixState | null;
 }
 
 export interface Checkpoint {
@@ -19,6 +16,7 @@ export interface Checkpoint {
   seq: number;
   now: number;
   functions: FunctionState[];
+  pci: PciHostState;
   counts: Float64Array;
   special: Float64Array;
 }
@@ -27,13 +25,8 @@ export function takeCheckpoint(machine: Machine): Checkpoint {
   return {
     seq: machine.log.total,
     now: machine.clock.now,
-    functions: machine.functions().map((fn) => ({
-      config: fn.config.bytes.slice(),
-      table: fn.msix?.table.slice() ?? null,
-      pba: fn.msix?.pba.slice() ?? null,
-      useCount: fn.msix?.useCount.slice() ?? null,
-      delivered: fn.msix?.delivered.slice() ?? null,
-    })),
+    functions: machine.functions().map((fn) => ({ config: fn.config.bytes.slice(), msix: fn.msix?.saveState() ?? null })),
+    pci: machine.bus.saveState(),
     counts: machine.apic.counts.slice(),
     special: machine.apic.special.slice(),
   };
@@ -44,17 +37,9 @@ export function restoreCheckpoint(machine: Machine, cp: Checkpoint): void {
   machine.functions().forEach((fn, i) => {
     const saved = cp.functions[i]!;
     fn.config.bytes.set(saved.config);
-    fn.setIntxLevel((fn.config.get16(STATUS_OFFSET) & STATUS.INTX_STATUS) !== 0 ? 1 : 0);
-    machine.bus.remap(fn);
-    const msix = fn.msix;
-    if (msix !== null) {
-      msix.table.set(saved.table!);
-      msix.pba.set(saved.pba!);
-      msix.useCount.set(saved.useCount!);
-      msix.delivered.set(saved.delivered!);
-      msix.syncFromConfig();
-    }
+    if (saved.msix !== null) fn.msix!.restoreState(saved.msix);
   });
+  machine.bus.restoreState(cp.pci);
   machine.apic.counts.set(cp.counts);
   machine.apic.special.set(cp.special);
   machine.clock.now = cp.now;

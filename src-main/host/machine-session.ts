@@ -171,7 +171,7 @@ export class MachineSession {
       retained: log.retained,
       evicted: log.evicted,
       capacity: log.capacity,
-      devices: this.target.devices().length,
+      devices: this.target.functionCount(),
     };
   }
 

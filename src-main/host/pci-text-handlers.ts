@@ -54,7 +54,7 @@ export function createPciTextHandlers(session: LiveTarget & TargetSwap): Pick<Ha
       const built = openImported(dump, vectorsInUse ?? 'all');
       if (!built.ok) throw new RequestError('files', `${built.problem}, the running machine is unchanged: ${built.details.join('; ')}`);
       session.replace({ target: built.target, name: `imported from ${files.map((f) => shortName(f.name)).join(', ')}`, preset: null });
-      return { status: session.status(), devices: built.target.devices().length, warnings: warningsOf(dump) };
+      return { status: session.status(), devices: built.target.functionCount(), warnings: warningsOf(dump) };
     },
     setpci: ({ line, bdf }) => valueOf(session.target.setpci(line, bdf ?? null)),
   };

@@ -12,8 +12,11 @@ import { DOMAIN_STRIDE, domainOf } from '../../src-shared/pci-text/bdf';
 import { PciBridge } from './pci/pci-bridge';
 import { Q35HostBridge, Q35_HOST_BRIDGE_BDF } from './pci/q35-host-bridge';
 import { addRootPortCapability, checkBridge, checkReachable, isBridgeDescription, markMultiFunction, programBridge } from './topology-builder';
-import { MsiEngine, MSI_CAP_ID } from './msi/msi-engine';
-import { MsixEngine, exclusiveBarLayout, pbaBytes, tableBytes, type MsixLayout } from './msix/msix-engine';
+import { MsiEngine } from './msi/msi-engine';
+import { MSI_CAP_ID } from './msi/msi-capability';
+import { MsixEngine } from './msix/msix-engine';
+import { exclusiveBarLayout } from './msix/msix-layout';
+import { pbaBytes, tableBytes } from '../../src-shared/registers/msix-entry';
 import {
   parseMachineDescription,
   parseMachineText,
@@ -21,7 +24,7 @@ import {
   type MachineDescription,
   type ParseResult,
 } from '../../src-shared/machine-file/description';
-import { MSIX_MAX_VECTORS } from '../../src-shared/registers/layout';
+import { MSIX_MAX_VECTORS, type MsixLayout } from '../../src-shared/registers/layout';
 
 export type BuildResult = { ok: true; machine: Machine; warnings: string[] } | { ok: false; errors: string[] };
 

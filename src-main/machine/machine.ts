@@ -13,11 +13,9 @@ import { PciHost } from './pci/pci-host';
 import { formatBdf } from './pci/pci-bus';
 import type { PciFunction } from './pci/pci-function';
 import type { Ram } from './ram';
-import { MAX_SOURCE_RATE, MIN_SOURCE_RATE, type MachineDescription } from '../../src-shared/machine-file/description';
+import { sourceRateProblem, type MachineDescription } from '../../src-shared/machine-file/description';
 import { DropReason, Origin, ResetScope } from '../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../src-shared/timeline/event-schema';
-
-export { MAX_SOURCE_RATE, MIN_SOURCE_RATE };
 
 // Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
 const { Interrupt: INTERRUPT, Dropped: DROPPED } = MessageOutcome;
@@ -88,9 +86,8 @@ export class Machine implements DebuggedMachine, InterruptSink {
   }
 
   startSource(fn: PciFunction, vector: number, ratePerSecond: number): IntervalSource {
-    if (!(ratePerSecond >= MIN_SOURCE_RATE && ratePerSecond <= MAX_SOURCE_RATE)) {
-      throw new RangeError(`source rate ${ratePerSecond} is outside ${MIN_SOURCE_RATE.toPrecision(2)}..${MAX_SOURCE_RATE} per second`);
-    }
+    const rateProblem = sourceRateProblem(ratePerSecond);
+    if (rateProblem !== null) throw new RangeError(`source rate ${ratePerSecond}: ${rateProblem}`);
     const problem = sourceVectorError(fn, vector);
     if (problem !== null) throw new RangeError(problem);
     this.stopSource(fn.address, vector);

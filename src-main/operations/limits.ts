@@ -4,9 +4,8 @@
 // range); they are re-exported here so a reader finds all of them by one name.
 export { MAX_TIME_NS } from '../machine/clock';
 export { MAX_BREAKPOINTS, MAX_QUEUED } from '../machine/debugger/debugger';
-export { MAX_SOURCE_RATE, MIN_SOURCE_RATE } from '../../src-shared/machine-file/description';
-/** The fastest source the app may start: the hosts stay responsive below it (the contract checks it). */
-export { MAX_APP_SOURCE_RATE } from '../../src-shared/ipc/contract';
+/** The machine's source rates, and the fastest the app may start (the hosts stay responsive below it; the contract checks it). */
+export { MAX_APP_SOURCE_RATE, MAX_SOURCE_RATE, MIN_SOURCE_RATE, sourceRateProblem } from '../../src-shared/machine-file/description';
 export { MAX_WINDOW_LANES, MAX_WINDOW_PIXELS } from '../../src-shared/timeline/window';
 
 /**

@@ -10,7 +10,7 @@
 import type { SourceInfo } from '../../src-shared/ipc/contract';
 import type { ResumeResult, VectorRef } from '../../src-shared/debugger/breakpoints';
 import { done, refuse, type ActionDone, type Outcome, type Target } from '../target/target';
-import { MAX_SOURCE_RATE } from './limits';
+import { sourceRateProblem } from './limits';
 
 /** What the operations need of a target (the qtest session hands them its machine's adapter, which has no qtest of its own). */
 export type OperationTarget = Pick<Target, 'act' | 'useCount' | 'startSource' | 'stopSource' | 'reset' | 'debugger'>;
@@ -51,7 +51,8 @@ export const operations = {
   unuse: (target: OperationTarget, input: VectorInput): Outcome<UseDone> => used(target, input, target.act({ kind: 'unuse', ...input })),
   /** A periodic source. Each surface bounds the rate lower for itself (limits.ts); none passes the machine's own bound. */
   startSource: (target: OperationTarget, { bdf, vector, ratePerSecond }: SourceInput): Outcome<SourceInfo> => {
-    if (!(ratePerSecond <= MAX_SOURCE_RATE)) return refuse('ratePerSecond', `at most ${MAX_SOURCE_RATE.toLocaleString('en-US')} per second, got ${ratePerSecond}`);
+    const problem = sourceRateProblem(ratePerSecond);
+    if (problem !== null) return refuse('ratePerSecond', `${problem}, got ${ratePerSecond}`);
     return target.startSource(bdf, vector, ratePerSecond);
   },
   stopSource: (target: OperationTarget, { bdf, vector }: VectorInput): Outcome<boolean> => target.stopSource(bdf, vector),

@@ -35,7 +35,8 @@
 // and a clock_step or clock_set that a breakpoint cuts short answers the same way for its rest.
 // The device-side commands go through the operations layer, the same operations the
 // app's requests call, so they queue, refuse and count alike on both paths.
-import { MAX_SOURCE_RATE, type Machine } from '../machine/machine';
+import type { Machine } from '../machine/machine';
+import { MAX_SOURCE_RATE, sourceRateProblem } from '../operations/limits';
 import { MachineTarget } from '../target/simulated/machine-target';
 import type { ActionDone, Outcome } from '../target/target';
 import { operations } from '../operations/operations';
@@ -199,7 +200,8 @@ export class QtestSession {
     const vector = this.vector(args[1]!);
     if (fn.msix !== null && vector >= fn.msix.vectors) throw this.rangeError(fn.msix, vector, 'no source started');
     const r = parseU64(args[2]!, 'rate');
-    if (!r.ok || r.value < 1n || r.value > BigInt(MAX_SOURCE_RATE)) {
+    // qtest's rates are whole numbers, so 1 is the slowest; the machine's limits bound the rest.
+    if (!r.ok || r.value < 1n || sourceRateProblem(Number(r.value)) !== null) {
       throw new CommandError(`rate '${args[2]}' must be a whole number of raises per second in 1..${MAX_SOURCE_RATE}`);
     }
     this.outcome(operations.startSource(this.target, { bdf: fn.bdf, vector, ratePerSecond: Number(r.value) }));

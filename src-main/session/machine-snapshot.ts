@@ -10,11 +10,8 @@ import { MAX_LOG_TOTAL } from '../machine/event-log';
 import { RAM_PAGE } from '../machine/ram';
 import { loadMachineObject } from '../machine/machine-builder';
 import { formatBdf } from '../machine/pci/pci-bus';
-import { CONFIG_ADDRESS_PORT } from '../machine/pci/pci-host';
-import { STATUS_OFFSET } from '../machine/pci/pci-function';
 import { emptyColumns } from '../../src-shared/timeline/columns';
 import { COLUMN_NAMES, upgradeLegacyRow } from '../../src-shared/timeline/event-schema';
-import { STATUS } from '../../src-shared/registers/layout';
 import { SESSION_FORMAT, SESSION_VERSION, type SessionHeader } from '../../src-shared/session/session-header';
 import { SessionFormatError, decodeContainer, encodeContainer } from './session-container';
 
@@ -39,10 +36,11 @@ export function encodeSession(machine: Machine, savedAt = new Date()): Buffer {
     sections.set(`${key}.w1c`, fn.config.w1c);
     const msix = fn.msix;
     if (msix !== null) {
-      sections.set(`${key}.msix.table`, bytesOf(msix.table));
-      sections.set(`${key}.msix.pba`, bytesOf(msix.pba));
-      sections.set(`${key}.msix.useCount`, bytesOf(msix.useCount));
-      sections.set(`${key}.msix.delivered`, bytesOf(msix.delivered));
+      const state = msix.saveState();
+      sections.set(`${key}.msix.table`, bytesOf(state.table));
+      sections.set(`${key}.msix.pba`, bytesOf(state.pba));
+      sections.set(`${key}.msix.useCount`, bytesOf(state.useCount));
+      sections.set(`${key}.msix.delivered`, bytesOf(state.delivered));
     }
     functions.push({ bdf: fn.address, name: fn.name, configSize: fn.config.size, msixVectors: msix?.vectors ?? null });
   }
@@ -67,7 +65,7 @@ export function encodeSession(machine: Machine, savedAt = new Date()): Buffer {
       nowNs: machine.clock.now,
       sources: machine.listSources().map((s) => ({ bdf: s.bdf, vector: s.vector, ratePerSecond: s.ratePerSecond, dueNs: s.timer.due, carry: s.timer.carry })),
     },
-    pciConfigAddress: configAddressLatch(machine).read(0, 4),
+    pciConfigAddress: machine.bus.saveState().configAddress,
     functions,
     ram,
     log: { capacity: log.capacity, total: log.total, retained: log.retained },
@@ -102,19 +100,18 @@ function restore(header: SessionHeader, section: (name: string, bytes: number) =
     fill(fn.config.bytes, `${key}.config`);
     fill(fn.config.writable, `${key}.writable`);
     fill(fn.config.w1c, `${key}.w1c`);
-    // The INTx level is mirrored in Status bit 3; this recomputes what the pin drives.
-    fn.setIntxLevel((fn.config.get16(STATUS_OFFSET) & STATUS.INTX_STATUS) !== 0 ? 1 : 0);
-    machine.bus.remap(fn);
     const msix = fn.msix;
     if (msix !== null) {
-      fill(msix.table, `${key}.msix.table`);
-      fill(msix.pba, `${key}.msix.pba`);
-      fill(msix.useCount, `${key}.msix.useCount`);
-      fill(msix.delivered, `${key}.msix.delivered`);
+      const state = msix.blankState();
+      fill(state.table, `${key}.msix.table`);
+      fill(state.pba, `${key}.msix.pba`);
+      fill(state.useCount, `${key}.msix.useCount`);
+      fill(state.delivered, `${key}.msix.delivered`);
+      msix.restoreState(state);
     }
-    fn.syncDerivedState();
   }
-  configAddressLatch(machine).write(0, 4, header.pciConfigAddress);
+  // The latch, and what every function derives from its config: INTx, MSI caches, BAR mappings, ECAM.
+  machine.bus.restoreState({ configAddress: header.pciConfigAddress });
   fill(machine.apic.counts, 'apic.counts');
   fill(machine.apic.special, 'apic.special');
   header.ram.forEach((saved, i) => {
@@ -196,11 +193,4 @@ function checkEventTimes(times: Float64Array, firstSeq: number, nowNs: number): 
     if (Number.isSafeInteger(t) && t >= 0 && t <= nowNs && (k === 0 || t >= times[k - 1]!)) continue;
     throw new SessionFormatError(`event log: event #${firstSeq + k} is at ${t} ns; event times are whole nanoseconds, in order, up to the saved time (${nowNs} ns)`);
   }
-}
-
-/** The 0xCF8 register's own handler: reading or writing it here logs nothing and trips no breakpoint. */
-function configAddressLatch(machine: Machine): { read(offset: number, size: 4): number; write(offset: number, size: 4, value: number): void } {
-  const region = machine.io.resolve(CONFIG_ADDRESS_PORT).region;
-  if (region?.handler == null) throw new Error('no CONFIG_ADDRESS register at 0xCF8');
-  return region.handler;
 }

@@ -85,8 +85,10 @@ export interface DeviceStateJson {
 
 /** Topology and inspection: what a view of the machine at one moment (now, or right after an earlier event) answers. */
 export interface TargetInspection {
-  /** Every function, in bus order. */
+  /** Every function the contract can name (bus/dev.fn: domain 0000), in bus order. */
   devices(): DeviceInfo[];
+  /** Functions in every domain (a machine may have more than the contract names). */
+  functionCount(): number;
   /** Whether a function answers at `bdf`. */
   hasDevice(bdf: number): boolean;
   configSpace(bdf: number): Outcome<ConfigSpaceImage>;

@@ -5,6 +5,7 @@
 // names the offending field (`writeConfig.size: …`).
 import type { MsixLayout } from '../registers/layout';
 import { z } from 'zod';
+import { MAX_APP_SOURCE_RATE, sourceRateProblem } from '../machine-file/description';
 import type { RequestName, StreamName } from './names';
 import { debuggerParams, type BreakpointInfo, type DebuggerState } from '../debugger/breakpoints';
 import { EXPORT_FORMATS, SEQ_AXIS_FORMATS, TIME_AXES } from '../timeline/export-formats';
@@ -28,8 +29,6 @@ const request =
   <P extends z.ZodType>(params: P): RequestSpec<P, R> => ({ params });
 
 const MAX_SAFE_ADDRESS = Number.MAX_SAFE_INTEGER;
-/** The fastest interval source the app may start (raises per second); the hosts stay responsive below it. */
-export const MAX_APP_SOURCE_RATE = 10_000_000;
 
 const int = (min: number, max: number, what: string) =>
   z
@@ -345,10 +344,10 @@ export const requests = {
     z.strictObject({
       bdf,
       vector,
-      ratePerSecond: z
-        .number({ error: 'expected a rate as a number' })
-        .positive({ error: 'the rate must be above 0' })
-        .max(MAX_APP_SOURCE_RATE, { error: `at most ${MAX_APP_SOURCE_RATE.toLocaleString('en-US')} per second` }),
+      ratePerSecond: z.number({ error: 'expected a rate as a number' }).superRefine((rate, ctx) => {
+        const problem = sourceRateProblem(rate, MAX_APP_SOURCE_RATE);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     }),
   ),
   stopSource: request<{ stopped: boolean }>()(z.strictObject({ bdf, vector })),

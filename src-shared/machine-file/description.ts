@@ -86,10 +86,24 @@ const msixExclusive = z.strictObject({
   used: usedVectors.optional(),
 });
 
+// The limits of an interval source's rate, in raises per second, for every way one is
+// started: machine files and sessions, the machine itself, qtest's source_start, the
+// app's requests and its rate field all check against these.
+
 /** Slowest source: one firing per 2^53 ns (about 104 days), so every due time stays an exact number. */
 export const MIN_SOURCE_RATE = 1e9 / Number.MAX_SAFE_INTEGER;
-/** Fastest source: one firing per virtual nanosecond. */
+/** Fastest source the machine runs: one firing per virtual nanosecond. */
 export const MAX_SOURCE_RATE = 1e9;
+/** Fastest source the app may start: below it the hosts stay responsive while the machine runs in real time. */
+export const MAX_APP_SOURCE_RATE = 10_000_000;
+
+/** Why `rate` is no source rate of at most `max` raises per second, or null when it is one. */
+export function sourceRateProblem(rate: number, max: number = MAX_SOURCE_RATE): string | null {
+  if (!(rate > 0)) return 'the rate must be above 0';
+  if (rate < MIN_SOURCE_RATE) return `expected at least ${MIN_SOURCE_RATE.toPrecision(2)} per second (one firing every 104 days)`;
+  if (!(rate <= max)) return `at most ${max.toLocaleString('en-US')} per second`;
+  return null;
+}
 
 /** Raises per second of an interval source, wherever one is written down (machine files, sessions). */
 export const sourceRateSchema = z.number().min(MIN_SOURCE_RATE).max(MAX_SOURCE_RATE);

@@ -2,7 +2,7 @@
 // and the MSI-X capability. The walks take a reader rather than bytes so that
 // setpci can follow a live device's chain with the same code (and the same loop
 // protection) that the lspci printer and the importer use on dumps.
-import { MSIX_CAP_ID, MSIX_CONTROL, MSIX_ENTRY_SIZE, STATUS } from '../registers/layout';
+import { MSIX_CAP_ID, MSIX_CONTROL, STATUS } from '../registers/layout';
 import { hex } from './hex';
 
 export type ConfigReader = (offset: number, size: 1 | 2 | 4) => number;
@@ -277,14 +277,4 @@ export function findMsix(config: Uint8Array): { msix: MsixCapability | undefined
     return { msix: undefined, warnings };
   }
   return { msix: decodeMsixAt(bytesReader(config), first.offset), warnings };
-}
-
-/** Bytes the vector table takes (R3). */
-export function msixTableBytes(vectors: number): number {
-  return vectors * MSIX_ENTRY_SIZE;
-}
-
-/** Bytes the PBA takes: one bit per vector in whole qwords (R4). */
-export function msixPbaBytes(vectors: number): number {
-  return Math.ceil(vectors / 64) * 8;
 }

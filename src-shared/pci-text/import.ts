@@ -5,7 +5,8 @@
 // warnings here and as errors only when the machine is built.
 import type { MachineDescriptionInput } from '../machine-file/description';
 import { isPowerOfTwo, nextPowerOfTwo } from '../power-of-two';
-import { decodeBars, decodeHeader, findMsix, msixPbaBytes, msixTableBytes, type BarKind, type MsixCapability } from './config-decode';
+import { decodeBars, decodeHeader, findMsix, type BarKind, type MsixCapability } from './config-decode';
+import { pbaBytes, tableBytes } from '../registers/msix-entry';
 import { hex, hex0x } from './hex';
 import { DOMAIN_STRIDE, domainOf, formatBdf } from './bdf';
 import type { LspciDevice } from './lspci-dump';
@@ -172,8 +173,8 @@ function checkMsixLayout(spans: Span[], bars: PlannedBar[], warn: (what: string)
 
 function msixSpans(msix: MsixCapability): Span[] {
   return [
-    { what: 'table', bar: msix.table.bir, start: msix.table.offset, end: msix.table.offset + msixTableBytes(msix.vectors) },
-    { what: 'PBA', bar: msix.pba.bir, start: msix.pba.offset, end: msix.pba.offset + msixPbaBytes(msix.vectors) },
+    { what: 'table', bar: msix.table.bir, start: msix.table.offset, end: msix.table.offset + tableBytes(msix.vectors) },
+    { what: 'PBA', bar: msix.pba.bir, start: msix.pba.offset, end: msix.pba.offset + pbaBytes(msix.vectors) },
   ];
 }
 

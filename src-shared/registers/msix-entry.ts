@@ -25,11 +25,6 @@ const { ADDR_LO, ADDR_HI, DATA, VECTOR_CTRL } = EntryDword;
 /** The specification's names of an entry's dwords, by index. */
 export const ENTRY_DWORD_TITLES: readonly string[] = ['Message Address', 'Message Upper Address', 'Message Data', 'Vector Control'];
 
-/** Where dword `dword` of `vector`'s entry is in the table's dword array. */
-export function entryIndex(vector: number, dword: number): number {
-  return vector * ENTRY_DWORDS + dword;
-}
-
 export function messageAddressLo(table: ArrayLike<number>, vector: number): number {
   return table[vector * ENTRY_DWORDS + ADDR_LO]!;
 }
@@ -74,6 +69,16 @@ export function vectorAtOffset(offset: number): number {
 /** Which dword of its entry byte `offset` of the table falls in. */
 export function dwordAtOffset(offset: number): number {
   return (offset % ENTRY_BYTES) >>> 2;
+}
+
+/** R3: bytes the vector table of `vectors` entries takes. */
+export function tableBytes(vectors: number): number {
+  return vectors * ENTRY_BYTES;
+}
+
+/** R4: bytes the PBA takes, one bit per vector in whole qwords. */
+export function pbaBytes(vectors: number): number {
+  return Math.ceil(vectors / 64) * 8;
 }
 
 /** R4: whether `vector`'s pending bit is set in PBA dwords `pba`. */

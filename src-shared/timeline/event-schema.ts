@@ -24,6 +24,7 @@ import {
   UNCLAIMED_KIND_TEXT,
   UnclaimedKind,
 } from './event-kinds';
+import { deliveredCpuSet } from './delivered-cpus';
 
 /**
  * Every event's physical columns, with their storage: the machine's ring, IPC
@@ -114,7 +115,8 @@ function accessText(flags: number): string {
 function deliveryTargets(cpuSet: number, mode: number, target: number, addrLo: number): string {
   if (cpuSet === 0) return `APIC ${target}`;
   const cpus: number[] = [];
-  for (let cpu = 0; cpu < 32; cpu++) if ((target >>> cpu) & 1) cpus.push(cpu);
+  const set = deliveredCpuSet(cpuSet, target);
+  for (let cpu = 0; cpu < 32; cpu++) if ((set >>> cpu) & 1) cpus.push(cpu);
   const dest = (addrLo >>> 12) & 0xff;
   const how = (addrLo & 4) !== 0 ? `logical destination ${hx(dest)}` : dest === 0xff ? 'broadcast' : `APIC ${dest}`;
   return `${cpus.length === 1 ? 'CPU' : 'CPUs'} ${cpus.join(', ')} (${mode === 1 ? `lowest priority of ${how}` : how})`;

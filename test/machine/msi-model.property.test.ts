@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { build, eventsSince } from './guest';
-import { MSI_CAP_ID } from '../../src-main/machine/msi/msi-engine';
+import { MSI_CAP_ID } from '../../src-main/machine/msi/msi-capability';
 import { DropReason } from '../../src-shared/timeline/event-kinds';
 
 const TARGET = 0x1000;

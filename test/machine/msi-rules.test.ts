@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Machine } from '../../src-main/machine/machine';
 import type { PciFunction } from '../../src-main/machine/pci/pci-function';
-import { MSI_CAP_ID } from '../../src-main/machine/msi/msi-engine';
+import { MSI_CAP_ID } from '../../src-main/machine/msi/msi-capability';
 import { DropReason } from '../../src-shared/timeline/event-kinds';
 import { apicAddress, build, eventsSince } from './guest';
 

@@ -7,7 +7,9 @@ import { EventLog } from '../../src-main/machine/event-log';
 import { Bar, type BarType } from '../../src-main/machine/pci/bar';
 import { PciFunction } from '../../src-main/machine/pci/pci-function';
 import { MessageOutcome } from '../../src-main/machine/irq/interrupt-sink';
-import { MsixEngine, exclusiveBarLayout, type MsixLayout } from '../../src-main/machine/msix/msix-engine';
+import { MsixEngine } from '../../src-main/machine/msix/msix-engine';
+import { exclusiveBarLayout } from '../../src-main/machine/msix/msix-layout';
+import type { MsixLayout } from '../../src-shared/registers/layout';
 import { ADDR_HI, ADDR_LO, CAP, CTRL, DATA, ENABLE, Guest, MASKALL, apicAddress, build, nicDescription } from './guest';
 
 function bareFunction(bars: [number, BarType, number][]): PciFunction {

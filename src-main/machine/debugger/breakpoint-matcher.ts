@@ -7,6 +7,7 @@ import type { EventLog } from '../event-log';
 import { formatBdf } from '../pci/pci-bus';
 import { ACCESS_IO, ACCESS_WRITE, PENDED_BY_LOAD } from '../../../src-shared/timeline/event-kinds';
 import { EventKind, eventField as F } from '../../../src-shared/timeline/event-schema';
+import { deliveredCpuSet } from '../../../src-shared/timeline/delivered-cpus';
 import { MASK_CAUSES, type BreakpointSpec, type NotifyOutcome } from '../../../src-shared/debugger/breakpoints';
 
 export interface CompiledMatcher {
@@ -90,7 +91,8 @@ export function compileBreakpoint(spec: BreakpointSpec, machine: DebuggedMachine
         [EventKind.NotifyDelivered],
         (log, i) =>
           (idtVector === null || (F.NotifyDelivered.data(log, i) & 0xff) === idtVector) &&
-          (cpu === null || reachesCpu(log, i, cpu)),
+          // A1: the CPUs the APIC recorded reaching, not resolved again here.
+          (cpu === null || ((deliveredCpuSet(F.NotifyDelivered.cpuSet(log, i), F.NotifyDelivered.target(log, i)) >>> cpu) & 1) === 1),
         (log, i) => F.NotifyDelivered.data(log, i),
       );
     }
@@ -132,11 +134,4 @@ function bytesInRange(at: number, size: number, value: number, start: number, en
     if (pos >= start && pos < end) out |= ((value >>> (8 * k)) & 0xff) << (8 * (pos - start));
   }
   return out >>> 0;
-}
-
-/** A1 as the local APIC model resolves targets: physical ID or broadcast, flat logical, lowest priority picks the lowest. */
-/** A NotifyDelivered event reached `cpu`: one APIC ID, or the set of CPUs it recorded. */
-function reachesCpu(log: EventLog, i: number, cpu: number): boolean {
-  const target = F.NotifyDelivered.target(log, i);
-  return F.NotifyDelivered.cpuSet(log, i) !== 0 ? ((target >>> cpu) & 1) === 1 : target === cpu;
 }

@@ -1,97 +1,28 @@
-// The MSI-X engine: QEMU's hw/pci/msix.c as the semantics reference states it
-// (rule IDs in comments). The table and PBA live in typed arrays laid out as in
-// the BAR; nothing on the notify path allocates.
+// The MSI-X engine: QEMU's hw/pci/msix.c as docs/msix-rules.md states it (rule IDs
+// in comments). This is the table/PBA runtime: the entries and pending bits in typed
+// arrays laid out as in the BAR, use counts, notify, the mask updates, the vector
+// notifiers, reset and saved state. The capability's bytes (msix-capability.ts), the
+// layout (msix-layout.ts), the state as data (msix-state.ts) and the events it logs
+// (../pci/interrupt-events.ts) live apart; messages leave through the host's
+// interrupt sink (../irq/interrupt-sink.ts). Nothing on the notify path allocates.
 import { Region, SIZES_4, type AccessSize, type RegionHandler } from '../address-space';
 import type { CapabilityList } from '../pci/capabilities';
-import type { EventLog } from '../event-log';
 import type { InterruptHost } from '../pci/interrupt-host';
+import { InterruptCapability, InterruptEvents } from '../pci/interrupt-events';
 import { MessageOutcome, type InterruptSink } from '../irq/interrupt-sink';
-import type { EventEmitter } from '../../../src-shared/timeline/event-emitter';
-import {
-  MSIX_CAP_ID,
-  MSIX_CAP_LENGTH,
-  MSIX_CAP_REGISTERS,
-  MSIX_CONTROL,
-  MSIX_ENTRY_SIZE,
-  MSIX_MAX_VECTORS,
-  fillByteMasks,
-  type MsixLayout,
-} from '../../../src-shared/registers/layout';
+import { MsixCapability } from './msix-capability';
+import { layoutProblems } from './msix-layout';
+import { blankMsixState, copyMsixState, packSavedState, savedStateLength, unpackSavedState, type MsixState } from './msix-state';
+import { MSIX_MAX_VECTORS, type MsixLayout } from '../../../src-shared/registers/layout';
 import * as entry from '../../../src-shared/registers/msix-entry';
 import * as maskRule from '../../../src-shared/registers/msix-mask-rule';
-import { DropReason, MaskCause, NotifierKind, PENDED_BY_LOAD, PendingClearCause, ResetScope } from '../../../src-shared/timeline/event-kinds';
+import { MaskCause, PendingClearCause } from '../../../src-shared/timeline/event-kinds';
 
 export interface VectorNotifiers {
   /** A negative return is a failure (F1). */
   use(vector: number, addrLo: number, addrHi: number, data: number): number;
   release(vector: number): void;
   poll?: ((start: number, end: number) => void) | undefined;
-}
-
-export type { MsixLayout };
-
-export type MsixInitResult = { ok: true; engine: MsixEngine; warnings: string[] } | { ok: false; error: string };
-
-// Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
-const { VectorOutOfRange, NotInUse } = DropReason;
-const { Dropped } = MessageOutcome;
-const { messageAddressLo, messageAddressHi, messageData, vectorMaskBit, setVectorMaskBit, vectorAtOffset, writeMessage } = entry;
-const { functionMasked, vectorMasked } = maskRule;
-
-/** Control word offset (cap+2) and the byte holding Enable and Function Mask (cap+3, rule C1). */
-const CONTROL = 2;
-const CONTROL_HIGH = 3;
-const ENABLE_BIT = MSIX_CONTROL.ENABLE >> 8;
-const MASKALL_BIT = MSIX_CONTROL.FUNCTION_MASK >> 8;
-
-export function tableBytes(vectors: number): number {
-  return vectors * MSIX_ENTRY_SIZE;
-}
-
-/** R4: ceil(N/64) * 8 bytes of PBA storage. */
-export function pbaBytes(vectors: number): number {
-  return Math.ceil(vectors / 64) * 8;
-}
-
-/** I3: every reason the reference would refuse a table/PBA layout (empty when valid). */
-export function layoutProblems(layout: MsixLayout, tableBarSize: number, pbaBarSize: number): string[] {
-  const problems: string[] = [];
-  const tSize = tableBytes(layout.vectors);
-  const pSize = pbaBytes(layout.vectors);
-  if (layout.tableOffset % 8 !== 0) problems.push(`table offset 0x${layout.tableOffset.toString(16)} is not 8-byte aligned`);
-  if (layout.pbaOffset % 8 !== 0) problems.push(`PBA offset 0x${layout.pbaOffset.toString(16)} is not 8-byte aligned`);
-  if (layout.tableOffset + tSize > tableBarSize) {
-    problems.push(
-      `table (0x${layout.tableOffset.toString(16)}..0x${(layout.tableOffset + tSize).toString(16)}) does not fit in BAR ${layout.tableBar} (size 0x${tableBarSize.toString(16)})`,
-    );
-  }
-  if (layout.pbaOffset + pSize > pbaBarSize) {
-    problems.push(
-      `PBA (0x${layout.pbaOffset.toString(16)}..0x${(layout.pbaOffset + pSize).toString(16)}) does not fit in BAR ${layout.pbaBar} (size 0x${pbaBarSize.toString(16)})`,
-    );
-  }
-  if (layout.tableBar === layout.pbaBar && layout.tableOffset < layout.pbaOffset + pSize && layout.pbaOffset < layout.tableOffset + tSize) {
-    problems.push(
-      `table (BAR ${layout.tableBar}, 0x${layout.tableOffset.toString(16)}..0x${(layout.tableOffset + tSize).toString(16)}) overlaps PBA (BAR ${layout.pbaBar}, 0x${layout.pbaOffset.toString(16)}..0x${(layout.pbaOffset + pSize).toString(16)})`,
-    );
-  }
-  return problems;
-}
-
-/** I6: the exclusive-BAR layout for N vectors. */
-export function exclusiveBarLayout(vectors: number): { barSize: number; pbaOffset: number } {
-  let barSize = 4096;
-  let pbaOffset = barSize / 2;
-  const pbaSize = (Math.floor(vectors / 8) + 1) * 8;
-  if (vectors * MSIX_ENTRY_SIZE > barSize / 2) pbaOffset = vectors * MSIX_ENTRY_SIZE;
-  if (pbaOffset + pbaSize > 4096) barSize = pbaOffset + pbaSize;
-  return { barSize: pow2ceil(barSize), pbaOffset };
-}
-
-function pow2ceil(n: number): number {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p;
 }
 
 export interface MsixInitParams {
@@ -103,6 +34,13 @@ export interface MsixInitParams {
   /** Imported devices keep layouts the reference refuses (I3), with warnings. */
   allowInvalidLayout?: boolean;
 }
+
+export type MsixInitResult = { ok: true; engine: MsixEngine; warnings: string[] } | { ok: false; error: string };
+
+// Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
+const { Dropped } = MessageOutcome;
+const { messageAddressLo, messageAddressHi, messageData, vectorMaskBit, setVectorMaskBit, vectorAtOffset, writeMessage, tableBytes, pbaBytes } = entry;
+const { functionMasked, vectorMasked } = maskRule;
 
 export class MsixEngine {
   readonly vectors: number;
@@ -120,28 +58,26 @@ export class MsixEngine {
   private notifiers: VectorNotifiers | null = null;
   /** Kept apart: a failed setVectorNotifiers clears use and release but not poll (F1). */
   private pollNotifier: ((start: number, end: number) => void) | null = null;
-  /** Enable as of the last config write, to tell an enable from a function-mask change. */
+  /** Enable and Function Mask as of the last refresh (I5: both clear at creation), to tell what a write changed. */
   private lastEnabled = false;
-  /** Enable and Function Mask as last seen (I5: both clear at creation). */
-  private lastControlHigh = 0;
-  private readonly emit: EventEmitter;
+  private lastFunctionMask = false;
+  private readonly events: InterruptEvents;
   private readonly bdf: number;
   private readonly sink: InterruptSink;
-  private readonly capOffset: number;
 
   private constructor(
     private readonly host: InterruptHost,
     private readonly caps: CapabilityList,
+    private readonly capability: MsixCapability,
     readonly layout: MsixLayout,
     private readonly tableBarRegion: Region,
     private readonly pbaBarRegion: Region,
   ) {
     const n = layout.vectors;
     this.vectors = n;
-    this.capOffset = layout.capOffset;
-    this.emit = host.log.emit;
     this.bdf = host.bdf;
     this.sink = host.sink;
+    this.events = new InterruptEvents(host.log.emit, host.bdf, InterruptCapability.Msix);
     this.table = new Uint32Array(n * 4);
     this.pba = new Uint32Array(pbaBytes(n) / 4);
     this.useCount = new Uint32Array(n);
@@ -167,16 +103,10 @@ export class MsixEngine {
     }
     const problems = layoutProblems(layout, params.tableBarRegion.size, params.pbaBarRegion.size);
     if (problems.length > 0 && !params.allowInvalidLayout) return { ok: false, error: problems.join('; ') };
-    const placed = caps.add(MSIX_CAP_ID, layout.capOffset, MSIX_CAP_LENGTH);
-    if (!placed.ok) return { ok: false, error: placed.error };
-    const engine = new MsixEngine(host, caps, { ...layout, capOffset: placed.offset }, params.tableBarRegion, params.pbaBarRegion);
-    const config = host.config;
-    const cap = placed.offset;
-    config.set(cap + CONTROL, 2, layout.vectors - 1);
-    config.set(cap + 4, 4, layout.tableOffset | layout.tableBar);
-    config.set(cap + 8, 4, layout.pbaOffset | layout.pbaBar);
-    // R1: Enable and Function Mask are the only writable bits, as the register description says.
-    fillByteMasks(MSIX_CAP_REGISTERS, cap, config.writable, config.w1c);
+    const placed = MsixCapability.place(caps, host.config, layout);
+    if (!placed.ok) return placed;
+    const cap = placed.capability;
+    const engine = new MsixEngine(host, caps, cap, { ...layout, capOffset: cap.offset }, params.tableBarRegion, params.pbaBarRegion);
     engine.maskAll();
     params.tableBarRegion.addSubregion(engine.tableRegion, layout.tableOffset);
     params.pbaBarRegion.addSubregion(engine.pbaRegion, layout.pbaOffset);
@@ -184,11 +114,7 @@ export class MsixEngine {
   }
 
   get capabilityOffset(): number {
-    return this.capOffset;
-  }
-
-  private controlHigh(): number {
-    return this.host.config.bytes[this.capOffset + CONTROL_HIGH]!;
+    return this.capability.offset;
   }
 
   /** Takes Enable and Function Mask as they stand in config space (imported devices). */
@@ -198,11 +124,11 @@ export class MsixEngine {
 
   /** X5 */
   get enabled(): boolean {
-    return (this.controlHigh() & ENABLE_BIT) !== 0;
+    return this.capability.enabled;
   }
 
   get functionMaskBit(): boolean {
-    return (this.controlHigh() & MASKALL_BIT) !== 0;
+    return this.capability.functionMask;
   }
 
   /** The vector's own mask bit (Vector Control bit 0), whatever the function's state. */
@@ -232,7 +158,7 @@ export class MsixEngine {
     const bit = 1 << (vector & 31);
     if ((this.pba[word]! & bit) === 0) return;
     this.pba[word] = this.pba[word]! & ~bit;
-    this.emit.pendingCleared(this.bdf, vector, cause);
+    this.events.pendingCleared(vector, cause);
   }
 
   /**
@@ -241,30 +167,27 @@ export class MsixEngine {
    * the event stream alone tells the mode (the doctor reads it).
    */
   private refreshFunctionMask(): void {
-    const high = this.controlHigh();
-    const changed = ((high ^ this.lastControlHigh) & (ENABLE_BIT | MASKALL_BIT)) !== 0;
-    this.lastControlHigh = high;
-    this.functionMasked = functionMasked((high & ENABLE_BIT) !== 0, (high & MASKALL_BIT) !== 0);
-    this.lastEnabled = (high & ENABLE_BIT) !== 0;
-    if (changed) {
-      const control = this.host.config.get16(this.capOffset + CONTROL);
-      this.emit.functionMaskChanged(this.bdf, this.lastEnabled ? 1 : 0, this.functionMasked ? 1 : 0, control, 0);
-    }
+    const enabled = this.capability.enabled;
+    const fmask = this.capability.functionMask;
+    const changed = enabled !== this.lastEnabled || fmask !== this.lastFunctionMask;
+    this.lastEnabled = enabled;
+    this.lastFunctionMask = fmask;
+    this.functionMasked = functionMasked(enabled, fmask);
+    if (changed) this.events.functionMaskChanged(enabled, this.functionMasked, this.capability.control);
   }
 
   /** msix_notify: N1-N3. The hot path. */
   notify(vector: number): void {
     if (!(vector >= 0 && vector < this.vectors)) {
-      this.emit.notifyDropped(this.bdf, vector & 0xffff, VectorOutOfRange, 0, 0);
+      this.events.droppedOutOfRange(vector);
       return;
     }
     if (this.useCount[vector] === 0) {
-      this.emit.notifyDropped(this.bdf, vector, NotInUse, 0, 0);
+      this.events.droppedNotInUse(vector);
       return;
     }
     if (this.isMasked(vector)) {
-      const newly = this.setPending(vector);
-      this.emit.notifyPended(this.bdf, vector, newly ? 1 : 0);
+      this.events.pended(vector, this.setPending(vector));
       return;
     }
     this.send(vector);
@@ -281,8 +204,7 @@ export class MsixEngine {
 
   /** msix_write_config: C1-C4. Called after the config space stored the write. */
   writeConfig(offset: number, size: number): void {
-    const enablePos = this.capOffset + CONTROL_HIGH;
-    if (!(offset <= enablePos && enablePos < offset + size)) return;
+    if (!this.capability.covers(offset, size)) return;
     const wasMasked = this.functionMasked;
     const wasEnabled = this.lastEnabled;
     this.refreshFunctionMask();
@@ -299,13 +221,12 @@ export class MsixEngine {
   private handleMaskUpdate(vector: number, wasMasked: boolean, cause: number): void {
     const isMasked = this.isMasked(vector);
     if (isMasked === wasMasked) return;
-    if (isMasked) this.emit.vectorMasked(this.bdf, vector, cause);
-    else this.emit.vectorUnmasked(this.bdf, vector, cause);
+    this.events.vectorMaskChanged(vector, isMasked, cause);
     this.fireVectorNotifier(vector, isMasked);
     if (!isMasked && this.isPending(vector)) {
       this.clearPending(vector, PendingClearCause.Unmask);
       if (this.useCount[vector] === 0) {
-        this.emit.notifyDropped(this.bdf, vector, DropReason.UnmaskNotInUse, 0, 0);
+        this.events.droppedUnmaskedNotInUse(vector);
         return;
       }
       this.notify(vector);
@@ -316,11 +237,11 @@ export class MsixEngine {
     const n = this.notifiers;
     if (n === null) return;
     if (masked) {
-      this.emit.notifierFired(this.bdf, vector, NotifierKind.Release, 0, 0);
+      this.events.notifierRelease(vector);
       n.release(vector);
     } else {
       const t = this.table;
-      this.emit.notifierFired(this.bdf, vector, NotifierKind.Use, 0, 0);
+      this.events.notifierUse(vector);
       const ret = n.use(vector, messageAddressLo(t, vector), messageAddressHi(t, vector), messageData(t, vector));
       // The reference asserts here; a failing use notifier on unmask is the notifier's bug.
       if (ret < 0) throw new Error(`vector use notifier failed (${ret}) for vector ${vector} on unmask`);
@@ -330,7 +251,7 @@ export class MsixEngine {
   /** T1/T2: a piece already split and size-checked by the address space; the event names the guest's access size. */
   tableRead(offset: number, size: AccessSize, access: number = size): number {
     const value = this.table[offset >>> 2]!;
-    this.emit.tableRead(this.bdf, offset >>> 4, access, offset, value);
+    this.events.tableRead(vectorAtOffset(offset), offset, access, value);
     return value;
   }
 
@@ -339,7 +260,7 @@ export class MsixEngine {
     const vector = vectorAtOffset(offset);
     const wasMasked = this.isMasked(vector);
     this.table[offset >>> 2] = value;
-    this.emit.tableWrite(this.bdf, vector, access, offset, value);
+    this.events.tableWrite(vector, offset, access, value);
     this.handleMaskUpdate(vector, wasMasked, MaskCause.VectorBit);
   }
 
@@ -350,17 +271,17 @@ export class MsixEngine {
     const end = Math.min((offset + size) * 8, this.vectors);
     // A read past the last vector covers none, so there is nothing to poll.
     if (poll && start < end) {
-      this.emit.notifierFired(this.bdf, start, NotifierKind.Poll, start, end);
+      this.events.polled(start, end);
       poll(start, end);
     }
     const value = this.pba[offset >>> 2]!;
-    this.emit.pbaRead(this.bdf, access, offset, value);
+    this.events.pbaRead(offset, access, value);
     return value;
   }
 
   /** P1: writes are ignored (but seen). */
   pbaWrite(offset: number, size: AccessSize, value: number, access: number = size): void {
-    this.emit.pbaWrite(this.bdf, access, offset, value);
+    this.events.pbaWrite(offset, access, value);
   }
 
   /** V1 */
@@ -369,7 +290,7 @@ export class MsixEngine {
       return { ok: false, error: `invalid argument: vector ${vector} out of range 0..${this.vectors - 1}` };
     }
     this.useCount[vector] = this.useCount[vector]! + 1;
-    this.emit.useCountChanged(this.bdf, vector, this.useCount[vector]!);
+    this.events.useCountChanged(vector, this.useCount[vector]!);
     return { ok: true };
   }
 
@@ -377,7 +298,7 @@ export class MsixEngine {
   unuse(vector: number): void {
     if (!(Number.isInteger(vector) && vector >= 0 && vector < this.vectors) || this.useCount[vector] === 0) return;
     this.useCount[vector] = this.useCount[vector]! - 1;
-    this.emit.useCountChanged(this.bdf, vector, this.useCount[vector]!);
+    this.events.useCountChanged(vector, this.useCount[vector]!);
     if (this.useCount[vector] === 0) this.clearPending(vector, PendingClearCause.Unuse);
   }
 
@@ -386,10 +307,15 @@ export class MsixEngine {
     for (let v = 0; v < this.vectors; v++) {
       if (this.useCount[v] !== 0) {
         this.useCount[v] = 0;
-        this.emit.useCountChanged(this.bdf, v, 0);
+        this.events.useCountChanged(v, 0);
       }
       this.clearPending(v, PendingClearCause.UnuseAll);
     }
+  }
+
+  /** F1/F2 look at Message Control itself: notifiers fire only while MSI-X is enabled with Function Mask clear. */
+  private get notifiersLive(): boolean {
+    return this.capability.enabled && !this.capability.functionMask;
   }
 
   /** F1 */
@@ -397,16 +323,16 @@ export class MsixEngine {
     this.notifiers = notifiers;
     // QEMU sets the poll notifier first and, on failure, clears only use and release.
     this.pollNotifier = notifiers.poll ?? null;
-    if ((this.controlHigh() & (ENABLE_BIT | MASKALL_BIT)) === ENABLE_BIT) {
+    if (this.notifiersLive) {
       for (let v = 0; v < this.vectors; v++) {
         if (this.isMasked(v)) continue;
         const t = this.table;
-        this.emit.notifierFired(this.bdf, v, NotifierKind.Use, 0, 0);
+        this.events.notifierUse(v);
         const ret = notifiers.use(v, messageAddressLo(t, v), messageAddressHi(t, v), messageData(t, v));
         if (ret < 0) {
           for (let u = v - 1; u >= 0; u--) {
             if (this.isMasked(u)) continue;
-            this.emit.notifierFired(this.bdf, u, NotifierKind.Release, 0, 0);
+            this.events.notifierRelease(u);
             notifiers.release(u);
           }
           this.notifiers = null;
@@ -415,7 +341,7 @@ export class MsixEngine {
       }
     }
     if (notifiers.poll) {
-      this.emit.notifierFired(this.bdf, 0, NotifierKind.Poll, 0, this.vectors);
+      this.events.polled(0, this.vectors);
       notifiers.poll(0, this.vectors);
     }
     return { ok: true };
@@ -425,10 +351,10 @@ export class MsixEngine {
   unsetVectorNotifiers(): void {
     const n = this.notifiers;
     if (n === null) return;
-    if ((this.controlHigh() & (ENABLE_BIT | MASKALL_BIT)) === ENABLE_BIT) {
+    if (this.notifiersLive) {
       for (let v = 0; v < this.vectors; v++) {
         if (this.isMasked(v)) continue;
-        this.emit.notifierFired(this.bdf, v, NotifierKind.Release, 0, 0);
+        this.events.notifierRelease(v);
         n.release(v);
       }
     }
@@ -455,13 +381,11 @@ export class MsixEngine {
    * release. We judge each vector by its state before the reset instead.
    */
   reset(): void {
-    this.emit.reset(this.bdf, ResetScope.Msix);
+    this.events.msixReset();
     const before = new Uint8Array(this.vectors);
     for (let v = 0; v < this.vectors; v++) before[v] = this.isMasked(v) ? 1 : 0;
     for (let v = 0; v < this.vectors; v++) this.clearPending(v, PendingClearCause.Reset);
-    const config = this.host.config;
-    const at = this.capOffset + CONTROL_HIGH;
-    config.bytes[at] = config.bytes[at]! & ~config.writable[at]!;
+    this.capability.clearControl();
     this.table.fill(0);
     this.pba.fill(0);
     this.refreshFunctionMask();
@@ -470,7 +394,7 @@ export class MsixEngine {
 
   /** X2: msix_uninit. */
   uninit(): void {
-    this.caps.remove(this.capOffset, MSIX_CAP_LENGTH);
+    this.capability.remove(this.caps);
     for (let v = 0; v < this.vectors; v++) this.clearPending(v, PendingClearCause.UnuseAll);
     this.useCount.fill(0);
     this.tableBarRegion.removeSubregion(this.tableRegion);
@@ -481,36 +405,51 @@ export class MsixEngine {
 
   /** X3: table (16*N bytes) then PBA (ceil(N/8) bytes). */
   save(): Uint8Array {
-    const n = this.vectors;
-    const out = new Uint8Array(n * 16 + Math.ceil(n / 8));
-    out.set(new Uint8Array(this.table.buffer, this.table.byteOffset, n * 16), 0);
-    out.set(new Uint8Array(this.pba.buffer, this.pba.byteOffset, Math.ceil(n / 8)), n * 16);
-    this.emit.stateSaved(this.bdf, out.length);
+    const out = packSavedState(this.table, this.pba, this.vectors);
+    this.events.stateSaved(out.length);
     return out;
   }
 
   static savedStateLength(vectors: number): number {
-    return vectors * 16 + Math.ceil(vectors / 8);
+    return savedStateLength(vectors);
   }
 
   /** X3: wrong-length state is refused and nothing changes. */
   load(state: Uint8Array): { ok: true } | { ok: false; error: string } {
     const n = this.vectors;
-    const expected = MsixEngine.savedStateLength(n);
+    const expected = savedStateLength(n);
     if (state.length !== expected) {
       return { ok: false, error: `saved MSI-X state is ${state.length} bytes, expected ${expected} (16*${n} table + ${Math.ceil(n / 8)} PBA)` };
     }
     for (let v = 0; v < n; v++) this.clearPending(v, PendingClearCause.Load);
-    new Uint8Array(this.table.buffer, this.table.byteOffset, n * 16).set(state.subarray(0, n * 16));
-    const pbaView = new Uint8Array(this.pba.buffer, this.pba.byteOffset, this.pba.byteLength);
-    pbaView.fill(0);
-    pbaView.set(state.subarray(n * 16));
-    this.emit.stateLoaded(this.bdf, state.length);
+    unpackSavedState(state, this.table, this.pba, n);
+    this.events.stateLoaded(state.length);
     // Pending bits the state sets are pending bits going from 0 to 1 (`break pending` sees them).
-    for (let v = 0; v < n; v++) if (this.isPending(v)) this.emit.notifyPended(this.bdf, v, PENDED_BY_LOAD);
+    for (let v = 0; v < n; v++) if (this.isPending(v)) this.events.pendedByLoad(v);
     this.refreshFunctionMask();
     for (let v = 0; v < n; v++) this.handleMaskUpdate(v, true, MaskCause.Load);
     return { ok: true };
+  }
+
+  /** A copy of the runtime state. */
+  saveState(): MsixState {
+    const state = blankMsixState(this.vectors);
+    copyMsixState(this, state);
+    return state;
+  }
+
+  /** A state of this engine's shape, all zeros, to fill from a file. */
+  blankState(): MsixState {
+    return blankMsixState(this.vectors);
+  }
+
+  /**
+   * Puts a saved state back, config space restored first (the function-mask cache follows
+   * it). A state of another shape is a caller's bug: refused, nothing changed.
+   */
+  restoreState(state: MsixState): void {
+    if (!copyMsixState(state, this)) throw new RangeError(`MSI-X state for ${state.useCount.length} vectors given to an engine of ${this.vectors}`);
+    this.refreshFunctionMask();
   }
 
   /** X4 */

@@ -16,7 +16,7 @@ import { EventKind } from '../../../src-shared/timeline/event-schema';
 
 export const COMMAND_OFFSET = 0x04;
 const BUS_MASTER = COMMAND.BUS_MASTER;
-export const STATUS_OFFSET = 0x06;
+const STATUS_OFFSET = 0x06;
 const DROPPED = MessageOutcome.Dropped;
 
 /**
@@ -173,8 +173,10 @@ export class PciFunction implements InterruptHost, InterruptSink {
     this.msix = null;
   }
 
-  /** After the config bytes were replaced wholesale (a session restore): state derived from them follows. */
+  /** After the config bytes were replaced wholesale (a session restore, a checkpoint): state derived from them follows. */
   syncDerivedState(): void {
+    // The INTx level is mirrored in Status bit 3; this recomputes what the pin drives.
+    this.setIntxLevel((this.config.get16(STATUS_OFFSET) & STATUS.INTX_STATUS) !== 0 ? 1 : 0);
     this.msix?.syncFromConfig();
     this.msi?.syncFromConfig();
   }

@@ -9,7 +9,7 @@ import type { PciFunction } from './pci-function';
 import { PciBridge } from './pci-bridge';
 import { PciBus, formatBdf } from './pci-bus';
 import { UNMAPPED } from './bar';
-import { pbaBytes, tableBytes } from '../msix/msix-engine';
+import { pbaBytes, tableBytes } from '../../../src-shared/registers/msix-entry';
 import { UnclaimedKind } from '../../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../../src-shared/timeline/event-schema';
 import { MSIX_MAX_VECTORS } from '../../../src-shared/registers/layout';
@@ -22,6 +22,12 @@ const LEGACY_CONFIG_SIZE = 256;
 /** All ones in `size` bytes: what a PC reads where nothing answers. */
 export function allOnes(size: number): number {
   return size >= 4 ? 0xffffffff : 2 ** (8 * size) - 1;
+}
+
+/** What the host holds itself; the mappings, ECAM and the rest follow from the functions' config. */
+export interface PciHostState {
+  /** The 0xCF8 CONFIG_ADDRESS latch. */
+  readonly configAddress: number;
 }
 
 /** One PCI domain: its root buses (a bus no bridge leads to, made as a function is attached on it) and its ECAM window, when mapped. */
@@ -57,6 +63,22 @@ export class PciHost {
       new Region('pci-config-data', 4, { read: (o, s) => this.dataRead(o, s), write: (o, s, v) => this.dataWrite(o, s, v) }, SIZES_1_2_4),
       CONFIG_DATA_PORT,
     );
+  }
+
+  saveState(): PciHostState {
+    return { configAddress: this.configAddress };
+  }
+
+  /**
+   * Once every function's config bytes are back (a session, a checkpoint): the latch is
+   * restored, and each function's derived state and its mappings follow its config.
+   */
+  restoreState(state: PciHostState): void {
+    this.configAddress = state.configAddress >>> 0;
+    for (const fn of this.list()) {
+      fn.syncDerivedState();
+      this.remap(fn);
+    }
   }
 
   private segment(domain: number): Segment {

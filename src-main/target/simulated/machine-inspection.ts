@@ -126,6 +126,10 @@ export class MachineInspection implements TargetInspection {
     return this.machine.functions().filter((fn) => fn.domain === 0).map(describeFunction);
   }
 
+  functionCount(): number {
+    return this.machine.functions().length;
+  }
+
   hasDevice(bdf: number): boolean {
     return this.machine.fn(bdf) !== null;
   }

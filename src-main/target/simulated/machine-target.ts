@@ -4,7 +4,7 @@
 // can judge (no such device, past the end of config space, a vector the device does
 // not have) is checked here before anything is touched and answered as a Refusal
 // naming the field.
-import { MIN_SOURCE_RATE, sourceVectorError, type Machine } from '../../machine/machine';
+import { sourceVectorError, type Machine } from '../../machine/machine';
 import { AccessStatus, type AddressSpace } from '../../machine/address-space';
 import { StateHistory } from '../../history/state-history';
 import { encodeSession } from '../../session/machine-snapshot';
@@ -175,9 +175,6 @@ export class MachineTarget extends MachineInspection implements Omit<Target, 'qt
   startSource(bdf: number, vector: number, ratePerSecond: number): Outcome<SourceInfo> {
     const fn = requireFunction(this.machine, bdf);
     if (!fn.ok) return fn;
-    if (ratePerSecond < MIN_SOURCE_RATE) {
-      return refuse('ratePerSecond', `expected at least ${MIN_SOURCE_RATE.toPrecision(2)} per second (one firing every 104 days), got ${ratePerSecond}`);
-    }
     const problem = sourceVectorError(fn.value, vector);
     if (problem !== null) return refuse('vector', problem);
     const source = this.machine.startSource(fn.value, vector, ratePerSecond);
