@@ -5,6 +5,7 @@
 import { FUNCTION_MSI, MaskCause, ResetScope } from '../timeline/event-kinds';
 import { EventKind } from '../timeline/event-schema';
 import { field, type DoctorEvent } from './doctor-event';
+import { deliveredCpuSet } from '../timeline/delivered-cpus';
 
 // Imported bindings are read through getters under CommonJS interop; apply() runs for every event, so it uses local copies.
 const { FunctionMaskChanged, IntxChanged, NotifyDelivered, NotifyDropped, NotifyPended, NotifyToMemory, PendingCleared, Reset, VectorMasked, VectorUnmasked } = EventKind;
@@ -25,7 +26,7 @@ export class VectorTrack {
   outcome: number = Outcome.None;
   outcomeCount = 0;
   outcomeSeq = -1;
-  /** For a delivery: APIC ID and IDT vector; for a drop: the DropReason. */
+  /** For a delivery: the set of CPUs reached (bit i: CPU i) and the IDT vector; for a drop: the DropReason. */
   outcomeTarget = 0;
   outcomeIdt = 0;
   dropped = 0;
@@ -105,7 +106,8 @@ export class DeviceTrack {
         return;
       }
       case NotifyDelivered:
-        this.vector(e.vector).noteOutcome(Outcome.Delivered, e.seq, field(e, 'NotifyDelivered', 'target'), field(e, 'NotifyDelivered', 'data') & 0xff);
+        // The CPUs the APIC reached (a logical or broadcast destination is not an APIC ID).
+        this.vector(e.vector).noteOutcome(Outcome.Delivered, e.seq, deliveredCpuSet(field(e, 'NotifyDelivered', 'cpuSet'), field(e, 'NotifyDelivered', 'target')), field(e, 'NotifyDelivered', 'data') & 0xff);
         return;
       case NotifyToMemory: {
         const address = field(e, 'NotifyToMemory', 'address');

@@ -28,10 +28,17 @@ function maskedText(now: VectorNow, t: VectorTrack): string {
   return `${why}${t.maskedSince >= 0 ? ` since #${t.maskedSince}` : ''}`;
 }
 
+/** `CPU1`, or `CPUs 0, 1` for a message that reached several. */
+function cpusText(set: number): string {
+  const cpus: number[] = [];
+  for (let cpu = 0; cpu < 32; cpu++) if ((set >>> cpu) & 1) cpus.push(cpu);
+  return cpus.length === 1 ? `CPU${cpus[0]}` : `CPUs ${cpus.join(', ')}`;
+}
+
 function outcomeText(t: VectorTrack): string {
   switch (t.outcome) {
     case Outcome.Delivered:
-      return `delivered to CPU${t.outcomeTarget} vector ${hx(t.outcomeIdt)}${times(t.outcomeCount)}`;
+      return `delivered to ${cpusText(t.outcomeTarget)} vector ${hx(t.outcomeIdt)}${times(t.outcomeCount)}`;
     case Outcome.ToMemory:
       return `written to memory ${hx(t.outcomeIdt * 0x100000000 + t.outcomeTarget)}${times(t.outcomeCount)}`;
     default:

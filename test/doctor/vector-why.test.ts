@@ -28,6 +28,11 @@ describe('the why column', () => {
     qtest(host, ['device_irq 00:03.0 0']);
     const delivered = value(host.dispatch('status', {})).total - 1;
     expect(why(host)[0]).toEqual({ text: 'delivered to CPU1 vector 0x41 ×2', seq: delivered });
+    // A logical destination names CPUs by bit, not an APIC ID: 0x1 is CPU0, 0x3 CPUs 0 and 1 (A1).
+    qtest(host, ['writel 0xfebd0000 0xfee01004', 'device_irq 00:03.0 0']);
+    expect(why(host)[0]!.text).toBe('delivered to CPU0 vector 0x41');
+    qtest(host, ['writel 0xfebd0000 0xfee03004', 'device_irq 00:03.0 0']);
+    expect(why(host)[0]!.text).toBe('delivered to CPUs 0, 1 vector 0x41');
     qtest(host, ['writel 0xfebd000c 0x1']);
     const masked = value(host.dispatch('status', {})).total - 1; // TableWrite, then VectorMasked
     qtest(host, ['device_irq 00:03.0 0']);
