@@ -44,7 +44,7 @@ const TRACE_END = 'irqscope: end of trace';
  * opening never blocks and QEMU's close is no end of file; after QEMU exits, a marker
  * line written behind QEMU's last one says the trace has been read to its end.
  */
-function followFifo(path: string): { lines: (each: (line: string) => void) => void; end: () => Promise<void> } {
+export function followFifo(path: string): { lines: (each: (line: string) => void) => void; end: () => Promise<void> } {
   execFileSync('mkfifo', ['-m', '600', path]);
   const fd = openSync(path, fsConstants.O_RDWR | fsConstants.O_NONBLOCK);
   const stream = new Socket({ fd, readable: true, writable: false });
@@ -61,7 +61,16 @@ function followFifo(path: string): { lines: (each: (line: string) => void) => vo
   return {
     lines: (each) => (consumer = each),
     end: () => {
-      const w = openSync(path, fsConstants.O_WRONLY);
+      let w: number;
+      try {
+        w = openSync(path, fsConstants.O_WRONLY);
+      } catch (err) {
+        // Closing the attachment removes its folder: QEMU exiting after that has nobody left to tell.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        stream.destroy();
+        ended();
+        return done;
+      }
       writeSync(w, `${TRACE_END}\n`);
       closeSync(w);
       return done;
