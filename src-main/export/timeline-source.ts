@@ -43,33 +43,24 @@ function checked(columns: EventColumns, fromSeq: number, count: number): EventCo
   return columns;
 }
 
+/** The run [firstSeq, total) of `held` (the target's events or the host's history), as it is now. */
+function sourceOf(target: Target, held: { firstSeq: number; total: number; evicted: number }, read: TimelineSource['read']): TimelineSource {
+  return { machineName: target.name, firstSeq: held.firstSeq, endSeq: held.total, evicted: held.evicted, devices: devicesOf(target), read };
+}
+
 /** The target's event stream as it is now. */
 export function timelineOf(target: Target): TimelineSource {
   const log = target.events;
-  return {
-    machineName: target.name,
-    firstSeq: log.firstSeq,
-    endSeq: log.total,
-    evicted: log.evicted,
-    devices: devicesOf(target),
-    read: (fromSeq, count) => checked(log.slice(Math.max(fromSeq, log.firstSeq), fromSeq + count), fromSeq, count),
-  };
+  return sourceOf(target, log, (fromSeq, count) => checked(log.slice(Math.max(fromSeq, log.firstSeq), fromSeq + count), fromSeq, count));
 }
 
 /** The host's history as it is now, naming the devices of `target`. */
 export function historyTimeline(history: EventHistory, target: Target): TimelineSource {
   const generation = history.generation;
-  return {
-    machineName: target.name,
-    firstSeq: history.firstSeq,
-    endSeq: history.total,
-    evicted: history.evicted,
-    devices: devicesOf(target),
-    read: (fromSeq, count) => {
-      if (history.generation !== generation) throw new ExportError('another machine was loaded while exporting');
-      return checked(history.slice(fromSeq, count), fromSeq, count);
-    },
-  };
+  return sourceOf(target, history, (fromSeq, count) => {
+    if (history.generation !== generation) throw new ExportError('another machine was loaded while exporting');
+    return checked(history.slice(fromSeq, count), fromSeq, count);
+  });
 }
 
 /** The run in chunks of at most `size` events, oldest first. */
