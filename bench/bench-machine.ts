@@ -33,3 +33,24 @@ export function benchMachine(vectors: number, cpus: number): { m: Machine; fn: P
   m.bus.configWrite(fn.bdf, fn.msix!.capabilityOffset + 2, 2, 0x8000);
   return { m, fn };
 }
+
+/**
+ * A 16-vector device whose log is filled to its capacity with a mix of notifies and
+ * mask flips (every seventh step), plus, every `extraEvery` steps when above 0, one
+ * more notify on another vector: the runs the state-at-event and comparison benches read.
+ */
+export function mixedLogMachine(extraEvery = 0): Machine {
+  const { m, fn } = benchMachine(16, 4);
+  const msix = fn.msix!;
+  for (let v = 0; v < 16; v++) {
+    msix.tableWrite(v * 16, 4, 0xfee00000 | ((v & 3) << 12));
+    msix.tableWrite(v * 16 + 8, 4, 0x40 + v);
+  }
+  for (let k = 0; m.log.total < m.log.capacity - 8; k++) {
+    const v = k % 16;
+    if (k % 7 === 0) msix.tableWrite(v * 16 + 12, 4, (k >> 3) & 1);
+    else msix.notify(v);
+    if (extraEvery > 0 && k % extraEvery === extraEvery - 1) msix.notify((v + 5) % 16);
+  }
+  return m;
+}

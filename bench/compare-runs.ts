@@ -2,7 +2,7 @@
 // events each (notifies and mask toggles over 16 vectors), B with one extra notify
 // every 10,000 events; the alignment once, then windows of the aligned axis — the
 // whole run, and zoomed in at random places — at 1,600 columns.
-import { benchMachine } from './bench-machine';
+import { mixedLogMachine } from './bench-machine';
 import { OpenComparison } from '../src-main/host/run-comparison';
 import type { EventColumns } from '../src-shared/timeline/columns';
 
@@ -15,20 +15,7 @@ export interface CompareFigures {
 }
 
 function run(extraEvery: number): EventColumns {
-  const { m, fn } = benchMachine(16, 4);
-  const msix = fn.msix!;
-  for (let v = 0; v < 16; v++) {
-    msix.tableWrite(v * 16, 4, 0xfee00000 | ((v & 3) << 12));
-    msix.tableWrite(v * 16 + 8, 4, 0x40 + v);
-  }
-  let k = 0;
-  while (m.log.total < m.log.capacity - 8) {
-    const v = k % 16;
-    if (k % 7 === 0) msix.tableWrite(v * 16 + 12, 4, (k >> 3) & 1);
-    else msix.notify(v);
-    if (extraEvery > 0 && k % extraEvery === extraEvery - 1) msix.notify((v + 5) % 16);
-    k++;
-  }
+  const m = mixedLogMachine(extraEvery);
   return m.log.slice(m.log.firstSeq, m.log.total);
 }
 

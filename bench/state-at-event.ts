@@ -2,7 +2,7 @@
 // table, use count changes), then the machine as it was right after random events.
 // The first query replays the whole run once, taking the checkpoints; after that any
 // event is at most CHECKPOINT_EVERY events of replay away.
-import { benchMachine } from './bench-machine';
+import { mixedLogMachine } from './bench-machine';
 import { StateHistory } from '../src-main/history/state-history';
 
 export interface StateAtFigures {
@@ -14,19 +14,7 @@ export interface StateAtFigures {
 }
 
 export function measureStateAt(queries: number): StateAtFigures {
-  const { m, fn } = benchMachine(16, 4);
-  const msix = fn.msix!;
-  for (let v = 0; v < 16; v++) {
-    msix.tableWrite(v * 16, 4, 0xfee00000 | ((v & 3) << 12));
-    msix.tableWrite(v * 16 + 8, 4, 0x40 + v);
-  }
-  let k = 0;
-  while (m.log.total < m.log.capacity - 8) {
-    const v = k % 16;
-    if (k % 7 === 0) msix.tableWrite(v * 16 + 12, 4, (k >> 3) & 1);
-    else msix.notify(v);
-    k++;
-  }
+  const m = mixedLogMachine();
   const history = new StateHistory(m);
   const last = m.log.total - 1;
   let t = performance.now();
