@@ -159,8 +159,10 @@ export class EventHistory {
    * (the masked spans always follow every mask change: they are the lane's state).
    */
   window(startNs: number, endNs: number, pixels: number, keys: readonly number[], exactLimit = pixels, marks: LaneIndex = this.lanes): TimelineWindow {
-    const pxPerNs = pixels / (endNs - startNs);
-    const lanes = keys.map((key) => this.windowLane(key, startNs, endNs, pixels, pxPerNs, exactLimit, marks));
+    // Multiply before dividing: an event at endNs lands on x = pixels exactly, never a rounding past it.
+    const span = endNs - startNs;
+    const scale: PixelScale = { toPx: (t) => ((t - startNs) * pixels) / span, toTime: (px) => startNs + (px * span) / pixels };
+    const lanes = keys.map((key) => this.windowLane(key, startNs, endNs, pixels, scale, exactLimit, marks));
     return {
       startNs,
       endNs,
@@ -176,11 +178,11 @@ export class EventHistory {
     };
   }
 
-  private windowLane(key: number, startNs: number, endNs: number, pixels: number, pxPerNs: number, exactLimit: number, marks: LaneIndex): WindowLane {
+  private windowLane(key: number, startNs: number, endNs: number, pixels: number, { toPx, toTime }: PixelScale, exactLimit: number, marks: LaneIndex): WindowLane {
     const out: WindowLane = { key, exact: true, x: [], cls: [], count: [], seq: [], totals: new Array<number>(LANE_CLASS_COUNT).fill(0), masked: [], maskedAtStart: null };
     const lane = marks.get(key);
     const edges = this.lanes.get(key)?.[EDGE];
-    if (edges !== undefined) this.maskSpans(edges, out, startNs, endNs, pixels, (t) => (t - startNs) * pxPerNs, (px) => startNs + px / pxPerNs);
+    if (edges !== undefined) this.maskSpans(edges, out, startNs, endNs, pixels, toPx, toTime);
     if (lane === undefined) return out;
     const ranges = LANE_CLASSES.map((cls) => {
       const list = lane[cls]!;
@@ -190,8 +192,6 @@ export class EventHistory {
       return [lo, hi] as const;
     });
     out.exact = out.totals.reduce((s, n) => s + n, 0) <= exactLimit;
-    const toPx = (t: number): number => (t - startNs) * pxPerNs;
-    const toTime = (px: number): number => startNs + px / pxPerNs;
     for (const cls of LANE_CLASSES) {
       const list = lane[cls]!;
       let [j, hi] = ranges[cls]!;
@@ -234,6 +234,12 @@ export class EventHistory {
     }
     if (masked) out.masked.push(from, pixels);
   }
+}
+
+/** A window's mapping between nanoseconds and pixel columns. */
+interface PixelScale {
+  toPx(t: number): number;
+  toTime(px: number): number;
 }
 
 /** The smallest double above t: the upper bound of a closed range. */
