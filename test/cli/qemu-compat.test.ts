@@ -116,6 +116,30 @@ describe('irqscope-qemu under a libqtest-like harness', () => {
     expect(stderr).toBe('');
   }, 30_000);
 
+  it('SIGTERM during a long clock_step (no firing limit, as in QEMU) answers it with how far it got and exits; progress went to stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'irqscope-compat-'));
+    const qtestPath = join(dir, 'qtest.sock');
+    const qtestServer = await listen(qtestPath);
+    const child = spawn(process.execPath, [BIN, '-qtest', `unix:${qtestPath}`, '-machine', 'q35', '-device', 'e1000e,addr=02.0', '-accel', 'qtest'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      const socket = await qtestServer.accepted;
+      const qtest = new Lines(socket);
+      socket.write('source_start 00:02.0 0 1000000000\nclock_step 100000000000\n');
+      expect(await qtest.next()).toBe('OK');
+      while (!stderr.includes('running 1 s')) await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGTERM');
+      expect(await qtest.next()).toMatch(/^FAIL clock_step: interrupted by SIGTERM at \d+ ns after \d+ firings, short of 100000000000 ns \(virtual time stays there\)$/);
+      expect(await exited).toBe(0);
+      expect(stderr).toMatch(/^irqscope-qemu: clock_step running 1 s: at \d+ ns of 100000000000 ns/);
+    } finally {
+      child.kill('SIGKILL');
+      qtestServer.close();
+    }
+  }, 30_000);
+
   it('an unknown device is a clear error and a non-zero exit', async () => {
     const child = spawn(process.execPath, [BIN, '-qtest', 'unix:/nonexistent/q.sock', '-machine', 'q35', '-device', 'ne2k_pci'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough, Writable } from 'node:stream';
-import { pumpLines, type LineSession } from '../../src-main/qtest/line-pump';
+import { pumpLines, type LineSession, type LongLine, type ProgressReport } from '../../src-main/qtest/line-pump';
 
 /** Answers `echo` lines with their text; records what the output had received when each line ran. */
 function recorder(): { session: LineSession; seenAtLine: number[]; writes: string[] } {
@@ -26,6 +26,51 @@ function collecting(writes: string[], highWaterMark = 1 << 30): Writable {
       done();
     },
   });
+}
+
+/** A line that needs `slices` resumes of about `ms` each, and says what stopped it. */
+class BusyLine implements LongLine {
+  waiting = false;
+  resumed = 0;
+  stoppedBy: string | null = null;
+  constructor(
+    private readonly slices: number,
+    private readonly ms = 0,
+  ) {}
+  resume(): string | null {
+    const until = performance.now() + this.ms;
+    while (performance.now() < until);
+    return ++this.resumed >= this.slices ? `OK done after ${this.resumed}` : null;
+  }
+  stop(why: string): string {
+    this.stoppedBy = why;
+    return `FAIL stopped by ${why} after ${this.resumed}`;
+  }
+  progress(): { command: string; nowNs: number; targetNs: number; firings: number } {
+    return { command: 'clock_step', nowNs: this.resumed, targetNs: this.slices, firings: this.resumed * 10 };
+  }
+}
+
+/** `long` comes back as `line` still running; any other line is answered `OK <line>`. */
+function withLong(line: LongLine, ran: string[] = []): LineSession {
+  return {
+    begin(text) {
+      ran.push(text);
+      return text === 'long' ? line : `OK ${text}`;
+    },
+  };
+}
+
+/** Counts turns of the event loop (one setImmediate each) until stopped. */
+function turnCounter(): { turns: () => number; stop: () => void } {
+  let turns = 0;
+  let on = true;
+  const tick = (): void => {
+    turns++;
+    if (on) setImmediate(tick);
+  };
+  setImmediate(tick);
+  return { turns: () => turns, stop: () => (on = false) };
 }
 
 describe('qtest line pump', () => {
@@ -174,5 +219,103 @@ describe('qtest line pump', () => {
     input.write('a\nb\nc\n');
     out.destroy();
     await done;
+  });
+
+  it('resumes a line that comes back running a slice at a time, with the event loop in between; the lines around it keep their order', async () => {
+    const long = new BusyLine(20, 5);
+    const ran: string[] = [];
+    const writes: string[] = [];
+    const counter = turnCounter();
+    const input = new PassThrough();
+    const done = pumpLines(withLong(long, ran), input, collecting(writes));
+    input.end('a\nlong\nb\n');
+    await done;
+    counter.stop();
+    // Twenty slices of 5 ms: the pump let the loop in about every 20 ms.
+    expect(counter.turns()).toBeGreaterThanOrEqual(4);
+    expect(writes.join('')).toBe('OK a\nOK done after 20\nOK b\n');
+    // The reply before the long line went out before it ran on.
+    expect(writes[0]).toBe('OK a\n');
+    expect(ran).toEqual(['a', 'long', 'b']);
+  });
+
+  it('an abort stops a running line at its next slice: its reply says so, the replies held are written, no further line runs', async () => {
+    const long = new BusyLine(Infinity, 2);
+    const ran: string[] = [];
+    const writes: string[] = [];
+    const stop = new AbortController();
+    const input = new PassThrough();
+    const done = pumpLines(withLong(long, ran), input, collecting(writes), { signal: stop.signal });
+    input.write('a\nlong\nb\n');
+    setTimeout(() => stop.abort('Ctrl+C'), 50);
+    await done;
+    expect(long.stoppedBy).toBe('Ctrl+C');
+    expect(writes.join('')).toMatch(/^OK a\nFAIL stopped by Ctrl\+C after \d+\n$/);
+    expect(ran).toEqual(['a', 'long']);
+  });
+
+  it('an abort ends a pump that waits for input, or for its reader to drain', async () => {
+    const idle = new AbortController();
+    const waiting = pumpLines(withLong(new BusyLine(1)), new PassThrough(), collecting([]), { signal: idle.signal });
+    idle.abort('Ctrl+C');
+    await waiting;
+    const stuck = new AbortController();
+    const neverDrains = new Writable({ highWaterMark: 1, write: () => undefined });
+    const input = new PassThrough();
+    const blocked = pumpLines(withLong(new BusyLine(1)), input, neverDrains, { signal: stuck.signal, mayRunLong: () => true });
+    input.write('a\nb\nc\n');
+    await new Promise((r) => setTimeout(r, 10));
+    stuck.abort('SIGTERM');
+    await blocked;
+  });
+
+  it('a reader gone away mid-line stops the line (left running, it would hold the clock for good)', async () => {
+    const long = new BusyLine(Infinity, 2);
+    const out = new PassThrough();
+    const input = new PassThrough();
+    const done = pumpLines(withLong(long), input, out);
+    input.write('long\n');
+    setTimeout(() => out.destroy(), 30);
+    await done;
+    expect(long.stoppedBy).toBe('the connection closing');
+  });
+
+  it('a line waiting for another to end is resumed once per turn of the event loop, not polled in a loop', async () => {
+    const long = new BusyLine(40);
+    long.waiting = true;
+    const counter = turnCounter();
+    const seen: number[] = [];
+    const resume = long.resume.bind(long);
+    long.resume = () => {
+      seen.push(counter.turns());
+      return resume();
+    };
+    const input = new PassThrough();
+    const done = pumpLines(withLong(long), input, collecting([]));
+    input.end('long\n');
+    await done;
+    counter.stop();
+    expect(seen).toHaveLength(40);
+    expect(new Set(seen).size).toBe(40);
+  });
+
+  it('reports progress about once a second while a line has run longer than a second, never into the output', { timeout: 10_000 }, async () => {
+    const long = new BusyLine(460, 5);
+    const reports: ProgressReport[] = [];
+    const writes: string[] = [];
+    const input = new PassThrough();
+    const done = pumpLines(withLong(long), input, collecting(writes), { progress: (r) => reports.push(r) });
+    input.end('long\n');
+    await done;
+    expect(writes.join('')).toBe('OK done after 460\n');
+    // About 2.3 s of slices: a report at 1 s and at 2 s.
+    expect(reports.length).toBeGreaterThanOrEqual(1);
+    expect(reports.length).toBeLessThanOrEqual(3);
+    for (const [k, r] of reports.entries()) {
+      expect(r.command).toBe('clock_step');
+      expect(r.elapsedMs).toBeGreaterThanOrEqual(1000 * (k + 1));
+      expect(r.firings).toBe(r.nowNs * 10);
+      expect(r.firingsPerSecond).toBeGreaterThan(0);
+    }
   });
 });

@@ -135,6 +135,30 @@ describe('qtest while paused', () => {
     expect(m.clock.now).toBe(10000);
   });
 
+  it('a breakpoint that hits many slices into a clock_step run by the line pump stops it there, and continue runs the rest in slices too', async () => {
+    const { m, q } = setup();
+    m.startSource(m.fn(0x18)!, 1, 1e6); // every 1000 ns
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (d: Buffer) => (text += d.toString()));
+    const done = pumpLines(q, input, output);
+    // The 50,000th notify is three slices of firings in; the rest of the step is 150,000 more.
+    input.end('break notify 00:03.0 1 pended minhits=50000\nclock_step 200000000\nreadl 0xe000001c\nbreak delete 1\ncontinue\nclock_step 0\n');
+    await done;
+    expect(text.split('\n')).toEqual([
+      'OK 1',
+      expect.stringMatching(/^BREAK bp=1 seq=\d+ t=50000000 kind=NotifyPended dev=00:03.0 vector=1 masked=1 pending=1 /),
+      'OK 50000000 queued #1: clock to 200000000 (runs at continue or step)',
+      'OK 0x0000000000000001',
+      'OK',
+      'OK running',
+      'OK 200000000',
+      '',
+    ]);
+    expect(m.clock.fired).toBe(200_000);
+  });
+
   it('step and until pause at the next event (of the vector) with a BREAK line of their own', () => {
     const { run } = setup();
     run('writel 0xe000001c 0x0', 'break notify 00:03.0 1 delivered', 'msix_notify 00:03.0 1');
