@@ -23,7 +23,7 @@ export class LiveMsixReader {
   private readonly live = new Map<number, LiveVectors>();
   private running: Promise<void> | null = null;
   private again = false;
-  /** Reads QEMU answered, and refused (an unmapped BAR on QEMU's side, a closed socket). */
+  /** Reads QEMU answered, and refused (FAIL, or not the bytes asked for). */
   reads = 0;
   refused = 0;
 
@@ -77,11 +77,12 @@ export class LiveMsixReader {
   /** `dwords` dwords at `addr` as QEMU answers them, or null when it refused. */
   private async read(addr: number, dwords: number): Promise<number[] | null> {
     this.shadow.expectOwnRead(addr, dwords);
+    // A rejection is the connection closing (QEMU exiting): no refusal, just no read.
     const reply = await this.qtest.command(`b64read 0x${addr.toString(16)} 0x${(dwords * 4).toString(16)}`).catch(() => null);
     const bytes = reply?.startsWith('OK ') === true ? Buffer.from(reply.slice(3), 'base64') : null;
     if (bytes === null || bytes.length !== dwords * 4) {
       this.shadow.forgetOwnRead(dwords);
-      this.refused++;
+      if (reply !== null) this.refused++;
       return null;
     }
     this.reads++;

@@ -91,6 +91,11 @@ describe('LiveMsixReader', () => {
     await live.refresh();
     expect(forgotten).toEqual([20, 2]);
     expect(live.refused).toBe(2);
+    // QEMU gone (the connection closed): nothing read, nothing refused.
+    qtest.command = () => Promise.reject(new Error('the qtest connection to QEMU closed'));
+    await live.refresh();
+    expect(forgotten).toEqual([20, 2, 20, 2]);
+    expect(live.refused).toBe(2);
     // The last good read stays shown.
     expect(live.get(NIC)).not.toBeNull();
   });
