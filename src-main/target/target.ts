@@ -23,6 +23,7 @@ import type {
 import type { MachineDescription } from '../../src-shared/machine-file/description';
 import type { ConfigAccessor } from '../../src-shared/pci-text/setpci';
 import type { PrintableDevice } from '../../src-shared/pci-text/lspci-print';
+import type { LineSession } from '../qtest/line-pump';
 
 /**
  * Why an operation changed nothing: `field` names the input at fault ('' for the
@@ -134,7 +135,7 @@ export interface TargetDebugger {
 }
 
 /** One qtest conversation with the target: a line in, its reply out (null for a script's comment or blank line). */
-export interface QtestEndpoint {
+export interface QtestEndpoint extends LineSession {
   execute(line: string): string | null;
   dispose(): void;
 }

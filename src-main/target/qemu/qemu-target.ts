@@ -176,7 +176,8 @@ export class QemuTarget extends MachineTarget implements Target {
   }
 
   qtest(): QtestEndpoint {
-    return { execute: () => `FAIL ${no('a qtest session of its own (send qtest lines from the Script view)').error}`, dispose: () => undefined };
+    const refused = (): string => `FAIL ${no('a qtest session of its own (send qtest lines from the Script view)').error}`;
+    return { execute: refused, begin: refused, dispose: () => undefined };
   }
 
   override close(): void {
