@@ -201,6 +201,11 @@ export interface Target extends TargetInspection {
   poke(line: string): string | null | Promise<string | null>;
   /** The whole state as session-file bytes; opening them gives a simulated target in this state. */
   save(): Outcome<Uint8Array>;
+  /**
+   * Called with a function whose state changed with no event to say so (a QEMU target's
+   * live table, read again); returns what stops the calls.
+   */
+  onDeviceChanged(listener: (bdf: number) => void): () => void;
   /** The machine description the target was built from (devices, layout), for exports and sessions. */
   readonly description: MachineDescription | null;
   /** Stops whatever the target runs (a QEMU process); a simulated one has nothing to stop. */
