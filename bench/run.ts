@@ -3,6 +3,7 @@
 import { measureCeiling } from './notify-ceiling';
 import { measureEngine } from './engine';
 import { measureQemuQtest, measureQtestSocket } from './qtest-socket';
+import { measureLongAdvance } from './long-advance';
 import { measureBreakLatency } from './break-latency';
 import { wsThroughput } from './ws-throughput';
 import { timelineFrame } from './timeline-frame';
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   const engine = measureEngine(NOTIFIES);
   const qtest = await measureQtestSocket(1_000_000);
   const qemu = await measureQemuQtest(1_000_000);
+  const long = await measureLongAdvance();
   const brk = await measureBreakLatency(20_000);
   const ws = await wsThroughput();
   const frame = await timelineFrame();
@@ -79,6 +81,8 @@ async function main(): Promise<void> {
     { name: 'qtest over unix socket, pipelined (e1000e table reads/writes)', value: M(qtest.commandsPerSecond), target: '>= 0.5 M/s', ok: qtest.commandsPerSecond >= 500_000 },
     // A rate of (near) zero means the peer never answered: not a figure to call ok; a slow one is shown in k/s, never as 0.0 M/s.
     { name: '  real QEMU, the same commands', value: qemu === null ? 'not installed' : M(qemu.commandsPerSecond), target: 'measured', ok: qemu !== null && qemu.commandsPerSecond >= 1000 },
+    { name: `long clock_step, ${long.firings.toLocaleString('en-US')} deliveries: in slices through the line pump (one call: ${M(long.oneCallPerSecond)})`, value: M(long.slicedPerSecond), target: '>= 0.9 of one call', ok: long.slicedPerSecond >= 0.9 * long.oneCallPerSecond },
+    { name: '  turns of the event loop while it ran', value: String(long.turns), target: '>= 1 per 50 ms', ok: long.turns >= (long.firings / long.slicedPerSecond) * 20 },
     { name: 'events machine -> renderer over the WebSocket host', value: M(ws.eventsPerSecond), target: '>= 1 M/s, none lost', ok: ws.eventsPerSecond >= 1e6 && ws.lost === 0 },
     { name: `  events lost of ${ws.events.toLocaleString('en-US')}`, value: String(ws.lost), target: '0', ok: ws.lost === 0 },
     { name: `timeline frame while panning, ${frame.events.toLocaleString('en-US')} events (p95)`, value: `${frame.p95FrameMs} ms`, target: '<= 16 ms', ok: frame.p95FrameMs <= 16 },
