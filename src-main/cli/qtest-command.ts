@@ -47,11 +47,8 @@ export const qtestCommand: CliCommand = async (args, io) => {
   const events = options.get('--events');
   if (typeof events === 'string') writeEventsFile(target.events, resolve(io.cwd, events));
   // Ctrl+C is how a server ends; a script or a harness's connection that it cut short ends as a shell's Ctrl+C does.
-  return terminal.pump.signal.aborted && typeof socket !== 'string' ? INTERRUPTED : 0;
+  return typeof socket === 'string' ? 0 : (terminal.signalStatus() ?? 0);
 };
-
-/** The exit status of a command that Ctrl+C cut short, as the shell gives one it killed (128 + SIGINT). */
-const INTERRUPTED = 130;
 
 function firingLimit(option: string | true | undefined): number {
   if (option === undefined) return DEFAULT_QTEST_FIRINGS;

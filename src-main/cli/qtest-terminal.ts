@@ -10,6 +10,8 @@ import type { ProgressReport, PumpOptions } from '../qtest/line-pump';
 export interface QtestTerminal {
   /** The pump options: the stop signal and the progress reporter. */
   readonly pump: PumpOptions & { signal: AbortSignal };
+  /** The exit status a shell gives a command that signal killed (128 + its number: 130 for Ctrl+C), or null while none came. */
+  signalStatus(): number | null;
   /** Stops listening for the signals. */
   dispose(): void;
 }
@@ -19,10 +21,12 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 /** `program` names the reporter in its stderr lines (`irqscope qtest`). */
 export function qtestTerminal(stderr: Writable, program: string): QtestTerminal {
   const controller = new AbortController();
+  let status: number | null = null;
   const handlers = SIGNALS.map((name) => {
     const handler = (): void => {
       // The first one waits for the next slice; a second means now.
-      if (controller.signal.aborted) process.exit(128 + constants.signals[name]);
+      if (status !== null) process.exit(128 + constants.signals[name]);
+      status = 128 + constants.signals[name];
       controller.abort(name === 'SIGINT' ? 'Ctrl+C' : name);
     };
     process.on(name, handler);
@@ -30,6 +34,7 @@ export function qtestTerminal(stderr: Writable, program: string): QtestTerminal 
   });
   return {
     pump: { signal: controller.signal, progress: (report) => stderr.write(`${program}: ${progressText(report)}\n`) },
+    signalStatus: () => status,
     dispose: () => {
       for (const [name, handler] of handlers) process.off(name, handler);
     },

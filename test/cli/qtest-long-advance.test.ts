@@ -142,8 +142,10 @@ describe('a long clock advance', () => {
     const handler = process.listeners('SIGINT').find((l) => !before.includes(l))!;
     const exit = vi.spyOn(process, 'exit').mockImplementation(() => undefined as never);
     try {
+      expect(terminal.signalStatus()).toBeNull();
       handler('SIGINT');
       expect(terminal.pump.signal.reason).toBe('Ctrl+C');
+      expect(terminal.signalStatus()).toBe(130);
       expect(exit).not.toHaveBeenCalled();
       handler('SIGINT');
       expect(exit).toHaveBeenCalledWith(130);

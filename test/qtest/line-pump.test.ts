@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough, Writable } from 'node:stream';
-import { pumpLines, type LineSession, type LongLine, type ProgressReport } from '../../src-main/qtest/line-pump';
+import { pumpLines, type LineProgress, type LineSession, type LongLine, type ProgressReport } from '../../src-main/qtest/line-pump';
 
 /** Answers `echo` lines with their text; records what the output had received when each line ran. */
 function recorder(): { session: LineSession; seenAtLine: number[]; writes: string[] } {
@@ -46,7 +46,7 @@ class BusyLine implements LongLine {
     this.stoppedBy = why;
     return `FAIL stopped by ${why} after ${this.resumed}`;
   }
-  progress(): { command: string; nowNs: number; targetNs: number; firings: number } {
+  progress(): LineProgress {
     return { command: 'clock_step', nowNs: this.resumed, targetNs: this.slices, firings: this.resumed * 10 };
   }
 }

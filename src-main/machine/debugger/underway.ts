@@ -14,15 +14,12 @@ export interface UnderwaySteps<T> {
 }
 
 export class Underway<T> {
-  private readonly firedAtStart: number;
-
   constructor(
     private readonly clock: Clock,
-    firedAtStart: number,
+    /** The clock's firing count when the work began (before its first slice). */
+    private readonly firedAtStart: number,
     private readonly steps: UnderwaySteps<T>,
-  ) {
-    this.firedAtStart = firedAtStart;
-  }
+  ) {}
 
   /** Runs at most `firings` more firings: the outcome once the work ended, else null (call again). */
   proceed(firings: number): T | null {
