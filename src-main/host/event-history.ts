@@ -1,26 +1,33 @@
 // The host's copy of the whole timeline, which the renderer queries instead of
-// holding: a columnar ring that grows fourfold up to its capacity (27 B per event)
-// plus, per lane and class, the ascending list of its events' sequence numbers
-// (4 B per event), so a window query costs what the screen shows, not what is held.
+// holding: a columnar ring of its full capacity (27 B per event) plus, per lane and
+// class, the ascending list of its events' sequence numbers (4 B per event), so a
+// window query costs what the screen shows, not what is held.
 // It pulls from the machine's log (a far smaller ring) at every pump; events the log
 // overwrote before they were pulled, and events it evicts itself, are counted.
 import type { EventStream } from '../target/target';
 import { DEFAULT_HISTORY_CAPACITY } from '../operations/limits';
 import { copyColumns, emptyColumns, type ColumnArrays, type EventColumns } from '../../src-shared/timeline/columns';
 import { BYTES_PER_EVENT } from '../../src-shared/timeline/event-schema';
-import { EDGE, LANE_CLASSES, LANE_CLASS_COUNT, classInLane, edgeMasked, laneOfEvent } from '../../src-shared/timeline/lanes';
+import { EDGE, LANE_CLASSES, LANE_CLASS_COUNT, classInLane, edgeMasked, laneOfEvent, laneRunEnd } from '../../src-shared/timeline/lanes';
 import type { TimelineWindow, WindowLane } from '../../src-shared/timeline/window';
 import type { SeqChunks } from './seq-chunks';
 import { LaneIndex } from './lane-index';
 
-const FIRST_CAPACITY = 1 << 16;
+const MIN_CAPACITY = 1 << 16;
 /** The schema's columns plus a 4-byte entry in the event's lane list. */
 export const HISTORY_BYTES_PER_EVENT = BYTES_PER_EVENT + 4;
 
 export class EventHistory {
-  private capacity = 0;
-  private mask = 0;
+  private readonly mask: number;
+  /**
+   * The ring, allocated whole at the first event: zeroed memory the system hands out
+   * untouched, so only what events filled is resident. Growing it step by step would
+   * write every held event again into fresh pages (here a first write to a page costs
+   * about 13 µs), stalling the host for a third of a second at a few million events.
+   */
   private cols: ColumnArrays = emptyColumns(0);
+  /** Ring slots written since the ring was allocated, up to its capacity: what is resident. */
+  private filled = 0;
   private readonly lanes = new LaneIndex();
   /** Sequence number of the oldest event held; everything below was never held or was evicted. */
   firstSeq = 0;
@@ -31,10 +38,11 @@ export class EventHistory {
   /** Bumped when the history starts over (another machine): what was derived from it is stale. */
   generation = 0;
 
-  constructor(readonly maxCapacity = DEFAULT_HISTORY_CAPACITY) {
-    if (!Number.isInteger(maxCapacity) || maxCapacity < FIRST_CAPACITY || (maxCapacity & (maxCapacity - 1)) !== 0) {
-      throw new RangeError(`history capacity must be a power of two >= ${FIRST_CAPACITY}, got ${maxCapacity}`);
+  constructor(readonly capacity = DEFAULT_HISTORY_CAPACITY) {
+    if (!Number.isInteger(capacity) || capacity < MIN_CAPACITY || (capacity & (capacity - 1)) !== 0) {
+      throw new RangeError(`history capacity must be a power of two >= ${MIN_CAPACITY}, got ${capacity}`);
     }
+    this.mask = capacity - 1;
   }
 
   get retained(): number {
@@ -46,9 +54,9 @@ export class EventHistory {
     return this.firstSeq;
   }
 
-  /** Bytes of columns and lane lists allocated. */
+  /** Bytes of columns the events filled, and of lane lists allocated. */
   get bytes(): number {
-    return this.capacity * (HISTORY_BYTES_PER_EVENT - 4) + this.lanes.bytes;
+    return this.filled * BYTES_PER_EVENT + this.lanes.bytes;
   }
 
   clear(): void {
@@ -68,42 +76,35 @@ export class EventHistory {
       this.firstSeq = this.total = log.firstSeq;
       this.dropLanesBelowFirst();
     }
-    const evictedBefore = this.firstSeq;
     const end = log.total;
-    while (end - this.firstSeq > this.capacity && this.capacity < this.maxCapacity) this.grow();
+    if (end === this.total) return;
+    if (this.cols.time.length === 0) this.cols = emptyColumns(this.capacity);
+    const evictedBefore = this.firstSeq;
     if (end - this.firstSeq > this.capacity) this.firstSeq = end - this.capacity;
-    // Copied in runs that neither ring wraps inside; what this pull evicts at once is never copied.
+    // Copied in runs that neither ring wraps inside (what this pull evicts at once is never
+    // copied), then indexed by lane a run of same-lane events at a time.
     for (let seq = Math.max(this.total, this.firstSeq); seq < end; ) {
       const from = log.indexOf(seq);
       const i = seq & this.mask;
       const n = Math.min(end - seq, log.capacity - from, this.capacity - i);
       copyColumns(this.cols, i, log, from, n);
+      this.indexLanes(i, i + n, seq);
+      this.filled = Math.min(this.capacity, this.filled + n);
       seq += n;
     }
-    for (let seq = Math.max(this.total, this.firstSeq); seq < end; seq++) {
-      const from = log.indexOf(seq);
-      const key = laneOfEvent(log, from);
-      if (key >= 0) this.lanes.push(key, classInLane(log, from), seq);
-    }
-    this.total = log.total;
+    this.total = end;
     if (this.firstSeq !== evictedBefore) this.dropLanesBelowFirst();
   }
 
-  private grow(): void {
-    // By four, not two: fresh pages cost far more than the bytes (a first write faults each
-    // page in), and every grow writes the held events again, so fewer, larger steps move less.
-    const next = Math.min(this.maxCapacity, Math.max(FIRST_CAPACITY, this.capacity * 4));
-    const nextMask = next - 1;
-    const fresh = emptyColumns(next);
-    for (let seq = this.firstSeq; seq < this.total; ) {
-      const i = seq & this.mask;
-      const n = Math.min(this.total - seq, this.capacity - i, next - (seq & nextMask));
-      copyColumns(fresh, seq & nextMask, this.cols, i, n);
-      seq += n;
+  /** Puts ring slots [from, to), event `seq` first, into their lanes' lists. */
+  private indexLanes(from: number, to: number, seq: number): void {
+    const cols = this.cols;
+    for (let i = from; i < to; ) {
+      const next = laneRunEnd(cols, i, to);
+      const key = laneOfEvent(cols, i);
+      if (key >= 0) this.lanes.pushRun(key, classInLane(cols, i), seq + (i - from), next - i);
+      i = next;
     }
-    this.cols = fresh;
-    this.capacity = next;
-    this.mask = nextMask;
   }
 
   private dropLanesBelowFirst(): void {

@@ -23,6 +23,21 @@ export class SeqChunks {
     this.end++;
   }
 
+  /** Pushes the n consecutive sequence numbers from `seq` (a run of events in one lane), a chunk at a time. */
+  pushRun(seq: number, n: number): void {
+    while (n > 0) {
+      const local = this.end - this.base;
+      const at = local & CHUNK_MASK;
+      if (at === 0 && local >>> CHUNK_BITS === this.chunks.length) this.chunks.push(new Uint32Array(CHUNK));
+      const chunk = this.chunks[local >>> CHUNK_BITS]!;
+      const m = Math.min(n, CHUNK - at);
+      for (let k = 0; k < m; k++) chunk[at + k] = (seq + k) >>> 0;
+      this.end += m;
+      seq += m;
+      n -= m;
+    }
+  }
+
   at(pos: number): number {
     const local = pos - this.base;
     return this.chunks[local >>> CHUNK_BITS]![local & CHUNK_MASK]!;
