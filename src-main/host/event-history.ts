@@ -6,14 +6,19 @@
 // overwrote before they were pulled, and events it evicts itself, are counted.
 import type { EventStream } from '../target/target';
 import { DEFAULT_HISTORY_CAPACITY } from '../operations/limits';
-import { copyColumns, emptyColumns, type ColumnArrays, type EventColumns } from '../../src-shared/timeline/columns';
+import { copyColumns, emptyColumns, sharedColumns, type ColumnArrays, type EventColumns } from '../../src-shared/timeline/columns';
 import { BYTES_PER_EVENT } from '../../src-shared/timeline/event-schema';
 import { EDGE, LANE_CLASSES, LANE_CLASS_COUNT, classInLane, edgeMasked, laneOfEvent, laneRunEnd } from '../../src-shared/timeline/lanes';
 import type { TimelineWindow, WindowLane } from '../../src-shared/timeline/window';
 import type { SeqChunks } from './seq-chunks';
 import { LaneIndex } from './lane-index';
+import { PagePrefaulter } from './page-prefaulter';
 
 const MIN_CAPACITY = 1 << 16;
+/** Past this many events the history is under a flood: the rest of its ring is brought in ahead of the events. */
+const PREFAULT_AFTER = 1 << 18;
+/** How far ahead of the events (slots): about a second of a million events a second. */
+const PREFAULT_LEAD = 1 << 20;
 /** The schema's columns plus a 4-byte entry in the event's lane list. */
 export const HISTORY_BYTES_PER_EVENT = BYTES_PER_EVENT + 4;
 
@@ -24,10 +29,15 @@ export class EventHistory {
    * untouched, so only what events filled is resident. Growing it step by step would
    * write every held event again into fresh pages (here a first write to a page costs
    * about 13 µs), stalling the host for a third of a second at a few million events.
+   * Shared, so a worker can bring its pages in ahead of a flood (page-prefaulter.ts).
    */
   private cols: ColumnArrays = emptyColumns(0);
-  /** Ring slots written since the ring was allocated, up to its capacity: what is resident. */
+  private buffers: SharedArrayBuffer[] = [];
+  /** Ring slots written since the ring was allocated, up to its capacity, from the slot of the first. */
   private filled = 0;
+  private origin = 0;
+  /** Brings the ring's pages in ahead of the events under a flood; null before one and once every page is in. */
+  private prefaulter: PagePrefaulter | null = null;
   private readonly lanes = new LaneIndex();
   /** Sequence number of the oldest event held; everything below was never held or was evicted. */
   firstSeq = 0;
@@ -54,9 +64,9 @@ export class EventHistory {
     return this.firstSeq;
   }
 
-  /** Bytes of columns the events filled, and of lane lists allocated. */
+  /** Bytes of columns the events filled or that were brought in ahead of them, and of lane lists allocated. */
   get bytes(): number {
-    return this.filled * BYTES_PER_EVENT + this.lanes.bytes;
+    return Math.max(this.filled, this.prefaulter?.requested ?? 0) * BYTES_PER_EVENT + this.lanes.bytes;
   }
 
   clear(): void {
@@ -78,9 +88,14 @@ export class EventHistory {
     }
     const end = log.total;
     if (end === this.total) return;
-    if (this.cols.time.length === 0) this.cols = emptyColumns(this.capacity);
     const evictedBefore = this.firstSeq;
     if (end - this.firstSeq > this.capacity) this.firstSeq = end - this.capacity;
+    if (this.cols.time.length === 0) {
+      const ring = sharedColumns(this.capacity);
+      this.cols = ring.columns;
+      this.buffers = ring.buffers;
+      this.origin = Math.max(this.total, this.firstSeq) & this.mask;
+    }
     // Copied in runs that neither ring wraps inside (what this pull evicts at once is never
     // copied), then indexed by lane a run of same-lane events at a time.
     for (let seq = Math.max(this.total, this.firstSeq); seq < end; ) {
@@ -94,6 +109,19 @@ export class EventHistory {
     }
     this.total = end;
     if (this.firstSeq !== evictedBefore) this.dropLanesBelowFirst();
+    this.prefault();
+  }
+
+  private prefault(): void {
+    if (this.filled >= this.capacity) {
+      this.prefaulter?.close();
+      this.prefaulter = null;
+      return;
+    }
+    if (this.prefaulter === null && this.filled >= PREFAULT_AFTER) {
+      this.prefaulter = new PagePrefaulter(this.buffers, this.capacity, this.origin);
+    }
+    this.prefaulter?.ahead(Math.min(this.capacity, this.filled + PREFAULT_LEAD));
   }
 
   /** Puts ring slots [from, to), event `seq` first, into their lanes' lists. */

@@ -15,6 +15,19 @@ export function emptyColumns(n: number): EventColumns {
   return out;
 }
 
+/** Zeroed columns for n events over SharedArrayBuffers (which a worker thread can see too), and those buffers. */
+export function sharedColumns(n: number): { columns: EventColumns; buffers: SharedArrayBuffer[] } {
+  const columns = { firstSeq: 0 } as EventColumns;
+  const buffers: SharedArrayBuffer[] = [];
+  for (const c of COLUMN_NAMES) {
+    const type = COLUMN_TYPES[c] as unknown as new (buffer: SharedArrayBuffer) => unknown;
+    const buffer = new SharedArrayBuffer(n * COLUMN_TYPES[c].BYTES_PER_ELEMENT);
+    buffers.push(buffer);
+    (columns as Record<ColumnName, unknown>)[c] = new type(buffer);
+  }
+  return { columns, buffers };
+}
+
 /** Copies `n` events of every column from `src` at `from` into `dst` at `to`. */
 export function copyColumns(dst: ColumnArrays, to: number, src: ColumnArrays, from: number, n: number): void {
   for (const c of COLUMN_NAMES) (dst[c] as Uint32Array).set((src[c] as Uint32Array).subarray(from, from + n), to);
