@@ -40,7 +40,7 @@ function floodRows(f: FloodResult): Row[] {
     // An interval is never below the vsync period; the page's clock has a 0.1 ms grain, so one period reads 16.6-16.8 ms.
     { name: `flood ${rate}: timeline frame interval (p95 of ${f.frames}; 60 Hz = 16.67, page clock grain 0.1)`, value: `${f.p95IntervalMs} ms`, target: '<= 16.8 ms', ok: inStep && f.frames > 0 && f.p95IntervalMs <= 16.8 },
     { name: `flood ${rate}: frame intervals over 1.5 vsync (dropped frames)`, value: `${f.longIntervals} of ${f.frames}`, target: '<= 1 %', ok: inStep && f.frames > 0 && f.longIntervals <= f.frames / 100 },
-    { name: `flood ${rate}: frame time, main-thread work per frame: vsync to after paint (p95)`, value: `${f.p95WorkMs} ms`, target: '<= 16 ms', ok: inStep && f.frames > 0 && f.p95WorkMs <= 16 },
+    { name: `flood ${rate}: frame time: vsync to the main thread done with the frame, after paint (p95)`, value: `${f.p95FrameMs} ms`, target: '<= 16 ms', ok: inStep && f.frames > 0 && f.p95FrameMs <= 16 },
     { name: `flood ${rate}: timeline draw (p95)`, value: `${f.p95DrawMs} ms`, target: '<= 16 ms', ok: inStep && f.frames > 0 && f.p95DrawMs <= 16 },
     { name: `flood ${rate}: mask click to grid showing it (p95 of ${f.maskSamples})`, value: `${f.p95MaskMs} ms`, target: '<= 100 ms', ok: inStep && f.p95MaskMs <= 100 },
     { name: `flood ${rate}: tab switch (p95)`, value: `${f.p95TabMs} ms`, target: '<= 100 ms', ok: inStep && f.p95TabMs <= 100 },

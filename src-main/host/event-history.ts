@@ -121,7 +121,10 @@ export class EventHistory {
     if (this.prefaulter === null && this.filled >= PREFAULT_AFTER) {
       this.prefaulter = new PagePrefaulter(this.buffers, this.capacity, this.origin);
     }
-    this.prefaulter?.ahead(Math.min(this.capacity, this.filled + PREFAULT_LEAD));
+    // In half-lead steps: waking the worker is a system call, and each wake may hand it this core.
+    if (this.prefaulter !== null && this.filled + PREFAULT_LEAD / 2 > this.prefaulter.requested) {
+      this.prefaulter.ahead(Math.min(this.capacity, this.filled + PREFAULT_LEAD));
+    }
   }
 
   /** Puts ring slots [from, to), event `seq` first, into their lanes' lists. */
@@ -224,11 +227,14 @@ export class EventHistory {
     for (const cls of LANE_CLASSES) {
       const list = lane[cls]!;
       let [j, hi] = ranges[cls]!;
+      let last = 1;
       while (j < hi) {
         const s32 = list.at(j);
         const x = toPx(this.timeOf(s32));
         const column = Math.min(pixels - 1, Math.floor(x));
-        const next = out.exact ? j + 1 : Math.min(hi, list.lowerBound(toTime(column + 1), this.timeOf, j + 1));
+        // A bucket ends where the next column starts; it holds about as many as the last one did.
+        const next = out.exact ? j + 1 : Math.min(hi, list.lowerBoundNear(toTime(column + 1), this.timeOf, j + 1, j + last));
+        last = next - j;
         out.x.push(out.exact ? x : column);
         out.cls.push(cls);
         out.count.push(next - j);
