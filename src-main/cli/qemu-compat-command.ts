@@ -3,7 +3,8 @@
 // the command line libqtest or QEMU's Python QEMUQtestMachine passes, builds the machine
 // from the presets named by -device, connects to the harness's qtest socket (and QMP
 // socket, if any) as QEMU does, and serves both until `quit`, SIGTERM, or the harness
-// closing the qtest connection.
+// closing the qtest connection. A qtest line still running then (a long clock_step) is
+// stopped at its next slice and answered first.
 import { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { CliCommand } from './cli-io';
@@ -14,6 +15,7 @@ import { connectSocket } from './qtest-sockets';
 import { QmpMonitor } from './qmp-monitor';
 import { openMachineObject } from '../target/simulated/open-simulated';
 import { pumpLines } from '../qtest/line-pump';
+import { qtestTerminal } from './qtest-terminal';
 import type { MachineDescriptionInput } from '../../src-shared/machine-file/description';
 
 function open(peer: Peer): Promise<Socket> {
@@ -28,23 +30,24 @@ export const qemuCompatCommand: CliCommand = async (args, io) => {
   const session = target.qtest({ replyToEveryLine: true });
   const qtest = await open(line.qtest);
   const qmp = line.qmp === null ? null : await open(line.qmp);
+  const terminal = qtestTerminal(io.stderr, 'irqscope-qemu');
+  // QMP's quit stops the qtest pump as a signal does: a line still running is answered first.
+  const quit = new AbortController();
+  const signal = AbortSignal.any([terminal.pump.signal, quit.signal]);
   return new Promise<number>((done) => {
     const finish = (): void => {
-      process.off('SIGTERM', finish);
-      process.off('SIGINT', finish);
+      terminal.dispose();
       qmp?.end();
       qtest.end();
       done(0);
     };
-    process.on('SIGTERM', finish);
-    process.on('SIGINT', finish);
     if (qmp !== null) {
-      const monitor = new QmpMonitor(target, line.startPaused, (text) => qmp.write(text), finish);
+      const monitor = new QmpMonitor(target, line.startPaused, (text) => qmp.write(text), () => quit.abort('QMP quit'));
       monitor.greet();
       createInterface({ input: qmp, crlfDelay: Infinity }).on('line', (l) => monitor.handle(l));
       qmp.on('error', () => undefined);
     }
     qtest.on('error', () => undefined);
-    void pumpLines(session, qtest, qtest).then(finish, finish);
+    void pumpLines(session, qtest, qtest, { ...terminal.pump, signal }).then(finish, finish);
   });
 };

@@ -6,6 +6,7 @@ import { UsageError, parseOptions } from './cli-io';
 import { loadMachineOption } from './machine-option';
 import { pumpLines } from '../qtest/line-pump';
 import { connectQtest, listenQtest } from './qtest-sockets';
+import { qtestTerminal } from './qtest-terminal';
 import type { EventStream } from '../target/target';
 import { DEFAULT_QTEST_FIRINGS } from '../operations/limits';
 import { eventRecord } from '../../src-shared/timeline/event-record';
@@ -29,18 +30,28 @@ export const qtestCommand: CliCommand = async (args, io) => {
   const socket = options.get('--socket');
   const peer = options.get('--connect');
   if ([socket, peer, script].filter((x) => x !== undefined).length > 1) throw new UsageError('a script file, --socket and --connect exclude each other');
-  if (typeof socket === 'string') {
-    await listenQtest(session, resolve(io.cwd, socket), options.has('--once'), (l) => io.stderr.write(`${l}\n`));
-  } else if (typeof peer === 'string') {
-    await connectQtest(session, resolve(io.cwd, peer));
-  } else {
-    const input = script === undefined || script === '-' ? io.stdin : createReadStream(resolve(io.cwd, script));
-    await pumpLines(session, input, io.stdout);
+  const terminal = qtestTerminal(io.stderr, 'irqscope qtest');
+  try {
+    if (typeof socket === 'string') {
+      await listenQtest(session, resolve(io.cwd, socket), options.has('--once'), (l) => io.stderr.write(`${l}\n`), terminal.pump);
+    } else if (typeof peer === 'string') {
+      await connectQtest(session, resolve(io.cwd, peer), terminal.pump);
+    } else {
+      const input = script === undefined || script === '-' ? io.stdin : createReadStream(resolve(io.cwd, script));
+      // Stopped by Ctrl+C, the input is not read to its end: let it go, or it holds the process.
+      await pumpLines(session, input, io.stdout, terminal.pump).finally(() => input.destroy());
+    }
+  } finally {
+    terminal.dispose();
   }
   const events = options.get('--events');
   if (typeof events === 'string') writeEventsFile(target.events, resolve(io.cwd, events));
-  return 0;
+  // Ctrl+C is how a server ends; a script or a harness's connection that it cut short ends as a shell's Ctrl+C does.
+  return terminal.pump.signal.aborted && typeof socket !== 'string' ? INTERRUPTED : 0;
 };
+
+/** The exit status of a command that Ctrl+C cut short, as the shell gives one it killed (128 + SIGINT). */
+const INTERRUPTED = 130;
 
 function firingLimit(option: string | true | undefined): number {
   if (option === undefined) return DEFAULT_QTEST_FIRINGS;

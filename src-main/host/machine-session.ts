@@ -61,7 +61,7 @@ export class MachineSession {
   /** Reads every event the scan reads: the Problems panel's findings. */
   private doctor = new Doctor();
   private doctorEvents = 0;
-  private unwatchPauses: () => void;
+  private unwatch: () => void;
   /** What the clients were last told of the debugger (see debuggerSignature). */
   private debuggerSent = '';
   private announcing = false;
@@ -87,7 +87,7 @@ export class MachineSession {
     this.target = loaded.target;
     this.name = loaded.name;
     this.preset = loaded.preset;
-    this.unwatchPauses = this.adopt();
+    this.unwatch = this.adopt();
   }
 
   /** Swaps in a new target (the old one is closed); every client starts over from its first retained event. */
@@ -96,8 +96,8 @@ export class MachineSession {
     this.target = loaded.target;
     this.name = loaded.name;
     this.preset = loaded.preset;
-    this.unwatchPauses();
-    this.unwatchPauses = this.adopt();
+    this.unwatch();
+    this.unwatch = this.adopt();
     this.scannedSeq = 0;
     this.history.clear();
     this.doctor = new Doctor();
@@ -115,10 +115,16 @@ export class MachineSession {
     this.announceDebugger();
   }
 
-  /** Readies the session's (new) target for the app; returns what stops watching its pauses. */
+  /** Readies the session's (new) target for the app; returns what stops watching its pauses and changes. */
   private adopt(): () => void {
     this.target.debugger.limits = { ...APP_DEBUGGER_LIMITS };
-    return this.target.debugger.onPause(() => this.announceDebugger());
+    const unwatchPauses = this.target.debugger.onPause(() => this.announceDebugger());
+    // A change no event tells of (a QEMU target's live table) reaches the clients with the next pump.
+    const unwatchChanges = this.target.onDeviceChanged((bdf) => this.changed.add(bdf));
+    return () => {
+      unwatchPauses();
+      unwatchChanges();
+    };
   }
 
   /**
@@ -138,7 +144,9 @@ export class MachineSession {
   /** Changes whenever what a client shows of the debugger changes: pause, queue, breakpoints and their hit counts. */
   private debuggerSignature(): string {
     const d = this.target.debugger;
-    const marker = d.pauseReport?.markerSeq ?? -1;
+    const report = d.pauseReport;
+    // A real guest's stop completes after the pause: its delay is news too.
+    const marker = report === null ? '-1' : `${report.markerSeq}:${report.guestStop?.afterMs ?? ''}`;
     return `${marker}|${d.runMode}|${d.queued.length}|${d.list().map((b) => `${b.id}:${b.enabled ? 1 : 0}:${b.hits}`).join(',')}`;
   }
 

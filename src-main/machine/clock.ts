@@ -57,6 +57,8 @@ export class Clock {
   now = 0;
   /** Set by the debugger when a breakpoint hits; stops an advance at the current event. */
   halted = false;
+  /** Timer firings since the clock was made (never reset): how far an advance run in slices got. */
+  fired = 0;
   private readonly timers: Timer[] = [];
   private nextId = 1;
 
@@ -123,6 +125,7 @@ export class Clock {
         next.due++;
       }
       fired++;
+      this.fired++;
       next.callback();
     }
     return false;

@@ -13,6 +13,7 @@ export function attachSummary(a: QemuAttachment): string[] {
     const counts = Array.from(msix.delivered, (n, v) => `${v}:${n}`).join(' ');
     lines.push(`  ${formatBdf(fn.bdf)} MSI-X ${msix.enabled ? 'enabled' : 'disabled'}, delivered per vector ${counts}`);
   }
+  lines.push(`  live table and PBA: ${a.live.reads} reads over qtest (${c.ownReads} dwords checked against the model), ${a.live.refused} refused`);
   if (!Number.isNaN(a.firstDeliveryUs)) lines.push(`  first MSI-X delivery ${((a.firstDeliveryUs - a.startedUs) / 1e6).toFixed(2)} s after start`);
   for (const s of a.stops) lines.push(`  stop at event #${s.report.event.seq}: guest stopped ${((s.stopTimeUs - s.eventTimeUs) / 1000).toFixed(3)} ms after the event`);
   return lines;

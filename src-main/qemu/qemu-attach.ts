@@ -13,6 +13,7 @@ import { formatBreakLine, parseBreakRequest, BreakSyntaxError } from '../qtest/q
 import { launchQemu, QemuLaunchError, type LaunchedQemu } from './qemu-launch';
 import { QmpClient } from './qmp-client';
 import { QtestClient } from './qtest-client';
+import { LiveMsixReader } from './live-msix';
 import { markScanDone, scanBus0, SCAN_DONE } from './qemu-scan';
 import { buildShadowMachine } from './shadow-machine';
 import { ShadowModel } from './shadow-model';
@@ -49,6 +50,8 @@ export class AttachError extends Error {}
 
 /** How long a QEMU whose socket closed during the attach may take to exit by itself. */
 const EXIT_GRACE_MS = 2000;
+/** How often the live table and PBA are read again while the guest does something (ms). */
+const LIVE_READ_MS = 200;
 
 export class QemuAttachment {
   readonly stops: GuestStop[] = [];
@@ -61,6 +64,9 @@ export class QemuAttachment {
   timedOut = false;
   private pendingStop: { report: PauseReport; eventTimeUs: number; records: number } | null = null;
   private guestRunning = false;
+  /** Each function's table and PBA as QEMU holds them (read over qtest). */
+  readonly live: LiveMsixReader;
+  private readonly deviceListeners = new Set<(bdf: number) => void>();
 
   private constructor(
     private readonly launched: LaunchedQemu,
@@ -69,7 +75,11 @@ export class QemuAttachment {
     readonly machine: Machine,
     readonly shadow: ShadowModel,
     private readonly say: (line: string) => void,
-  ) {}
+  ) {
+    this.live = new LiveMsixReader(qtest, machine, shadow, (bdf) => {
+      for (const listener of this.deviceListeners) listener(bdf);
+    });
+  }
 
   static async start(options: AttachOptions): Promise<QemuAttachment> {
     const launched = await launchQemu(options.qemu, options.qemuArgs, options.stdout, options.stderr);
@@ -106,10 +116,12 @@ export class QemuAttachment {
       throw new AttachError(alone !== null ? `QEMU exited (status ${alone}) while irqscope attached:\n${stderr}` : `attaching failed: ${(err as Error).message}\nQEMU's stderr:\n${stderr}`);
     }
     const copy = options.traceCopy;
-    const follow = copy === undefined ? (line: string) => attachment.traceLine(line) : (line: string) => (copy(line), attachment.traceLine(line));
+    // The copy is what plain QEMU would have logged: irqscope's own live reads are left out.
+    const follow = copy === undefined ? (line: string) => void attachment.traceLine(line) : (line: string) => (attachment.traceLine(line) ? undefined : copy(line));
     launched.traceLines(follow);
     for (const line of early.splice(0)) follow(line);
     attachment.watchStops();
+    attachment.readLive();
     attachment.msixDeadline(options.msixTimeoutS);
     await qmp.execute('cont');
     attachment.guestRunning = true;
@@ -130,19 +142,27 @@ export class QemuAttachment {
     }
   }
 
+  /** Called with a function whose live table or PBA reads differently (no event says so). */
+  onDeviceChanged(listener: (bdf: number) => void): () => void {
+    this.deviceListeners.add(listener);
+    return () => this.deviceListeners.delete(listener);
+  }
+
   get exited(): Promise<number> {
     return this.launched.exited;
   }
 
-  private traceLine(line: string): void {
+  /** Applies one trace line to the model; true when it was one of irqscope's own live reads. */
+  private traceLine(line: string): boolean {
     const rec = parseTraceLine(line);
     if (rec === null) {
       this.otherLines++;
-      return;
+      return false;
     }
-    const deliveries = this.shadow.counts.deliveries;
+    const { deliveries, ownReads } = this.shadow.counts;
     this.shadow.apply(rec);
     if (deliveries === 0 && this.shadow.counts.deliveries === 1) this.firstDeliveryUs = rec.timeUs;
+    return this.shadow.counts.ownReads !== ownReads;
   }
 
   /** A model pause stops the real guest; QEMU runs on until its main loop handles the stop. */
@@ -154,10 +174,12 @@ export class QemuAttachment {
     this.qmp.onEvent((event) => {
       if (event.event === 'STOP') {
         this.guestRunning = false;
+        // What the stopped guest left in its registers, for the grid at the stop.
+        void this.live.refresh();
         const pending = this.pendingStop;
         this.pendingStop = null;
         if (pending !== null) {
-          const stop: GuestStop = { report: pending.report, eventTimeUs: pending.eventTimeUs, stopTimeUs: event.timeUs, recordsAfter: this.shadow.counts.records - pending.records };
+          const stop: GuestStop = { report: pending.report, eventTimeUs: pending.eventTimeUs, stopTimeUs: event.timeUs, recordsAfter: this.guestRecords() - pending.records };
           this.stops.push(stop);
           this.say(`irqscope: guest stopped ${((stop.stopTimeUs - stop.eventTimeUs) / 1000).toFixed(3)} ms after the event (QEMU's clock; ${stop.recordsAfter} traced accesses ran on seen so far); 'continue' or 'step'`);
         }
@@ -166,9 +188,27 @@ export class QemuAttachment {
   }
 
   private stopFor(report: PauseReport): void {
-    this.pendingStop = { report, eventTimeUs: this.shadow.currentTimeUs, records: this.shadow.counts.records };
+    this.pendingStop = { report, eventTimeUs: this.shadow.currentTimeUs, records: this.guestRecords() };
     this.say('irqscope: stopping the guest (QMP stop); QEMU runs on until it processes the stop');
     this.qmp.execute('stop').catch((err: Error) => this.say(`irqscope: QMP stop failed: ${err.message}`));
+  }
+
+  /** Trace records of the guest's (and the user's) accesses applied so far: irqscope's own live reads left out. */
+  private guestRecords(): number {
+    return this.shadow.counts.records - this.shadow.counts.ownReads;
+  }
+
+  /** Reads the live tables again whenever the model applied a guest access since the last read. */
+  private readLive(): void {
+    let seen = -1;
+    const timer = setInterval(() => {
+      const now = this.guestRecords();
+      if (now === seen) return;
+      seen = now;
+      void this.live.refresh();
+    }, LIVE_READ_MS);
+    timer.unref();
+    void this.launched.exited.then(() => clearInterval(timer));
   }
 
   /** Ends the attach with an error when no function enables MSI-X in time. */
@@ -203,6 +243,13 @@ export class QemuAttachment {
     // Accesses QEMU made before its stop may have paused the model again meanwhile: stop the guest for that pause too.
     const dbg = this.machine.debugger;
     if (dbg.paused && this.pendingStop === null) this.stopFor(dbg.pauseReport!);
+  }
+
+  /** How the guest's stop for the pause logged as `markerSeq` went: under way, done (with its delay), or none made. */
+  guestStopOf(markerSeq: number): { afterMs: number | null; accessesAfter: number | null } | null {
+    if (this.pendingStop?.report.markerSeq === markerSeq) return { afterMs: null, accessesAfter: null };
+    const stop = this.stops.find((s) => s.report.markerSeq === markerSeq);
+    return stop === undefined ? null : { afterMs: Math.max(0, (stop.stopTimeUs - stop.eventTimeUs) / 1000), accessesAfter: stop.recordsAfter };
   }
 
   /** Ends QEMU (the app closing the target, or attaching another). */

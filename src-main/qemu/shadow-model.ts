@@ -9,6 +9,12 @@
 // ('apic-msi'). A device's msix_notify has no trace event, so a notify QEMU pended stays
 // invisible until the guest unmasks (QEMU then delivers: the model, notified at that
 // delivery, delivers too) or reads the PBA (the model is told of the notify then).
+//
+// irqscope's own qtest reads of a table or PBA (the live view, live-msix.ts) come back
+// through the trace like a user's poke. They are announced before they are sent
+// (expectOwnRead) and recognised in the trace by their addresses, in order: QEMU runs
+// qtest commands one after another, so their records come in the order they were sent.
+// They are checked against the model like any read, but logged as no access.
 import type { Machine } from '../machine/machine';
 import type { MsixEngine } from '../machine/msix/msix-engine';
 import type { PciFunction } from '../machine/pci/pci-function';
@@ -20,6 +26,8 @@ import type { TraceRecord } from './trace-line';
 const APIC_BASE = 0xfee00000;
 const APIC_SIZE = 0x100000;
 const NO_VECTOR = 0xffff;
+/** Own reads announced and not yet seen in the trace, at most: a read QEMU never traced must not pile up. */
+const MAX_OWN_READS = 1 << 14;
 
 /** A guest access or device action as the model applied it, for a replay script (trace-import.ts). */
 export type ReplayStep =
@@ -35,6 +43,8 @@ export interface ShadowCounts {
   /** Messages into the APIC window that are no device's MSI-X (I/O APIC, other MSI): kept out of the timeline. */
   otherMessages: number;
   divergences: number;
+  /** Records of irqscope's own live reads (expectOwnRead): checked, not logged. */
+  ownReads: number;
 }
 
 /** QEMU's apic_mem_write: an access beyond the register page, or to register index 0, is a message. */
@@ -44,7 +54,7 @@ export function isApicMessage(addr: number): boolean {
 }
 
 export class ShadowModel {
-  readonly counts: ShadowCounts = { records: 0, deliveries: 0, otherMessages: 0, divergences: 0 };
+  readonly counts: ShadowCounts = { records: 0, deliveries: 0, otherMessages: 0, divergences: 0, ownReads: 0 };
   /** The QEMU time (µs since the epoch) of the record being applied; NaN without `-msg timestamp=on`. */
   currentTimeUs = Number.NaN;
   private firstTimeUs = Number.NaN;
@@ -52,6 +62,9 @@ export class ShadowModel {
   private configAccess = { size: 4, cpu: 0 };
   /** After a delivery: the IDT vector the model sent, checked against QEMU's apic_deliver_irq. */
   private expectedIdt: { bdf: number; vector: number; idt: number } | null = null;
+  /** Dword addresses of own reads announced, oldest first from ownHead. */
+  private ownReads: number[] = [];
+  private ownHead = 0;
 
   constructor(
     readonly machine: Machine,
@@ -71,7 +84,7 @@ export class ShadowModel {
         } else if (rec.region === 'msix-table' || rec.region === 'msix-pba') {
           log.currentOrigin = rec.cpu < 0 ? Origin.User : Origin.Guest;
           if (rec.kind === 'mr-write') this.msixWrite(rec.addr, rec.size, rec.value);
-          else this.msixRead(rec.addr, rec.size, rec.value, rec.region === 'msix-pba');
+          else this.msixRead(rec.addr, rec.size, rec.value, rec.region === 'msix-pba', rec.cpu < 0 && this.takeOwnRead(rec.addr));
         } else if (rec.region === 'apic-msi' && rec.kind === 'mr-write' && isApicMessage(rec.addr)) {
           this.message(rec.addr, rec.value);
         }
@@ -91,6 +104,38 @@ export class ShadowModel {
     }
   }
 
+  /** irqscope is about to read `dwords` dwords at `addr` over qtest (b64read): their records are its own. */
+  expectOwnRead(addr: number, dwords: number): void {
+    if (this.ownReads.length - this.ownHead + dwords > MAX_OWN_READS) this.clearOwnReads();
+    for (let i = 0; i < dwords; i++) this.ownReads.push(addr + i * 4);
+  }
+
+  /** The last own read announced was refused by QEMU: no record of it will come. */
+  forgetOwnRead(dwords: number): void {
+    this.ownReads.length = Math.max(this.ownHead, this.ownReads.length - dwords);
+  }
+
+  /**
+   * Whether a qtest read at `addr` is the next own read. One at another address means
+   * the own reads announced never reached the trace as expected: they are forgotten,
+   * and this read is the user's.
+   */
+  private takeOwnRead(addr: number): boolean {
+    if (this.ownHead === this.ownReads.length) return false;
+    if (this.ownReads[this.ownHead] !== addr) {
+      this.clearOwnReads();
+      return false;
+    }
+    if (++this.ownHead === this.ownReads.length) this.clearOwnReads();
+    this.counts.ownReads++;
+    return true;
+  }
+
+  private clearOwnReads(): void {
+    this.ownReads = [];
+    this.ownHead = 0;
+  }
+
   private advanceClock(timeUs: number): void {
     if (Number.isNaN(timeUs)) return;
     if (Number.isNaN(this.firstTimeUs)) this.firstTimeUs = timeUs;
@@ -103,15 +148,20 @@ export class ShadowModel {
     this.onStep?.({ kind: 'mmio-write', addr, size, value });
   }
 
-  private msixRead(addr: number, size: number, qemuValue: number, pba: boolean): void {
+  /** A table or PBA read QEMU answered; an own read (the live view's) is checked the same, but is no access of anyone's. */
+  private msixRead(addr: number, size: number, qemuValue: number, pba: boolean, own: boolean): void {
     const owner = this.ownerOf(addr);
     if (owner === null) {
       this.diverge(DivergenceKind.Unmapped, 0xffff, NO_VECTOR, 0, qemuValue, addr);
       return;
     }
     if (pba) this.learnPending(owner.fn, owner.msix, owner.offset, size, qemuValue, addr);
-    const modelValue = this.machine.memory.read(addr, size) >>> 0;
-    this.onStep?.({ kind: 'mmio-read', addr, size, value: qemuValue });
+    let modelValue: number;
+    if (own) modelValue = bytesOf(pba ? owner.msix.pba : owner.msix.table, owner.offset, size);
+    else {
+      modelValue = this.machine.memory.read(addr, size) >>> 0;
+      this.onStep?.({ kind: 'mmio-read', addr, size, value: qemuValue });
+    }
     if (modelValue !== qemuValue >>> 0) {
       const vector = pba ? NO_VECTOR : owner.offset >>> 4;
       this.diverge(DivergenceKind.ReadBack, owner.fn.bdf, vector, modelValue, qemuValue, addr);
@@ -206,4 +256,11 @@ export class ShadowModel {
     log.currentOrigin = Origin.Machine;
     log.emit.divergence(bdf, vector, kind, model, qemu, addr);
   }
+}
+
+/** `size` bytes at byte `offset` of little-endian dwords, as a read of them answers (without logging one). */
+function bytesOf(words: Uint32Array, offset: number, size: number): number {
+  const word = words[offset >>> 2] ?? 0;
+  const shifted = word >>> ((offset & 3) * 8);
+  return size >= 4 ? shifted >>> 0 : shifted & ((1 << (size * 8)) - 1);
 }

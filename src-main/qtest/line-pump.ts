@@ -7,31 +7,71 @@
 // stops reading until the output drains: a client that never reads costs about one
 // reply's worth of memory, not every reply it was sent. After a long line has used up
 // a slice of time, the pump lets the event loop run (a Ctrl+C, another client) before
-// it goes on.
+// it goes on; a line that runs long itself (a clock advance of many firings) comes
+// back as a LongLine, resumed a slice at a time with the event loop in between, so it
+// can report progress and be stopped.
 import type { Readable, Writable } from 'node:stream';
 import { mayRunLong } from './long-commands';
 import { DEFAULT_MAX_LINE } from '../operations/limits';
 
 /** What the pump drives: a QtestSession, or anything answering lines the same way. */
 export interface LineSession {
-  /** The reply to one line, or null for a line that gets none (a comment). */
-  execute(line: string): string | null;
+  /** The reply to one line, null for a line that gets none (a comment), or the line still running. */
+  begin(line: string): string | null | LongLine;
+}
+
+/** A line whose work goes on past one slice: the pump resumes it with the event loop run in between. */
+export interface LongLine {
+  /** Runs one bounded slice of the line: its reply once the line is done, else null. */
+  resume(): string | null;
+  /** True while the line cannot start (it waits for another line to end): the pump yields rather than polls. */
+  readonly waiting: boolean;
+  /** Ends the line where it stands; answers its reply, which says what happened (`why`: what stopped it, `Ctrl+C`). */
+  stop(why: string): string;
+  /** How far it got (null while waiting). */
+  progress(): LineProgress | null;
+}
+
+export interface LineProgress {
+  command: string;
+  /** Virtual time reached and aimed at. */
+  nowNs: number;
+  targetNs: number;
+  /** Interval-source firings since the line began. */
+  firings: number;
+}
+
+/** A progress report: how far, after how long, at what rate since the last report. */
+export interface ProgressReport extends LineProgress {
+  elapsedMs: number;
+  firingsPerSecond: number;
 }
 
 /** Replies held back at most (characters) before they are written together. */
 const BATCH = 64 << 10;
 /** Time (ms) the pump runs lines before it lets the event loop in, checked after long lines. */
 const SLICE_MS = 20;
+/** A line running longer than this (ms) is reported on about this often. */
+const PROGRESS_MS = 1000;
 
 export interface PumpOptions {
   maxLine?: number;
   /** Whether a line may run long, so the replies held are written before it runs. */
   mayRunLong?: (line: string) => boolean;
+  /**
+   * Stops the pump (Ctrl+C): a running line stops at its next slice and is answered
+   * with what happened, the replies held are written, and no further line runs. The
+   * abort reason, when a string, names what stopped it in that reply.
+   */
+  signal?: AbortSignal;
+  /** Called about once a second while a line has run longer than a second (never into the reply stream). */
+  progress?: (report: ProgressReport) => void;
 }
 
 export function pumpLines(session: LineSession, input: Readable, output: Writable, options: PumpOptions = {}): Promise<void> {
   const lines = new LineSplitter(options.maxLine ?? DEFAULT_MAX_LINE);
   const runsLong = options.mayRunLong ?? mayRunLong;
+  const { signal, progress } = options;
   let held = '';
   const flush = (): void => {
     if (held === '') return;
@@ -47,41 +87,101 @@ export function pumpLines(session: LineSession, input: Readable, output: Writabl
   };
   return new Promise((resolve, reject) => {
     let ended = false;
-    let waiting = false;
+    /** The last line (no newline after it) has been taken from the splitter. */
+    let restTaken = false;
+    /** What the pump waits for before it runs on: the output to drain, or its next turn of the event loop. */
+    let pending: 'drain' | 'turn' | null = null;
     let finished = false;
+    let current: LongLine | null = null;
+    let longStart = 0;
+    let lastReport = 0;
+    let lastFirings = 0;
     const finish = (): void => {
       if (finished) return;
       finished = true;
       output.off('close', finish);
+      signal?.removeEventListener('abort', aborted);
+      // A line left running would hold the clock for good.
+      current?.stop('the connection closing');
+      current = null;
       resolve();
     };
     const later = (): void => {
-      waiting = false;
+      pending = null;
       run();
+    };
+    const yieldTurn = (): void => {
+      flush();
+      pending = 'turn';
+      input.pause();
+      setImmediate(later);
+    };
+    const aborted = (): void => {
+      if (pending === 'turn') return;
+      if (pending === 'drain') output.off('drain', later);
+      pending = null;
+      run();
+    };
+    const begin = (line: string): void => {
+      const reply = session.begin(line);
+      if (reply === null || typeof reply === 'string') return answer(reply);
+      flush();
+      current = reply;
+      longStart = lastReport = performance.now();
+      lastFirings = 0;
+    };
+    const report = (long: LongLine, now: number): void => {
+      if (progress === undefined || now - longStart < PROGRESS_MS || now - lastReport < PROGRESS_MS) return;
+      const p = long.progress();
+      if (p === null) return;
+      progress({ ...p, elapsedMs: now - longStart, firingsPerSecond: ((p.firings - lastFirings) * 1e3) / (now - lastReport) });
+      lastReport = now;
+      lastFirings = p.firings;
     };
     const run = (): void => {
       const start = performance.now();
       while (!finished) {
+        if (signal?.aborted) {
+          if (current !== null) answer(current.stop(typeof signal.reason === 'string' ? signal.reason : 'a stop request'));
+          current = null;
+          flush();
+          input.pause();
+          finish();
+          return;
+        }
+        if (current !== null) {
+          const reply = current.resume();
+          const now = performance.now();
+          if (reply === null) {
+            report(current, now);
+            if (current.waiting || now - start >= SLICE_MS) return yieldTurn();
+            continue;
+          }
+          current = null;
+          answer(reply);
+          if (now - start >= SLICE_MS) return yieldTurn();
+          continue;
+        }
         if (output.writableNeedDrain) {
-          waiting = true;
+          pending = 'drain';
           input.pause();
           output.once('drain', later);
           return;
         }
-        const line = lines.next();
-        if (line === null) break;
-        if (line === TOO_LONG) answer(`FAIL line: longer than ${lines.maxLine} characters, ignored up to its end`);
+        let line = lines.next();
+        if (line === null) {
+          if (!ended || restTaken) break;
+          restTaken = true;
+          line = lines.rest();
+          // Input ending in a newline leaves nothing: that is no line to answer.
+          if (line === '') break;
+        }
+        if (line === TOO_LONG) answer(`FAIL line: longer than ${lines.maxLine} characters, ignored${restTaken ? '' : ' up to its end'}`);
         else if (runsLong(line)) {
           flush();
-          answer(session.execute(line));
-          if (performance.now() - start >= SLICE_MS) {
-            flush();
-            waiting = true;
-            input.pause();
-            setImmediate(later);
-            return;
-          }
-        } else answer(session.execute(line));
+          begin(line);
+          if (current === null && performance.now() - start >= SLICE_MS) return yieldTurn();
+        } else begin(line);
       }
       flush();
       if (finished) return;
@@ -89,24 +189,21 @@ export function pumpLines(session: LineSession, input: Readable, output: Writabl
         input.resume();
         return;
       }
-      const last = lines.rest();
-      // Input ending in a newline leaves nothing: that is no line to answer.
-      if (last !== '') answer(last === TOO_LONG ? `FAIL line: longer than ${lines.maxLine} characters, ignored` : session.execute(last));
-      flush();
       finish();
     };
     input.setEncoding('utf8');
     input.on('data', (chunk: string) => {
       lines.push(chunk);
-      if (!waiting) run();
+      if (pending === null) run();
     });
     input.on('end', () => {
       ended = true;
-      if (!waiting) run();
+      if (pending === null) run();
     });
     input.on('error', reject);
     // A client gone away never drains: nothing more to answer.
     output.on('close', finish);
+    signal?.addEventListener('abort', aborted, { once: true });
   });
 }
 

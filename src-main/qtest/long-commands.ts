@@ -11,3 +11,13 @@ export function mayRunLong(line: string): boolean {
   const space = text.indexOf(' ');
   return LONG.has(space < 0 ? text.trimEnd() : text.slice(0, space));
 }
+
+/** The commands that run the clock; it has one driver at a time, so while one runs these wait their turn. */
+const DRIVES_CLOCK = new Set(['clock_step', 'clock_set', 'continue', 'step', 'until']);
+
+/** The line's command when it runs the clock (its first word, as the session splits it), else null. */
+export function clockCommand(line: string): string | null {
+  const space = line.indexOf(' ');
+  const name = space < 0 ? line : line.slice(0, space);
+  return DRIVES_CLOCK.has(name) ? name : null;
+}

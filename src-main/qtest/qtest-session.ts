@@ -35,6 +35,10 @@
 // and a clock_step or clock_set that a breakpoint cuts short answers the same way for its rest.
 // The device-side commands go through the operations layer, the same operations the
 // app's requests call, so they queue, refuse and count alike on both paths.
+//
+// A line that drives the clock and has more to fire than one slice comes back from
+// `begin` as a LongLine (advance-line.ts) that the line pump runs on a slice at a time;
+// `execute` runs such a line to its end before it returns.
 import type { Machine } from '../machine/machine';
 import { MAX_SOURCE_RATE, sourceRateProblem } from '../operations/limits';
 import { MachineTarget } from '../target/simulated/machine-target';
@@ -50,10 +54,16 @@ import { IrqIntercept } from './irq-intercept';
 import { configAccessor } from '../pci-tools/machine-pci-view';
 import { runSetpci } from '../../src-shared/pci-text/setpci';
 import { BREAK_USAGE, BreakSyntaxError, formatBreakLine, formatListEntry, parseBreakRequest } from './qtest-breakpoints';
-import type { DeferredAction, ResumeResult } from '../../src-shared/debugger/breakpoints';
+import type { PerformOutcome, ResumeResult } from '../../src-shared/debugger/breakpoints';
 import { doctorReply } from './qtest-doctor';
+import { Underway } from '../machine/debugger/underway';
+import { AdvanceLine, SLICE_FIRINGS, WaitingLine } from './advance-line';
+import { clockCommand } from './long-commands';
+import type { LongLine } from './line-pump';
 
-type Handler = (args: string[]) => string;
+/** A command's reply, or its advance still running. */
+type Reply = string | AdvanceLine;
+type Handler = (args: string[]) => Reply;
 
 export interface QtestSessionOptions {
   /**
@@ -115,8 +125,8 @@ export class QtestSession {
       }
       return 'OK';
     });
-    add('continue', 'continue', () => this.resumed(operations.continue(this.target)));
-    add('step', 'step', () => this.resumed(operations.step(this.target)));
+    add('continue', 'continue', () => this.resumed('continue', this.machine.debugger.continue(SLICE_FIRINGS)));
+    add('step', 'step', () => this.resumed('step', this.machine.debugger.step(SLICE_FIRINGS)));
     add('cancel', 'cancel', () => {
       const r = operations.cancelRun(this.target);
       return r.ok ? `OK cancelled ${r.value}` : `FAIL cancel: ${r.error}`;
@@ -124,14 +134,39 @@ export class QtestSession {
   }
 
   /**
-   * Executes one line; returns the reply line, or null for a comment or blank line of a
-   * script. Asynchronous lines (BREAK, IRQ raise/lower) announced since the last reply
-   * come first, each on its own line.
+   * Executes one line to its end; returns the reply line, or null for a comment or
+   * blank line of a script. Asynchronous lines (BREAK, IRQ raise/lower) announced since
+   * the last reply come first, each on its own line.
    */
   execute(line: string): string | null {
+    const reply = this.start(line);
+    return reply instanceof AdvanceLine ? reply.finish() : reply;
+  }
+
+  /**
+   * Executes one line as the line pump runs it: the reply, or a line that drives the
+   * clock still running (LongLine). A clock line sent while another's advance is under
+   * way waits for it to end.
+   */
+  begin(line: string): string | null | LongLine {
+    const command = this.machine.debugger.underway === null ? null : clockCommand(line);
+    if (command === null) return this.start(line);
+    // A clock line is no comment, so it always gets a reply.
+    return new WaitingLine(command, line, () => this.machine.debugger.underway !== null, (l) => this.start(l)!);
+  }
+
+  private start(line: string): string | null | AdvanceLine {
     const reply = this.reply(line);
+    if (reply instanceof AdvanceLine) return reply;
+    if (reply !== null) return this.announced(reply);
     this.irq.collect();
-    if (reply === null || this.asyncLines.length === 0) return reply;
+    return null;
+  }
+
+  /** The reply after the asynchronous lines announced since the last one. */
+  private announced(reply: string): string {
+    this.irq.collect();
+    if (this.asyncLines.length === 0) return reply;
     const lines = [...this.asyncLines, reply].join('\n');
     this.asyncLines.length = 0;
     return lines;
@@ -142,7 +177,7 @@ export class QtestSession {
     this.unsubscribe();
   }
 
-  private reply(line: string): string | null {
+  private reply(line: string): Reply | null {
     const comment = line.trimStart().startsWith('#');
     if (!this.options.replyToEveryLine && (comment || line.trim() === '')) return null;
     if (comment) return 'OK';
@@ -152,14 +187,14 @@ export class QtestSession {
     const name = words[0]!;
     try {
       const reply = this.qemu.has(name) ? this.qemu.run(name, words.slice(1)) : this.dispatch(name, extensionWords(words.slice(1)));
-      return reply.startsWith('FAIL') ? quoted(reply) : reply;
+      return typeof reply === 'string' && reply.startsWith('FAIL') ? quoted(reply) : reply;
     } catch (err) {
       if (err instanceof CommandError) return quoted(`FAIL ${name}: ${err.message}`);
       throw err;
     }
   }
 
-  private dispatch(name: string, args: string[]): string {
+  private dispatch(name: string, args: string[]): Reply {
     if (name === 'clock_step') return this.clockStep(args);
     if (name === 'clock_set') return this.clockSet(args);
     if (name === 'break') return this.breakCommand(args);
@@ -209,7 +244,7 @@ export class QtestSession {
   }
 
   /** Without an argument, QEMU steps to the next timer deadline. */
-  private clockStep(args: string[]): string {
+  private clockStep(args: string[]): Reply {
     if (args.length > 1) return 'FAIL clock_step: expected at most 1 argument (usage: clock_step [NS])';
     const clock = this.machine.clock;
     let ns: number;
@@ -222,28 +257,34 @@ export class QtestSession {
       if (!r.ok) return `FAIL ${r.error}`;
       ns = r.value < 0n ? 0 : Number(r.value);
     }
-    return this.advance(clock.now + ns);
+    return this.advance('clock_step', clock.now + ns);
   }
 
-  private clockSet(args: string[]): string {
+  private clockSet(args: string[]): Reply {
     if (args.length !== 1) return 'FAIL clock_set: expected 1 argument (usage: clock_set NS)';
     const r = parseQemuSigned(args[0]!, 64, 'clock_set');
     if (!r.ok) return `FAIL ${r.error}`;
     const target = Number(r.value);
     if (target <= this.machine.clock.now) return `OK ${integerText(this.machine.clock.now)}`;
-    return this.advance(target);
+    return this.advance('clock_set', target);
   }
 
-  private advance(targetNs: number): string {
-    const outcome = this.perform({ kind: 'advance', targetNs });
-    return `OK ${integerText(this.machine.clock.now)}${outcome}`;
+  /** A clock advance through the debugger, run a slice of firings at a time. */
+  private advance(command: string, targetNs: number): Reply {
+    const outcome = this.machine.debugger.perform({ kind: 'advance', targetNs }, SLICE_FIRINGS);
+    const reply = (o: PerformOutcome): string => this.advanced(command, o, targetNs);
+    return outcome instanceof Underway ? this.running(command, outcome, reply) : reply(outcome);
   }
 
-  /** Runs a clock advance through the debugger; returns the note for a queued one ('' when done). */
-  private perform(action: DeferredAction & { kind: 'advance' }): string {
-    const outcome = this.machine.debugger.perform(action);
-    if (!outcome.ok) throw new CommandError(outcome.error);
-    return outcome.status === 'done' ? '' : queuedNote(outcome.position, `clock to ${integerText(action.targetNs)}`);
+  /** The time reached, and the note for an advance queued (or cut short by a pause and its rest queued). */
+  private advanced(command: string, outcome: PerformOutcome, targetNs: number): string {
+    if (!outcome.ok) return `FAIL ${command}: ${outcome.error}`;
+    const note = outcome.status === 'done' ? '' : queuedNote(outcome.position, `clock to ${integerText(targetNs)}`);
+    return `OK ${integerText(this.machine.clock.now)}${note}`;
+  }
+
+  private running<T>(command: string, work: Underway<T>, reply: (outcome: T) => string): AdvanceLine {
+    return AdvanceLine.of(command, work, this.machine.clock, reply, (r) => this.announced(r));
   }
 
   /** The value of an operation's outcome; its refusal (with `consequence` said after it) is the command's FAIL. */
@@ -258,19 +299,22 @@ export class QtestSession {
     return queued === null ? '' : queuedNote(queued, `${QUEUED_COMMAND[kind]} ${formatBdf(bdf)} ${vector}`);
   }
 
-  private resumed(result: Outcome<{ paused: boolean }>): string {
-    return this.outcome(result).paused ? 'OK paused' : 'OK running';
+  /** continue, step or until: the machine runs its queue, a slice of firings at a time. */
+  private resumed(command: string, result: ResumeResult | Underway<ResumeResult>): Reply {
+    const reply = (r: ResumeResult): string => (!r.ok ? `FAIL ${command}: ${r.error}` : r.paused ? 'OK paused' : 'OK running');
+    return result instanceof Underway ? this.running(command, result, reply) : reply(result);
   }
 
-  private until(args: string[]): string {
+  private until(args: string[]): Reply {
     if (args.length !== 0 && args.length !== 2) return 'FAIL until: expected 0 or 2 arguments (usage: until [BDF VECTOR])';
+    const debug = this.machine.debugger;
     try {
-      if (args.length === 0) return this.resumed(operations.runUntil(this.target));
+      if (args.length === 0) return this.resumed('until', debug.runUntilVectorEvent(undefined, SLICE_FIRINGS));
       const fn = this.fn(args[0]!);
       const vector = this.vector(args[1]!);
       // An MSI-X vector past the table says why; the debugger checks MSI vectors and functions with neither.
       if (fn.msix !== null && vector >= fn.msix.vectors) throw this.rangeError(fn.msix, vector, 'nothing to wait for');
-      return this.resumed(operations.runUntil(this.target, { bdf: fn.bdf, vector }));
+      return this.resumed('until', debug.runUntilVectorEvent({ bdf: fn.bdf, vector }, SLICE_FIRINGS));
     } catch (err) {
       if (err instanceof CommandError) return `FAIL until: ${err.message}`;
       throw err;

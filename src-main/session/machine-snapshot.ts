@@ -1,6 +1,6 @@
 // A machine's whole state as a session file and back: config spaces with their
 // write masks, BAR mappings (derived from config), MSI-X tables, PBAs, use and
-// delivered counts, APIC counts, the clock and its interval sources, the 0xCF8
+// delivered counts, plain MSI's delivered counts, APIC counts, the clock and its interval sources, the 0xCF8
 // latch, RAM (non-zero 4 KiB pages), the retained event log and the debugger.
 // Capturing changes nothing in the machine. Restoring builds a new machine from the
 // saved description and fills it in; the caller's running machine is never touched.
@@ -13,7 +13,7 @@ import { formatBdf } from '../machine/pci/pci-bus';
 import { emptyColumns } from '../../src-shared/timeline/columns';
 import { COLUMN_NAMES, upgradeLegacyRow } from '../../src-shared/timeline/event-schema';
 import { SESSION_FORMAT, SESSION_VERSION, type SessionHeader } from '../../src-shared/session/session-header';
-import { SessionFormatError, decodeContainer, encodeContainer } from './session-container';
+import { SessionFormatError, decodeContainer, encodeContainer, type DecodedContainer } from './session-container';
 
 /** RAM is saved as its 4 KiB pages that hold a non-zero byte; the last page of a region may be short. */
 const PAGE = RAM_PAGE;
@@ -42,6 +42,7 @@ export function encodeSession(machine: Machine, savedAt = new Date()): Buffer {
       sections.set(`${key}.msix.useCount`, bytesOf(state.useCount));
       sections.set(`${key}.msix.delivered`, bytesOf(state.delivered));
     }
+    if (fn.msi !== null) sections.set(`${key}.msi.delivered`, bytesOf(fn.msi.delivered));
     functions.push({ bdf: fn.address, name: fn.name, configSize: fn.config.size, msixVectors: msix?.vectors ?? null });
   }
   sections.set('apic.counts', bytesOf(machine.apic.counts));
@@ -80,14 +81,15 @@ export type DecodeResult = { ok: true; machine: Machine; header: SessionHeader }
 export function decodeSession(bytes: Uint8Array): DecodeResult {
   try {
     const container = decodeContainer(bytes);
-    return { ok: true, machine: restore(container.header, container.section), header: container.header };
+    return { ok: true, machine: restore(container), header: container.header };
   } catch (err) {
     if (err instanceof SessionFormatError) return { ok: false, error: err.message };
     throw err;
   }
 }
 
-function restore(header: SessionHeader, section: (name: string, bytes: number) => Uint8Array): Machine {
+function restore(container: DecodedContainer): Machine {
+  const { header, section } = container;
   const built = loadMachineObject(header.description);
   if (!built.ok) throw new SessionFormatError(`the saved machine description is invalid: ${built.errors.join('; ')}`);
   const machine = built.machine;
@@ -109,6 +111,8 @@ function restore(header: SessionHeader, section: (name: string, bytes: number) =
       fill(state.delivered, `${key}.msix.delivered`);
       msix.restoreState(state);
     }
+    // Files saved before plain MSI's counts were kept have none: those stay 0.
+    if (fn.msi !== null && container.has(`${key}.msi.delivered`)) fill(fn.msi.delivered, `${key}.msi.delivered`);
   }
   // The latch, and what every function derives from its config: INTx, MSI caches, BAR mappings, ECAM.
   machine.bus.restoreState({ configAddress: header.pciConfigAddress });

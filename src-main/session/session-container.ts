@@ -62,6 +62,8 @@ export interface DecodedContainer {
   header: SessionHeader;
   /** A section's bytes, checked to be `expectedBytes` long; throws SessionFormatError. */
   section(name: string, expectedBytes: number): Uint8Array;
+  /** Whether the file has the section (one added after the oldest format it reads). */
+  has(name: string): boolean;
 }
 
 /** Checks signature, version, length and checksum, then the header's shape. Throws SessionFormatError. */
@@ -89,6 +91,7 @@ export function decodeContainer(bytes: Uint8Array): DecodedContainer {
   const entries = new Map(header.sections.map((s) => [s.name, s]));
   return {
     header,
+    has: (name) => entries.has(name),
     section(name, expectedBytes) {
       const entry = entries.get(name);
       if (entry === undefined) throw new SessionFormatError(`corrupted: section ${name} is missing`);

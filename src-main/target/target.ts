@@ -23,6 +23,7 @@ import type {
 import type { MachineDescription } from '../../src-shared/machine-file/description';
 import type { ConfigAccessor } from '../../src-shared/pci-text/setpci';
 import type { PrintableDevice } from '../../src-shared/pci-text/lspci-print';
+import type { LineSession } from '../qtest/line-pump';
 
 /**
  * Why an operation changed nothing: `field` names the input at fault ('' for the
@@ -134,7 +135,7 @@ export interface TargetDebugger {
 }
 
 /** One qtest conversation with the target: a line in, its reply out (null for a script's comment or blank line). */
-export interface QtestEndpoint {
+export interface QtestEndpoint extends LineSession {
   execute(line: string): string | null;
   dispose(): void;
 }
@@ -200,6 +201,11 @@ export interface Target extends TargetInspection {
   poke(line: string): string | null | Promise<string | null>;
   /** The whole state as session-file bytes; opening them gives a simulated target in this state. */
   save(): Outcome<Uint8Array>;
+  /**
+   * Called with a function whose state changed with no event to say so (a QEMU target's
+   * live table, read again); returns what stops the calls.
+   */
+  onDeviceChanged(listener: (bdf: number) => void): () => void;
   /** The machine description the target was built from (devices, layout), for exports and sessions. */
   readonly description: MachineDescription | null;
   /** Stops whatever the target runs (a QEMU process); a simulated one has nothing to stop. */

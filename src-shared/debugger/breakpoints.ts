@@ -170,6 +170,17 @@ export const pauseReportSchema = z.strictObject({
   vector: vectorStateSchema.nullable(),
   /** Sequence number of the Breakpoint event logged for this pause. */
   markerSeq: seq,
+  /**
+   * Set when the pause stops a real guest (a QEMU target): QEMU runs on until it
+   * processes the stop. Both null while the stop is under way; then how long after the
+   * event (by QEMU's clock) the guest stopped, and the traced accesses it made meanwhile.
+   */
+  guestStop: z
+    .strictObject({
+      afterMs: z.number().min(0).nullable(),
+      accessesAfter: z.number().int().min(0).nullable(),
+    })
+    .optional(),
 });
 export type PauseReport = z.output<typeof pauseReportSchema>;
 

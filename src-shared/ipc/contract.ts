@@ -132,6 +132,11 @@ export interface VectorSnapshot {
   /** Guest address of the table and PBA while their BARs decode; null while unmapped. */
   tableAddress: number | null;
   pbaAddress: number | null;
+  /**
+   * Present when `table` and `pba` are QEMU's own, read over qtest (a QEMU target):
+   * the model's virtual time (ns) when QEMU answered. Absent: the machine's state.
+   */
+  live?: { timeNs: number };
   /** Per vector: what its state means now, and the event that says so (src-shared/doctor/vector-why.ts). */
   why: VectorWhy[];
   /** Messages dropped, out-of-range vectors included, as far as the retained events tell. */

@@ -35,7 +35,8 @@ describe.skipIf(!hasTestGuest && !required)('the app over a real QEMU guest', ()
     if (!hasTestGuest) throw new Error('IRQSCOPE_REQUIRE_QEMU=1 but qemu-system-x86, linux-image-amd64, busybox-static or cpio is missing');
     initrd = buildInitramfs();
     h = await startHarness({ source: 'preset', preset: 'virtio-net' }, { width: 1440, height: 900 }, {
-      attach: (args) => attachQemu({ qemu: QEMU_BIN, args, say: (line) => notes.push(line), output: (chunk) => (serial += chunk.toString()) }),
+      // A breakpoint set before the guest runs, as `--break` sets it: the driver's first unmask of vector 0 stops the real guest.
+      attach: (args) => attachQemu({ qemu: QEMU_BIN, args, breaks: ['unmask 00:02.0 0'], say: (line) => notes.push(line), output: (chunk) => (serial += chunk.toString()) }),
     });
   }, BOOT_MS);
 
@@ -52,6 +53,20 @@ describe.skipIf(!hasTestGuest && !required)('the app over a real QEMU guest', ()
     await byId('attach-start').click();
     await byId('attach-dialog').waitFor({ state: 'hidden', timeout: BOOT_MS });
     await expect.poll(() => byId('status-machine').textContent()).toContain('QEMU guest');
+
+    // The breakpoint stops the real guest; the banner says QEMU ran on until it processed the stop, and for how long.
+    await byId('paused-banner').waitFor({ timeout: BOOT_MS });
+    await expect.poll(() => byId('paused-event').textContent(), { timeout: 10_000 }).toContain('vector 0 unmasked');
+    await expect
+      .poll(() => byId('paused-guest-stop').textContent(), { timeout: 10_000 })
+      .toMatch(/^The real guest ran on until QEMU processed the stop: it stopped \d+\.\d{3} ms after the event \(QEMU's clock\), \d+\s+traced accesses later\.$/);
+    await screenshot(h.page, 'qemu-break');
+    // Disabled, so the driver's later unmasks run on; then Continue lets the guest go.
+    await byId('breakpoints-toggle').click();
+    await byId('bp-1-enabled').click();
+    await byId('breakpoints-toggle').click();
+    await byId('pause-toggle').click();
+    await byId('paused-banner').waitFor({ state: 'hidden' });
     // The device tree is QEMU's bus 0 as scanned over qtest: the host bridge and the e1000e.
     await expect.poll(() => byId('device-00:02.0').count()).toBe(1);
     await until(() => serial.includes(INTERRUPTS_END), "the guest's /proc/interrupts");
@@ -61,6 +76,8 @@ describe.skipIf(!hasTestGuest && !required)('the app over a real QEMU guest', ()
     await byId('tab-vectors').click();
     await byId('vectors-device').selectOption(String(GUEST));
     await expect.poll(() => byId('vectors-enabled').textContent()).toBe('MSI-X enabled');
+    // The grid shows QEMU's own table and PBA, read over qtest.
+    await expect.poll(() => byId('vectors-live').textContent()).toMatch(/^live from QEMU · read at \d+\.\d{3} s$/);
     // The grid's deliveries reached what the guest counted when it printed them (and go on from there).
     for (const [vector, count] of guest) {
       await expect.poll(async () => Number(await byId(`vector-${vector}-delivered`).textContent())).toBeGreaterThanOrEqual(count);

@@ -166,6 +166,16 @@ describe.skipIf(!hasTestGuest && !required)('irqscope qemu over a real e1000e dr
       expect(run.err).toMatch(/ 0 divergences/);
     });
 
+    it("reads the live table and PBA over qtest while the guest runs, checks every dword against the model, and logs none of them", () => {
+      const live = /live table and PBA: (\d+) reads over qtest \((\d+) dwords checked against the model\), 0 refused/.exec(run.err);
+      expect(live, run.err.slice(-2000)).not.toBeNull();
+      expect(Number(live![1])).toBeGreaterThan(2);
+      expect(Number(live![2])).toBeGreaterThan(20);
+      // The user's own reads are the 5 entries' 20 readl above: the live reads add none.
+      const userReads = readEvents(eventsPath()).filter((e) => e.kind === 'TableRead' && e.origin === 'user');
+      expect(userReads).toHaveLength(20);
+    });
+
     it('keeps APIC traffic that is no MSI-X of a device out of the deliveries', () => {
       const events = readEvents(eventsPath());
       // The I/O APIC's timer messages go through the same APIC window, but are no device's vector.

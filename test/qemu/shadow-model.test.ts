@@ -33,11 +33,18 @@ const BRING_UP = [
   mmio('write', TABLE + 12, 0),
 ];
 
-function run(lines: string[]): { shadow: ShadowModel; events: ReturnType<typeof eventRecord>[] } {
+/** Trace lines, or a call on the model between them (an own read announced). */
+type Step = string | ((shadow: ShadowModel) => void);
+
+function run(lines: Step[]): { shadow: ShadowModel; events: ReturnType<typeof eventRecord>[] } {
   const built = loadMachineText(readFileSync(join(__dirname, '..', '..', 'machines', 'e1000e.json'), 'utf8'));
   if (!built.ok) throw new Error(built.errors.join('\n'));
   const shadow = new ShadowModel(built.machine);
   for (const line of lines) {
+    if (typeof line === 'function') {
+      line(shadow);
+      continue;
+    }
     const rec = parseTraceLine(line);
     if (rec === null) throw new Error(`not a record: ${line}`);
     shadow.apply(rec);
@@ -105,6 +112,45 @@ describe('ShadowModel', () => {
     const { events } = run([...BRING_UP, mmio('read', TABLE + 8, 0x26, 'msix-table', -1), ...cfg(0x3c, 1, 0x5a, -1)]);
     expect(events.find((e) => e.kind === 'TableRead')).toMatchObject({ origin: 'user' });
     expect(events.filter((e) => e.kind === 'ConfigWrite').at(-1)).toMatchObject({ origin: 'user', a: 0x3c, detail: 1 });
+  });
+
+  describe("irqscope's own live reads of the table and PBA", () => {
+    const qtestRead = (addr: number, value: number, region = 'msix-table'): string => mmio('read', addr, value, region, -1);
+    const entry0 = [qtestRead(TABLE, 0xfee01004), qtestRead(TABLE + 4, 0), qtestRead(TABLE + 8, 0x26), qtestRead(TABLE + 12, 0)];
+
+    it('are checked against the model but logged as no access; a user read after them is the user’s', () => {
+      const { shadow, events } = run([...BRING_UP, (m) => m.expectOwnRead(TABLE, 4), ...entry0, qtestRead(TABLE + 8, 0x26)]);
+      expect(events.filter((e) => e.kind === 'TableRead')).toMatchObject([{ origin: 'user', a: 8 }]);
+      expect(divergences(events)).toEqual([]);
+      expect(shadow.counts.ownReads).toBe(4);
+    });
+
+    it('that read back another value than the model holds are a ReadBack divergence', () => {
+      const { events } = run([...BRING_UP, (m) => m.expectOwnRead(TABLE + 8, 1), qtestRead(TABLE + 8, 0x27)]);
+      expect(kinds(events)).not.toContain('TableRead');
+      expect(divergences(events)).toMatchObject([{ detail: DivergenceKind.ReadBack, vector: 0, a: 0x26, b: 0x27, c: TABLE + 8 }]);
+    });
+
+    it('of the PBA teach the model the pending bits QEMU shows, as a user read would', () => {
+      const { events } = run([...BRING_UP, mmio('write', TABLE + 12, 1), (m) => m.expectOwnRead(TABLE + 0x2000, 1), qtestRead(TABLE + 0x2000, 1, 'msix-pba')]);
+      expect(kinds(events)).toContain('NotifyPended');
+      expect(kinds(events)).not.toContain('PbaRead');
+      expect(divergences(events)).toEqual([]);
+    });
+
+    it('that QEMU refused or never traced do not swallow the user’s reads', () => {
+      const refused = run([...BRING_UP, (m) => m.expectOwnRead(TABLE, 4), (m) => m.forgetOwnRead(4), qtestRead(TABLE, 0xfee01004)]);
+      expect(refused.events.filter((e) => e.kind === 'TableRead')).toHaveLength(1);
+      const untraced = run([...BRING_UP, (m) => m.expectOwnRead(TABLE + 0x10, 4), qtestRead(TABLE, 0xfee01004), qtestRead(TABLE + 0x10, 0)]);
+      expect(untraced.events.filter((e) => e.kind === 'TableRead')).toHaveLength(2);
+      expect(untraced.shadow.counts.ownReads).toBe(0);
+    });
+
+    it('are told apart from the guest’s reads of the same registers', () => {
+      const { shadow, events } = run([...BRING_UP, (m) => m.expectOwnRead(TABLE, 1), mmio('read', TABLE, 0xfee01004), qtestRead(TABLE, 0xfee01004)]);
+      expect(events.filter((e) => e.kind === 'TableRead')).toMatchObject([{ origin: 'guest' }]);
+      expect(shadow.counts.ownReads).toBe(1);
+    });
   });
 
   it('Divergence is an event kind with a name and a description', () => {

@@ -6,7 +6,8 @@ import { PassThrough } from 'node:stream';
 import WebSocket from 'ws';
 import { webCommand } from '../../src-main/cli/web-command';
 import { buildInitramfs, guestArgs, hasTestGuest, INTERRUPTS_END, QEMU_BIN, RELEASE_GUEST } from './test-guest';
-import type { DeviceInfo, VectorSnapshot } from '../../src-shared/ipc/contract';
+import type { DeviceInfo, SessionDownload, VectorSnapshot } from '../../src-shared/ipc/contract';
+import { decodeSession } from '../../src-main/session/machine-snapshot';
 
 const required = process.env.IRQSCOPE_REQUIRE_QEMU === '1';
 const TIMEOUT_MS = 180_000;
@@ -58,9 +59,22 @@ describe.skipIf(!hasTestGuest && !required)('irqscope web --qemu', () => {
     const snapshot = await request<VectorSnapshot>('vectorSnapshot', { bdf: 0x10 });
     expect(snapshot.enabled).toBe(true);
     expect(snapshot.delivered.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    // The driver's table as the model holds it is what QEMU answers for the live table over qtest.
-    const live = await request<{ reply: string }>('qtest', { line: `readl 0x${snapshot.tableAddress!.toString(16)}` });
-    expect(live.reply).toBe(`OK 0x${snapshot.table[0]!.toString(16).padStart(16, '0')}`);
+    // The grid's table and PBA are QEMU's own, read over qtest: each dword is what QEMU answers a readl of it now.
+    expect(snapshot.live?.timeNs).toBeGreaterThan(0);
+    const readl = async (addr: number): Promise<number> => {
+      const { reply } = await request<{ reply: string }>('qtest', { line: `readl 0x${addr.toString(16)}` });
+      return Number.parseInt(reply.slice(3), 16);
+    };
+    for (let i = 0; i < snapshot.table.length; i++) expect({ i, value: await readl(snapshot.tableAddress! + i * 4) }).toEqual({ i, value: snapshot.table[i] });
+    for (let i = 0; i < snapshot.pba.length; i++) expect({ i, value: await readl(snapshot.pbaAddress! + i * 4) }).toEqual({ i, value: snapshot.pba[i] });
+    expect(snapshot.table.some((w) => w !== 0)).toBe(true);
+    // The attach saves as an ordinary session: opened without QEMU, it holds the driver's table and the deliveries.
+    const saved = await request<SessionDownload>('saveSession', {});
+    const opened = decodeSession(Buffer.from(saved.data, 'base64'));
+    if (!opened.ok) throw new Error(opened.error);
+    const msix = opened.machine.fn(0x10)!.msix!;
+    expect({ enabled: msix.enabled, table: Array.from(msix.table) }).toEqual({ enabled: true, table: snapshot.table });
+    expect(Array.from(msix.delivered).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(snapshot.delivered.reduce((a, b) => a + b, 0));
     // What QEMU cannot be asked is refused by name.
     await expect(request('fireVector', { bdf: 0x10, vector: 0 })).rejects.toThrow('fireVector: firing a vector (the guest’s device raises its own interrupts) is not supported on a QEMU target');
     for (const line of RELEASE_GUEST) expect(await request<{ reply: string }>('qtest', { line })).toEqual({ reply: 'OK' });

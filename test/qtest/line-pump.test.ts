@@ -10,7 +10,7 @@ function recorder(): { session: LineSession; seenAtLine: number[]; writes: strin
     writes,
     seenAtLine,
     session: {
-      execute(line) {
+      begin(line) {
         seenAtLine.push(writes.length);
         return line === '' ? null : `OK ${line.length}`;
       },
@@ -33,7 +33,7 @@ describe('qtest line pump', () => {
     const writes: string[] = [];
     const outputAt: Record<string, string> = {};
     const session: LineSession = {
-      execute(line) {
+      begin(line) {
         outputAt[line] = writes.join('');
         return line === '' ? null : `OK ${line}`;
       },
@@ -98,7 +98,7 @@ describe('qtest line pump', () => {
   it('answers 25 replies of 22 MB from one chunk, as 25 writes (joined they would pass the V8 string limit)', { timeout: 30_000 }, async () => {
     // The size of `b64read 0 0xffffff`'s reply, made without simulating 16 MiB of reads.
     const big = `OK ${'A'.repeat(Math.ceil(0xffffff / 3) * 4)}`;
-    const session: LineSession = { execute: (line) => (line === '' ? null : big) };
+    const session: LineSession = { begin: (line) => (line === '' ? null : big) };
     let replies = 0;
     let bytes = 0;
     const sink = new Writable({
@@ -150,7 +150,7 @@ describe('qtest line pump', () => {
   it('after a long line has run a slice, lets the event loop in (Ctrl+C, other clients) before the next', async () => {
     const order: string[] = [];
     const session: LineSession = {
-      execute(line) {
+      begin(line) {
         if (line === '') return null;
         const until = performance.now() + 25;
         while (performance.now() < until);

@@ -9,7 +9,8 @@ import { decodeSession, encodeSession } from '../../src-main/session/machine-sna
 import { decodeContainer, encodeContainer, PREAMBLE_BYTES } from '../../src-main/session/session-container';
 import { loadMachineObject, loadMachineText } from '../../src-main/machine/machine-builder';
 import { readMachineSpec } from '../../src-main/cli/machine-option';
-import { CTRL, ENABLE, MASKALL, Guest, NIC } from '../machine/guest';
+import { CTRL, ENABLE, MASKALL, Guest, NIC, apicAddress, build } from '../machine/guest';
+import { MSI_CAP_ID } from '../../src-main/machine/msi/msi-capability';
 import type { Machine } from '../../src-main/machine/machine';
 import { machineOf, targetOf } from '../target-machine';
 
@@ -58,6 +59,22 @@ describe('session round trip', () => {
     drive(b);
     expect(stateOf(b)).toEqual(stateOf(a));
     expect(a.log.total - mark).toBeGreaterThan(10);
+  });
+
+  it("keeps plain MSI's delivered counts (the vector grid's, for an MSI device)", () => {
+    const m = build({
+      cpus: 2,
+      devices: [{ bdf: '00:04.0', name: 'edu', vendor: '0x1234', device: '0x11e8', class: '0x00ff00', bars: [{ index: 0, type: 'mem32', size: '0x1000' }], msi: { vectors: 4, is64bit: true, perVectorMask: false } }],
+    });
+    const fn = m.fn(0x20)!;
+    const cap = fn.caps.find(MSI_CAP_ID);
+    m.bus.configWrite(0x20, 0x04, 2, 0x4);
+    m.bus.configWrite(0x20, cap + 4, 4, apicAddress(1));
+    m.bus.configWrite(0x20, cap + 12, 2, 0x40);
+    m.bus.configWrite(0x20, cap + 2, 2, 0x21); // enabled, 4 vectors
+    for (const v of [0, 1, 1, 3]) fn.msi!.notify(v);
+    expect(Array.from(fn.msi!.delivered.subarray(0, 4))).toEqual([1, 2, 0, 1]);
+    expect(Array.from(reopen(m).fn(0x20)!.msi!.delivered.subarray(0, 4))).toEqual([1, 2, 0, 1]);
   });
 
   it('saves and restores a paused machine with its queue; continue runs the queue in the restored one', () => {

@@ -8,12 +8,18 @@
 // still run (and may hit breakpoints again); device-side actions and clock advances
 // that hosts hand to `perform` (raises, notifies, vector use and unuse, clock advances)
 // wait in a queue until continue or step.
+//
+// A host that must stay responsive gives an advance or a resume a budget of firings;
+// when it runs out first, the work is left Underway and the host runs it on a slice
+// at a time. While it is under way, another advance or resume is refused: the clock
+// has one driver.
 import type { DebuggedMachine } from './debugged-machine';
 import type { MsiEngine } from '../msi/msi-engine';
 import { compileBreakpoint, type CompiledMatcher } from './breakpoint-matcher';
 import { accessWatch, type WatchedRange } from './access-watch';
 import { formatBdf, parseBdf } from '../pci/pci-bus';
 import { clockRangeError } from '../clock';
+import { Underway } from './underway';
 import { BreakpointDetail, Origin } from '../../../src-shared/timeline/event-kinds';
 import { EVENT_KIND_NAMES, EventKind } from '../../../src-shared/timeline/event-schema';
 import { eventRecord } from '../../../src-shared/timeline/event-record';
@@ -78,6 +84,8 @@ export class Debugger {
   private report: PauseReport | null = null;
   private readonly queue: DeferredAction[] = [];
   private readonly listeners = new Set<PauseListener>();
+  /** The advance or resume under way between slices, or null. */
+  private work: Underway<unknown> | null = null;
   limits: DebuggerLimits = { queued: MAX_QUEUED, advanceFirings: Infinity };
 
   constructor(private readonly machine: DebuggedMachine) {}
@@ -153,11 +161,20 @@ export class Debugger {
     return () => void this.listeners.delete(listener);
   }
 
+  /** The advance or resume a host is running in slices, or null. */
+  get underway(): Underway<unknown> | null {
+    return this.work;
+  }
+
   /**
    * Runs a device-side action or clock advance now, or queues it while paused. An
    * advance that a breakpoint interrupts keeps its rest at the head of the queue.
+   * With `firings`, an advance that has more to fire than that is left Underway.
    */
-  perform(action: DeferredAction): PerformOutcome {
+  perform(action: DeferredAction): PerformOutcome;
+  perform(action: DeferredAction, firings: number): PerformOutcome | Underway<PerformOutcome>;
+  perform(action: DeferredAction, firings = Infinity): PerformOutcome | Underway<PerformOutcome> {
+    if (action.kind === 'advance' && this.work !== null) return { ok: false, error: this.busy() };
     const problem = this.checkAction(action);
     if (problem !== null) return { ok: false, error: problem };
     if (this.report !== null) {
@@ -165,7 +182,18 @@ export class Debugger {
       this.queue.push(action);
       return { ok: true, status: 'queued', position: this.queue.length };
     }
-    if (this.execute(action)) return { ok: true, status: 'done' };
+    const firedAtStart = this.machine.clock.fired;
+    // Only an advance has firings to run out of; the closures are made only then.
+    return (
+      this.performed(action, firings) ??
+      this.begin(firedAtStart, (budget) => this.performed(action, budget), () => 0, () => (action.kind === 'advance' ? action.targetNs : this.machine.clock.now))
+    );
+  }
+
+  /** Runs `action` with at most `firings` firings: its outcome, or null when it has more to fire. */
+  private performed(action: DeferredAction, firings: number): PerformOutcome | null {
+    if (this.execute(action, firings)) return { ok: true, status: 'done' };
+    if (!this.machine.clock.halted) return null;
     this.queue.unshift(action);
     return { ok: true, status: 'interrupted', position: 1 };
   }
@@ -188,25 +216,31 @@ export class Debugger {
     return { ok: true, value: this.report! };
   }
 
-  /** Leaves the pause and runs the queue until it is empty or a breakpoint pauses again. */
-  continue(): ResumeResult {
-    return this.resume('run', null);
+  /** Leaves the pause and runs the queue until it is empty or a breakpoint pauses again (with `firings`, as perform). */
+  continue(): ResumeResult;
+  continue(firings: number): ResumeResult | Underway<ResumeResult>;
+  continue(firings = Infinity): ResumeResult | Underway<ResumeResult> {
+    return this.resume('run', null, firings);
   }
 
   /** Leaves the pause and pauses again after the next event, whatever logs it (a queued action first). */
-  step(): ResumeResult {
-    return this.resume('step', null);
+  step(): ResumeResult;
+  step(firings: number): ResumeResult | Underway<ResumeResult>;
+  step(firings = Infinity): ResumeResult | Underway<ResumeResult> {
+    return this.resume('step', null, firings);
   }
 
   /** Leaves the pause and pauses again at the next event naming the vector (by default the one paused at). */
-  runUntilVectorEvent(target?: VectorRef): ResumeResult {
+  runUntilVectorEvent(target?: VectorRef): ResumeResult;
+  runUntilVectorEvent(target: VectorRef | undefined, firings: number): ResumeResult | Underway<ResumeResult>;
+  runUntilVectorEvent(target?: VectorRef, firings = Infinity): ResumeResult | Underway<ResumeResult> {
     const report = this.report;
     if (report === null) return { ok: false, error: 'the machine is not paused' };
     const ref = target ?? (report.vector === null ? null : { bdf: report.vector.bdf, vector: report.vector.vector });
     if (ref === null) return { ok: false, error: `the pause (event #${report.event.seq}, ${report.event.record.kind}) names no vector: say which` };
     const problem = this.checkVector(ref);
     if (problem !== null) return { ok: false, error: problem };
-    return this.resume('until-vector', ref);
+    return this.resume('until-vector', ref, firings);
   }
 
   /**
@@ -309,7 +343,8 @@ export class Debugger {
     return this.breakpoints.find((bp) => bp.id === id);
   }
 
-  private resume(mode: RunMode, until: VectorRef | null): ResumeResult {
+  private resume(mode: RunMode, until: VectorRef | null, firings: number): ResumeResult | Underway<ResumeResult> {
+    if (this.work !== null) return { ok: false, error: this.busy() };
     if (this.report === null) return { ok: false, error: 'the machine is not paused' };
     // A source started while paused can make a queued advance far longer than when it was queued.
     const problem = this.checkQueuedAdvances();
@@ -317,16 +352,58 @@ export class Debugger {
     this.report = null;
     this.mode = mode;
     this.until = until;
-    this.machine.clock.halted = false;
+    const clock = this.machine.clock;
+    clock.halted = false;
     this.syncTap();
+    const firedAtStart = clock.fired;
     let ran = 0;
-    while (this.queue.length > 0 && this.report === null) {
-      // An advance that a pause cut short stays at the head, to go on from there.
-      if (!this.execute(this.queue[0]!)) break;
-      this.queue.shift();
-      ran++;
-    }
-    return { ok: true, paused: this.report !== null, ran };
+    const drained = (budget: number): ResumeResult | null => {
+      const end = clock.fired + budget;
+      while (this.queue.length > 0 && this.report === null) {
+        // An advance that a pause cut short stays at the head, to go on from there.
+        if (!this.execute(this.queue[0]!, end - clock.fired)) {
+          if (!clock.halted) return null;
+          break;
+        }
+        this.queue.shift();
+        ran++;
+      }
+      return { ok: true, paused: this.report !== null, ran };
+    };
+    // Abandoned while running, the queue's rest would wait for a continue that cannot come: it goes too.
+    const drop = (): number => {
+      if (this.report !== null) return 0;
+      const dropped = this.queue.length - 1;
+      this.queue.length = 0;
+      return dropped;
+    };
+    const head = (): number => {
+      const action = this.queue[0];
+      return action?.kind === 'advance' ? action.targetNs : clock.now;
+    };
+    return drained(firings) ?? this.begin(firedAtStart, drained, drop, head);
+  }
+
+  /** Leaves work Underway; it stops being so when it ends or is abandoned. */
+  private begin<T>(firedAtStart: number, proceed: (firings: number) => T | null, abandon: () => number, targetNs: () => number): Underway<T> {
+    const work = new Underway<T>(this.machine.clock, firedAtStart, {
+      proceed: (firings) => {
+        const outcome = proceed(firings);
+        if (outcome !== null) this.work = null;
+        return outcome;
+      },
+      abandon: () => {
+        this.work = null;
+        return abandon();
+      },
+      targetNs,
+    });
+    this.work = work;
+    return work;
+  }
+
+  private busy(): string {
+    return `the clock is busy: an advance to ${this.work!.targetNs} ns is under way (at ${this.machine.clock.now} ns now)`;
   }
 
   private checkAction(action: DeferredAction): string | null {
@@ -374,8 +451,8 @@ export class Debugger {
     return firings;
   }
 
-  /** Returns false when a pause cut an advance short. */
-  private execute(action: DeferredAction): boolean {
+  /** Returns false when a pause cut an advance short, or it had more than `firings` to fire. */
+  private execute(action: DeferredAction, firings: number): boolean {
     const machine = this.machine;
     switch (action.kind) {
       case 'raise':
@@ -394,7 +471,7 @@ export class Debugger {
         machine.fn(action.bdf)!.msix!.unuse(action.vector);
         return true;
       case 'advance':
-        return machine.clock.advanceTo(action.targetNs);
+        return machine.clock.advanceTo(action.targetNs, firings);
     }
   }
 

@@ -7,7 +7,9 @@
 // poke views, a reset — answers a Refusal marked unsupported.
 import type { QemuAttachment } from '../../qemu/qemu-attach';
 import { MachineTarget } from '../simulated/machine-target';
-import { unsupported, type ActionDone, type Outcome, type QtestEndpoint, type Refusal, type Target, type TargetDebugger } from '../target';
+import { done, unsupported, type ActionDone, type Outcome, type QtestEndpoint, type Refusal, type Target, type TargetDebugger, type VectorState } from '../target';
+import type { LiveVectors } from '../../qemu/live-msix';
+import { pendingBit, vectorMaskBit } from '../../../src-shared/registers/msix-entry';
 import type { AccessResult, SetpciReply, SourceInfo } from '../../../src-shared/ipc/contract';
 import type { DeferredAction, PauseReport, ResumeResult, VectorRef } from '../../../src-shared/debugger/breakpoints';
 import type { ConfigAccessor } from '../../../src-shared/pci-text/setpci';
@@ -27,7 +29,7 @@ class GuestDebugger implements TargetDebugger {
     return this.model.paused;
   }
   get pauseReport() {
-    return this.model.pauseReport;
+    return this.withGuestStop(this.model.pauseReport);
   }
   get runMode() {
     return this.model.runMode;
@@ -41,7 +43,10 @@ class GuestDebugger implements TargetDebugger {
   set limits(limits: TargetDebugger['limits']) {
     this.model.limits = limits;
   }
-  state = () => this.model.state();
+  state = () => {
+    const state = this.model.state();
+    return { ...state, paused: this.withGuestStop(state.paused) };
+  };
   list = () => this.model.list();
   noRoom = () => this.model.noRoom();
   add = (spec: unknown, enabled?: boolean) => this.model.add(spec, enabled);
@@ -57,10 +62,27 @@ class GuestDebugger implements TargetDebugger {
   /** A queued device-side action would never run: QEMU's device models raise their own interrupts. */
   perform = (action: DeferredAction) => ({ ok: false, error: no(action.kind === 'advance' ? 'moving the clock' : 'device-side work').error }) as const;
 
+  /** A pause report with how the real guest's stop went, when one was made for it. */
+  private withGuestStop(report: PauseReport | null): PauseReport | null {
+    const guestStop = report === null ? null : this.attachment.guestStopOf(report.markerSeq);
+    return report === null || guestStop === null ? report : { ...report, guestStop };
+  }
+
   private resumed(result: ResumeResult): ResumeResult {
     if (result.ok) this.attachment.letGuestRun().catch(() => undefined);
     return result;
   }
+}
+
+/** The model's vector state with QEMU's table and PBA in it: the mask and pending bits the why column explains are QEMU's too. */
+function withLive(model: VectorState, live: LiveVectors): VectorState {
+  return {
+    ...model,
+    table: live.table,
+    pba: live.pba,
+    now: model.now.map((v, i) => ({ ...v, vectorBit: vectorMaskBit(live.table, i), pending: pendingBit(live.pba, i) })),
+    live: { timeNs: live.timeNs },
+  };
 }
 
 export class QemuTarget extends MachineTarget implements Target {
@@ -78,6 +100,18 @@ export class QemuTarget extends MachineTarget implements Target {
 
   override get debugger(): TargetDebugger {
     return this.guest;
+  }
+
+  /** An MSI-X function's table and PBA as QEMU answered the last live read; the model's until the first. */
+  override vectors(bdf: number): Outcome<VectorState> {
+    const model = super.vectors(bdf);
+    const live = this.attachment.live.get(bdf);
+    if (!model.ok || live === null || model.value.kind === 'msi' || live.table.length !== model.value.table.length) return model;
+    return done(withLive(model.value, live));
+  }
+
+  override onDeviceChanged(listener: (bdf: number) => void): () => void {
+    return this.attachment.onDeviceChanged(listener);
   }
 
   override readConfig(): Outcome<number> {
@@ -142,7 +176,8 @@ export class QemuTarget extends MachineTarget implements Target {
   }
 
   qtest(): QtestEndpoint {
-    return { execute: () => `FAIL ${no('a qtest session of its own (send qtest lines from the Script view)').error}`, dispose: () => undefined };
+    const refused = (): string => `FAIL ${no('a qtest session of its own (send qtest lines from the Script view)').error}`;
+    return { execute: refused, begin: refused, dispose: () => undefined };
   }
 
   override close(): void {

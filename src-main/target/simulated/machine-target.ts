@@ -75,6 +75,11 @@ export class MachineTarget extends MachineInspection implements Omit<Target, 'qt
     return this.machine.clock.halted;
   }
 
+  /** A simulated machine's state changes only by events: nothing to call. */
+  onDeviceChanged(_listener: (bdf: number) => void): () => void {
+    return () => undefined;
+  }
+
   private configChecked(bdf: number, offset: number, size: number): Outcome<null> {
     const fn = requireFunction(this.machine, bdf);
     if (!fn.ok) return fn;
