@@ -10,6 +10,7 @@ import { encodeBatch } from '../../src-shared/timeline/wire';
 import { EVENT_KIND_COUNT, EventKind } from '../../src-shared/timeline/event-schema';
 import { namesVector } from '../../src-shared/debugger/vector-events';
 import { EventHistory } from './event-history';
+import { repeatRunEnd } from '../../src-shared/timeline/columns';
 import { Doctor } from '../../src-shared/doctor/doctor';
 import type { DeviceTrack } from '../../src-shared/doctor/device-track';
 import { APP_DEBUGGER_LIMITS, DEFAULT_PUMP_LIMITS, type PumpLimits } from '../operations/limits';
@@ -219,11 +220,15 @@ export class MachineSession {
     let runVectors = 0;
     let runTimes: Float64Array | null = null;
     let changedBdf = -1;
-    for (let seq = from; seq < to; seq++) {
+    // A run of one event repeated (a source's flood) is taken at once: the doctor counts its repeats, and only its last time is kept.
+    for (let seq = from; seq < to; ) {
       const i = log.indexOf(seq);
+      const n = repeatRunEnd(log, i, Math.min(log.capacity, i + (to - seq))) - i;
+      const last = i + n - 1;
       const kind = kinds[i]!;
       const bdf = bdfs[i]!;
-      this.doctor.feedEvent(log, i, seq);
+      this.doctor.feedRun(log, i, seq, n);
+      seq += n;
       if (bdf === NO_DEVICE) {
         if (kind === RESET) for (const fn of this.target.devices()) this.changed.add(fn.bdf);
         continue;
@@ -239,7 +244,7 @@ export class MachineSession {
           runTimes = runVectors > 0 ? this.lastTimes(bdf, runVectors) : null;
         }
         const vector = vectors[i]!;
-        if (vector < runVectors) runTimes![vector] = time[i]!;
+        if (vector < runVectors) runTimes![vector] = time[last]!;
       }
     }
     this.doctorEvents += Math.max(0, to - from);

@@ -133,6 +133,20 @@ export class DeviceTrack {
     }
   }
 
+  /** As apply(e) `n` more times, right after apply(e), for the kinds Doctor.feedRun takes at once. */
+  repeat(e: DoctorEvent, n: number): void {
+    const t = this.vector(e.vector);
+    if (e.kind === NotifyDelivered) {
+      // The same outcome again: the streak grows.
+      t.outcomeCount += n;
+      t.outcomeSeq = e.seq;
+    } else if (e.kind === NotifyPended) {
+      t.pendedNotifies += n;
+    } else {
+      throw new RangeError(`event kind ${e.kind} is not taken as repeats`);
+    }
+  }
+
   /** X1: Enable and Function Mask clear, every vector masked by its own bit, nothing pending. */
   private resetMsix(): void {
     this.msixEnabled = false;
