@@ -19,6 +19,8 @@ const MIN_CAPACITY = 1 << 16;
 const PREFAULT_AFTER = 1 << 18;
 /** How far ahead of the events (slots): about a second of a million events a second. */
 const PREFAULT_LEAD = 1 << 20;
+/** A history dropped while its prefaulter still waits for work: the worker ends, and with it its hold on the ring. */
+const CLOSE_WHEN_DROPPED = new FinalizationRegistry<PagePrefaulter>((prefaulter) => prefaulter.close());
 /** The schema's columns plus a 4-byte entry in the event's lane list. */
 export const HISTORY_BYTES_PER_EVENT = BYTES_PER_EVENT + 4;
 
@@ -120,6 +122,7 @@ export class EventHistory {
     }
     if (this.prefaulter === null && this.filled >= PREFAULT_AFTER) {
       this.prefaulter = new PagePrefaulter(this.buffers, this.capacity, this.origin);
+      CLOSE_WHEN_DROPPED.register(this, this.prefaulter);
     }
     // In half-lead steps: waking the worker is a system call, and each wake may hand it this core.
     if (this.prefaulter !== null && this.filled + PREFAULT_LEAD / 2 > this.prefaulter.requested) {
