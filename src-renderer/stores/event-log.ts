@@ -34,23 +34,26 @@ export const useEventLogStore = defineStore('eventLog', () => {
     (params) => status.call('eventRows', params),
     (page, params) => {
       if ((params.filter ?? '') !== timeline.appliedFilter) return;
+      // The end, answered after the user scrolled away from it: the rows asked for since are on their way.
+      if (params.tail === true && !followTail.value) return;
       rowCount.value = page.rowCount;
       complete.value = page.complete;
-      const bottom = Math.max(0, page.rowCount - visibleRows.value);
-      if (followTail.value && params.fromRow !== bottom) {
-        topRow.value = bottom;
-        refresh();
-        return;
-      }
+      if (params.tail === true) topRow.value = Math.max(0, page.rowCount - visibleRows.value);
       rows.value = page.rows;
       rowsFrom.value = page.fromRow;
       if (!page.complete) refresh();
     },
   );
 
-  /** Asks for the rows on screen (and one screen's worth of the rows count). */
+  /**
+   * Asks for the rows on screen (and one screen's worth of the rows count). Following the
+   * newest, it asks for the last rows as the host has them: a row number would be behind
+   * the end by the time the answer came under any live stream, and asking again then
+   * left the view blank and the host answering a request per round trip.
+   */
   function refresh(): void {
-    fetcher.want({ ...filterParam(), fromRow: topRow.value, count: Math.max(1, Math.min(1000, visibleRows.value + 1)) });
+    const count = Math.max(1, Math.min(1000, visibleRows.value + 1));
+    fetcher.want(followTail.value ? { ...filterParam(), tail: true, count: Math.min(1000, visibleRows.value) } : { ...filterParam(), fromRow: topRow.value, count });
   }
 
   function scrollTo(row: number): void {
