@@ -12,6 +12,9 @@ import { useStatusStore } from './status';
 import { useTimelineStore } from './timeline';
 import { useHistoryStore } from './history';
 
+/** How often the log following the newest asks for its rows while events stream in (ms). */
+export const FOLLOW_REFRESH_MS = 100;
+
 export const useEventLogStore = defineStore('eventLog', () => {
   const status = useStatusStore();
   const timeline = useTimelineStore();
@@ -87,8 +90,29 @@ export const useEventLogStore = defineStore('eventLog', () => {
     followTail.value = false;
   }
 
-  // New events or another filter: the rows (and their count) change.
-  watch(() => [timeline.revision, timeline.machineTotal], refresh);
+  /**
+   * New events: the rows (and their count) change. Following the newest under a live
+   * stream they are asked for at most every FOLLOW_REFRESH_MS (the last change always
+   * shown): rows of text replaced faster are not read, and each change lays them out again.
+   */
+  let followTimer: ReturnType<typeof setTimeout> | null = null;
+  let followAsked = -Infinity;
+  function refreshOnEvents(): void {
+    if (!followTail.value) {
+      refresh();
+      return;
+    }
+    if (followTimer !== null) return;
+    const wait = followAsked + FOLLOW_REFRESH_MS - performance.now();
+    const ask = (): void => {
+      followTimer = null;
+      followAsked = performance.now();
+      refresh();
+    };
+    if (wait <= 0) ask();
+    else followTimer = setTimeout(ask, wait);
+  }
+  watch(() => [timeline.revision, timeline.machineTotal], refreshOnEvents);
   watch(
     () => timeline.appliedFilter,
     () => {
