@@ -1,8 +1,8 @@
 // The app under a live flood, in headless Chromium against the web host: the NIC is
 // brought up by a qtest script (the same path as `irqscope web --script`) whose last
 // line starts a source on vector 0, and the runner keeps virtual time in step with
-// real time while the page is used. Measured at each rate, over a window shorter
-// than the issue's 60 s (WINDOW_MS, said in the output):
+// real time while the page is used. Measured at each rate over the issue's 60 s
+// (WINDOW_MS: at 1 M/s the history fills and evicts, so its memory is seen bounded):
 //   frames      on the timeline tab: the animation-frame interval (and how many
 //               intervals were longer than 1.5 vsync periods: dropped frames), the
 //               frame time (vsync to the main thread done with the frame) and the
@@ -25,7 +25,7 @@ import { ROOT } from './app-host-bring-up';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, percentile } from './chromium';
 import { machineOf } from '../test/target-machine';
 
-export const WINDOW_MS = 10_000;
+export const WINDOW_MS = 60_000;
 
 export interface FloodResult {
   rate: number;
