@@ -14,6 +14,7 @@ import { measureCompare } from './compare-runs';
 import { measureQemuAttach } from './qemu-attach';
 import { liveFlood, WINDOW_MS, type FloodResult } from './live-flood';
 import { measureExports, type ExportFigure } from './export-size';
+import { measureHostCost, type HostCost } from './host-ingest';
 
 const NOTIFIES = 20_000_000;
 const EXPORT_EVENTS = 1_000_000;
@@ -37,7 +38,10 @@ function floodRows(f: FloodResult): Row[] {
   const inStep = f.timeRatio >= 0.9;
   return [
     { name: `flood ${rate}: virtual time per real time over ${(f.windowMs / 1000).toFixed(0)} s`, value: `${f.timeRatio}`, target: '>= 0.9 (in step)', ok: inStep },
-    { name: `flood ${rate}: timeline frame interval (p95 of ${f.frames}; 60 Hz = 16.7)`, value: `${f.p95IntervalMs} ms`, target: '<= 16.7 ms', ok: inStep && f.frames > 0 && f.p95IntervalMs <= 16.7 },
+    // An interval is never below the vsync period; the page's clock has a 0.1 ms grain, so one period reads 16.6-16.8 ms.
+    { name: `flood ${rate}: timeline frame interval (p95 of ${f.frames}; 60 Hz = 16.67, page clock grain 0.1)`, value: `${f.p95IntervalMs} ms`, target: '<= 16.8 ms', ok: inStep && f.frames > 0 && f.p95IntervalMs <= 16.8 },
+    { name: `flood ${rate}: frame intervals over 1.5 vsync (dropped frames)`, value: `${f.longIntervals} of ${f.frames}`, target: '<= 1 %', ok: inStep && f.frames > 0 && f.longIntervals <= f.frames / 100 },
+    { name: `flood ${rate}: frame time: vsync to the main thread done with the frame, after paint (p95)`, value: `${f.p95FrameMs} ms`, target: '<= 16 ms', ok: inStep && f.frames > 0 && f.p95FrameMs <= 16 },
     { name: `flood ${rate}: timeline draw (p95)`, value: `${f.p95DrawMs} ms`, target: '<= 16 ms', ok: inStep && f.frames > 0 && f.p95DrawMs <= 16 },
     { name: `flood ${rate}: mask click to grid showing it (p95 of ${f.maskSamples})`, value: `${f.p95MaskMs} ms`, target: '<= 100 ms', ok: inStep && f.p95MaskMs <= 100 },
     { name: `flood ${rate}: tab switch (p95)`, value: `${f.p95TabMs} ms`, target: '<= 100 ms', ok: inStep && f.p95TabMs <= 100 },
@@ -55,6 +59,7 @@ async function main(): Promise<void> {
   // The ceiling runs first, in a fresh process, as the reference script does.
   const ceiling = measureCeiling(NOTIFIES);
   const engine = measureEngine(NOTIFIES);
+  const hostCost = measureHostCost();
   const qtest = await measureQtestSocket(1_000_000);
   const qemu = await measureQemuQtest(1_000_000);
   const long = await measureLongAdvance();
@@ -68,7 +73,7 @@ async function main(): Promise<void> {
   const attach = await measureQemuAttach();
   const floods = [await liveFlood(100_000), await liveFlood(1_000_000)];
   const exports = await measureExports(EXPORT_EVENTS);
-  console.log(`(floods measured over ${WINDOW_MS / 1000} s each, not the issue's 60 s)`);
+  console.log(`(floods measured over ${WINDOW_MS / 1000} s each)`);
   const rows: Row[] = [
     { name: 'ceiling: delivered notifies (straight-line typed arrays)', value: M(ceiling.deliveredPerSecond), target: '-', ok: measured(ceiling.deliveredPerSecond) },
     { name: 'ceiling: masked notifies', value: M(ceiling.maskedPerSecond), target: '-', ok: measured(ceiling.maskedPerSecond) },
@@ -78,6 +83,7 @@ async function main(): Promise<void> {
     { name: '  as a share of the ceiling', value: pct(engine.maskedPerSecond / ceiling.maskedPerSecond), target: '>= 25 %', ok: engine.maskedPerSecond / ceiling.maskedPerSecond >= 0.25 },
     { name: 'engine: guest MSI-X table writes', value: M(engine.tableWritesPerSecond), target: '-', ok: measured(engine.tableWritesPerSecond) },
     { name: 'event log: bytes per retained event', value: `${engine.bytesPerEvent} B`, target: '<= 32 B', ok: engine.bytesPerEvent <= 32 },
+    ...hostCostRows(hostCost),
     { name: 'qtest over unix socket, pipelined (e1000e table reads/writes)', value: M(qtest.commandsPerSecond), target: '>= 0.5 M/s', ok: qtest.commandsPerSecond >= 500_000 },
     // A rate of (near) zero means the peer never answered: not a figure to call ok; a slow one is shown in k/s, never as 0.0 M/s.
     { name: '  real QEMU, the same commands', value: qemu === null ? 'not installed' : M(qemu.commandsPerSecond), target: 'measured', ok: qemu !== null && qemu.commandsPerSecond >= 1000 },
@@ -103,6 +109,19 @@ async function main(): Promise<void> {
     ...exportRows(exports),
   ];
   print(rows);
+}
+
+/** The host's work per event of a 1 M/s flood; 300 ns per event is 30 % of a core at that rate. */
+function hostCostRows(h: HostCost): Row[] {
+  const total = h.machineNsPerEvent + h.ingestNsPerEvent + h.pumpNsPerEvent;
+  const ns = (n: number): string => `${n.toFixed(1)} ns`;
+  return [
+    { name: `host at 1 M/s, ${h.events.toLocaleString('en-US')} events, no browser: machine, per event`, value: ns(h.machineNsPerEvent), target: '-', ok: measured(h.machineNsPerEvent) },
+    { name: `  history ingest ns/event, fresh memory (a first write to a page: ${h.firstTouchNsPerByte} ns/B here)`, value: ns(h.ingestNsPerEvent), target: '<= 150 ns', ok: measured(h.ingestNsPerEvent) && h.ingestNsPerEvent <= 150 },
+    { name: '  history ingest ns/event, full history recycling its memory', value: ns(h.recycledIngestNsPerEvent), target: '<= 50 ns', ok: measured(h.recycledIngestNsPerEvent) && h.recycledIngestNsPerEvent <= 50 },
+    { name: '  pump: device-change scan and doctor, per event', value: ns(h.pumpNsPerEvent), target: '<= 100 ns', ok: measured(h.pumpNsPerEvent) && h.pumpNsPerEvent <= 100 },
+    { name: '  all three, per event', value: ns(total), target: '<= 300 ns', ok: measured(total) && total <= 300 },
+  ];
 }
 
 /** The issue's bound is for the Perfetto trace; the other formats' sizes are shown beside it. */

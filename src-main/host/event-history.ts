@@ -1,26 +1,45 @@
 // The host's copy of the whole timeline, which the renderer queries instead of
-// holding: a columnar ring that grows fourfold up to its capacity (27 B per event)
-// plus, per lane and class, the ascending list of its events' sequence numbers
-// (4 B per event), so a window query costs what the screen shows, not what is held.
+// holding: a columnar ring of its full capacity (27 B per event) plus, per lane and
+// class, the ascending list of its events' sequence numbers (4 B per event), so a
+// window query costs what the screen shows, not what is held.
 // It pulls from the machine's log (a far smaller ring) at every pump; events the log
 // overwrote before they were pulled, and events it evicts itself, are counted.
 import type { EventStream } from '../target/target';
 import { DEFAULT_HISTORY_CAPACITY } from '../operations/limits';
-import { copyColumns, emptyColumns, type ColumnArrays, type EventColumns } from '../../src-shared/timeline/columns';
+import { copyColumns, emptyColumns, sharedColumns, type ColumnArrays, type EventColumns } from '../../src-shared/timeline/columns';
 import { BYTES_PER_EVENT } from '../../src-shared/timeline/event-schema';
-import { EDGE, LANE_CLASSES, LANE_CLASS_COUNT, classInLane, edgeMasked, laneOfEvent } from '../../src-shared/timeline/lanes';
+import { EDGE, LANE_CLASSES, LANE_CLASS_COUNT, classInLane, edgeMasked, laneOfEvent, laneRunEnd } from '../../src-shared/timeline/lanes';
 import type { TimelineWindow, WindowLane } from '../../src-shared/timeline/window';
 import type { SeqChunks } from './seq-chunks';
 import { LaneIndex } from './lane-index';
+import { PagePrefaulter } from './page-prefaulter';
 
-const FIRST_CAPACITY = 1 << 16;
+const MIN_CAPACITY = 1 << 16;
+/** Past this many events the history is under a flood: the rest of its ring is brought in ahead of the events. */
+const PREFAULT_AFTER = 1 << 18;
+/** How far ahead of the events (slots): about a second of a million events a second. */
+const PREFAULT_LEAD = 1 << 20;
+/** A history dropped while its prefaulter still waits for work: the worker ends, and with it its hold on the ring. */
+const CLOSE_WHEN_DROPPED = new FinalizationRegistry<PagePrefaulter>((prefaulter) => prefaulter.close());
 /** The schema's columns plus a 4-byte entry in the event's lane list. */
 export const HISTORY_BYTES_PER_EVENT = BYTES_PER_EVENT + 4;
 
 export class EventHistory {
-  private capacity = 0;
-  private mask = 0;
+  private readonly mask: number;
+  /**
+   * The ring, allocated whole at the first event: zeroed memory the system hands out
+   * untouched, so only what events filled is resident. Growing it step by step would
+   * write every held event again into fresh pages (here a first write to a page costs
+   * about 13 µs), stalling the host for a third of a second at a few million events.
+   * Shared, so a worker can bring its pages in ahead of a flood (page-prefaulter.ts).
+   */
   private cols: ColumnArrays = emptyColumns(0);
+  private buffers: SharedArrayBuffer[] = [];
+  /** Ring slots written since the ring was allocated, up to its capacity, from the slot of the first. */
+  private filled = 0;
+  private origin = 0;
+  /** Brings the ring's pages in ahead of the events under a flood; null before one and once every page is in. */
+  private prefaulter: PagePrefaulter | null = null;
   private readonly lanes = new LaneIndex();
   /** Sequence number of the oldest event held; everything below was never held or was evicted. */
   firstSeq = 0;
@@ -31,10 +50,11 @@ export class EventHistory {
   /** Bumped when the history starts over (another machine): what was derived from it is stale. */
   generation = 0;
 
-  constructor(readonly maxCapacity = DEFAULT_HISTORY_CAPACITY) {
-    if (!Number.isInteger(maxCapacity) || maxCapacity < FIRST_CAPACITY || (maxCapacity & (maxCapacity - 1)) !== 0) {
-      throw new RangeError(`history capacity must be a power of two >= ${FIRST_CAPACITY}, got ${maxCapacity}`);
+  constructor(readonly capacity = DEFAULT_HISTORY_CAPACITY) {
+    if (!Number.isInteger(capacity) || capacity < MIN_CAPACITY || (capacity & (capacity - 1)) !== 0) {
+      throw new RangeError(`history capacity must be a power of two >= ${MIN_CAPACITY}, got ${capacity}`);
     }
+    this.mask = capacity - 1;
   }
 
   get retained(): number {
@@ -46,9 +66,9 @@ export class EventHistory {
     return this.firstSeq;
   }
 
-  /** Bytes of columns and lane lists allocated. */
+  /** Bytes of columns the events filled or that were brought in ahead of them, and of lane lists allocated. */
   get bytes(): number {
-    return this.capacity * (HISTORY_BYTES_PER_EVENT - 4) + this.lanes.bytes;
+    return Math.max(this.filled, this.prefaulter?.requested ?? 0) * BYTES_PER_EVENT + this.lanes.bytes;
   }
 
   clear(): void {
@@ -68,42 +88,57 @@ export class EventHistory {
       this.firstSeq = this.total = log.firstSeq;
       this.dropLanesBelowFirst();
     }
-    const evictedBefore = this.firstSeq;
     const end = log.total;
-    while (end - this.firstSeq > this.capacity && this.capacity < this.maxCapacity) this.grow();
+    if (end === this.total) return;
+    const evictedBefore = this.firstSeq;
     if (end - this.firstSeq > this.capacity) this.firstSeq = end - this.capacity;
-    // Copied in runs that neither ring wraps inside; what this pull evicts at once is never copied.
+    if (this.cols.time.length === 0) {
+      const ring = sharedColumns(this.capacity);
+      this.cols = ring.columns;
+      this.buffers = ring.buffers;
+      this.origin = Math.max(this.total, this.firstSeq) & this.mask;
+    }
+    // Copied in runs that neither ring wraps inside (what this pull evicts at once is never
+    // copied), then indexed by lane a run of same-lane events at a time.
     for (let seq = Math.max(this.total, this.firstSeq); seq < end; ) {
       const from = log.indexOf(seq);
       const i = seq & this.mask;
       const n = Math.min(end - seq, log.capacity - from, this.capacity - i);
       copyColumns(this.cols, i, log, from, n);
+      this.indexLanes(i, i + n, seq);
+      this.filled = Math.min(this.capacity, this.filled + n);
       seq += n;
     }
-    for (let seq = Math.max(this.total, this.firstSeq); seq < end; seq++) {
-      const from = log.indexOf(seq);
-      const key = laneOfEvent(log, from);
-      if (key >= 0) this.lanes.push(key, classInLane(log, from), seq);
-    }
-    this.total = log.total;
+    this.total = end;
     if (this.firstSeq !== evictedBefore) this.dropLanesBelowFirst();
+    this.prefault();
   }
 
-  private grow(): void {
-    // By four, not two: fresh pages cost far more than the bytes (a first write faults each
-    // page in), and every grow writes the held events again, so fewer, larger steps move less.
-    const next = Math.min(this.maxCapacity, Math.max(FIRST_CAPACITY, this.capacity * 4));
-    const nextMask = next - 1;
-    const fresh = emptyColumns(next);
-    for (let seq = this.firstSeq; seq < this.total; ) {
-      const i = seq & this.mask;
-      const n = Math.min(this.total - seq, this.capacity - i, next - (seq & nextMask));
-      copyColumns(fresh, seq & nextMask, this.cols, i, n);
-      seq += n;
+  private prefault(): void {
+    if (this.filled >= this.capacity) {
+      this.prefaulter?.close();
+      this.prefaulter = null;
+      return;
     }
-    this.cols = fresh;
-    this.capacity = next;
-    this.mask = nextMask;
+    if (this.prefaulter === null && this.filled >= PREFAULT_AFTER) {
+      this.prefaulter = new PagePrefaulter(this.buffers, this.capacity, this.origin);
+      CLOSE_WHEN_DROPPED.register(this, this.prefaulter);
+    }
+    // In half-lead steps: waking the worker is a system call, and each wake may hand it this core.
+    if (this.prefaulter !== null && this.filled + PREFAULT_LEAD / 2 > this.prefaulter.requested) {
+      this.prefaulter.ahead(Math.min(this.capacity, this.filled + PREFAULT_LEAD));
+    }
+  }
+
+  /** Puts ring slots [from, to), event `seq` first, into their lanes' lists. */
+  private indexLanes(from: number, to: number, seq: number): void {
+    const cols = this.cols;
+    for (let i = from; i < to; ) {
+      const next = laneRunEnd(cols, i, to);
+      const key = laneOfEvent(cols, i);
+      if (key >= 0) this.lanes.pushRun(key, classInLane(cols, i), seq + (i - from), next - i);
+      i = next;
+    }
   }
 
   private dropLanesBelowFirst(): void {
@@ -195,11 +230,14 @@ export class EventHistory {
     for (const cls of LANE_CLASSES) {
       const list = lane[cls]!;
       let [j, hi] = ranges[cls]!;
+      let last = 1;
       while (j < hi) {
         const s32 = list.at(j);
         const x = toPx(this.timeOf(s32));
         const column = Math.min(pixels - 1, Math.floor(x));
-        const next = out.exact ? j + 1 : Math.min(hi, list.lowerBound(toTime(column + 1), this.timeOf, j + 1));
+        // A bucket ends where the next column starts; it holds about as many as the last one did.
+        const next = out.exact ? j + 1 : Math.min(hi, list.lowerBoundNear(toTime(column + 1), this.timeOf, j + 1, j + last));
+        last = next - j;
         out.x.push(out.exact ? x : column);
         out.cls.push(cls);
         out.count.push(next - j);

@@ -20,6 +20,15 @@ export class LaneIndex {
   private lastLane: Lane | undefined;
 
   push(key: number, cls: number, seq: number): void {
+    this.lane(key)[cls]!.push(seq >>> 0);
+  }
+
+  /** Pushes the n consecutive events from `seq`, all of lane `key` and class `cls`. */
+  pushRun(key: number, cls: number, seq: number, n: number): void {
+    this.lane(key)[cls]!.pushRun(seq, n);
+  }
+
+  private lane(key: number): Lane {
     let lane = key === this.lastKey ? this.lastLane : this.lanes.get(key);
     if (lane === undefined) {
       lane = Array.from({ length: LANE_CLASS_COUNT }, () => new SeqChunks());
@@ -27,7 +36,7 @@ export class LaneIndex {
     }
     this.lastKey = key;
     this.lastLane = lane;
-    lane[cls]!.push(seq >>> 0);
+    return lane;
   }
 
   clear(): void {

@@ -10,6 +10,7 @@ import { encodeBatch } from '../../src-shared/timeline/wire';
 import { EVENT_KIND_COUNT, EventKind } from '../../src-shared/timeline/event-schema';
 import { namesVector } from '../../src-shared/debugger/vector-events';
 import { EventHistory } from './event-history';
+import { repeatRunEnd } from '../../src-shared/timeline/columns';
 import { Doctor } from '../../src-shared/doctor/doctor';
 import type { DeviceTrack } from '../../src-shared/doctor/device-track';
 import { APP_DEBUGGER_LIMITS, DEFAULT_PUMP_LIMITS, type PumpLimits } from '../operations/limits';
@@ -41,6 +42,9 @@ for (const k of [EventKind.TableRead, EventKind.PbaRead, EventKind.PbaWrite, Eve
   LEAVES_STATE[k] = 1;
 }
 const NO_DEVICE = 0xffff;
+// Local copies of imported bindings, which CommonJS interop (tsx) reads through a getter: scan() reads them per event.
+const RESET = EventKind.Reset;
+const namesVectorAt = namesVector;
 
 export class MachineSession {
   target: Target;
@@ -210,20 +214,37 @@ export class MachineSession {
     const log = this.target.events;
     const from = Math.max(this.scannedSeq, log.firstSeq);
     const to = log.total;
-    for (let seq = from; seq < to; seq++) {
+    const { kind: kinds, bdf: bdfs, vector: vectors, time } = log;
+    // A flood names one device event after event: its vector count and times are looked up once per run.
+    let runBdf = -1;
+    let runVectors = 0;
+    let runTimes: Float64Array | null = null;
+    let changedBdf = -1;
+    // A run of one event repeated (a source's flood) is taken at once: the doctor counts its repeats, and only its last time is kept.
+    for (let seq = from; seq < to; ) {
       const i = log.indexOf(seq);
-      const kind = log.kind[i]!;
-      const bdf = log.bdf[i]!;
-      this.doctor.feedEvent(log, i, seq);
+      const n = repeatRunEnd(log, i, Math.min(log.capacity, i + (to - seq))) - i;
+      const last = i + n - 1;
+      const kind = kinds[i]!;
+      const bdf = bdfs[i]!;
+      this.doctor.feedRun(log, i, seq, n);
+      seq += n;
       if (bdf === NO_DEVICE) {
-        if (kind === EventKind.Reset) for (const fn of this.target.devices()) this.changed.add(fn.bdf);
+        if (kind === RESET) for (const fn of this.target.devices()) this.changed.add(fn.bdf);
         continue;
       }
-      if (LEAVES_STATE[kind] === 0) this.changed.add(bdf);
-      if (namesVector(log, i)) {
-        const vectors = this.msixVectors(bdf);
-        const vector = log.vector[i]!;
-        if (vector < vectors) this.lastTimes(bdf, vectors)[vector] = log.time[i]!;
+      if (LEAVES_STATE[kind] === 0 && bdf !== changedBdf) {
+        this.changed.add(bdf);
+        changedBdf = bdf;
+      }
+      if (namesVectorAt(log, i)) {
+        if (bdf !== runBdf) {
+          runBdf = bdf;
+          runVectors = this.msixVectors(bdf);
+          runTimes = runVectors > 0 ? this.lastTimes(bdf, runVectors) : null;
+        }
+        const vector = vectors[i]!;
+        if (vector < runVectors) runTimes![vector] = time[last]!;
       }
     }
     this.doctorEvents += Math.max(0, to - from);

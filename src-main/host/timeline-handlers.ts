@@ -41,13 +41,14 @@ export function timelineHandlers(session: TimelineAccess): Pick<Handlers, Timeli
       const events = Array.from({ length: columns.kind.length }, (_, k) => eventRecord(columns, k));
       return { events, firstSeq: history.firstSeq, total: history.total };
     },
-    eventRows: ({ filter, fromRow, count }) => {
+    eventRows: ({ filter, fromRow, tail, count }) => {
       history.ingest(session.target.events);
       const index = filters.get(filter, history);
-      const to = Math.min(rows(index), fromRow + count);
+      const from = tail === true ? Math.max(0, rows(index) - count) : fromRow!;
+      const to = Math.min(rows(index), from + count);
       const seqs: number[] = [];
-      for (let row = fromRow; row < to; row++) seqs.push(seqOfRow(index, row));
-      return { fromRow, rows: records(seqs), ...progress(index) };
+      for (let row = from; row < to; row++) seqs.push(seqOfRow(index, row));
+      return { fromRow: from, rows: records(seqs), ...progress(index) };
     },
     locateEvent: ({ filter, seq, timeNs }) => {
       history.ingest(session.target.events);

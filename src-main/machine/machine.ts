@@ -19,6 +19,7 @@ import { EventKind } from '../../src-shared/timeline/event-schema';
 
 // Imported bindings are read through getters under CommonJS interop; the hot path uses local copies.
 const { Interrupt: INTERRUPT, Dropped: DROPPED } = MessageOutcome;
+const DEVICE_ORIGIN = Origin.Device;
 
 export class Machine implements DebuggedMachine, InterruptSink {
   readonly clock = new Clock();
@@ -80,7 +81,7 @@ export class Machine implements DebuggedMachine, InterruptSink {
   /** D1, attributed to the device model. */
   raise(fn: PciFunction, cause: number): void {
     const saved = this.log.currentOrigin;
-    this.log.currentOrigin = Origin.Device;
+    this.log.currentOrigin = DEVICE_ORIGIN;
     fn.raise(cause);
     this.log.currentOrigin = saved;
   }

@@ -99,8 +99,11 @@ export function parseSize(text: string): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
+/** One formatter for every count: toLocaleString builds a new one per call, and counts are drawn every frame under a flood. */
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
 export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return COUNT_FORMAT.format(n);
 }
 
 export function formatBdf(bdf: number): string {

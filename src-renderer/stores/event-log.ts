@@ -12,6 +12,9 @@ import { useStatusStore } from './status';
 import { useTimelineStore } from './timeline';
 import { useHistoryStore } from './history';
 
+/** How often the log following the newest asks for its rows while events stream in (ms). */
+export const FOLLOW_REFRESH_MS = 100;
+
 export const useEventLogStore = defineStore('eventLog', () => {
   const status = useStatusStore();
   const timeline = useTimelineStore();
@@ -34,23 +37,26 @@ export const useEventLogStore = defineStore('eventLog', () => {
     (params) => status.call('eventRows', params),
     (page, params) => {
       if ((params.filter ?? '') !== timeline.appliedFilter) return;
+      // The end, answered after the user scrolled away from it: the rows asked for since are on their way.
+      if (params.tail === true && !followTail.value) return;
       rowCount.value = page.rowCount;
       complete.value = page.complete;
-      const bottom = Math.max(0, page.rowCount - visibleRows.value);
-      if (followTail.value && params.fromRow !== bottom) {
-        topRow.value = bottom;
-        refresh();
-        return;
-      }
+      if (params.tail === true) topRow.value = Math.max(0, page.rowCount - visibleRows.value);
       rows.value = page.rows;
       rowsFrom.value = page.fromRow;
       if (!page.complete) refresh();
     },
   );
 
-  /** Asks for the rows on screen (and one screen's worth of the rows count). */
+  /**
+   * Asks for the rows on screen (and one screen's worth of the rows count). Following the
+   * newest, it asks for the last rows as the host has them: a row number would be behind
+   * the end by the time the answer came under any live stream, and asking again then
+   * left the view blank and the host answering a request per round trip.
+   */
   function refresh(): void {
-    fetcher.want({ ...filterParam(), fromRow: topRow.value, count: Math.max(1, Math.min(1000, visibleRows.value + 1)) });
+    const count = Math.max(1, Math.min(1000, visibleRows.value + 1));
+    fetcher.want(followTail.value ? { ...filterParam(), tail: true, count: Math.min(1000, visibleRows.value) } : { ...filterParam(), fromRow: topRow.value, count });
   }
 
   function scrollTo(row: number): void {
@@ -84,8 +90,29 @@ export const useEventLogStore = defineStore('eventLog', () => {
     followTail.value = false;
   }
 
-  // New events or another filter: the rows (and their count) change.
-  watch(() => [timeline.revision, timeline.machineTotal], refresh);
+  /**
+   * New events: the rows (and their count) change. Following the newest under a live
+   * stream they are asked for at most every FOLLOW_REFRESH_MS (the last change always
+   * shown): rows of text replaced faster are not read, and each change lays them out again.
+   */
+  let followTimer: ReturnType<typeof setTimeout> | null = null;
+  let followAsked = -Infinity;
+  function refreshOnEvents(): void {
+    if (!followTail.value) {
+      refresh();
+      return;
+    }
+    if (followTimer !== null) return;
+    const wait = followAsked + FOLLOW_REFRESH_MS - performance.now();
+    const ask = (): void => {
+      followTimer = null;
+      followAsked = performance.now();
+      refresh();
+    };
+    if (wait <= 0) ask();
+    else followTimer = setTimeout(ask, wait);
+  }
+  watch(() => [timeline.revision, timeline.machineTotal], refreshOnEvents);
   watch(
     () => timeline.appliedFilter,
     () => {

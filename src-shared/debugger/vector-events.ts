@@ -20,8 +20,13 @@ for (const k of [
   NAMES_VECTOR[k] = 1;
 }
 
+// Local copies: CommonJS interop (tsx) reads imported bindings through getters, and the host asks per event.
+const NOTIFIER_FIRED = EventKind.NotifierFired;
+const notifierOf = eventField.NotifierFired.notifier;
+const POLL = NotifierKind.Poll;
+
 /** Event i names one vector; a poll notifier event names a range of vectors, not one. */
 export function namesVector(cols: ColumnSet, i: number): boolean {
   const kind = cols.kind[i]!;
-  return NAMES_VECTOR[kind] === 1 && !(kind === EventKind.NotifierFired && eventField.NotifierFired.notifier(cols, i) === NotifierKind.Poll);
+  return NAMES_VECTOR[kind] === 1 && !(kind === NOTIFIER_FIRED && notifierOf(cols, i) === POLL);
 }

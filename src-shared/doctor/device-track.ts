@@ -3,12 +3,15 @@
 // (INTx level, MSI-X Enable and Function Mask, plain MSI's Enable) and, per
 // vector, whether it is masked and since when it is pending.
 import { FUNCTION_MSI, MaskCause, ResetScope } from '../timeline/event-kinds';
-import { EventKind } from '../timeline/event-schema';
+import { EventKind, eventField } from '../timeline/event-schema';
 import { field, type DoctorEvent } from './doctor-event';
-import { deliveredCpuSet } from '../timeline/delivered-cpus';
+import { deliveredCpuSet as cpuSetOf } from '../timeline/delivered-cpus';
 
-// Imported bindings are read through getters under CommonJS interop; apply() runs for every event, so it uses local copies.
+// Imported bindings are read through getters under CommonJS interop; apply() runs for every event, so it uses local copies
+// (and a flood's kind reads its fields through readers of its own).
 const { FunctionMaskChanged, IntxChanged, NotifyDelivered, NotifyDropped, NotifyPended, NotifyToMemory, PendingCleared, Reset, VectorMasked, VectorUnmasked } = EventKind;
+const delivered = eventField.NotifyDelivered;
+const deliveredCpuSet = cpuSetOf;
 
 const FUNCTION_MASK = 0x4000;
 
@@ -107,7 +110,7 @@ export class DeviceTrack {
       }
       case NotifyDelivered:
         // The CPUs the APIC reached (a logical or broadcast destination is not an APIC ID).
-        this.vector(e.vector).noteOutcome(Outcome.Delivered, e.seq, deliveredCpuSet(field(e, 'NotifyDelivered', 'cpuSet'), field(e, 'NotifyDelivered', 'target')), field(e, 'NotifyDelivered', 'data') & 0xff);
+        this.vector(e.vector).noteOutcome(Outcome.Delivered, e.seq, deliveredCpuSet(delivered.cpuSet(e.cols, e.i), delivered.target(e.cols, e.i)), delivered.data(e.cols, e.i) & 0xff);
         return;
       case NotifyToMemory: {
         const address = field(e, 'NotifyToMemory', 'address');
@@ -127,6 +130,20 @@ export class DeviceTrack {
         if (field(e, 'Reset', 'scope') === ResetScope.Msix) this.resetMsix();
         return;
       default:
+    }
+  }
+
+  /** As apply(e) `n` more times, right after apply(e), for the kinds Doctor.feedRun takes at once. */
+  repeat(e: DoctorEvent, n: number): void {
+    const t = this.vector(e.vector);
+    if (e.kind === NotifyDelivered) {
+      // The same outcome again: the streak grows.
+      t.outcomeCount += n;
+      t.outcomeSeq = e.seq;
+    } else if (e.kind === NotifyPended) {
+      t.pendedNotifies += n;
+    } else {
+      throw new RangeError(`event kind ${e.kind} is not taken as repeats`);
     }
   }
 

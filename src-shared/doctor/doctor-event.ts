@@ -11,7 +11,10 @@ export interface DoctorEvent {
   i: number;
 }
 
+// A local copy: an imported binding is read through a getter under CommonJS interop (tsx), and field() runs per event.
+const READERS = eventField as Readonly<Record<string, Readonly<Record<string, FieldReader>>>>;
+
 /** Field `name` of `e`, which is a `kind` (callers check e.kind first). */
 export function field<K extends KindName>(e: DoctorEvent, kind: K, name: FieldName<K>): number {
-  return (eventField[kind] as Record<string, FieldReader>)[name]!(e.cols, e.i);
+  return READERS[kind]![name]!(e.cols, e.i);
 }

@@ -4,13 +4,17 @@
 // the first few events and the latest.
 import type { EventColumns } from '../timeline/columns';
 import { bdfText } from '../timeline/event-record';
-import { EVENT_KIND_COUNT, type ColumnSet } from '../timeline/event-schema';
+import { EVENT_KIND_COUNT, EventKind, type ColumnSet } from '../timeline/event-schema';
 import { DeviceTrack } from './device-track';
 import type { DoctorEvent } from './doctor-event';
 import { SEVERITY_ORDER, type Finding } from './finding';
 import { RULES, type Hit, type Rule } from './rules';
 
 const NO_DEVICE = 0xffff;
+/** The kinds a source floods, whose repeats feedRun takes at once (and DeviceTrack.repeat counts). */
+const REPEATS = new Uint8Array(EVENT_KIND_COUNT);
+REPEATS[EventKind.NotifyDelivered] = 1;
+REPEATS[EventKind.NotifyPended] = 1;
 export const MAX_FINDINGS = 4096;
 /** Events kept per finding: this many from the start, and the latest. */
 const FIRST_SEQS = 4;
@@ -41,6 +45,31 @@ export class Doctor {
       this.devices.set(bdf, d);
     }
     return d;
+  }
+
+  /**
+   * Events i..i+n-1 of `cols`, each event i again but for its time (repeatRunEnd), seq
+   * the first's: as feeding them one by one. For a flood's kinds the repeats are taken
+   * at once: their rules read only the event and the device's mode, which a repeat
+   * leaves as it was, and a repeat only counts in the vector's state (DeviceTrack.repeat).
+   */
+  feedRun(cols: ColumnSet, i: number, seq: number, n: number): void {
+    this.feedEvent(cols, i, seq);
+    const kind = cols.kind[i]!;
+    if (n === 1) return;
+    if (REPEATS[kind] === 0 || cols.bdf[i] === NO_DEVICE || this.byKind[kind]!.some((rule) => rule.after !== undefined)) {
+      for (let k = 1; k < n; k++) this.feedEvent(cols, i + k, seq + k);
+      return;
+    }
+    const e = this.event;
+    e.seq = seq + n - 1;
+    e.i = i + n - 1;
+    const dev = this.device(e.bdf);
+    for (const rule of this.byKind[kind]!) {
+      const hit = rule.check?.(e, dev);
+      if (hit) for (let k = 1; k < n; k++) this.record(rule, e.bdf, e.vector, seq + k, hit);
+    }
+    dev.repeat(e, n - 1);
   }
 
   /** Takes events in sequence order (batches, slices of a log, a file). */

@@ -3,7 +3,7 @@
 // was before the event, `after` as the event left it; `atEnd` judges the state when
 // the stream stops (or now, live). docs/doctor.md documents each with an example.
 import { ACCESS_CONFIG, ACCESS_IO, ACCESS_WRITE, DropReason, UnclaimedKind } from '../timeline/event-kinds';
-import { EventKind } from '../timeline/event-schema';
+import { EventKind, eventField } from '../timeline/event-schema';
 import type { DeviceTrack, VectorTrack } from './device-track';
 import { field, type DoctorEvent } from './doctor-event';
 import type { Severity } from './finding';
@@ -38,6 +38,8 @@ export interface Rule {
 
 // Imported bindings are read through getters under CommonJS interop; the checks run per event, so they use local copies.
 const { AccessRefused, AccessUnclaimed, FunctionMaskChanged, IntxChanged, NotifyDelivered, NotifyDropped, NotifyPended, PbaWrite, TableWrite } = EventKind;
+/** Read for every delivery: a reader of its own (see device-track.ts). */
+const belowSixteen = eventField.NotifyDelivered.belowSixteen;
 const hx = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 /** An AccessRefused's or AccessUnclaimed's address and AccessFlags. */
 const address = (e: DoctorEvent): string => hx(e.kind === AccessRefused ? field(e, 'AccessRefused', 'address') : field(e, 'AccessUnclaimed', 'address'));
@@ -182,7 +184,7 @@ export const RULES: readonly Rule[] = [
     title: 'fixed delivery to IDT vector 0–15',
     source: 'msix-semantics A1; Intel SDM Vol. 3, 10.5.2 (vectors 0-15 are reserved: an illegal vector error)',
     check: (e) =>
-      e.kind === NotifyDelivered && field(e, 'NotifyDelivered', 'belowSixteen') !== 0
+      e.kind === NotifyDelivered && belowSixteen(e.cols, e.i) !== 0
         ? { why: `vector ${e.vector} was delivered as a fixed interrupt to IDT vector ${hx(field(e, 'NotifyDelivered', 'data') & 0xff)}, one of the exception vectors 0-15: program Message Data bits 7:0 with 0x10 or above`, perVector: true }
         : null,
   },

@@ -441,10 +441,17 @@ export const requests = {
   ),
   /**
    * The log view's rows: up to `count` events from row `fromRow` of the events `filter`
-   * lets through (every held event without one), oldest first. `complete` is false while
-   * the filter has not yet tested every held event (ask again: each request tests more).
+   * lets through (every held event without one), oldest first; with `tail` instead, the
+   * last `count` rows as they are when the host answers (the log following the newest:
+   * a row number asked for would be behind the end by the time a live stream's answer
+   * arrived). `complete` is false while the filter has not yet tested every held event
+   * (ask again: each request tests more).
    */
-  eventRows: request<EventRows>()(z.strictObject({ filter: eventFilter, fromRow: int(0, Number.MAX_SAFE_INTEGER, 'a row number'), count: int(1, 1000, 'a row count') })),
+  eventRows: request<EventRows>()(
+    z
+      .strictObject({ filter: eventFilter, fromRow: int(0, Number.MAX_SAFE_INTEGER, 'a row number').optional(), tail: z.literal(true).optional(), count: int(1, 1000, 'a row count') })
+      .refine((p) => (p.fromRow === undefined) !== (p.tail === undefined), { error: 'give fromRow or tail, not both', path: ['fromRow'] }),
+  ),
   /** Finds the event `seq`, or the first at or after `timeNs`, among the rows of `filter` (the nearest row it lets through). */
   locateEvent: request<LocatedEvent>()(
     z

@@ -69,6 +69,22 @@ export function classInLane(cols: ColumnSet, i: number): number {
   return inVectorLane(cols, i) ? VECTOR_CLASS[cols.kind[i]!]! : FUNCTION_CLASS[cols.kind[i]!]!;
 }
 
+/**
+ * One past the last of the events from i (below `end`) that share i's lane and class:
+ * the same kind, device and vector. A notifier's lane depends on a field too, so it
+ * stands alone. A flood is one long run, which the history indexes at once.
+ */
+export function laneRunEnd(cols: ColumnSet, i: number, end: number): number {
+  const { kind, bdf, vector } = cols;
+  const k = kind[i]!;
+  let j = i + 1;
+  if (k === EventKind.NotifierFired) return j;
+  const b = bdf[i]!;
+  const v = vector[i]!;
+  while (j < end && kind[j] === k && bdf[j] === b && vector[j] === v) j++;
+  return j;
+}
+
 /** Whether edge event i leaves its lane masked. */
 export function edgeMasked(cols: ColumnSet, i: number): boolean {
   const kind = cols.kind[i]!;

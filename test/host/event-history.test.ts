@@ -4,7 +4,8 @@ import { EventLog } from '../../src-main/machine/event-log';
 import { Clock } from '../../src-main/machine/clock';
 import { EventHistory, HISTORY_BYTES_PER_EVENT } from '../../src-main/host/event-history';
 import { EventKind } from '../../src-shared/timeline/event-schema';
-import { FUNCTION_LANE, MarkerClass, laneKey } from '../../src-shared/timeline/lanes';
+import { FUNCTION_LANE, LANE_CLASS_COUNT, MarkerClass, classInLane, laneKey, laneOfEvent } from '../../src-shared/timeline/lanes';
+import { NotifierKind } from '../../src-shared/timeline/event-kinds';
 
 const NIC = 0x18;
 
@@ -125,6 +126,74 @@ describe('the host history', () => {
     expect(history.window(0, 1000, 10, [laneKey(NIC, 2)]).lanes[0]!).toMatchObject({ maskedAtStart: null, masked: [], x: [] });
     // Idle lanes are the ones not listed active, whatever was asked for.
     expect(history.window(0, 1, 1, []).activeLanes).toEqual([laneKey(NIC, 0), laneKey(NIC, FUNCTION_LANE)]);
+  });
+
+  it('indexes runs of same-lane events as it would one by one, the log ring wrapping between pulls', () => {
+    // Floods (one long run), alternating vectors (runs of one), two devices, and poll
+    // notifiers, whose lane a field decides (none: they name a range of vectors).
+    const kinds = [EventKind.NotifyDelivered, EventKind.NotifyPended, EventKind.NotifyDropped, EventKind.VectorMasked, EventKind.ConfigWrite, EventKind.NotifierFired];
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ kind: fc.constantFrom(...kinds), bdf: fc.constantFrom(NIC, NIC + 8), vector: fc.integer({ min: 0, max: 2 }), poll: fc.boolean(), repeat: fc.integer({ min: 1, max: 3000 }) }), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 1, max: 5000 }),
+        (runs, pullEvery) => {
+          const { log, clock } = logWith(1 << 13);
+          const history = new EventHistory(1 << 16);
+          const expected = new Map<number, number[]>();
+          let seq = 0;
+          for (const r of runs) {
+            for (let k = 0; k < r.repeat; k++) {
+              clock.now = seq;
+              const notifier = r.poll ? NotifierKind.Poll : NotifierKind.Use;
+              log.put(r.kind, r.kind === EventKind.NotifierFired ? notifier : 0, r.bdf, r.vector, 0, 0, 0);
+              const i = log.indexOf(seq);
+              const key = laneOfEvent(log, i);
+              if (key >= 0) {
+                const totals = expected.get(key) ?? new Array<number>(LANE_CLASS_COUNT).fill(0);
+                totals[classInLane(log, i)]! += 1;
+                expected.set(key, totals);
+              }
+              seq++;
+              if (seq % pullEvery === 0) history.ingest(log);
+            }
+          }
+          history.ingest(log);
+          expect([history.missed, history.evicted, history.retained]).toEqual([0, 0, seq]);
+          const w = history.window(-1, seq, 100, [...expected.keys()], 0);
+          for (const lane of w.lanes) expect(lane.totals).toEqual(expected.get(lane.key));
+          expect(w.activeLanes).toEqual([...expected.keys()].sort((x, y) => x - y));
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('a long flood wraps the ring: the lanes hold exactly the newest capacity events', () => {
+    const { log, clock } = logWith(1 << 12);
+    const history = new EventHistory(1 << 16);
+    const n = (1 << 16) * 2 + 12345;
+    for (let i = 0; i < n; i++) {
+      at(clock, log, i, EventKind.NotifyDelivered, i < n - 100 ? 0 : 1);
+      if ((i & 4095) === 4000) history.ingest(log);
+    }
+    history.ingest(log);
+    expect(history.evicted).toBe(n - (1 << 16));
+    const [v0, v1] = history.window(0, n, 10, [laneKey(NIC, 0), laneKey(NIC, 1)], 0).lanes;
+    expect(v0!.totals[MarkerClass.Delivered]).toBe((1 << 16) - 100);
+    expect(v1!.totals[MarkerClass.Delivered]).toBe(100);
+    expect(v0!.seq[0]).toBe(history.firstSeq);
+    expect(history.timeOfSeq(history.firstSeq)).toBe(history.firstSeq);
+  });
+
+  it('counts as its bytes what its events filled, not the capacity it reserved', () => {
+    const { log, clock } = logWith();
+    const history = new EventHistory(1 << 20);
+    history.ingest(log);
+    expect(history.bytes).toBe(0);
+    for (let i = 0; i < 1000; i++) at(clock, log, i, EventKind.NotifyDelivered);
+    history.ingest(log);
+    // 27 B of columns per event, and the one 4 KiB chunk of the lane list they are in.
+    expect(history.bytes).toBe(1000 * 27 + 4096);
   });
 
   it('a machine started over (a shorter log) starts the history over', () => {

@@ -34,6 +34,24 @@ describe('the log view and finding events, answered by the host', () => {
     expect(page.rows).toEqual(delivered0.slice(2, 5));
   });
 
+  it('eventRows with tail answers the last rows as they are when it answers, and says from which row', () => {
+    const host = firedHost();
+    const total = machineOf(host.session).log.total;
+    expect(value(host.dispatch('eventRows', { tail: true, count: 4 }))).toMatchObject({ fromRow: total - 4, rowCount: total });
+    // Events logged after the page was asked for are in it: the host takes in the log first.
+    machineOf(host.session).step(1000);
+    value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }));
+    const later = value(host.dispatch('eventRows', { tail: true, count: 4 }));
+    const now = machineOf(host.session).log.total;
+    expect(later.rows.map((r) => r.seq)).toEqual([now - 4, now - 3, now - 2, now - 1]);
+    const filtered = value(host.dispatch('eventRows', { filter: 'kind == delivered && vector == 0', tail: true, count: 1000 }));
+    expect(filtered).toMatchObject({ fromRow: 0, rowCount: filtered.rows.length });
+    for (const both of [{ count: 4 }, { fromRow: 0, tail: true, count: 4 }]) {
+      const reply = host.dispatch('eventRows', both as never);
+      expect(reply.ok ? '' : reply.error).toBe('eventRows.fromRow: give fromRow or tail, not both');
+    }
+  });
+
   it('locateEvent finds a seq or a time; filtered, the first match at or after it, else the last before', () => {
     const host = firedHost();
     const all = value(host.dispatch('eventRows', { fromRow: 0, count: 1000 })).rows;

@@ -1,8 +1,8 @@
 // The display filter and go-to in the timeline store, and the log store's rows, against a fake host.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { setup, flush, type FakeTransport } from './fake-transport';
 import { useTimelineStore } from '../../src-renderer/stores/timeline';
-import { useEventLogStore } from '../../src-renderer/stores/event-log';
+import { FOLLOW_REFRESH_MS, useEventLogStore } from '../../src-renderer/stores/event-log';
 import type { EventRecord } from '../../src-shared/timeline/event-record';
 import type { TimelineWindow } from '../../src-shared/timeline/window';
 
@@ -79,7 +79,10 @@ describe('the display filter in the timeline store', () => {
 describe('the log store', () => {
   it('asks for the rows on screen, follows the newest until scrolled up, and scrolls to a selection made elsewhere', async () => {
     const total = 1_000_000;
-    transport.on('eventRows', (p) => ({ fromRow: p.fromRow, rows: Array.from({ length: Math.min(p.count, total - p.fromRow) }, (_, k) => record(p.fromRow + k)), rowCount: total, complete: true, firstSeq: 0, total }));
+    transport.on('eventRows', (p) => {
+      const from = p.tail === true ? total - p.count : p.fromRow!;
+      return { fromRow: from, rows: Array.from({ length: Math.min(p.count, total - from) }, (_, k) => record(from + k)), rowCount: total, complete: true, firstSeq: 0, total };
+    });
     transport.on('locateEvent', (p) => ({ row: p.seq!, event: record(p.seq!), rowCount: total, complete: true, firstSeq: 0, total }));
     transport.on('timelineEvents', (p) => ({ events: [record(p.fromSeq)], firstSeq: 0, total }));
     const log = useEventLogStore();
@@ -90,7 +93,8 @@ describe('the log store', () => {
     expect(log.rowCount).toBe(total);
     expect(log.topRow).toBe(total - 20);
     expect(log.rows[0]!.seq).toBe(total - 20);
-    expect(transport.named('eventRows').at(-1)).toEqual({ fromRow: total - 20, count: 21 });
+    // Following, it asks for the end as the host has it, not for a row number the stream would leave behind.
+    expect(transport.named('eventRows').at(-1)).toEqual({ tail: true, count: 20 });
     log.scrollTo(500_000);
     await flush();
     expect(log.followTail).toBe(false);
@@ -100,5 +104,45 @@ describe('the log store', () => {
     await flush();
     expect(log.topRow).toBe(123_456 - 10);
     expect(log.rows.some((r) => r.seq === 123_456)).toBe(true);
+  });
+
+  it('following the newest while events stream in, asks for the rows at most every FOLLOW_REFRESH_MS, and for the last change', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    // flush() waits on a timer, which is faked here.
+    const settle = async (): Promise<void> => {
+      await vi.advanceTimersByTimeAsync(0);
+    };
+    try {
+      let total = 100;
+      transport.on('eventRows', (p) => {
+        const from = p.tail === true ? Math.max(0, total - p.count) : p.fromRow!;
+        return { fromRow: from, rows: Array.from({ length: Math.min(p.count, total - from) }, (_, k) => record(from + k)), rowCount: total, complete: true, firstSeq: 0, total };
+      });
+      const log = useEventLogStore();
+      const timeline = useTimelineStore();
+      log.visibleRows = 10;
+      // Sixty batches in a second, as a pump sends them.
+      for (let batch = 0; batch < 60; batch++) {
+        total += 1000;
+        timeline.revision++;
+        await settle();
+        await vi.advanceTimersByTimeAsync(1000 / 60);
+      }
+      await vi.advanceTimersByTimeAsync(FOLLOW_REFRESH_MS);
+      await settle();
+      const asked = transport.named('eventRows').length;
+      expect(asked).toBeGreaterThanOrEqual(1000 / FOLLOW_REFRESH_MS);
+      expect(asked).toBeLessThanOrEqual(1000 / FOLLOW_REFRESH_MS + 2);
+      expect(log.rows.at(-1)!.seq).toBe(total - 1);
+      // Scrolled up, every change asks at once.
+      log.scrollTo(50);
+      await settle();
+      const before = transport.named('eventRows').length;
+      timeline.revision++;
+      await settle();
+      expect(transport.named('eventRows').length).toBe(before + 1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
