@@ -44,6 +44,20 @@ describe('irqscope session', () => {
     expect(b.ok && machineOf(b.target).fn(0x18)!.msix!.delivered[1]).toBe(1);
   });
 
+  it("bounds a script's clock advance as irqscope qtest does: one that would run for hours is refused and changes nothing", async () => {
+    const script = 'source_start 00:03.0 0 1000000000\nclock_step 1000000000000\nclock_step 1000\n';
+    const saved = await runCommand(sessionCommand, ['save', 'a.irqsession', '--machine', 'virtio-net', '--script', '-'], dir, script);
+    expect(saved.code).toBe(0);
+    const [, refused, stepped] = saved.stdout.split('\n');
+    expect(refused).toMatch(/^FAIL clock_step: advancing to \d+ ns would fire the interval sources \d+ times, more than 20000000 at once: advance in smaller steps \(or run the script with irqscope qtest --max-firings N\)$/);
+    expect(stepped).toBe('OK 1000');
+    const opened = openSession(join(dir, 'a.irqsession'));
+    if (!opened.ok) throw new Error(opened.error);
+    expect(opened.target.timeNs).toBe(1000);
+    // The bound was the script's: the machine's own debugger has none again.
+    expect(machineOf(opened.target).debugger.limits.advanceFirings).toBe(Infinity);
+  });
+
   it('info summarizes a file, as text or JSON', async () => {
     writeFileSync(join(dir, 'setup.qtest'), SETUP);
     await runCommand(sessionCommand, ['save', 's.irqsession', '--machine', 'virtio-net', '--script', 'setup.qtest'], dir);
