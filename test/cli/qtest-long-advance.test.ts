@@ -14,6 +14,7 @@ import { main } from '../../src-main/cli/main';
 import { loadMachineText } from '../../src-main/machine/machine-builder';
 import { QtestSession } from '../../src-main/qtest/qtest-session';
 import { qtestTerminal } from '../../src-main/cli/qtest-terminal';
+import { nicMsixOn } from '../session/nic-bring-up';
 
 const BIN = join(__dirname, '../../bin/irqscope.mjs');
 const PRESET = join(__dirname, '../../machines/virtio-net.json');
@@ -22,12 +23,7 @@ const RAISED = ['--max-firings', '1000000000000'];
 
 /** virtio-net with MSI-X on and vector 0 unmasked (every firing a delivery, one event each), then a source of about 1 GHz whose period is no whole ns. */
 const BRING_UP = [
-  'outl 0xcf8 0x80001814',
-  'outl 0xcfc 0xfebd0000',
-  'outl 0xcf8 0x80001804',
-  'outw 0xcfc 0x0006',
-  'outl 0xcf8 0x80001884',
-  'outl 0xcfc 0x80000011',
+  ...nicMsixOn(0xfebd0000),
   'writel 0xfebd0000 0xfee01000',
   'writel 0xfebd0008 0x41',
   'writel 0xfebd000c 0x0',

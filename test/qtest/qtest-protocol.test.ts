@@ -6,6 +6,7 @@ import { QtestSession } from '../../src-main/qtest/qtest-session';
 import { DropReason } from '../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../src-shared/timeline/event-schema';
 import type { Machine } from '../../src-main/machine/machine';
+import { nicMsixOn } from '../session/nic-bring-up';
 
 function session(preset = 'virtio-net'): { m: Machine; q: QtestSession; run: (line: string) => string | null } {
   const built = loadMachineText(readFileSync(join(__dirname, '../../machines', `${preset}.json`), 'utf8'));
@@ -16,16 +17,7 @@ function session(preset = 'virtio-net'): { m: Machine; q: QtestSession; run: (li
 
 /** Programs nic0's BAR1 at 0xfebd0000 with memory space and bus master on, MSI-X enabled. */
 function bringUp(run: (line: string) => string | null): void {
-  for (const line of [
-    'outl 0xcf8 0x80001814',
-    'outl 0xcfc 0xfebd0000',
-    'outl 0xcf8 0x80001804',
-    'outw 0xcfc 0x0006',
-    'outl 0xcf8 0x80001884',
-    'outl 0xcfc 0x80000011',
-  ]) {
-    expect(run(line)).toBe('OK');
-  }
+  for (const line of nicMsixOn(0xfebd0000)) expect(run(line)).toBe('OK');
 }
 
 describe('qtest reply formats (as QEMU prints them)', () => {
