@@ -23,6 +23,18 @@ function setup(): { m: Machine; q: QtestSession; run: (...lines: string[]) => st
   return { m, q, run };
 }
 
+/** Runs `text` through the line pump on `q`; answers everything the pump wrote. */
+async function pumpText(q: QtestSession, text: string): Promise<string> {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let written = '';
+  output.on('data', (d: Buffer) => (written += d.toString()));
+  const done = pumpLines(q, input, output);
+  input.end(text);
+  await done;
+  return written;
+}
+
 describe('qtest break commands', () => {
   it('announces a hit with a BREAK line before the reply of the command that caused it', () => {
     const { m, run } = setup();
@@ -138,14 +150,8 @@ describe('qtest while paused', () => {
   it('a breakpoint that hits many slices into a clock_step run by the line pump stops it there, and continue runs the rest in slices too', async () => {
     const { m, q } = setup();
     m.startSource(m.fn(0x18)!, 1, 1e6); // every 1000 ns
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let text = '';
-    output.on('data', (d: Buffer) => (text += d.toString()));
-    const done = pumpLines(q, input, output);
     // The 50,000th notify is three slices of firings in; the rest of the step is 150,000 more.
-    input.end('break notify 00:03.0 1 pended minhits=50000\nclock_step 200000000\nreadl 0xe000001c\nbreak delete 1\ncontinue\nclock_step 0\n');
-    await done;
+    const text = await pumpText(q, 'break notify 00:03.0 1 pended minhits=50000\nclock_step 200000000\nreadl 0xe000001c\nbreak delete 1\ncontinue\nclock_step 0\n');
     expect(text.split('\n')).toEqual([
       'OK 1',
       expect.stringMatching(/^BREAK bp=1 seq=\d+ t=50000000 kind=NotifyPended dev=00:03.0 vector=1 masked=1 pending=1 /),
@@ -177,13 +183,7 @@ describe('qtest while paused', () => {
 
   it('the line pump writes BREAK lines in order, before the reply they precede', async () => {
     const { q } = setup();
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let text = '';
-    output.on('data', (d: Buffer) => (text += d.toString()));
-    const done = pumpLines(q, input, output);
-    input.end('break pending 00:03.0 1\nmsix_notify 00:03.0 1\ndevice_irq 00:03.0 1\ncontinue\n');
-    await done;
+    const text = await pumpText(q, 'break pending 00:03.0 1\nmsix_notify 00:03.0 1\ndevice_irq 00:03.0 1\ncontinue\n');
     expect(text.split('\n')).toEqual([
       'OK 1',
       expect.stringMatching(/^BREAK bp=1 seq=\d+ t=0 kind=NotifyPended dev=00:03.0 vector=1 /),
