@@ -2,7 +2,8 @@
 // changes are coalesced: one refresh of the selected device in flight at a time, and
 // under a stream of changes (a source flooding a vector) at most one per
 // STREAM_REFRESH_MS, so the page keeps its thread for the user; the user's own edits
-// re-read at once (the stores do that themselves).
+// re-read at once (the stores do that themselves). A change of vectors only (what a
+// flood makes) re-reads the vectors, not the device list and config space.
 import type { Pinia } from 'pinia';
 import type { Transport } from './transport/transport';
 import { useStatusStore } from './stores/status';
@@ -18,8 +19,12 @@ import { useScriptStore } from './stores/script';
 import { useFilesStore } from './stores/files';
 
 export interface AppSession {
-  /** Re-reads the device list and the selected device (registers and vectors). */
-  refreshSelected(): Promise<void>;
+  /**
+   * Re-reads the device list and the selected device (registers and vectors);
+   * `vectorsOnly`: its vectors alone; `paced` (a device-change notice): no sooner than
+   * STREAM_REFRESH_MS after the last re-read started.
+   */
+  refreshSelected(vectorsOnly?: boolean, paced?: boolean): Promise<void>;
   stop(): void;
 }
 
@@ -37,19 +42,31 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
 
   let inFlight: Promise<void> | null = null;
   let again = false;
-  const refreshSelected = async (): Promise<void> => {
+  /** The next round re-reads the device list and registers too. */
+  let whole = false;
+  /** When the last round started: notices start one at most every STREAM_REFRESH_MS. */
+  let lastRound = -Infinity;
+  const refreshSelected = async (vectorsOnly = false, paced = false): Promise<void> => {
+    whole ||= !vectorsOnly;
     if (inFlight !== null) {
       again = true;
       return inFlight;
     }
     inFlight = (async () => {
+      let wait = paced ? lastRound + STREAM_REFRESH_MS - performance.now() : 0;
       do {
         again = false;
-        const started = performance.now();
-        await devices.refresh();
-        script.fitMachine(devices.list);
-        await Promise.all([registers.load(), vectors.refresh()]);
-        if (again) await new Promise((r) => setTimeout(r, Math.max(0, STREAM_REFRESH_MS - (performance.now() - started))));
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        lastRound = performance.now();
+        if (whole) {
+          whole = false;
+          await devices.refresh();
+          script.fitMachine(devices.list);
+          await Promise.all([registers.load(), vectors.refresh()]);
+        } else {
+          await vectors.refresh();
+        }
+        wait = lastRound + STREAM_REFRESH_MS - performance.now();
       } while (again);
     })();
     try {
@@ -71,8 +88,9 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
 
   const unsubscribe = [
     transport.subscribe('timeline', (buffer) => timeline.ingest(buffer)),
-    transport.subscribe('deviceStateChanged', ({ bdfs }) => {
-      if (devices.selectedBdf !== null && bdfs.includes(devices.selectedBdf)) void refreshSelected();
+    transport.subscribe('deviceStateChanged', ({ bdfs, registers: touched }) => {
+      const selected = devices.selectedBdf;
+      if (selected !== null && bdfs.includes(selected)) void refreshSelected(!touched.includes(selected), true);
     }),
     transport.subscribe('machineLoaded', (machine) => {
       status.machine = machine;

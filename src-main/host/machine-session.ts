@@ -36,10 +36,28 @@ interface ClientState {
   lastSentAt: number;
 }
 
-/** Event kinds that leave a device's state as it was. */
-const LEAVES_STATE = new Uint8Array(EVENT_KIND_COUNT);
+/** What an event kind may change of its device: nothing, its vectors only (table, PBA, counts), or its registers too. */
+const TOUCHES_NOTHING = 0;
+const TOUCHES_VECTORS = 1;
+const TOUCHES_REGISTERS = 2;
+const TOUCHES = new Uint8Array(EVENT_KIND_COUNT).fill(TOUCHES_REGISTERS);
 for (const k of [EventKind.TableRead, EventKind.PbaRead, EventKind.PbaWrite, EventKind.AccessRefused, EventKind.AccessUnclaimed, EventKind.Breakpoint, EventKind.Divergence]) {
-  LEAVES_STATE[k] = 1;
+  TOUCHES[k] = TOUCHES_NOTHING;
+}
+// Plain MSI keeps its mask and pending bits in config space: these touch a plain-MSI function's registers (see touchesOf).
+for (const k of [
+  EventKind.TableWrite,
+  EventKind.VectorMasked,
+  EventKind.VectorUnmasked,
+  EventKind.NotifyDelivered,
+  EventKind.NotifyToMemory,
+  EventKind.NotifyPended,
+  EventKind.NotifyDropped,
+  EventKind.PendingCleared,
+  EventKind.UseCountChanged,
+  EventKind.NotifierFired,
+]) {
+  TOUCHES[k] = TOUCHES_VECTORS;
 }
 const NO_DEVICE = 0xffff;
 // Local copies of imported bindings, which CommonJS interop (tsx) reads through a getter: scan() reads them per event.
@@ -55,8 +73,12 @@ export class MachineSession {
   private scannedSeq = 0;
   /** MSI-X vectors of each function, by bdf (0: none), read once per target: the scan asks for every event. */
   private msixVectorCounts: Map<number, number> | null = null;
+  /** Functions with plain MSI, whose vector events change config space; read once per target. */
+  private msiFunctions: Set<number> | null = null;
   private readonly lastEventTime = new Map<number, Float64Array>();
+  /** Devices whose state may have changed since the last notice, and of them those whose registers may have. */
   private readonly changed = new Set<number>();
+  private readonly registersChanged = new Set<number>();
   /** The event the app is viewing, the target as it was then and the doctor's tracks as of it; null: live. */
   private viewing: { seq: number; view: TargetInspection; doctor: Doctor } | null = null;
   /** Reads every event the scan reads: the Problems panel's findings. */
@@ -105,8 +127,10 @@ export class MachineSession {
     this.doctorEvents = 0;
     this.viewing = null;
     this.msixVectorCounts = null;
+    this.msiFunctions = null;
     this.lastEventTime.clear();
     this.changed.clear();
+    this.registersChanged.clear();
     const status = this.status();
     for (const state of this.clients) {
       // A restored session may hold only the tail of its log: what it never had is not lost in transit.
@@ -120,7 +144,7 @@ export class MachineSession {
   private adopt(): () => void {
     this.target.debugger.limits = { ...APP_DEBUGGER_LIMITS };
     const unwatchPauses = this.target.debugger.onPause(() => this.announceDebugger());
-    // A change no event tells of (a QEMU target's live table) reaches the clients with the next pump.
+    // A change no event tells of (a QEMU target's live table and PBA: vectors only) reaches the clients with the next pump.
     const unwatchChanges = this.target.onDeviceChanged((bdf) => this.changed.add(bdf));
     return () => {
       unwatchPauses();
@@ -220,6 +244,7 @@ export class MachineSession {
     let runVectors = 0;
     let runTimes: Float64Array | null = null;
     let changedBdf = -1;
+    let changedTouch = TOUCHES_NOTHING;
     // A run of one event repeated (a source's flood) is taken at once: the doctor counts its repeats, and only its last time is kept.
     for (let seq = from; seq < to; ) {
       const i = log.indexOf(seq);
@@ -230,11 +255,12 @@ export class MachineSession {
       this.doctor.feedRun(log, i, seq, n);
       seq += n;
       if (bdf === NO_DEVICE) {
-        if (kind === RESET) for (const fn of this.target.devices()) this.changed.add(fn.bdf);
+        if (kind === RESET) for (const fn of this.target.devices()) this.changeOf(fn.bdf, TOUCHES_REGISTERS);
         continue;
       }
-      if (LEAVES_STATE[kind] === 0 && bdf !== changedBdf) {
-        this.changed.add(bdf);
+      const touch = TOUCHES[kind]!;
+      if (touch !== TOUCHES_NOTHING && (bdf !== changedBdf || touch > changedTouch)) {
+        changedTouch = this.changeOf(bdf, touch);
         changedBdf = bdf;
       }
       if (namesVectorAt(log, i)) {
@@ -256,6 +282,17 @@ export class MachineSession {
     if (this.viewing !== null) return this.viewing.doctor.track(bdf);
     this.scan();
     return this.doctor.track(bdf);
+  }
+
+  /** Notes a change of `bdf` that touches `touch`; returns what it touched (a plain-MSI function's vectors are registers). */
+  private changeOf(bdf: number, touch: number): number {
+    this.changed.add(bdf);
+    if (touch === TOUCHES_VECTORS) {
+      this.msiFunctions ??= new Set(this.target.devices().flatMap((d) => (d.msi === undefined ? [] : [d.bdf])));
+      if (!this.msiFunctions.has(bdf)) return touch;
+    }
+    this.registersChanged.add(bdf);
+    return TOUCHES_REGISTERS;
   }
 
   private msixVectors(bdf: number): number {
@@ -306,8 +343,10 @@ export class MachineSession {
     this.scan();
     this.history.ingest(this.target.events);
     if (this.changed.size > 0) {
-      const payload = { bdfs: [...this.changed].sort((x, y) => x - y) };
+      const byNumber = (x: number, y: number): number => x - y;
+      const payload = { bdfs: [...this.changed].sort(byNumber), registers: [...this.registersChanged].sort(byNumber) };
       this.changed.clear();
+      this.registersChanged.clear();
       for (const state of this.clients) state.client.send('deviceStateChanged', payload);
     }
     const now = this.clock();

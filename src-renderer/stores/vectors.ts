@@ -65,7 +65,6 @@ export const useVectorsStore = defineStore('vectors', () => {
   const snapshot = shallowRef<VectorSnapshot | null>(null);
   /** The APIC's counts (all devices), re-read with the snapshot. */
   const interrupts = shallowRef<InterruptCounts | null>(null);
-  const loading = ref(false);
 
   const rows = computed<VectorRow[]>(() => {
     const s = snapshot.value;
@@ -111,9 +110,7 @@ export const useVectorsStore = defineStore('vectors', () => {
       snapshot.value = null;
       return;
     }
-    loading.value = true;
     const [got, counts] = await Promise.all([status.call('vectorSnapshot', { bdf: device.bdf }), status.call('interruptCounts', {})]);
-    loading.value = false;
     if (counts !== undefined) interrupts.value = counts;
     if (got !== undefined && got.bdf === devices.selectedBdf) snapshot.value = got;
   }
@@ -166,5 +163,5 @@ export const useVectorsStore = defineStore('vectors', () => {
   const setRate = (vector: number, ratePerSecond: number | null): Promise<void> =>
     act((bdf) => (ratePerSecond === null ? status.call('stopSource', { bdf, vector }) : status.call('startSource', { bdf, vector, ratePerSecond })));
 
-  return { snapshot, interrupts, rows, loading, entryAddress, refresh, writeEntry, setMasked, fire, use, unuse, setRate };
+  return { snapshot, interrupts, rows, entryAddress, refresh, writeEntry, setMasked, fire, use, unuse, setRate };
 });

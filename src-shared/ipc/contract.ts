@@ -493,8 +493,12 @@ export type ViewName = 'devices' | 'vectors' | 'timeline' | 'script' | 'compare'
 export interface StreamPayloads {
   /** A binary columnar batch (src-shared/timeline/wire.ts). */
   timeline: ArrayBuffer;
-  /** Devices whose state may have changed since the last notice. */
-  deviceStateChanged: { bdfs: number[] };
+  /**
+   * Devices whose state may have changed since the last notice; `registers`: those of
+   * them whose config space or device summary may have too (the others: only their
+   * vectors' table, pending bits and counts, as a source's flood changes them).
+   */
+  deviceStateChanged: { bdfs: number[]; registers: number[] };
   machineLoaded: MachineStatus;
   /** The native menu asked for a view. */
   viewRequested: { view: ViewName };

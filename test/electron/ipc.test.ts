@@ -70,12 +70,12 @@ describe('ipcMain handlers', () => {
   it('streams session output to the window on the stream channels', () => {
     const client = windowClient(s.window as never);
     expect(client.ready()).toBe(true);
-    client.send('deviceStateChanged', { bdfs: [NIC] });
-    expect(s.window.webContents.sent).toEqual([{ channel: streamChannel('deviceStateChanged'), payload: { bdfs: [NIC] } }]);
+    client.send('deviceStateChanged', { bdfs: [NIC], registers: [] });
+    expect(s.window.webContents.sent).toEqual([{ channel: streamChannel('deviceStateChanged'), payload: { bdfs: [NIC], registers: [] } }]);
     s.window.webContents.loading = true;
     expect(client.ready()).toBe(false);
     s.window.destroyed = true;
-    client.send('deviceStateChanged', { bdfs: [] });
+    client.send('deviceStateChanged', { bdfs: [], registers: [] });
     expect(s.window.webContents.sent).toHaveLength(1);
   });
 });

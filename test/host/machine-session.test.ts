@@ -174,13 +174,49 @@ describe('machine session pump', () => {
     const notices = () => client.events.filter((e) => e.stream === 'deviceStateChanged');
     bringUpNic(host);
     host.session.pump();
-    expect(notices()).toEqual([{ stream: 'deviceStateChanged', payload: { bdfs: [NIC] } }]);
+    expect(notices()).toEqual([{ stream: 'deviceStateChanged', payload: { bdfs: [NIC], registers: [NIC] } }]);
     value(host.dispatch('readMmio', { address: BAR1, size: 4 }));
     host.session.pump();
     expect(notices()).toHaveLength(1);
     value(host.dispatch('resetMachine', {}));
     host.session.pump();
-    expect(notices()[1]).toEqual({ stream: 'deviceStateChanged', payload: { bdfs: [NIC, 0x28] } });
+    expect(notices()[1]).toEqual({ stream: 'deviceStateChanged', payload: { bdfs: [NIC, 0x28], registers: [NIC, 0x28] } });
+  });
+
+  it("says when only an MSI-X function's vectors changed (a flood), so config space need not be read again", () => {
+    const host = hostWith(TWO_DEVICES);
+    const client = new RecordingClient();
+    host.session.attach(client);
+    const notices = () => client.events.filter((e) => e.stream === 'deviceStateChanged').map((e) => e.payload);
+    bringUpNic(host);
+    host.session.pump();
+    value(host.dispatch('fireVector', { bdf: NIC, vector: 0 }));
+    value(host.dispatch('writeMmio', { address: BAR1 + 12, size: 4, value: 1 }));
+    host.session.pump();
+    expect(notices().at(-1)).toEqual({ bdfs: [NIC], registers: [] });
+    // A delivery and then a config write in the same pump: the registers changed too.
+    value(host.dispatch('fireVector', { bdf: NIC, vector: 1 }));
+    value(host.dispatch('writeConfig', { bdf: NIC, offset: 4, size: 2, value: 0x6 }));
+    host.session.pump();
+    expect(notices().at(-1)).toEqual({ bdfs: [NIC], registers: [NIC] });
+  });
+
+  it("a plain MSI function's vector events change its config space (mask and pending bits live there)", () => {
+    const EDU = 0x20;
+    const host = hostWith({
+      cpus: 1,
+      ram: [{ base: 0, size: 0x10000 }],
+      devices: [{ bdf: '00:04.0', name: 'edu', vendor: 0x1234, device: 0x11e8, class: 0x00ff00, msi: { vectors: 4, is64bit: true, perVectorMask: true, capOffset: 0x40 } }],
+    });
+    const client = new RecordingClient();
+    host.session.attach(client);
+    value(host.dispatch('writeConfig', { bdf: EDU, offset: 0x42, size: 2, value: 0x21 }));
+    value(host.dispatch('writeConfig', { bdf: EDU, offset: 0x50, size: 4, value: 0b10 }));
+    host.session.pump();
+    value(host.dispatch('fireVector', { bdf: EDU, vector: 1 }));
+    host.session.pump();
+    const notices = client.events.filter((e) => e.stream === 'deviceStateChanged').map((e) => e.payload);
+    expect(notices.at(-1)).toEqual({ bdfs: [EDU], registers: [EDU] });
   });
 
   it('on a load, every client hears machineLoaded and starts over from the new log', () => {

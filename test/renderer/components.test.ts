@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mount, flushPromises } from '@vue/test-utils';
 import { getActivePinia } from 'pinia';
 import { setup, type FakeTransport } from './fake-transport';
@@ -20,6 +20,7 @@ import DeviceTree from '../../src-renderer/components/DeviceTree.vue';
 import App from '../../src-renderer/App.vue';
 import { batch } from './fixtures';
 import { EventKind } from '../../src-shared/timeline/event-schema';
+import { LIVE_TEXT_MS } from '../../src-renderer/lib/live-text';
 import { fillByteMasks } from '../../src-shared/registers/layout';
 import { aerRegisters, expressRegisters } from '../../src-shared/registers/capability-layouts';
 import type { ConfigSpaceImage } from '../../src-shared/ipc/contract';
@@ -307,6 +308,31 @@ describe('StatusBar and app shell', () => {
     expect(bar.get('[data-testid="status-events"]').text()).toBe('events 41');
     expect(bar.get('[data-testid="status-evicted"]').text()).toBe('evicted 20');
     expect(bar.get('[data-testid="status-lost"]').text()).toBe('lost 3');
+  });
+
+  it('rewrites its live counters at most every LIVE_TEXT_MS under a stream, and shows the newest in the end', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+    try {
+      useStatusStore().machine = { name: 'virtio', preset: 'virtio-net', timeNs: 0, total: 0, retained: 0, evicted: 0, capacity: 16, devices: 1 };
+      const timeline = useTimelineStore();
+      const bar = mount(StatusBar, { ...opts() });
+      const shown: string[] = [];
+      // A batch every 4 ms for 200 ms: 50 changes of the count.
+      for (let k = 1; k <= 50; k++) {
+        timeline.ingest(batch([{ time: k, kind: EventKind.ConfigWrite }], k - 1, { total: k }));
+        await vi.advanceTimersByTimeAsync(4);
+        shown.push(bar.get('[data-testid="status-events"]').text());
+      }
+      const distinct = new Set(shown).size;
+      expect(distinct).toBeGreaterThanOrEqual(2);
+      expect(distinct).toBeLessThanOrEqual(200 / LIVE_TEXT_MS + 2);
+      await vi.advanceTimersByTimeAsync(LIVE_TEXT_MS);
+      await flushPromises();
+      expect(bar.get('[data-testid="status-events"]').text()).toBe('events 50');
+      bar.unmount();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('lists devices as a tree and selects on click', async () => {

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { getActivePinia } from 'pinia';
 import { setup, flush, type FakeTransport } from './fake-transport';
 import { BAR1, NIC, PLAIN, batch, nicConfig, nicDevice, nicSnapshot } from './fixtures';
@@ -7,7 +7,7 @@ import { useDevicesStore } from '../../src-renderer/stores/devices';
 import { useRegistersStore } from '../../src-renderer/stores/registers';
 import { useVectorsStore } from '../../src-renderer/stores/vectors';
 import { useTimelineStore } from '../../src-renderer/stores/timeline';
-import { startAppSession } from '../../src-renderer/app-session';
+import { STREAM_REFRESH_MS, startAppSession } from '../../src-renderer/app-session';
 import { EventKind } from '../../src-shared/timeline/event-schema';
 import { FUNCTION_LANE, laneKey } from '../../src-renderer/timeline/event-store';
 import type { MachineStatus } from '../../src-shared/ipc/contract';
@@ -268,6 +268,62 @@ describe('timeline store', () => {
 });
 
 describe('app session wiring', () => {
+  /** Past the pacing of notice-driven re-reads, and the re-read done. */
+  const paced = async (): Promise<void> => {
+    await new Promise((r) => setTimeout(r, STREAM_REFRESH_MS));
+    await flush();
+    await flush();
+  };
+  it('under a stream of device-change notices, re-reads the vectors at most every STREAM_REFRESH_MS, and after the last', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      let delivered = 0;
+      transport
+        .on('status', () => STATUS)
+        .on('listPresets', () => [])
+        .on('listDevices', () => [nicDevice()])
+        .on('readConfigSpace', () => nicConfig())
+        .on('vectorSnapshot', () => ({ ...nicSnapshot(), delivered: [delivered, 0, 0] }));
+      startAppSession(transport, getActivePinia()!);
+      await vi.advanceTimersByTimeAsync(0);
+      const before = transport.named('vectorSnapshot').length;
+      // A pump's notice every 16 ms for a second, as a flood makes them.
+      for (let pump = 0; pump < 60; pump++) {
+        delivered++;
+        transport.emit('deviceStateChanged', { bdfs: [NIC], registers: [] });
+        await vi.advanceTimersByTimeAsync(1000 / 60);
+      }
+      await vi.advanceTimersByTimeAsync(STREAM_REFRESH_MS);
+      const asked = transport.named('vectorSnapshot').length - before;
+      expect(asked).toBeGreaterThanOrEqual(1000 / STREAM_REFRESH_MS - 1);
+      expect(asked).toBeLessThanOrEqual(1000 / STREAM_REFRESH_MS + 2);
+      // The last notice's change is shown.
+      expect(useVectorsStore().snapshot?.delivered[0]).toBe(60);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a change of vectors only re-reads the vectors, not the device list and config space", async () => {
+    transport
+      .on('status', () => STATUS)
+      .on('listPresets', () => [])
+      .on('listDevices', () => [nicDevice()])
+      .on('readConfigSpace', () => nicConfig())
+      .on('vectorSnapshot', () => nicSnapshot());
+    startAppSession(transport, getActivePinia()!);
+    await flush();
+    await flush();
+    const count = () => ({ devices: transport.named('listDevices').length, config: transport.named('readConfigSpace').length, vectors: transport.named('vectorSnapshot').length });
+    const before = count();
+    transport.emit('deviceStateChanged', { bdfs: [NIC], registers: [] });
+    await paced();
+    expect(count()).toEqual({ ...before, vectors: before.vectors + 1 });
+    transport.emit('deviceStateChanged', { bdfs: [NIC], registers: [NIC] });
+    await paced();
+    expect(count()).toEqual({ devices: before.devices + 1, config: before.config + 1, vectors: before.vectors + 2 });
+  });
+
   it('refreshes the selected device when main says it changed, and resets the timeline on a load', async () => {
     transport
       .on('status', () => STATUS)
@@ -280,12 +336,11 @@ describe('app session wiring', () => {
     await flush();
     expect(useStatusStore().presets).toHaveLength(1);
     const snapshotsBefore = transport.named('vectorSnapshot').length;
-    transport.emit('deviceStateChanged', { bdfs: [0x28] });
+    transport.emit('deviceStateChanged', { bdfs: [0x28], registers: [0x28] });
     await flush();
     expect(transport.named('vectorSnapshot').length).toBe(snapshotsBefore);
-    transport.emit('deviceStateChanged', { bdfs: [NIC] });
-    await flush();
-    await flush();
+    transport.emit('deviceStateChanged', { bdfs: [NIC], registers: [NIC] });
+    await paced();
     expect(transport.named('vectorSnapshot').length).toBe(snapshotsBefore + 1);
     const timeline = useTimelineStore();
     transport.emit('timeline', batch([{ time: 1, kind: EventKind.ConfigWrite }], 0));

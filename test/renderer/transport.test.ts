@@ -66,11 +66,11 @@ describe('WebSocket transport', () => {
     transport.subscribe('deviceStateChanged', (p) => changes.push(p));
     const buffer = new ArrayBuffer(8);
     socket.receive(buffer);
-    socket.receive(JSON.stringify({ type: 'event', stream: 'deviceStateChanged', payload: { bdfs: [24] } }));
+    socket.receive(JSON.stringify({ type: 'event', stream: 'deviceStateChanged', payload: { bdfs: [24], registers: [] } }));
     stop();
     socket.receive(new ArrayBuffer(8));
     expect(batches).toEqual([buffer]);
-    expect(changes).toEqual([{ bdfs: [24] }]);
+    expect(changes).toEqual([{ bdfs: [24], registers: [] }]);
   });
 
   it('on close, answers pending requests with an error and tells the app', async () => {
