@@ -19,12 +19,6 @@ import { useScriptStore } from './stores/script';
 import { useFilesStore } from './stores/files';
 
 export interface AppSession {
-  /**
-   * Re-reads the device list and the selected device (registers and vectors);
-   * `vectorsOnly`: its vectors alone; `paced` (a device-change notice): no sooner than
-   * STREAM_REFRESH_MS after the last re-read started.
-   */
-  refreshSelected(vectorsOnly?: boolean, paced?: boolean): Promise<void>;
   stop(): void;
 }
 
@@ -40,57 +34,94 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
   const debug = useDebuggerStore(pinia);
   const script = useScriptStore(pinia);
 
-  let inFlight: Promise<void> | null = null;
+  // One re-read of the selected device at a time, and one a notice asks for starts no
+  // sooner than STREAM_REFRESH_MS after the last one started.
+  let running = false;
+  /** Asked for while one ran: another round follows. */
   let again = false;
   /** The next round re-reads the device list and registers too. */
   let whole = false;
-  /** When the last round started: notices start one at most every STREAM_REFRESH_MS. */
+  /** The next round starts at once. */
+  let urgent = false;
   let lastRound = -Infinity;
-  const refreshSelected = async (vectorsOnly = false, paced = false): Promise<void> => {
-    whole ||= !vectorsOnly;
-    if (inFlight !== null) {
-      again = true;
-      return inFlight;
-    }
-    inFlight = (async () => {
-      let wait = paced ? lastRound + STREAM_REFRESH_MS - performance.now() : 0;
-      do {
-        again = false;
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        lastRound = performance.now();
-        if (whole) {
-          whole = false;
-          await devices.refresh();
-          script.fitMachine(devices.list);
-          await Promise.all([registers.load(), vectors.refresh()]);
-        } else {
-          await vectors.refresh();
-        }
-        wait = lastRound + STREAM_REFRESH_MS - performance.now();
-      } while (again);
-    })();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const round = async (): Promise<void> => {
+    timer = null;
+    running = true;
+    urgent = false;
+    lastRound = performance.now();
     try {
-      await inFlight;
+      if (whole) {
+        whole = false;
+        await devices.refresh();
+        script.fitMachine(devices.list);
+        await Promise.all([registers.load(), vectors.refresh()]);
+      } else {
+        await vectors.refresh();
+      }
     } finally {
-      inFlight = null;
+      running = false;
+    }
+    if (again) {
+      again = false;
+      schedule();
     }
   };
+  const schedule = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    const wait = urgent ? 0 : lastRound + STREAM_REFRESH_MS - performance.now();
+    if (wait > 0) {
+      timer ??= setTimeout(() => void round(), wait);
+      return;
+    }
+    if (timer !== null) clearTimeout(timer);
+    void round();
+  };
+  /** Re-reads the device list and the selected device; `vectorsOnly`: its vectors alone; `paced`: a notice's. */
+  const refreshSelected = (vectorsOnly = false, paced = false): void => {
+    whole ||= !vectorsOnly;
+    urgent ||= !paced;
+    schedule();
+  };
+
+  /**
+   * The user's own edits are re-read at once by their stores. What the machine does in
+   * answer (a vector masked under a flood pends at its next notify) comes with the next
+   * notice, which is then not paced behind the last re-read.
+   */
+  let answerDue = false;
+  const edited = (): void => {
+    answerDue = true;
+  };
+  const VECTOR_EDITS = new Set(['writeEntry', 'setMasked', 'fire', 'use', 'unuse', 'setRate']);
+  const REGISTER_EDITS = new Set(['writeConfig', 'poke', 'setpci']);
+  const unwatchEdits = [
+    vectors.$onAction(({ name, after }) => VECTOR_EDITS.has(name) && after(edited)),
+    registers.$onAction(({ name, after }) => REGISTER_EDITS.has(name) && after(edited)),
+  ];
 
   /** What the app holds belongs to another machine, or to a connection that dropped: start again. */
   const startOver = (): void => {
     timeline.reset();
     useHistoryStore(pinia).forget();
-    void refreshSelected();
+    refreshSelected();
     // A new machine's pause is news even if its marker has the old one's number.
     debug.state = null;
     void debug.refresh();
   };
 
   const unsubscribe = [
+    ...unwatchEdits,
     transport.subscribe('timeline', (buffer) => timeline.ingest(buffer)),
     transport.subscribe('deviceStateChanged', ({ bdfs, registers: touched }) => {
       const selected = devices.selectedBdf;
-      if (selected !== null && bdfs.includes(selected)) void refreshSelected(!touched.includes(selected), true);
+      if (selected === null || !bdfs.includes(selected)) return;
+      refreshSelected(!touched.includes(selected), !answerDue);
+      answerDue = false;
     }),
     transport.subscribe('machineLoaded', (machine) => {
       status.machine = machine;
@@ -115,12 +146,12 @@ export function startAppSession(transport: Transport, pinia: Pinia): AppSession 
   });
   void status.refresh();
   void status.loadPresets();
-  void refreshSelected();
+  refreshSelected();
   void debug.refresh();
 
   return {
-    refreshSelected,
     stop: () => {
+      if (timer !== null) clearTimeout(timer);
       for (const u of unsubscribe) u();
     },
   };

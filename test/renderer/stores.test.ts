@@ -304,6 +304,39 @@ describe('app session wiring', () => {
     }
   });
 
+  it("after the user's own edit, the next notice (the machine's answer to it) is re-read at once, not paced", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      transport
+        .on('status', () => STATUS)
+        .on('listPresets', () => [])
+        .on('listDevices', () => [nicDevice()])
+        .on('readConfigSpace', () => nicConfig())
+        .on('vectorSnapshot', () => nicSnapshot({ tableAddress: BAR1 }))
+        .on('writeMmio', () => ({ value: 0, high: 0, status: 'ok' as const }));
+      startAppSession(transport, getActivePinia()!);
+      await vi.advanceTimersByTimeAsync(0);
+      const reads = () => transport.named('vectorSnapshot').length;
+      transport.emit('deviceStateChanged', { bdfs: [NIC], registers: [] });
+      await vi.advanceTimersByTimeAsync(1);
+      // Paced: the start-up re-read was just now.
+      const paced = reads();
+      await useVectorsStore().setMasked(0, true);
+      await vi.advanceTimersByTimeAsync(0);
+      const afterEdit = reads();
+      expect(afterEdit).toBe(paced + 1);
+      transport.emit('deviceStateChanged', { bdfs: [NIC], registers: [] });
+      await vi.advanceTimersByTimeAsync(1);
+      expect(reads()).toBe(afterEdit + 1);
+      // The one after it is paced again.
+      transport.emit('deviceStateChanged', { bdfs: [NIC], registers: [] });
+      await vi.advanceTimersByTimeAsync(1);
+      expect(reads()).toBe(afterEdit + 1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("a change of vectors only re-reads the vectors, not the device list and config space", async () => {
     transport
       .on('status', () => STATUS)
