@@ -193,12 +193,20 @@ function markerShape(cls: number, y: number, h: number): [number, number, number
 }
 
 function drawMarks(ctx: CanvasRenderingContext2D, lane: WindowLane, toView: (x: number) => number, show: KindFilter, y: number, h: number, selectedSeq: number | null): void {
+  // The host sends a lane's marks class by class: style and shape change once per class, and nothing is allocated per mark.
+  let shapeOf = -1;
+  let top = 0;
+  let height = 0;
+  let w = 0;
   for (let k = 0; k < lane.x.length; k++) {
     const cls = lane.cls[k]!;
     if (!show[CLASS_KEYS[cls]!]) continue;
+    if (cls !== shapeOf) {
+      shapeOf = cls;
+      [top, height, w] = markerShape(cls, y, h);
+      ctx.fillStyle = CLASS_COLORS[cls]!;
+    }
     const px = Math.floor(toView(lane.x[k]!));
-    const [top, height, w] = markerShape(cls, y, h);
-    ctx.fillStyle = CLASS_COLORS[cls]!;
     ctx.fillRect(px - (w >> 1), top, w, height);
     if (lane.seq[k] === selectedSeq) {
       ctx.strokeStyle = COLORS.selected;
