@@ -25,7 +25,7 @@ const CLOSE_WHEN_DROPPED = new FinalizationRegistry<PagePrefaulter>((prefaulter)
 export const HISTORY_BYTES_PER_EVENT = BYTES_PER_EVENT + 4;
 
 export class EventHistory {
-  private readonly mask: number;
+  private mask: number;
   /**
    * The ring, allocated whole at the first event: zeroed memory the system hands out
    * untouched, so only what events filled is resident. Growing it step by step would
@@ -50,11 +50,40 @@ export class EventHistory {
   /** Bumped when the history starts over (another machine): what was derived from it is stale. */
   generation = 0;
 
-  constructor(readonly capacity = DEFAULT_HISTORY_CAPACITY) {
+  /**
+   * Events it holds: as asked, or less where the system refused to reserve that much
+   * (a host that does not overcommit memory): then `refused` says what was asked.
+   */
+  capacity: number;
+  refused: { capacity: number; error: string } | null = null;
+
+  constructor(
+    capacity = DEFAULT_HISTORY_CAPACITY,
+    private readonly reserve: (n: number) => { columns: EventColumns; buffers: SharedArrayBuffer[] } = sharedColumns,
+  ) {
     if (!Number.isInteger(capacity) || capacity < MIN_CAPACITY || (capacity & (capacity - 1)) !== 0) {
       throw new RangeError(`history capacity must be a power of two >= ${MIN_CAPACITY}, got ${capacity}`);
     }
+    this.capacity = capacity;
     this.mask = capacity - 1;
+  }
+
+  /** Reserves the ring at the first event, halving what it asks for while the system refuses (down to MIN_CAPACITY). */
+  private reserveRing(): void {
+    const asked = this.capacity;
+    for (;;) {
+      try {
+        const ring = this.reserve(this.capacity);
+        this.cols = ring.columns;
+        this.buffers = ring.buffers;
+        return;
+      } catch (err) {
+        if (!(err instanceof RangeError) || this.capacity <= MIN_CAPACITY) throw err;
+        this.refused ??= { capacity: asked, error: err.message };
+        this.capacity >>>= 1;
+        this.mask = this.capacity - 1;
+      }
+    }
   }
 
   get retained(): number {
@@ -91,13 +120,10 @@ export class EventHistory {
     const end = log.total;
     if (end === this.total) return;
     const evictedBefore = this.firstSeq;
+    const reserving = this.cols.time.length === 0;
+    if (reserving) this.reserveRing();
     if (end - this.firstSeq > this.capacity) this.firstSeq = end - this.capacity;
-    if (this.cols.time.length === 0) {
-      const ring = sharedColumns(this.capacity);
-      this.cols = ring.columns;
-      this.buffers = ring.buffers;
-      this.origin = Math.max(this.total, this.firstSeq) & this.mask;
-    }
+    if (reserving) this.origin = Math.max(this.total, this.firstSeq) & this.mask;
     // Copied in runs that neither ring wraps inside (what this pull evicts at once is never
     // copied), then indexed by lane a run of same-lane events at a time.
     for (let seq = Math.max(this.total, this.firstSeq); seq < end; ) {
@@ -210,6 +236,7 @@ export class EventHistory {
       lanes,
       activeLanes: marks.active(),
       filter: null,
+      ...(this.refused === null ? {} : { reduced: { asked: this.refused.capacity, capacity: this.capacity } }),
     };
   }
 

@@ -37,6 +37,8 @@ export interface TimelineWindow {
   activeLanes: number[];
   /** How far the window's filter has got through the history; null without a filter. */
   filter: FilterProgress | null;
+  /** Present only when the system refused to reserve the history asked for: the events asked for, and those it holds. */
+  reduced?: { asked: number; capacity: number };
 }
 
 /** A filter runs over the history a slice per request: matched so far, and whether it has tested every held event. */

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { EventLog } from '../../src-main/machine/event-log';
 import { Clock } from '../../src-main/machine/clock';
 import { EventHistory, HISTORY_BYTES_PER_EVENT } from '../../src-main/host/event-history';
+import { sharedColumns } from '../../src-shared/timeline/columns';
 import { EventKind } from '../../src-shared/timeline/event-schema';
 import { FUNCTION_LANE, LANE_CLASS_COUNT, MarkerClass, classInLane, laneKey, laneOfEvent } from '../../src-shared/timeline/lanes';
 import { NotifierKind } from '../../src-shared/timeline/event-kinds';
@@ -38,6 +39,47 @@ describe('the host history', () => {
     expect(w.lanes[0]!.totals[MarkerClass.Delivered]).toBe(1001);
     expect(w.lanes[0]!.seq[0]).toBe(1000);
     expect(w).toMatchObject({ evicted: 1000, oldestTimeNs: 1000, total: (1 << 16) + 1000 });
+  });
+
+  it('holds less where the system refuses to reserve the ring it asks for, and says so', () => {
+    const { log, clock } = logWith(1 << 8);
+    const asked: number[] = [];
+    // A host that does not overcommit refuses a reservation past what it can back.
+    const history = new EventHistory(1 << 18, (n) => {
+      asked.push(n);
+      if (n > 1 << 16) throw new RangeError('Array buffer allocation failed');
+      return sharedColumns(n);
+    });
+    for (let i = 0; i < (1 << 16) + 500; i++) {
+      at(clock, log, i, EventKind.NotifyDelivered);
+      if ((i & 127) === 0) history.ingest(log);
+    }
+    history.ingest(log);
+    expect(asked).toEqual([1 << 18, 1 << 17, 1 << 16]);
+    expect(history.capacity).toBe(1 << 16);
+    expect(history.refused).toEqual({ capacity: 1 << 18, error: 'Array buffer allocation failed' });
+    expect(history.retained).toBe(1 << 16);
+    expect(history.evicted).toBe(500);
+    expect(history.timeOfSeq(500)).toBe(500);
+    expect(history.timeOfSeq((1 << 16) + 499)).toBe((1 << 16) + 499);
+    // The app is told (the status bar shows it).
+    expect(history.window(0, 10, 10, []).reduced).toEqual({ asked: 1 << 18, capacity: 1 << 16 });
+    const whole = new EventHistory(1 << 16);
+    whole.ingest(log);
+    expect(whole.window(0, 10, 10, []).reduced).toBeUndefined();
+  });
+
+  it('a refusal at the smallest ring, or anything but a refusal, is not taken for one', () => {
+    const { log, clock } = logWith(1 << 8);
+    at(clock, log, 0, EventKind.NotifyDelivered);
+    const none = new EventHistory(1 << 16, () => {
+      throw new RangeError('Array buffer allocation failed');
+    });
+    expect(() => none.ingest(log)).toThrow('Array buffer allocation failed');
+    const broken = new EventHistory(1 << 17, () => {
+      throw new TypeError('not a refusal');
+    });
+    expect(() => broken.ingest(log)).toThrow('not a refusal');
   });
 
   it('counts the events the log overwrote before they were pulled', () => {

@@ -310,6 +310,16 @@ describe('StatusBar and app shell', () => {
     expect(bar.get('[data-testid="status-lost"]').text()).toBe('lost 3');
   });
 
+  it('says when the host holds fewer events than it asked for (the system refused the reservation)', async () => {
+    const timeline = useTimelineStore();
+    const bar = mount(StatusBar, { ...opts() });
+    expect(bar.find('[data-testid="status-history-reduced"]').exists()).toBe(false);
+    timeline.hostWindow = { startNs: 0, endNs: 10, pixels: 10, total: 0, evicted: 0, missed: 0, oldestTimeNs: null, newestTimeNs: null, lanes: [], activeLanes: [], filter: null, reduced: { asked: 1 << 24, capacity: 1 << 22 } };
+    await flushPromises();
+    expect(bar.get('[data-testid="status-history-reduced"]').text()).toBe(`history ${(1 << 22).toLocaleString('en-US')} of ${(1 << 24).toLocaleString('en-US')}`);
+    bar.unmount();
+  });
+
   it('rewrites its live counters at most every LIVE_TEXT_MS under a stream, and shows the newest in the end', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
     try {
