@@ -208,6 +208,7 @@ export class MachineSession {
       evicted: log.evicted,
       capacity: log.capacity,
       devices: this.target.functionCount(),
+      ...(this.target.watchOnly === null ? {} : { watchOnly: this.target.watchOnly }),
     };
   }
 

@@ -150,6 +150,8 @@ export interface Target extends TargetInspection {
   readonly name: string | null;
   /** Words for messages: `the simulated machine`, `a QEMU target`. */
   readonly label: string;
+  /** Why the app's edits and device-side actions are refused here (the app says so and greys them out); null: they are not. */
+  readonly watchOnly: string | null;
   readonly events: EventStream;
   readonly debugger: TargetDebugger;
 

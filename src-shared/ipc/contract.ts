@@ -158,6 +158,8 @@ export interface MachineStatus {
   evicted: number;
   capacity: number;
   devices: number;
+  /** Present when the target refuses the app's edits and device-side actions: what it is and why. */
+  watchOnly?: string;
 }
 
 export interface PresetInfo {

@@ -78,6 +78,10 @@ describe.skipIf(!hasTestGuest && !required)('the app over a real QEMU guest', ()
     await expect.poll(() => byId('vectors-enabled').textContent()).toBe('MSI-X enabled');
     // The grid shows QEMU's own table and PBA, read over qtest.
     await expect.poll(() => byId('vectors-live').textContent()).toMatch(/^live from QEMU · read at \d+\.\d{3} s$/);
+    // QEMU's devices raise their own interrupts: the app says it only watches, and greys out what QEMU refuses.
+    expect(await byId('watch-only').textContent()).toMatch(/^Watching a real QEMU: /);
+    expect(await byId('vector-0-fire').isDisabled()).toBe(true);
+    expect(await byId('vector-0-rate').isDisabled()).toBe(true);
     // The grid's deliveries reached what the guest counted when it printed them (and go on from there).
     for (const [vector, count] of guest) {
       await expect.poll(async () => Number(await byId(`vector-${vector}-delivered`).textContent())).toBeGreaterThanOrEqual(count);

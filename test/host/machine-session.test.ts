@@ -183,6 +183,10 @@ describe('machine session pump', () => {
     expect(notices()[1]).toEqual({ stream: 'deviceStateChanged', payload: { bdfs: [NIC, 0x28], registers: [NIC, 0x28] } });
   });
 
+  it('a simulated machine is not watch-only: its status says nothing of it', () => {
+    expect(hostWith(TWO_DEVICES).session.status()).not.toHaveProperty('watchOnly');
+  });
+
   it("says when only an MSI-X function's vectors changed (a flood), so config space need not be read again", () => {
     const host = hostWith(TWO_DEVICES);
     const client = new RecordingClient();

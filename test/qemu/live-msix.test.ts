@@ -193,6 +193,8 @@ describe('a QEMU target', () => {
     qtest.words.set(PBA, 1);
     await live.refresh();
     session.pump();
+    // The app is told the target is watch-only (and why), so it greys out what QEMU refuses.
+    expect(session.status().watchOnly).toMatch(/^a real QEMU: .*edits, Fire, sources and reset are refused/);
     // A live read changes the vectors' table and PBA, never config space.
     expect(changes()[1]).toEqual({ stream: 'deviceStateChanged', payload: { bdfs: [NIC], registers: [] } });
     // No event told of any of it.

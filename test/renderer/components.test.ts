@@ -248,6 +248,28 @@ describe('VectorTableGrid', () => {
     wrapper.unmount();
   });
 
+  it('over a watch-only target (a real QEMU) greys out edits, Fire, use and sources, saying why', async () => {
+    const why = 'a real QEMU: its guest’s driver owns the devices';
+    useStatusStore().machine = { name: 'qemu', preset: null, timeNs: 0, total: 0, retained: 0, evicted: 0, capacity: 16, devices: 1, watchOnly: why };
+    const wrapper = await grid(3, BAR1);
+    const fire = wrapper.get('[data-testid="vector-0-fire"]');
+    expect(fire.attributes('disabled')).toBeDefined();
+    expect(fire.attributes('title')).toBe(why);
+    expect(wrapper.get('[data-testid="vector-0-rate"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[aria-label="use vector 0"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="vector-0-mask"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="vector-0-data"]').attributes('disabled')).toBeDefined();
+    await fire.trigger('click');
+    await flushPromises();
+    expect(transport.named('fireVector')).toHaveLength(0);
+    wrapper.unmount();
+    // The simulated machine takes them.
+    useStatusStore().machine = { name: 'virtio', preset: 'virtio-net', timeNs: 0, total: 0, retained: 0, evicted: 0, capacity: 16, devices: 1 };
+    const again = await grid(3, BAR1);
+    expect(again.get('[data-testid="vector-0-fire"]').attributes('disabled')).toBeUndefined();
+    again.unmount();
+  });
+
   it('edits data and mask inline as guest MMIO writes into the table', async () => {
     const wrapper = await grid(3, BAR1);
     transport.on('writeMmio', () => ({ value: 0, high: 0, status: 'ok' as const }));
@@ -366,6 +388,15 @@ describe('StatusBar and app shell', () => {
     expect(tree.get('[data-testid="device-00:1c.0"]').text()).toContain('bridge → 01');
     expect(tree.find('[data-testid="bus-00"] [data-testid="bus-80"]').exists()).toBe(false);
     expect(tree.get('[data-testid="bus-80"]').text()).toContain('MSI 4');
+  });
+
+  it('says above every view when the target is watch-only, and why', async () => {
+    const app = mount(App, { ...opts(), attachTo: document.body });
+    expect(app.find('[data-testid="watch-only"]').exists()).toBe(false);
+    useStatusStore().machine = { name: 'qemu', preset: null, timeNs: 0, total: 0, retained: 0, evicted: 0, capacity: 16, devices: 1, watchOnly: 'a real QEMU: edits are refused' };
+    await flushPromises();
+    expect(app.get('[data-testid="watch-only"]').text()).toBe('Watching a real QEMU: edits are refused.');
+    app.unmount();
   });
 
   it('switches views with Ctrl+1/2/3', async () => {

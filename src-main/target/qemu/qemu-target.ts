@@ -87,6 +87,7 @@ function withLive(model: VectorState, live: LiveVectors): VectorState {
 
 export class QemuTarget extends MachineTarget implements Target {
   override readonly label = QEMU_TARGET;
+  override readonly watchOnly = 'a real QEMU: its guest’s driver and QEMU’s device models own the devices, so edits, Fire, sources and reset are refused (qtest lines in the script console still go to QEMU)';
   private readonly guest: TargetDebugger;
 
   constructor(private readonly attachment: QemuAttachment) {

@@ -48,6 +48,7 @@ function portRange(port: number, size: number): Outcome<null> {
 
 export class MachineTarget extends MachineInspection implements Omit<Target, 'qtest' | 'poke'> {
   readonly label: string = 'the simulated machine';
+  readonly watchOnly: string | null = null;
   /** Rebuilds earlier states (made when first asked: it builds a second machine). */
   private history: StateHistory | null = null;
 
