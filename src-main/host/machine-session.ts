@@ -8,7 +8,7 @@ import type { Target, TargetInspection } from '../target/target';
 import type { DoctorReport, MachineStatus, StreamName, StreamPayload } from '../../src-shared/ipc/contract';
 import { encodeBatch } from '../../src-shared/timeline/wire';
 import { EVENT_KIND_COUNT, EventKind } from '../../src-shared/timeline/event-schema';
-import { namesVector } from '../../src-shared/debugger/vector-events';
+import { VECTOR_KINDS, namesVector } from '../../src-shared/debugger/vector-events';
 import { EventHistory } from './event-history';
 import { repeatRunEnd } from '../../src-shared/timeline/columns';
 import { Doctor } from '../../src-shared/doctor/doctor';
@@ -44,21 +44,9 @@ const TOUCHES = new Uint8Array(EVENT_KIND_COUNT).fill(TOUCHES_REGISTERS);
 for (const k of [EventKind.TableRead, EventKind.PbaRead, EventKind.PbaWrite, EventKind.AccessRefused, EventKind.AccessUnclaimed, EventKind.Breakpoint, EventKind.Divergence]) {
   TOUCHES[k] = TOUCHES_NOTHING;
 }
-// Plain MSI keeps its mask and pending bits in config space: these touch a plain-MSI function's registers (see touchesOf).
-for (const k of [
-  EventKind.TableWrite,
-  EventKind.VectorMasked,
-  EventKind.VectorUnmasked,
-  EventKind.NotifyDelivered,
-  EventKind.NotifyToMemory,
-  EventKind.NotifyPended,
-  EventKind.NotifyDropped,
-  EventKind.PendingCleared,
-  EventKind.UseCountChanged,
-  EventKind.NotifierFired,
-]) {
-  TOUCHES[k] = TOUCHES_VECTORS;
-}
+// The other events of a vector change only vector state; plain MSI keeps its mask and
+// pending bits in config space, so on a plain-MSI function they touch registers (changeOf).
+for (const k of VECTOR_KINDS) if (TOUCHES[k] === TOUCHES_REGISTERS) TOUCHES[k] = TOUCHES_VECTORS;
 const NO_DEVICE = 0xffff;
 // Local copies of imported bindings, which CommonJS interop (tsx) reads through a getter: scan() reads them per event.
 const RESET = EventKind.Reset;

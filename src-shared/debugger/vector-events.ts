@@ -3,8 +3,8 @@
 import { NotifierKind } from '../timeline/event-kinds';
 import { EVENT_KIND_COUNT, EventKind, eventField, type ColumnSet } from '../timeline/event-schema';
 
-const NAMES_VECTOR = new Uint8Array(EVENT_KIND_COUNT);
-for (const k of [
+/** The kinds whose vector column names an MSI-X (or MSI) vector. */
+export const VECTOR_KINDS: readonly number[] = [
   EventKind.TableRead,
   EventKind.TableWrite,
   EventKind.VectorMasked,
@@ -16,9 +16,9 @@ for (const k of [
   EventKind.PendingCleared,
   EventKind.UseCountChanged,
   EventKind.NotifierFired,
-]) {
-  NAMES_VECTOR[k] = 1;
-}
+];
+const NAMES_VECTOR = new Uint8Array(EVENT_KIND_COUNT);
+for (const k of VECTOR_KINDS) NAMES_VECTOR[k] = 1;
 
 // Local copies: CommonJS interop (tsx) reads imported bindings through getters, and the host asks per event.
 const NOTIFIER_FIRED = EventKind.NotifierFired;

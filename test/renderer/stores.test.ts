@@ -10,7 +10,7 @@ import { useTimelineStore } from '../../src-renderer/stores/timeline';
 import { STREAM_REFRESH_MS, startAppSession } from '../../src-renderer/app-session';
 import { EventKind } from '../../src-shared/timeline/event-schema';
 import { FUNCTION_LANE, laneKey } from '../../src-renderer/timeline/event-store';
-import type { MachineStatus } from '../../src-shared/ipc/contract';
+import type { MachineStatus, PresetInfo, VectorSnapshot } from '../../src-shared/ipc/contract';
 
 let transport: FakeTransport;
 
@@ -274,16 +274,20 @@ describe('app session wiring', () => {
     await flush();
     await flush();
   };
+  /** Main as the app session finds it: the NIC, its config space, `snapshot` for its vectors and these presets. */
+  const serveNic = (snapshot: () => VectorSnapshot = () => nicSnapshot(), presets: PresetInfo[] = []): FakeTransport =>
+    transport
+      .on('status', () => STATUS)
+      .on('listPresets', () => presets)
+      .on('listDevices', () => [nicDevice()])
+      .on('readConfigSpace', () => nicConfig())
+      .on('vectorSnapshot', snapshot);
+
   it('under a stream of device-change notices, re-reads the vectors at most every STREAM_REFRESH_MS, and after the last', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     try {
       let delivered = 0;
-      transport
-        .on('status', () => STATUS)
-        .on('listPresets', () => [])
-        .on('listDevices', () => [nicDevice()])
-        .on('readConfigSpace', () => nicConfig())
-        .on('vectorSnapshot', () => ({ ...nicSnapshot(), delivered: [delivered, 0, 0] }));
+      serveNic(() => ({ ...nicSnapshot(), delivered: [delivered, 0, 0] }));
       startAppSession(transport, getActivePinia()!);
       await vi.advanceTimersByTimeAsync(0);
       const before = transport.named('vectorSnapshot').length;
@@ -307,12 +311,7 @@ describe('app session wiring', () => {
   it("after the user's own edit, the next notice (the machine's answer to it) is re-read at once, not paced", async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     try {
-      transport
-        .on('status', () => STATUS)
-        .on('listPresets', () => [])
-        .on('listDevices', () => [nicDevice()])
-        .on('readConfigSpace', () => nicConfig())
-        .on('vectorSnapshot', () => nicSnapshot({ tableAddress: BAR1 }))
+      serveNic(() => nicSnapshot({ tableAddress: BAR1 }))
         .on('writeMmio', () => ({ value: 0, high: 0, status: 'ok' as const }));
       startAppSession(transport, getActivePinia()!);
       await vi.advanceTimersByTimeAsync(0);
@@ -338,12 +337,7 @@ describe('app session wiring', () => {
   });
 
   it("a change of vectors only re-reads the vectors, not the device list and config space", async () => {
-    transport
-      .on('status', () => STATUS)
-      .on('listPresets', () => [])
-      .on('listDevices', () => [nicDevice()])
-      .on('readConfigSpace', () => nicConfig())
-      .on('vectorSnapshot', () => nicSnapshot());
+    serveNic();
     startAppSession(transport, getActivePinia()!);
     await flush();
     await flush();
@@ -358,12 +352,7 @@ describe('app session wiring', () => {
   });
 
   it('refreshes the selected device when main says it changed, and resets the timeline on a load', async () => {
-    transport
-      .on('status', () => STATUS)
-      .on('listPresets', () => [{ name: 'virtio-net', title: 'NIC' }])
-      .on('listDevices', () => [nicDevice()])
-      .on('readConfigSpace', () => nicConfig())
-      .on('vectorSnapshot', () => nicSnapshot());
+    serveNic(undefined, [{ name: 'virtio-net', title: 'NIC' }]);
     startAppSession(transport, getActivePinia()!);
     await flush();
     await flush();
@@ -387,12 +376,7 @@ describe('app session wiring', () => {
   });
 
   it('after a dropped connection comes back, starts the timeline over and reloads what it shows', async () => {
-    transport
-      .on('status', () => STATUS)
-      .on('listPresets', () => [])
-      .on('listDevices', () => [nicDevice()])
-      .on('readConfigSpace', () => nicConfig())
-      .on('vectorSnapshot', () => nicSnapshot());
+    serveNic();
     startAppSession(transport, getActivePinia()!);
     await flush();
     const status = useStatusStore();
