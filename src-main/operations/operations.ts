@@ -7,6 +7,10 @@
 // params, which name the operation's inputs), qtest's number rules for a line — and
 // then hands a typed input here; what only the target can judge (no such device,
 // a vector it lacks, a full queue) is judged once, by the operation and the target.
+// qtest's continue, step and until are the one exception: they call the machine's
+// debugger itself, to run in slices of firings that the line pump drives (an Underway,
+// so a long run answers Ctrl+C and shows progress), which a Target's debugger does not
+// offer; the debugger is where their rules live on every path.
 import type { SourceInfo } from '../../src-shared/ipc/contract';
 import type { ResumeResult, VectorRef } from '../../src-shared/debugger/breakpoints';
 import { done, refuse, type ActionDone, type Outcome, type Target } from '../target/target';

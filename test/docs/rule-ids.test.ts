@@ -1,6 +1,7 @@
-// The rule IDs that test names cite must resolve inside the repository: every ID a test title
-// starts with is stated in a docs/ rules page, and every test file a page lists really names
-// that rule — so the pages cannot drift from the tests.
+// The rule IDs that test names and comments cite must resolve inside the repository: every ID
+// a test title starts with, or a source comment names, is stated in a docs/ rules page, and
+// every test file a page lists really names that rule — so the pages cannot drift from the
+// tests or the code.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +47,33 @@ function citedIds(): Map<string, string> {
 
 const rules = statedRules();
 
+/**
+ * IDs that comments in the sources cite: a word made of a rule family's letters and a
+ * number (`V1`, `MI2`), and each ID of a range (`MI1-MI3`). Only the families the docs
+ * state count, so `L1` (a PCIe link state) or `F8` (a key) are not taken for rules.
+ */
+function commentIds(): Map<string, string> {
+  const families = new Set(rules.map((r) => /^([A-Z]+)\d+$/.exec(r.id)?.[1]).filter((f): f is string => f !== undefined));
+  const word = new RegExp(`(?<![A-Za-z0-9_.-])(${[...families].join('|')})(\\d+)(?:[-–](?:\\1)?(\\d+))?(?![A-Za-z0-9_])`, 'g');
+  const cited = new Map<string, string>();
+  // Words of a rule family's shape that name something else.
+  const NOT_RULES = new Set(['F5', 'F8', 'F10', 'V8']); // keys (continue, pause, step over) and the JavaScript engine
+  for (const dir of ['src-main', 'src-shared', 'src-renderer']) {
+    for (const file of [...filesUnder(join(ROOT, dir), '.ts'), ...filesUnder(join(ROOT, dir), '.vue')]) {
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        const comment = /(?:^\s*(?:\/\/|\*|\/\*\*?)|\s\/\/)\s?(.*)$/.exec(line);
+        if (comment === null) continue;
+        for (const m of comment[1]!.matchAll(word)) {
+          const from = Number(m[2]);
+          const to = m[3] === undefined ? from : Number(m[3]);
+          for (let n = from; n <= Math.min(to, from + 20); n++) if (!NOT_RULES.has(`${m[1]}${n}`)) cited.set(`${m[1]}${n}`, relative(ROOT, file));
+        }
+      }
+    }
+  }
+  return cited;
+}
+
 describe('rule IDs resolve inside the repository', () => {
   it('the docs state rules, each once', () => {
     expect(rules.length).toBeGreaterThan(40);
@@ -59,6 +87,14 @@ describe('rule IDs resolve inside the repository', () => {
   it('every rule ID a test title cites is stated in docs/', () => {
     const stated = new Set(rules.map((r) => r.id));
     const missing = [...citedIds()].filter(([id]) => !stated.has(id)).map(([id, file]) => `${id} (cited in ${file})`);
+    expect(missing).toEqual([]);
+  });
+
+  it('every rule ID a source comment cites is stated in docs/', () => {
+    const stated = new Set(rules.map((r) => r.id));
+    const cited = commentIds();
+    expect(cited.size).toBeGreaterThan(20);
+    const missing = [...cited].filter(([id]) => !stated.has(id)).map(([id, file]) => `${id} (cited in ${file})`);
     expect(missing).toEqual([]);
   });
 

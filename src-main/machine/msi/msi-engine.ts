@@ -39,7 +39,7 @@ export class MsiEngine {
     this.events = new InterruptEvents(host.log.emit, host.bdf, InterruptCapability.Msi);
   }
 
-  /** msi_init: MI1-MI3. Nothing is created on failure. */
+  /** msi_init: MI1 (the vector count and the layout it gives) and MI2 (what software can write). Nothing is created on failure. */
   static init(host: InterruptHost, caps: CapabilityList, params: MsiParams): MsiInitResult {
     const { vectors, is64bit, perVectorMask } = params;
     if (!(Number.isInteger(vectors) && vectors >= 1 && vectors <= MSI_MAX_VECTORS && (vectors & (vectors - 1)) === 0)) {
