@@ -69,6 +69,12 @@ describe.skipIf(!hasTestGuest && !required)('the app over a real QEMU guest', ()
     await byId('paused-banner').waitFor({ state: 'hidden' });
     // The device tree is QEMU's bus 0 as scanned over qtest: the host bridge and the e1000e.
     await expect.poll(() => byId('device-00:02.0').count()).toBe(1);
+    // The register and poke editors would race the guest's driver: greyed out, the device still selectable.
+    await byId('device-00:02.0').click();
+    await byId('config-write').waitFor();
+    expect(await byId('config-write').isDisabled()).toBe(true);
+    expect(await byId('poke-write').isDisabled()).toBe(true);
+    expect(await byId('device-00:02.0').isDisabled()).toBe(false);
     await until(() => serial.includes(INTERRUPTS_END), "the guest's /proc/interrupts");
     const guest = guestMsixCounts(serial);
     expect(guest.size).toBeGreaterThan(0);
