@@ -38,6 +38,7 @@ export function benchMachine(vectors: number, cpus: number): { m: Machine; fn: P
  * A 16-vector device whose log is filled to its capacity with a mix of notifies and
  * mask flips (every seventh step), plus, every `extraEvery` steps when above 0, one
  * more notify on another vector: the runs the state-at-event and comparison benches read.
+ * Each step offers the run a checkpoint, as a source firing or a qtest line does.
  */
 export function mixedLogMachine(extraEvery = 0): Machine {
   const { m, fn } = benchMachine(16, 4);
@@ -51,6 +52,8 @@ export function mixedLogMachine(extraEvery = 0): Machine {
     if (k % 7 === 0) msix.tableWrite(v * 16 + 12, 4, (k >> 3) & 1);
     else msix.notify(v);
     if (extraEvery > 0 && k % extraEvery === extraEvery - 1) msix.notify((v + 5) % 16);
+    // Between two operations, as every driver of the machine offers (a source firing, a qtest line).
+    m.checkpoints.offer();
   }
   return m;
 }

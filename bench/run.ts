@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     { name: 'breakpoint: unmask to paused banner on screen (p95)', value: `${uiBreak.p95Ms.toFixed(1)} ms`, target: '<= 50 ms', ok: uiBreak.p95Ms <= 50 },
     { name: `CLI cold start: irqscope qtest, one line (median; node -e 0 = ${cli.nodeMs.toFixed(0)} ms)`, value: `${cli.cliMs.toFixed(0)} ms`, target: '-', ok: cli.reply === 'OK 0x0000000000000000' },
     { name: '  as a ratio to node -e 0', value: `${cli.ratio.toFixed(1)}x`, target: '<= 3x', ok: cli.ratio <= 3 && cli.reply === 'OK 0x0000000000000000' },
-    { name: `state at an event of ${stateAt.events.toLocaleString('en-US')}: first query (replays all, takes checkpoints)`, value: `${stateAt.firstMs.toFixed(0)} ms`, target: '-', ok: measured(stateAt.firstMs) },
+    { name: `state at an event of ${stateAt.events.toLocaleString('en-US')}: first query (replays ${stateAt.firstReplayed.toLocaleString('en-US')} events from the run's checkpoint)`, value: `${stateAt.firstMs.toFixed(1)} ms`, target: '<= 50 ms', ok: stateAt.firstMs <= 50 },
     { name: '  then any event, 500 random ones (median / p99)', value: `${stateAt.medianMs.toFixed(1)} / ${stateAt.p99Ms.toFixed(1)} ms`, target: '-', ok: measured(stateAt.medianMs) && measured(stateAt.p99Ms) },
     { name: '  then any event (slowest of 500)', value: `${stateAt.maxMs.toFixed(1)} ms`, target: '<= 50 ms', ok: stateAt.maxMs <= 50 },
     { name: `compare two runs of ${compare.events.toLocaleString('en-US')} events (${compare.differences} differences): alignment`, value: `${compare.alignMs.toFixed(0)} ms`, target: '-', ok: compare.differences > 0 },

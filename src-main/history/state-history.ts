@@ -2,16 +2,19 @@
 // the same description, re-driven event by event (replay-input.ts) from the nearest
 // checkpoint, stopped right after the event asked for. Exact by construction: every
 // event it logs on the way is checked against the run's, and a mismatch is an error,
-// never a guess. Checkpoints are taken every CHECKPOINT_EVERY events as the replay
-// passes them, so reaching any event costs at most that many events of replay.
+// never a guess. The checkpoints are the run's own, taken as it went between
+// operations (machine/checkpoint-trail.ts), so even the first query replays at most
+// about CHECKPOINT_EVERY events; where the run has none (a loaded session's events,
+// events a caller logged without offering one), the replica takes them every
+// CHECKPOINT_EVERY events as its replay passes them.
 import type { Machine } from '../machine/machine';
 import { buildMachine } from '../machine/machine-builder';
 import { DropReason } from '../../src-shared/timeline/event-kinds';
 import { EVENT_KIND_NAMES, EventKind, eventField, sameFields } from '../../src-shared/timeline/event-schema';
 import { replayInput } from './replay-input';
-import { restoreCheckpoint, takeCheckpoint, type Checkpoint } from './checkpoint';
+import { restoreCheckpoint, takeCheckpoint, type Checkpoint } from '../machine/checkpoint';
+import { CHECKPOINT_EVERY } from '../machine/checkpoint-trail';
 
-export const CHECKPOINT_EVERY = 1 << 12;
 
 export type StateAt = { ok: true; machine: Machine } | { ok: false; error: string };
 
@@ -24,8 +27,10 @@ const TAKEN_BACK = new Set<number>([DropReason.BusMasterDisabled, DropReason.Unc
 export class StateHistory {
   /** The second machine; after a successful at() it holds that state until the next call. */
   readonly replica: Machine;
-  /** By sequence number, ascending; the first is the machine as built. */
+  /** The replica's own, by sequence number, ascending; the first is the machine as built. */
   private readonly checkpoints: Checkpoint[] = [];
+  /** Events the last at() replayed (tests check what a query costs by it, not by the clock). */
+  replayed = 0;
 
   constructor(private readonly run: Machine) {
     const built = buildMachine(run.description);
@@ -40,13 +45,17 @@ export class StateHistory {
    */
   at(seq: number): StateAt {
     const log = this.run.log;
+    this.replayed = 0;
     if (!Number.isSafeInteger(seq) || seq < 0 || seq >= log.total) return { ok: false, error: `no event #${seq}: the run has events #0..#${log.total - 1}` };
-    if (log.firstSeq > 0) return { ok: false, error: `the run's first ${log.firstSeq} events were overwritten (or never kept): the state at an event can only be rebuilt from a complete log` };
-    const built = this.checkpoints[0]!.seq;
-    if (seq < built) return { ok: false, error: `event #${seq} is logged while the machine is being built; the first state there is is right after #${built - 1}` };
-    let k = this.checkpoints.length - 1;
-    while (this.checkpoints[k]!.seq > seq) k--;
-    const from = this.checkpoints[k]!;
+    // A replay reads the run's events from its checkpoint on: those must all be retained.
+    const own = latestUpTo(this.checkpoints, seq, log.firstSeq);
+    const theRun = latestUpTo(this.run.checkpoints.list(), seq, log.firstSeq);
+    const from = own === null ? theRun : theRun === null || own.seq >= theRun.seq ? own : theRun;
+    if (from === null) {
+      if (log.firstSeq > 0) return { ok: false, error: `the run's first ${log.firstSeq} events were overwritten (or never kept), and no checkpoint of the run lies between them and #${seq}: the state there cannot be rebuilt` };
+      const built = this.checkpoints[0]!.seq;
+      return { ok: false, error: `event #${seq} is logged while the machine is being built; the first state there is is right after #${built - 1}` };
+    }
     // Whole operations first: the one that logs the event may go on after it.
     restoreCheckpoint(this.replica, from);
     const ran = this.replayWhole(seq + 1);
@@ -68,6 +77,7 @@ export class StateHistory {
       if (start % CHECKPOINT_EVERY === 0 && start > this.checkpoints.at(-1)!.seq) this.checkpoints.push(takeCheckpoint(this.replica));
       const done = replayInput(this.replica, this.run.log, start);
       if (!done.ok) return done;
+      this.replayed += rlog.total - start;
       const diverged = this.check(start, rlog.total);
       if (diverged !== null) return { ok: false, error: diverged };
     }
@@ -86,6 +96,7 @@ export class StateHistory {
       return { ok: false, error: `the replay of the operation did not reach #${target}` };
     } catch (err) {
       if (!(err instanceof Stop)) throw err;
+      this.replayed++;
       const diverged = this.check(target, target + 1);
       if (diverged !== null) return { ok: false, error: diverged };
       this.finishStoppedEvent(target);
@@ -121,3 +132,14 @@ export class StateHistory {
   }
 }
 
+/** The last of `cps` (ascending) taken at or before `seq`, or null (also when it is older than `oldest`). */
+function latestUpTo(cps: readonly Checkpoint[], seq: number, oldest: number): Checkpoint | null {
+  let lo = 0;
+  let hi = cps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cps[mid]!.seq <= seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 || cps[lo - 1]!.seq < oldest ? null : cps[lo - 1]!;
+}

@@ -25,6 +25,8 @@ export class EventLog implements EventSink {
   tap: EventTap | null = null;
   /** Events before this sequence number were never kept here (a restore brought fewer than its total). */
   private restoredFrom = 0;
+  /** Counts clears and restores: a history kept beside the log (checkpoints) is of this epoch only. */
+  epoch = 0;
   /** The typed append helpers, one per event kind (event-emitter.ts): how the machine logs. */
   readonly emit: EventEmitter = new EventEmitter(this);
 
@@ -95,6 +97,7 @@ export class EventLog implements EventSink {
   }
 
   clear(): void {
+    this.epoch++;
     this.total = 0;
     this.restoredFrom = 0;
   }
@@ -103,6 +106,7 @@ export class EventLog implements EventSink {
   restore(total: number, columns: EventColumns): void {
     const n = columns.kind.length;
     if (n > this.capacity || n > total) throw new RangeError(`cannot restore ${n} events into a log of ${this.capacity}`);
+    this.epoch++;
     this.total = total;
     this.restoredFrom = total - n;
     const start = (total - n) & this.mask;

@@ -7,6 +7,7 @@ import type { IntervalSource } from './interval-source';
 import { Debugger } from './debugger/debugger';
 import type { DebuggedMachine } from './debugger/debugged-machine';
 import { EventLog } from './event-log';
+import { CheckpointTrail } from './checkpoint-trail';
 import { LocalApic } from './irq/local-apic';
 import { MessageOutcome, type InterruptSink } from './irq/interrupt-sink';
 import { PciHost } from './pci/pci-host';
@@ -32,6 +33,8 @@ export class Machine implements DebuggedMachine, InterruptSink {
   readonly ram: Ram[] = [];
   /** Breakpoints and pausing (debugger/). */
   readonly debugger: Debugger;
+  /** The run's checkpoints, taken between operations as it goes (checkpoint-trail.ts). */
+  readonly checkpoints: CheckpointTrail;
   private readonly sources = new Map<number, IntervalSource>();
 
   constructor(
@@ -45,6 +48,7 @@ export class Machine implements DebuggedMachine, InterruptSink {
     this.memory.map(this.apic.region, 0xfee00000);
     this.bus = new PciHost(this.memory, this.io, this.log);
     this.debugger = new Debugger(this);
+    this.checkpoints = new CheckpointTrail(this);
   }
 
   /**
@@ -92,7 +96,11 @@ export class Machine implements DebuggedMachine, InterruptSink {
     const problem = sourceVectorError(fn, vector);
     if (problem !== null) throw new RangeError(problem);
     this.stopSource(fn.address, vector);
-    const timer = this.clock.every(periodOfRate(ratePerSecond), () => this.raise(fn, vector));
+    // A firing is one whole operation: after it is a point a checkpoint may be taken.
+    const timer = this.clock.every(periodOfRate(ratePerSecond), () => {
+      this.raise(fn, vector);
+      this.checkpoints.offer();
+    });
     const source = { bdf: fn.address, vector, ratePerSecond, timer };
     this.sources.set(fn.address * 65536 + vector, source);
     return source;

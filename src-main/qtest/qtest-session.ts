@@ -156,6 +156,8 @@ export class QtestSession {
   }
 
   private start(line: string): string | null | AdvanceLine {
+    // Before a line the machine is between operations: a checkpoint may be taken.
+    this.machine.checkpoints.offer();
     const reply = this.reply(line);
     if (reply instanceof AdvanceLine) return reply;
     if (reply !== null) return this.announced(reply);

@@ -238,12 +238,13 @@ export const RULES: readonly Rule[] = [
     id: 'DR-DECODE-OFF',
     kinds: [AccessUnclaimed],
     severity: 'error',
-    title: 'table or PBA accessed while the BAR does not decode (Memory Space off or BAR unassigned)',
+    // Not an unassigned BAR (address 0): it has no address to know an access meant for it by (docs/doctor.md says what shows it).
+    title: 'table or PBA accessed at the address its BAR holds while the BAR does not decode (Memory Space off, or a bridge above not forwarding it)',
     source: 'PCI Local Bus Spec, Command bit 1 (Memory Space); msix-semantics B2, A3; QEMU pci_update_mappings',
     check: (e) =>
       e.kind === AccessUnclaimed && (unclaimed(e) === UnclaimedKind.TableUndecoded || unclaimed(e) === UnclaimedKind.PbaUndecoded)
         ? {
-            why: `the ${accessFlags(e) & ACCESS_WRITE ? 'write' : 'read'} at ${address(e)} is where the MSI-X ${unclaimed(e) === UnclaimedKind.TableUndecoded ? 'table' : 'PBA'} would be, but its BAR does not decode (Memory Space off, or an address it cannot decode at): ${accessFlags(e) & ACCESS_WRITE ? 'it was dropped' : 'it read 0'}`,
+            why: `the ${accessFlags(e) & ACCESS_WRITE ? 'write' : 'read'} at ${address(e)} is where the MSI-X ${unclaimed(e) === UnclaimedKind.TableUndecoded ? 'table' : 'PBA'} would be, but its BAR does not decode (Memory Space off, or an address it or a bridge above cannot decode at): ${accessFlags(e) & ACCESS_WRITE ? 'it was dropped' : 'it read 0'}`,
             perVector: false,
           }
         : null,

@@ -52,7 +52,7 @@ export const DIVERGENCE_NAMES = [
 /** What an unclaimed memory access would have reached (AccessUnclaimed's vector column). */
 export const UnclaimedKind = {
   Nothing: 0,
-  /** The MSI-X table, at the address its BAR holds, while that BAR does not decode (Memory Space off, or an address it cannot decode at). */
+  /** The MSI-X table, at the address its BAR holds, while that BAR does not decode (Memory Space off, or an address it or a bridge above cannot decode at; never an unassigned BAR, address 0). */
   TableUndecoded: 1,
   PbaUndecoded: 2,
   /** An entry past the table's last one (N-1), in the table's BAR, that nothing claims. */

@@ -11,6 +11,8 @@ const vector0 = (address: string, data: string): string[] => [`writel 0xfebd0000
 export const UP = [...BAR1, ...command('0x0006'), ...ENABLE, ...vector0('0xfee01000', '0x41')];
 const UNMASK0 = 'writel 0xfebd000c 0x0';
 const FIRE0 = 'device_irq 00:03.0 0';
+/** msix_load of 3 entries, all masked, vector 0 -> APIC 1 IDT 0x41, with its pending bit set. */
+const LOAD_PENDING0 = `msix_load 00:03.0 0010e0fe000000004100000001000000${'000000000000000000000000' + '01000000'}${'000000000000000000000000' + '01000000'}01`;
 const withVector0 = (address: string, data: string): string[] => [...BAR1, ...command('0x0006'), ...ENABLE, ...vector0(address, data), UNMASK0, FIRE0];
 
 /** nic0's MSI capability for the scripts marked `msi`: Message Control at 0x62, address 0x64/0x68, data 0x6c, mask 0x70, pending 0x74. */
@@ -56,7 +58,32 @@ export const RULE_SCRIPTS: RuleScript[] = [
     trigger: [...BAR1, ...command('0x0002'), ...ENABLE, ...vector0('0xfee01000', '0x41'), UNMASK0, FIRE0],
     nearMiss: withVector0('0xfee01000', '0x41'),
   },
-  { rule: 'DR-NOT-IN-USE', shows: 'NotifyDropped', trigger: [...UP, UNMASK0, 'msix_unuse 00:03.0 0', FIRE0, 'device_irq 00:03.0 5'], nearMiss: [...UP, UNMASK0, FIRE0] },
+  {
+    rule: 'DR-NOT-IN-USE',
+    case: 'not in use',
+    why: 'vector 0 was notified but is not in use (use count 0)',
+    shows: 'NotifyDropped',
+    trigger: [...UP, UNMASK0, 'msix_unuse 00:03.0 0', FIRE0],
+    nearMiss: [...UP, UNMASK0, FIRE0],
+  },
+  {
+    rule: 'DR-NOT-IN-USE',
+    case: 'past the table',
+    why: 'the device notified vector 5, past its table',
+    shows: 'NotifyDropped',
+    trigger: [...UP, 'device_irq 00:03.0 5'],
+    // The table's last vector (2 of 0..2) is no drop: masked, it pends.
+    nearMiss: [...UP, 'device_irq 00:03.0 2'],
+  },
+  {
+    rule: 'DR-NOT-IN-USE',
+    case: 'unmasked while not in use',
+    why: 'vector 0 was unmasked with its pending bit set but is not in use',
+    shows: 'NotifyDropped',
+    // Unuse clears a pending bit, so only a load (as after migration) leaves one on a vector not in use.
+    trigger: [...UP, 'msix_unuse 00:03.0 0', LOAD_PENDING0, UNMASK0],
+    nearMiss: [...UP, LOAD_PENDING0, UNMASK0],
+  },
   { rule: 'DR-ADDR-UNCLAIMED', shows: 'NotifyDropped', trigger: withVector0('0xd0000000', '0x41'), nearMiss: withVector0('0x00001000', '0x41') },
   { rule: 'DR-LOW-VECTOR', shows: 'NotifyDelivered', trigger: withVector0('0xfee01000', '0x05'), nearMiss: withVector0('0xfee01000', '0x10') },
   { rule: 'DR-NO-SUCH-CPU', shows: 'NotifyDropped', trigger: withVector0('0xfee09000', '0x41'), nearMiss: withVector0('0xfee03000', '0x41') },
@@ -95,7 +122,7 @@ export const RULE_SCRIPTS: RuleScript[] = [
     rule: 'DR-DECODE-OFF',
     shows: 'AccessUnclaimed',
     trigger: [...BAR1, ...command('0x0004'), 'writel 0xfebd0000 0xfee01000', 'readl 0xfebd0800'],
-    // An unrelated unclaimed address with memory space off, and the same write once the BAR decodes.
-    nearMiss: [...BAR1, ...command('0x0004'), 'writel 0xfebe0000 0x0', ...command('0x0006'), 'writel 0xfebd0000 0xfee01000'],
+    // A write at the table's offset from an unassigned BAR (address 0) is anyone's; an unrelated unclaimed address with memory space off; the write once the BAR decodes.
+    nearMiss: [...command('0x0004'), 'writel 0x0 0xfee01000', 'writel 0x800 0x0', ...BAR1, ...command('0x0004'), 'writel 0xfebe0000 0x0', ...command('0x0006'), 'writel 0xfebd0000 0xfee01000'],
   },
 ];

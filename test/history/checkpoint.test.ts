@@ -4,7 +4,7 @@
 // same lines again must answer and log exactly what the first run did.
 import { describe, expect, it } from 'vitest';
 import { QtestSession } from '../../src-main/qtest/qtest-session';
-import { restoreCheckpoint, takeCheckpoint } from '../../src-main/history/checkpoint';
+import { restoreCheckpoint, takeCheckpoint } from '../../src-main/machine/checkpoint';
 import { loadPreset } from '../doctor/preset';
 import { eventsSince } from '../machine/guest';
 

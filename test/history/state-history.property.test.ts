@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { loadPreset } from '../doctor/preset';
 import { QtestSession } from '../../src-main/qtest/qtest-session';
 import { StateHistory } from '../../src-main/history/state-history';
+import { CHECKPOINT_EVERY } from '../../src-main/machine/checkpoint-trail';
 import type { Machine } from '../../src-main/machine/machine';
 import { DropReason } from '../../src-shared/timeline/event-kinds';
 import { EventKind } from '../../src-shared/timeline/event-schema';
@@ -83,6 +84,8 @@ describe('state at an event', () => {
     fc.assert(
       fc.property(script, (lines) => {
         const run = loadPreset('virtio-net', true);
+        // A checkpoint of the run every few events, so replays start from the run's own as well as from the build.
+        run.checkpoints.every = 3;
         const q = new QtestSession(run);
         const ends: number[] = [];
         for (const l of lines) {
@@ -105,6 +108,7 @@ describe('state at an event', () => {
     fc.assert(
       fc.property(script, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 6 }), (lines, points) => {
         const run = loadPreset('virtio-net', true);
+        run.checkpoints.every = 5;
         const q = new QtestSession(run);
         for (const l of lines) q.execute(l);
         const history = new StateHistory(run);
@@ -126,6 +130,40 @@ describe('state at an event', () => {
       { numRuns: 100 },
     );
   }, 120_000);
+
+  it('the first query after a long run replays from the run\'s last checkpoint, not from the start', () => {
+    const roomy = (d: { ram: { size: string | number }[]; eventLogCapacity?: number }): void => {
+      d.ram.forEach((r) => (r.size = 0x10000));
+      d.eventLogCapacity = 1 << 17;
+    };
+    const run = loadPreset('virtio-net', false, roomy);
+    const q = new QtestSession(run);
+    for (const l of [...SETUP, 'outl 0xcf8 0x80001804', 'outw 0xcfc 0x0006', 'outl 0xcf8 0x80001884', 'outl 0xcfc 0x80000011']) q.execute(l);
+    // A flood from an interval source (each firing offers a checkpoint) and a script's lines (each offers one too).
+    q.execute('source_start 00:03.0 0 1000000');
+    q.execute('clock_step 60000000');
+    q.execute('source_stop 00:03.0 0');
+    for (let k = 0; k < 3000; k++) q.execute(`writel ${hex(TABLE + 12)} ${hex(k & 1)}`);
+    expect(run.log.total).toBeGreaterThan(10 * CHECKPOINT_EVERY);
+    const history = new StateHistory(run);
+    const last = run.log.total - 1;
+    const first = history.at(last);
+    expect(first.ok ? null : first.error).toBeNull();
+    expect(history.replayed).toBeGreaterThan(0);
+    expect(history.replayed).toBeLessThanOrEqual(CHECKPOINT_EVERY);
+    // Mid-flood too, and still exact: the same state as a replay from the start (a history of a run without a trail).
+    const mid = Math.floor(run.log.total / 3);
+    const at = history.at(mid);
+    expect(at.ok ? null : at.error).toBeNull();
+    expect(history.replayed).toBeLessThanOrEqual(2 * CHECKPOINT_EVERY);
+    const midState = at.ok ? stateOf(at.machine) : null;
+    const bare = loadPreset('virtio-net', false, roomy);
+    bare.log.restore(run.log.total, run.log.slice(0, run.log.total));
+    const bareHistory = new StateHistory(bare);
+    const fromStart = bareHistory.at(mid);
+    expect(bareHistory.replayed).toBe(mid + 1);
+    expect(fromStart.ok ? stateOf(fromStart.machine) : null).toEqual(midState);
+  }, 60_000);
 
   it('refuses what it cannot rebuild, and names why', () => {
     const run = loadPreset('virtio-net', true);

@@ -246,6 +246,7 @@ export class PciHost {
         if (!bar || bar.type === 'io') return false;
         const base = bar.mappedAt === UNMAPPED ? bar.registerAddress(fn.config) : bar.mappedAt;
         const end = Math.min(offset + bytes, bar.size);
+        // An unassigned BAR (0) has no address to know an access meant for it by: at 0+offset is anything else's (RAM's) address.
         return base !== 0 && addr >= base + offset && addr < base + end;
       };
       const decodes = (barIndex: number): boolean => fn.bars[barIndex]?.mappedAt !== UNMAPPED;

@@ -49,7 +49,7 @@ function portRange(port: number, size: number): Outcome<null> {
 export class MachineTarget extends MachineInspection implements Omit<Target, 'qtest' | 'poke'> {
   readonly label: string = 'the simulated machine';
   readonly watchOnly: string | null = null;
-  /** Rebuilds earlier states (made when first asked: it builds a second machine). */
+  /** Rebuilds earlier states (made when first asked: it builds a second machine; the run's checkpoints are the machine's). */
   private history: StateHistory | null = null;
 
   constructor(override readonly machine: Machine) {
@@ -206,6 +206,8 @@ export class MachineTarget extends MachineInspection implements Omit<Target, 'qt
   }
 
   at(seq: number): Outcome<TargetInspection> {
+    // Between two operations: where the run stands is worth a checkpoint for the next query.
+    this.machine.checkpoints.offer();
     this.history ??= new StateHistory(this.machine);
     const at = this.history.at(seq);
     return at.ok ? done(new MachineInspection(at.machine)) : refuse('seq', at.error);

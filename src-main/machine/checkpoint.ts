@@ -2,9 +2,23 @@
 // stream can change (config spaces, MSI-X state, the 0xCF8 latch, APIC counts, the
 // clock). Taking one copies typed arrays; putting one back fills them in and lets
 // what follows from config (function mask, BAR mappings, ECAM, INTx pin) follow.
-import type { Machine } from '../machine/machine';
-import type { MsixState } from '../machine/msix/msix-state';
-import type { PciHostState } from '../machine/pci/pci-host';
+// The machine holds a trail of these (checkpoint-trail.ts), so it is seen here through
+// the parts a checkpoint touches, not imported.
+import type { Clock } from './clock';
+import type { EventLog } from './event-log';
+import type { LocalApic } from './irq/local-apic';
+import type { MsixState } from './msix/msix-state';
+import type { PciFunction } from './pci/pci-function';
+import type { PciHost, PciHostState } from './pci/pci-host';
+
+/** What a checkpoint copies and puts back: a Machine. */
+export interface CheckpointedMachine {
+  readonly clock: Clock;
+  readonly log: EventLog;
+  readonly bus: PciHost;
+  readonly apic: LocalApic;
+  functions(): PciFunction[];
+}
 
 interface FunctionState {
   config: Uint8Array;
@@ -21,7 +35,17 @@ export interface Checkpoint {
   special: Float64Array;
 }
 
-export function takeCheckpoint(machine: Machine): Checkpoint {
+/** Roughly what one holds, for the trail's memory bound. */
+export function checkpointBytes(cp: Checkpoint): number {
+  let bytes = cp.counts.byteLength + cp.special.byteLength;
+  for (const f of cp.functions) {
+    bytes += f.config.byteLength;
+    if (f.msix !== null) bytes += f.msix.table.byteLength + f.msix.pba.byteLength + f.msix.useCount.byteLength + f.msix.delivered.byteLength;
+  }
+  return bytes;
+}
+
+export function takeCheckpoint(machine: CheckpointedMachine): Checkpoint {
   return {
     seq: machine.log.total,
     now: machine.clock.now,
@@ -33,7 +57,7 @@ export function takeCheckpoint(machine: Machine): Checkpoint {
 }
 
 /** Puts `cp` back into `machine` (built from the same description); the log then continues at cp.seq. */
-export function restoreCheckpoint(machine: Machine, cp: Checkpoint): void {
+export function restoreCheckpoint(machine: CheckpointedMachine, cp: Checkpoint): void {
   machine.functions().forEach((fn, i) => {
     const saved = cp.functions[i]!;
     fn.config.bytes.set(saved.config);
