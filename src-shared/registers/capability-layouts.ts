@@ -19,6 +19,7 @@ export const CAP_ID = { PM: 0x01, AGP: 0x02, VPD: 0x03, SLOT_ID: 0x04, MSI: 0x05
 export const EXT_CAP_ID = {
   AER: 0x01, VC: 0x02, DSN: 0x03, RCLINK: 0x05, VC9: 0x09, VENDOR: 0x0b, ACS: 0x0d, ARI: 0x0e, ATS: 0x0f, SRIOV: 0x10, PRI: 0x13,
   MCAST: 0x12, LTR: 0x18, SECPCI: 0x19, PASID: 0x1b, DPC: 0x1d, L1PM: 0x1e, DOE: 0x2e,
+  RCEC: 0x07, REBAR: 0x15, TPH: 0x17, PTM: 0x1f, DVSEC: 0x23, VF_REBAR: 0x24,
 } as const;
 
 export const PM_REGISTERS: readonly RegisterDef[] = [
@@ -308,6 +309,88 @@ export function isVirtio(read: ConfigRead): boolean {
   return read(0x00, 2) === 0x1af4 && device >= 0x1000 && device <= 0x107f;
 }
 
+/** AGP (AGP 3.0 section 2.5): what the target or master can do, and what it was told to do. */
+export const AGP_REGISTERS: readonly RegisterDef[] = [
+  ...CAP_HEADER,
+  reg('AGP_VERSION', 2, 1, [f('minor', 0, 4, 'ro', 'Minor revision'), f('major', 4, 4, 'ro', 'Major revision')]),
+  reg('AGP_STATUS', 4, 4, [
+    f('rate', 0, 3, 'ro', 'Data rates supported'), bit('AGP3', 3, 'ro', 'AGP 3.0 mode'), bit('FW', 4, 'ro', 'Fast writes'), bit('64bit', 5, 'ro', '64-bit addressing (over 4 GB)'),
+    bit('HTrans', 6, 'ro', 'Host translation not supported'), bit('GART64', 7, 'ro', '64-bit GART entries'), bit('ITACoh', 8, 'ro', 'Coherent core-logic access'),
+    bit('SBA', 9, 'ro', 'Side-band addressing'), f('cal', 10, 3, 'ro', 'Calibration cycle'), f('arqsz', 13, 3, 'ro', 'Optimum asynchronous request size (log2 - 4)'),
+    bit('Iso', 16, 'ro', 'Isochronous transactions'), f('rq', 24, 8, 'ro', 'Maximum requests - 1'),
+  ]),
+  reg('AGP_COMMAND', 8, 4, [
+    f('rate', 0, 3, 'rw', 'Data rate'), bit('FW', 4, 'rw', 'Fast write enable'), bit('64bit', 5, 'rw', '64-bit addressing enable'), bit('GART64', 7, 'rw', '64-bit GART entries enable'),
+    bit('AGP', 8, 'rw', 'AGP enable'), bit('SBA', 9, 'rw', 'Side-band addressing enable'), f('cal', 10, 3, 'rw', 'Calibration cycle'),
+    f('arqsz', 13, 3, 'rw', 'Asynchronous request size (log2 - 4)'), f('rq', 24, 8, 'rw', 'Request depth - 1'),
+  ]),
+];
+
+/** PCI-X (PCI-X 2.0 section 7.2): a device's Command and Status. */
+export const PCIX_REGISTERS: readonly RegisterDef[] = [
+  ...CAP_HEADER,
+  reg('PCIX_COMMAND', 2, 2, [
+    bit('DPERE', 0, 'rw', 'Data parity error recovery enable'), bit('ERO', 1, 'rw', 'Enable relaxed ordering'),
+    f('mmrbc', 2, 2, 'rw', 'Maximum memory read byte count (512 << n)'), f('most', 4, 3, 'rw', 'Maximum outstanding split transactions'),
+  ]),
+  reg('PCIX_STATUS', 4, 4, [
+    f('function', 0, 3, 'ro', 'Function number'), f('device', 3, 5, 'ro', 'Device number'), f('bus', 8, 8, 'ro', 'Bus number'),
+    bit('64bit', 16, 'ro', '64-bit device'), bit('133MHz', 17, 'ro', '133 MHz capable'), bit('SCD', 18, 'rw1c', 'Split completion discarded'),
+    bit('USC', 19, 'rw1c', 'Unexpected split completion'), bit('DC', 20, 'ro', 'Device complexity (bridge)'), f('dmmrbc', 21, 2, 'ro', 'Designed maximum memory read byte count'),
+    f('dmost', 23, 3, 'ro', 'Designed maximum outstanding split transactions'), f('dmcrs', 26, 3, 'ro', 'Designed maximum cumulative read size'),
+    bit('RSCEM', 29, 'rw1c', 'Received split completion error message'), bit('266MHz', 30, 'ro', '266 MHz capable'), bit('533MHz', 31, 'ro', '533 MHz capable'),
+  ]),
+];
+
+/** PCI-X bridge (PCI-X 2.0 section 8.6): both sides' status and the split transaction buffers. */
+export const PCIX_BRIDGE_REGISTERS: readonly RegisterDef[] = [
+  ...CAP_HEADER,
+  reg('PCIX_SEC_STATUS', 2, 2, [
+    bit('64bit', 0, 'ro', '64-bit device'), bit('133MHz', 1, 'ro', '133 MHz capable'), bit('SCD', 2, 'rw1c', 'Split completion discarded'), bit('USC', 3, 'rw1c', 'Unexpected split completion'),
+    bit('SCO', 4, 'rw1c', 'Split completion overrun'), bit('SRD', 5, 'rw1c', 'Split request delayed'), f('freq', 6, 3, 'ro', 'Secondary clock frequency'),
+  ]),
+  reg('PCIX_BRIDGE_STATUS', 4, 4, [
+    f('function', 0, 3, 'ro', 'Function number'), f('device', 3, 5, 'ro', 'Device number'), f('bus', 8, 8, 'ro', 'Bus number'),
+    bit('64bit', 16, 'ro', '64-bit device'), bit('133MHz', 17, 'ro', '133 MHz capable'), bit('SCD', 18, 'rw1c', 'Split completion discarded'), bit('USC', 19, 'rw1c', 'Unexpected split completion'),
+    bit('SCO', 20, 'rw1c', 'Split completion overrun'), bit('SRD', 21, 'rw1c', 'Split request delayed'),
+  ]),
+  reg('PCIX_UPSTREAM', 8, 4, [f('capacity', 0, 16, 'ro', 'Upstream split transaction capacity'), f('limit', 16, 16, 'rw', 'Upstream split transaction commitment limit')]),
+  reg('PCIX_DOWNSTREAM', 12, 4, [f('capacity', 0, 16, 'ro', 'Downstream split transaction capacity'), f('limit', 16, 16, 'rw', 'Downstream split transaction commitment limit')]),
+];
+
+/** Resizable BAR entry `i` (PCIe base spec 7.8.6): the sizes a BAR supports, and which it has. */
+export function rebarEntryRegisters(i: number): RegisterDef[] {
+  return [
+    reg(`REBAR${i}_CAP`, 4 + 8 * i, 4, [f('sizes', 4, 28, 'ro', 'Supported sizes, 1 MB to 128 TB (bit per power of two)')]),
+    reg(`REBAR${i}_CTRL`, 8 + 8 * i, 4, [
+      f('bar', 0, 3, 'ro', 'BAR index'), f('nbars', 5, 3, 'ro', 'Number of resizable BARs (entry 0 only)'), f('size', 8, 6, 'rw', 'BAR size (1 MB << n)'),
+      f('sizes', 16, 16, 'ro', 'Supported sizes, 256 TB to 8 EB'),
+    ]),
+  ];
+}
+
+/** The resizable BARs a Resizable BAR capability describes: 1 to 6, as its first entry says. */
+export function rebarEntries(read: ConfigRead, at: number): number {
+  const n = (read(at + 8, 4) >>> 5) & 7;
+  return n >= 1 && n <= 6 ? n : 1;
+}
+
+export const TPH_CAP = reg('TPH_CAP', 4, 4, [
+  bit('NoST', 0, 'ro', 'No ST mode supported'), bit('IntVec', 1, 'ro', 'Interrupt vector mode supported'), bit('DevSpec', 2, 'ro', 'Device specific mode supported'),
+  bit('ExtReq', 8, 'ro', 'Extended TPH requester supported'), f('stLoc', 9, 2, 'ro', 'ST table location'), f('stSize', 16, 11, 'ro', 'ST table size - 1'),
+]);
+export const TPH_CTRL = reg('TPH_CTRL', 8, 4, [f('mode', 0, 3, 'rw', 'ST mode select'), f('enable', 8, 2, 'rw', 'TPH requester enable')]);
+
+export const PTM_CAP = reg('PTM_CAP', 4, 4, [bit('Requester', 0, 'ro', 'PTM requester capable'), bit('Responder', 1, 'ro', 'PTM responder capable'), bit('Root', 2, 'ro', 'PTM root capable'), f('granularity', 8, 8, 'ro', 'Local clock granularity (ns)')]);
+export const PTM_CTRL = reg('PTM_CTRL', 8, 4, [bit('Enabled', 0, 'rw', 'PTM enable'), bit('RootSelected', 1, 'rw', 'Root select'), f('granularity', 8, 8, 'rw', 'Effective granularity (ns)')]);
+
+export const RCEC_BITMAP = whole('RCEC_BITMAP', 4, 4, 'ro', 'Associated RCiEPs (bit per device number)');
+/** Version 2 adds the bus numbers the collector's RCiEPs may sit on. */
+export const RCEC_BUSES = reg('RCEC_BUSES', 8, 4, [f('next', 8, 8, 'ro', 'RCEC next bus'), f('last', 16, 8, 'ro', 'RCEC last bus')]);
+
+export const DVSEC_HEADER1 = reg('DVSEC_HEADER1', 4, 4, [f('vendor', 0, 16, 'ro', 'DVSEC vendor ID'), f('rev', 16, 4, 'ro', 'DVSEC revision'), f('length', 20, 12, 'ro', 'DVSEC length')]);
+export const DVSEC_HEADER2 = reg('DVSEC_HEADER2', 8, 2, [f('id', 0, 16, 'ro', 'DVSEC ID')]);
+
 /** Serial ATA capability (AHCI 1.3 section 2.4): where the HBA's index-data pair lives. */
 export const SATA_REGISTERS: readonly RegisterDef[] = [
   ...CAP_HEADER,
@@ -348,6 +431,10 @@ export function standardCapabilityRegisters(id: number, read: ConfigRead, at: nu
       return [...CAP_HEADER, HT_COMMAND];
     case CAP_ID.SATA:
       return SATA_REGISTERS;
+    case CAP_ID.AGP:
+      return AGP_REGISTERS;
+    case CAP_ID.PCIX:
+      return (read(0x0e, 1) & 0x7f) === 1 ? PCIX_BRIDGE_REGISTERS : PCIX_REGISTERS;
     case CAP_ID.VENDOR:
       return isVirtio(read) ? VIRTIO_CAP : [...CAP_HEADER, whole('VNDR_LEN', 2, 1, 'ro', 'Capability length')];
     default:
@@ -355,8 +442,11 @@ export function standardCapabilityRegisters(id: number, read: ConfigRead, at: nu
   }
 }
 
-/** The registers of an extended capability; AER's root registers depend on the port type. */
-export function extendedCapabilityRegisters(id: number, expressType: number): readonly RegisterDef[] {
+/**
+ * The registers of an extended capability; AER's root registers depend on the port type,
+ * a Resizable BAR's entries and an event collector's bus numbers on the capability as found.
+ */
+export function extendedCapabilityRegisters(id: number, expressType: number, read?: ConfigRead, at = 0): readonly RegisterDef[] {
   const list = (...defs: RegisterDef[]) => [EXT_HEADER, ...defs];
   switch (id) {
     case EXT_CAP_ID.AER:
@@ -392,6 +482,17 @@ export function extendedCapabilityRegisters(id: number, expressType: number): re
       return list(EXT.DOE_CAP, EXT.DOE_CTL, EXT.DOE_STA);
     case EXT_CAP_ID.DPC:
       return list(EXT.DPC_CAP, EXT.DPC_CTL, EXT.DPC_STATUS, EXT.DPC_SOURCE);
+    case EXT_CAP_ID.REBAR:
+    case EXT_CAP_ID.VF_REBAR:
+      return list(...Array.from({ length: read ? rebarEntries(read, at) : 1 }, (_, i) => rebarEntryRegisters(i)).flat());
+    case EXT_CAP_ID.TPH:
+      return list(TPH_CAP, TPH_CTRL);
+    case EXT_CAP_ID.PTM:
+      return list(PTM_CAP, PTM_CTRL);
+    case EXT_CAP_ID.RCEC:
+      return read && ((read(at, 4) >>> 16) & 0xf) >= 2 ? list(RCEC_BITMAP, RCEC_BUSES) : list(RCEC_BITMAP);
+    case EXT_CAP_ID.DVSEC:
+      return list(DVSEC_HEADER1, DVSEC_HEADER2);
     case EXT_CAP_ID.MCAST:
       return list(EXT.MCAST_CAP, EXT.MCAST_CTRL, EXT.MCAST_BAR_LO, EXT.MCAST_BAR_HI, EXT.MCAST_RCV_LO, EXT.MCAST_RCV_HI, EXT.MCAST_BLOCK_LO, EXT.MCAST_BLOCK_HI, EXT.MCAST_UNTRANS_LO, EXT.MCAST_UNTRANS_HI, EXT.MCAST_OVERLAY_LO, EXT.MCAST_OVERLAY_HI);
     default:
