@@ -103,7 +103,8 @@ export function withoutSizes(line: string): string {
  * Identical lines of one device, per capability kind: lspci's lines of a
  * section against irqscope's lines of the section at the same offset, aligned
  * as a diff aligns them. A section irqscope lacks counts all its lines as
- * different; lines only irqscope prints are listed, not counted.
+ * different; a line only irqscope prints (in a section both print, or in one
+ * only irqscope prints) is listed and counted as one more differing line.
  */
 export function compareDevice(expected: readonly string[], actual: readonly string[], tallies: Map<string, Tally>, diffs: string[]): void {
   const mine = new Map(sections(actual.map(withoutSizes)).map((s) => [s.key, s.lines]));
@@ -116,8 +117,22 @@ export function compareDevice(expected: readonly string[], actual: readonly stri
       if (matched[i]) tally.identical++;
       else diffs.push(`- ${JSON.stringify(line)}`);
     });
-    const theirs = new Set(section.lines);
-    for (const line of got) if (!theirs.has(line)) diffs.push(`+ ${JSON.stringify(line)}`);
+    // Lines only irqscope prints are differences too: each counts once, as one more line of the section.
+    const mineMatched = commonLines(got, section.lines);
+    got.forEach((line, i) => {
+      if (mineMatched[i]) return;
+      tally.total++;
+      diffs.push(`+ ${JSON.stringify(line)}`);
+    });
+    tallies.set(section.kind, tally);
+  }
+  // A section (a capability offset) only irqscope prints counts all its lines.
+  const theirs = new Set(sections(expected).map((s) => s.key));
+  for (const section of sections(actual.map(withoutSizes))) {
+    if (theirs.has(section.key)) continue;
+    const tally = tallies.get(section.kind) ?? { identical: 0, total: 0 };
+    tally.total += section.lines.length;
+    for (const line of section.lines) diffs.push(`+ ${JSON.stringify(line)}`);
     tallies.set(section.kind, tally);
   }
 }

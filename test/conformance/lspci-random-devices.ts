@@ -3,6 +3,7 @@
 // endpoints and bridges of every PCI Express port type. Seeded, so a failure
 // reproduces.
 import { CAP_ID, EXP_TYPE, EXT_CAP_ID } from '../../src-shared/registers/capability-layouts';
+import { CXL_DECODED_IDS } from '../../src-shared/pci-text/lspci-ecaps';
 
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -60,6 +61,12 @@ const STANDARD: readonly [number, number, (b: Builder, at: number) => void][] = 
   [0x13, 6, (b, at) => fill(b, at + 2, at + 6)],
   [CAP_ID.SLOT_ID, 4, (b, at) => fill(b, at + 2, at + 4)],
   [CAP_ID.VPD, 8, (b, at) => fill(b, at + 2, at + 8)],
+  [CAP_ID.AGP, 12, (b, at) => {
+    fill(b, at + 2, at + 12);
+    // Versions 1.0-3.5 mostly, so both rate units show; sometimes any byte.
+    b.bytes[at + 2] = rand(b) < 0.8 ? pick(b, [0x10, 0x20, 0x30, 0x35]) : int(b, 256);
+  }],
+  [CAP_ID.PCIX, 16, (b, at) => fill(b, at + 2, at + 16)],
   [CAP_ID.SATA, 8, (b, at) => {
     fill(b, at + 2, at + 8);
     // Mostly a BAR (4-9) or config space (15), sometimes a reserved location.
@@ -92,9 +99,41 @@ const EXTENDED: readonly [number, number, (b: Builder, at: number) => void][] = 
     b.bytes[at + 5] = rand(b) < 0.9 ? int(b, 4) : int(b, 256);
     b.bytes[at + 4] = rand(b) < 0.8 ? int(b, 3) : int(b, 256);
   }],
+  [EXT_CAP_ID.REBAR, 0x34, (b, at) => rebarBody(b, at)],
+  [EXT_CAP_ID.VF_REBAR, 0x34, (b, at) => rebarBody(b, at)],
+  [EXT_CAP_ID.TPH, 0x0c, (b, at) => fill(b, at + 4, at + 0x0c)],
+  [EXT_CAP_ID.PTM, 0x0c, (b, at) => {
+    fill(b, at + 4, at + 0x0c);
+    // Granularity 0 and 255 are named, not counted in ns.
+    b.bytes[at + 5] = pick(b, [0, 0xff, int(b, 256)]);
+    b.bytes[at + 9] = pick(b, [0, 0xff, int(b, 256)]);
+  }],
+  [EXT_CAP_ID.RCEC, 0x0c, (b, at) => {
+    fill(b, at + 4, at + 0x0c);
+    put(b, at + 4, 4, pick(b, [0, 0xffffffff, 1, 0x80000000, Math.floor(rand(b) * 2 ** 32)]));
+  }],
+  [EXT_CAP_ID.DVSEC, 0x10, (b, at) => {
+    fill(b, at + 4, at + 0x10);
+    // CXL's vendor ID with the IDs irqscope does decode (pciutils' CXL decodes are not), lengths either side of 16.
+    if (rand(b) < 0.6) put(b, at + 4, 2, 0x1e98);
+    if (rand(b) < 0.5) b.bytes[at + 8] = pick(b, [1, 6, 0x0a, 0x0b, 0xff]);
+    if (b.bytes[at + 4] === 0x98 && b.bytes[at + 5] === 0x1e && CXL_DECODED_IDS.includes(b.bytes[at + 8]! | (b.bytes[at + 9]! << 8))) b.bytes[at + 8] = 1;
+    if (rand(b) < 0.5) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (pick(b, [0, 15, 16, 64, 0x200, 0xf00]) << 4));
+  }],
   [0x12, 8, () => undefined],
   [0x1d, 8, () => undefined],
 ];
+
+/** A Resizable BAR: 0-7 entries by the first control register (lspci names 0 and 7 out of specification), random sizes and BAR indexes. */
+function rebarBody(b: Builder, at: number): void {
+  fill(b, at + 4, at + 0x34);
+  b.bytes[at + 8] = (b.bytes[at + 8]! & 0x1f) | ((rand(b) < 0.85 ? 1 + int(b, 6) : pick(b, [0, 7])) << 5);
+  for (let i = 0; i < 6; i++) {
+    // Mostly sizes lspci names (up to 8 EB), sometimes past them; sometimes no sizes at all.
+    b.bytes[at + 9 + 8 * i] = rand(b) < 0.85 ? int(b, 44) : int(b, 64);
+    if (rand(b) < 0.15) put(b, at + 4 + 8 * i, 4, 0);
+  }
+}
 
 const VENDORS = [0x1af4, 0x8086, 0x10de, 0x1b36, 0x15b3, 0x1234];
 
