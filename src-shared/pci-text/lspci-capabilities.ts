@@ -211,6 +211,8 @@ function standardText(read: ConfigReader, cap: CapabilityEntry, context: Capabil
   const flags = read(cap.offset + 2, 2);
   const verbose = context.verbose;
   switch (cap.id) {
+    case 0x00:
+      return ['Null'];
     case CAP_ID.PM:
       return pmLines(read, cap.offset, verbose);
     case CAP_ID.AGP:
