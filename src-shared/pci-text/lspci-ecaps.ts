@@ -1,6 +1,6 @@
 // lspci's decode of the PCI Express extended capabilities (from 0x100), word
 // for word as pciutils 3.9 prints them.
-import { AER, DVSEC_HEADER1, DVSEC_HEADER2, EXP_TYPE, EXT, EXT_CAP_ID, PTM_CAP, PTM_CTRL, RCEC_BITMAP, RCEC_BUSES, RCLINK_ESD, TPH_CAP, rebarEntryRegisters, RCLINK_FIRST_LINK, RCLINK_LINK_SIZE, SRIOV, VC, rclinkLinkRegisters, vcResourceRegisters } from '../registers/capability-layouts';
+import { AER, CXL_DVSEC, DVSEC_HEADER1, DVSEC_HEADER2, EXP_TYPE, EXT, EXT_CAP_ID, PTM_CAP, PTM_CTRL, RCEC_BITMAP, RCEC_BUSES, RCLINK_ESD, TPH_CAP, rebarEntryRegisters, RCLINK_FIRST_LINK, RCLINK_LINK_SIZE, SRIOV, VC, rclinkLinkRegisters, vcResourceRegisters } from '../registers/capability-layouts';
 import { readRegister, type ConfigRead, type RegisterView } from '../registers/register-view';
 import type { RegisterDef } from '../registers/layout';
 import { hex } from './hex';
@@ -299,25 +299,64 @@ function rcec(read: ConfigRead, where: number, r: (d: RegisterDef) => RegisterVi
 }
 
 const CXL_VENDOR = 0x1e98;
-/** The CXL DVSEC IDs pciutils 3.9 decodes (or, for 9, names and prints nothing for); irqscope prints the others' `Unknown ID`. */
-export const CXL_DECODED_IDS: readonly number[] = [0, 2, 3, 4, 5, 7, 8, 9];
+/** The CXL DVSEC IDs pciutils 3.9 decodes and irqscope does not yet: device (0), Flex Bus port (7), register locator (8); 9 it names and prints nothing for. */
+export const CXL_UNDECODED_IDS: readonly number[] = [0, 7, 8, 9];
+const CXL_DECODED: Readonly<Record<number, (r: (d: RegisterDef) => RegisterView, length: number) => Lines>> = { 2: cxlFunctionMap, 3: cxlPort, 4: cxlGpfPort, 5: cxlGpfDevice };
+
+/** lspci reads all eight function maps of what it fetched (and aborts past it); irqscope prints those that fit in the DVSEC's length. */
+function cxlFunctionMap(r: (d: RegisterDef) => RegisterView, length: number): Lines {
+  return CXL_DVSEC.FUNCTION_MAP.filter((d) => d.offset + d.size <= length).map((d, i) => `\t\tFuncMap ${i}: ${hex(r(d).value, 8)}`);
+}
+
+/** Port extensions: lspci shows them only when the DVSEC is at least 0x28 bytes. */
+function cxlPort(r: (d: RegisterDef) => RegisterView, length: number): Lines {
+  if (length < 0x28) return [];
+  const bus = r(CXL_DVSEC.PORT_ALT_BUS);
+  const mem = r(CXL_DVSEC.PORT_ALT_MEM);
+  return [
+    // pciutils 3.9 tests the status against 0x0a (the register's offset), bits 1 and 3, not PMComplete's bit 0; so does irqscope, to print what lspci prints.
+    `\t\tCXLPortSta:\tPMComplete${r(CXL_DVSEC.PORT_STATUS).value & 0x0a ? '+' : '-'}`,
+    `\t\tCXLPortCtl:\t${r(CXL_DVSEC.PORT_CTRL).flags('UnmaskSBR', 'UnmaskLinkDisable', 'AltMem', 'AltBME', 'ViralEnable')}`,
+    `\t\tAlternateBus:\t${hex(bus.get('base'), 2)}-${hex(bus.get('limit'), 2)}`,
+    // lspci labels the memory range AlternateBus too.
+    `\t\tAlternateBus:\t${hex(mem.get('base'), 4)}-${hex(mem.get('limit'), 4)}`,
+  ];
+}
+
+/** A GPF time, base × 10^scale µs as lspci prints it: scale 7 (10 s units) keeps the ×10 but has no unit, 8-15 are reserved and say so on a line of their own. */
+function cxlGpfTime(label: string, v: RegisterView): Lines {
+  const scale = v.get('scale');
+  const units = ['us', 'us', 'us', 'ms', 'ms', 'ms', 's', '<?>'];
+  const time = (n: number, unit: string) => `\t\t${label}: ${n}${unit}`;
+  if (scale > 7) return [`\t\tReserved time scale encoding ${hex(scale)}`, time(v.get('base'), '<?>')];
+  return [time(v.get('base') * 10 ** (scale % 3), units[scale]!)];
+}
+
+function cxlGpfPort(r: (d: RegisterDef) => RegisterView): Lines {
+  return [...cxlGpfTime('GPF Phase 1 Timeout', r(CXL_DVSEC.GPF_PHASE1)), ...cxlGpfTime('GPF Phase 2 Timeout', r(CXL_DVSEC.GPF_PHASE2))];
+}
+
+function cxlGpfDevice(r: (d: RegisterDef) => RegisterView): Lines {
+  return [...cxlGpfTime('GPF Phase 2 Duration', r(CXL_DVSEC.GPF_DURATION)), `\t\tGPF Phase 2 Power: ${r(CXL_DVSEC.GPF_POWER).value}mW`];
+}
 
 /**
- * Designated Vendor-Specific: its header, and for CXL (at least 16 bytes) the
- * `Unknown ID` line pciutils prints for IDs it does not decode, when the whole
- * structure lies in the 4 KiB space.
+ * Designated Vendor-Specific: its header, and for CXL (at least 16 bytes, the
+ * whole structure inside the 4 KiB space) the decode of the IDs irqscope
+ * knows, or lspci's `Unknown ID` line for IDs pciutils does not know.
  */
 function dvsec(read: ConfigRead, where: number, r: (d: RegisterDef) => RegisterView, verbose: number): Lines {
   const h = r(DVSEC_HEADER1);
   const id = r(DVSEC_HEADER2).get('id');
-  const title = `Designated Vendor-Specific: Vendor=${hex(h.get('vendor'), 4)} ID=${hex(id, 4)} Rev=${h.get('rev')} Len=${h.get('length')}`;
-  if (h.get('vendor') !== CXL_VENDOR || h.get('length') < 16) return [`${title} <?>`];
+  const length = h.get('length');
+  const title = `Designated Vendor-Specific: Vendor=${hex(h.get('vendor'), 4)} ID=${hex(id, 4)} Rev=${h.get('rev')} Len=${length}`;
+  if (h.get('vendor') !== CXL_VENDOR || length < 16) return [`${title} <?>`];
   const lines = [`${title}: CXL`];
-  if (verbose < 2 || where + h.get('length') > CONFIG_END || CXL_DECODED_IDS.includes(id)) return lines;
-  return [...lines, `\t\tUnknown ID ${hex(id, 4)}`];
+  if (verbose < 2 || where + length > CONFIG_END || CXL_UNDECODED_IDS.includes(id)) return lines;
+  const decode = CXL_DECODED[id];
+  return [...lines, ...(decode ? decode(r, length) : [`\t\tUnknown ID ${hex(id, 4)}`])];
 }
 
-/** The IDs pciutils 3.9 names without decoding; it has no name for 0x2a (32.0 GT/s) and up, so neither does irqscope. */
 const NAMES_ONLY: Readonly<Record<number, string>> = {
   0x0000: 'Null',
   0x0004: 'Power Budgeting <?>',

@@ -391,6 +391,40 @@ export const RCEC_BUSES = reg('RCEC_BUSES', 8, 4, [f('next', 8, 8, 'ro', 'RCEC n
 export const DVSEC_HEADER1 = reg('DVSEC_HEADER1', 4, 4, [f('vendor', 0, 16, 'ro', 'DVSEC vendor ID'), f('rev', 16, 4, 'ro', 'DVSEC revision'), f('length', 20, 12, 'ro', 'DVSEC length')]);
 export const DVSEC_HEADER2 = reg('DVSEC_HEADER2', 8, 2, [f('id', 0, 16, 'ro', 'DVSEC ID')]);
 
+/** CXL 2.0 DVSECs (vendor 0x1e98) irqscope decodes, by DVSEC ID: function map (2), port extensions (3), GPF for ports (4) and devices (5). */
+export const CXL_DVSEC = {
+  /** Function map `i` (the 16 bits lspci reads of each 32-bit register). */
+  FUNCTION_MAP: [0, 1, 2, 3, 4, 5, 6, 7].map((i) => whole(`CXL_FUNC_MAP_${i}`, 0x0c + 4 * i, 2, 'ro', `Function map ${i}`)),
+  PORT_STATUS: reg('CXL_PORT_STATUS', 0x0a, 2, [bit('PMComplete', 0, 'ro', 'Port power management initialization complete')]),
+  PORT_CTRL: reg('CXL_PORT_CTRL', 0x0c, 2, [
+    bit('UnmaskSBR', 0, 'rw', 'Unmask secondary bus reset'), bit('UnmaskLinkDisable', 1, 'rw', 'Unmask link disable'), bit('AltMem', 2, 'rw', 'Alternate memory and ID space enable'),
+    bit('AltBME', 3, 'rw', 'Alternate bus master enable'), bit('ViralEnable', 14, 'rw', 'Viral enable'),
+  ]),
+  PORT_ALT_BUS: reg('CXL_PORT_ALT_BUS', 0x0e, 2, [f('base', 0, 8, 'rw', 'Alternate bus base'), f('limit', 8, 8, 'rw', 'Alternate bus limit')]),
+  PORT_ALT_MEM: reg('CXL_PORT_ALT_MEM', 0x10, 4, [f('base', 0, 16, 'rw', 'Alternate memory base'), f('limit', 16, 16, 'rw', 'Alternate memory limit')]),
+  GPF_PHASE1: reg('CXL_GPF_PORT_PHASE1', 0x0c, 2, [f('base', 0, 4, 'rw', 'GPF phase 1 timeout base'), f('scale', 8, 4, 'rw', 'GPF phase 1 timeout scale')]),
+  GPF_PHASE2: reg('CXL_GPF_PORT_PHASE2', 0x0e, 2, [f('base', 0, 4, 'rw', 'GPF phase 2 timeout base'), f('scale', 8, 4, 'rw', 'GPF phase 2 timeout scale')]),
+  GPF_DURATION: reg('CXL_GPF_DEVICE_DURATION', 0x0a, 2, [f('base', 0, 4, 'ro', 'GPF phase 2 duration base'), f('scale', 8, 4, 'ro', 'GPF phase 2 duration scale')]),
+  GPF_POWER: whole('CXL_GPF_DEVICE_POWER', 0x0c, 4, 'ro', 'GPF phase 2 power (mW)'),
+} as const;
+
+/** The CXL registers of a DVSEC, by its vendor and ID; none for other vendors or IDs irqscope does not decode. */
+export function cxlDvsecRegisters(read: ConfigRead, at: number): RegisterDef[] {
+  if (read(at + 4, 2) !== 0x1e98) return [];
+  switch (read(at + 8, 2)) {
+    case 2:
+      return [...CXL_DVSEC.FUNCTION_MAP];
+    case 3:
+      return [CXL_DVSEC.PORT_STATUS, CXL_DVSEC.PORT_CTRL, CXL_DVSEC.PORT_ALT_BUS, CXL_DVSEC.PORT_ALT_MEM];
+    case 4:
+      return [CXL_DVSEC.GPF_PHASE1, CXL_DVSEC.GPF_PHASE2];
+    case 5:
+      return [CXL_DVSEC.GPF_DURATION, CXL_DVSEC.GPF_POWER];
+    default:
+      return [];
+  }
+}
+
 /** Serial ATA capability (AHCI 1.3 section 2.4): where the HBA's index-data pair lives. */
 export const SATA_REGISTERS: readonly RegisterDef[] = [
   ...CAP_HEADER,
@@ -492,7 +526,7 @@ export function extendedCapabilityRegisters(id: number, expressType: number, rea
     case EXT_CAP_ID.RCEC:
       return read && ((read(at, 4) >>> 16) & 0xf) >= 2 ? list(RCEC_BITMAP, RCEC_BUSES) : list(RCEC_BITMAP);
     case EXT_CAP_ID.DVSEC:
-      return list(DVSEC_HEADER1, DVSEC_HEADER2);
+      return list(DVSEC_HEADER1, DVSEC_HEADER2, ...(read ? cxlDvsecRegisters(read, at) : []));
     case EXT_CAP_ID.MCAST:
       return list(EXT.MCAST_CAP, EXT.MCAST_CTRL, EXT.MCAST_BAR_LO, EXT.MCAST_BAR_HI, EXT.MCAST_RCV_LO, EXT.MCAST_RCV_HI, EXT.MCAST_BLOCK_LO, EXT.MCAST_BLOCK_HI, EXT.MCAST_UNTRANS_LO, EXT.MCAST_UNTRANS_HI, EXT.MCAST_OVERLAY_LO, EXT.MCAST_OVERLAY_HI);
     default:

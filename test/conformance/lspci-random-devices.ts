@@ -3,7 +3,7 @@
 // endpoints and bridges of every PCI Express port type. Seeded, so a failure
 // reproduces.
 import { CAP_ID, EXP_TYPE, EXT_CAP_ID } from '../../src-shared/registers/capability-layouts';
-import { CXL_DECODED_IDS } from '../../src-shared/pci-text/lspci-ecaps';
+import { CXL_UNDECODED_IDS } from '../../src-shared/pci-text/lspci-ecaps';
 
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -136,13 +136,18 @@ const MORE_EXTENDED: readonly [number, number, (b: Builder, at: number) => void]
     fill(b, at + 4, at + 0x0c);
     put(b, at + 4, 4, pick(b, [0, 0xffffffff, 1, 0x80000000, Math.floor(rand(b) * 2 ** 32)]));
   }],
-  [EXT_CAP_ID.DVSEC, 0x10, (b, at) => {
-    fill(b, at + 4, at + 0x10);
-    // CXL's vendor ID with the IDs irqscope does decode (pciutils' CXL decodes are not), lengths either side of 16.
-    if (rand(b) < 0.6) put(b, at + 4, 2, 0x1e98);
-    if (rand(b) < 0.5) b.bytes[at + 8] = pick(b, [1, 6, 0x0a, 0x0b, 0xff]);
-    if (b.bytes[at + 4] === 0x98 && b.bytes[at + 5] === 0x1e && CXL_DECODED_IDS.includes(b.bytes[at + 8]! | (b.bytes[at + 9]! << 8))) b.bytes[at + 8] = 1;
-    if (rand(b) < 0.5) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (pick(b, [0, 15, 16, 64, 0x200, 0xf00]) << 4));
+  [EXT_CAP_ID.DVSEC, 0x30, (b, at) => {
+    fill(b, at + 4, at + 0x30);
+    // CXL's vendor ID, mostly with an ID irqscope decodes; lengths either side of 16 and of the port extensions' 0x28.
+    if (rand(b) < 0.7) put(b, at + 4, 2, 0x1e98);
+    if (rand(b) < 0.8) put(b, at + 8, 2, pick(b, [1, 2, 3, 4, 5, 6, 0x0a, 0xff, int(b, 0x10000)]));
+    if (rand(b) < 0.7) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (pick(b, [0, 15, 16, 36, 40, 64, 0x200, 0xf00]) << 4));
+    const cxl = b.bytes[at + 4] === 0x98 && b.bytes[at + 5] === 0x1e;
+    const id = b.bytes[at + 8]! | (b.bytes[at + 9]! << 8);
+    const length = (b.bytes[at + 6]! >> 4) | (b.bytes[at + 7]! << 4);
+    if (cxl && CXL_UNDECODED_IDS.includes(id)) put(b, at + 8, 2, 1);
+    // pciutils 3.9 aborts ("Accessing non-read configuration byte") on a function map DVSEC shorter than its eight maps.
+    if (cxl && id === 2 && length >= 16 && length < 0x2c) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (0x40 << 4));
   }],
   [0x2a, 8, () => undefined],
   [0x2c, 8, () => undefined],

@@ -59,6 +59,17 @@ const SPECS: Spec[] = [
       [EXT_CAP_ID.DVSEC, 15, 'ffff0fff 3412'], [EXT_CAP_ID.DVSEC, 1, '981e00f0 0100'],
     ],
   },
+  // CXL function map, port extensions (long enough, too short), GPF for ports (every time scale) and devices.
+  {
+    standard: [EXPRESS],
+    extended: [
+      [EXT_CAP_ID.DVSEC, 1, `981e0104 0200 0000 ${'0c0d0e0f 10111213 14151617 18191a1b 1c1d1e1f 20212223 24252627 28292a2b'}`],
+      [EXT_CAP_ID.DVSEC, 1, '981e0104 0300 0b0a 0d0c 0e0f 10111213'], [EXT_CAP_ID.DVSEC, 1, '981e0104 0300 0200 ff40 ffff ffffffff'],
+      [EXT_CAP_ID.DVSEC, 1, '981e0104 0300 0000 0000 0000 00000000'], [EXT_CAP_ID.DVSEC, 1, '981e4102 0300 0200 ffff'],
+      ...[0, 1, 2, 3, 4, 5, 6, 7, 8, 0xf].map((scale): [number, number, string] => [EXT_CAP_ID.DVSEC, 1, `981e0101 0400 0000 05${scale.toString(16).padStart(2, '0')} 03${((scale + 3) & 0xf).toString(16).padStart(2, '0')}`]),
+      [EXT_CAP_ID.DVSEC, 1, '981e0104 0500 0703 ffffffff'], [EXT_CAP_ID.DVSEC, 1, '981e0101 0500 090c 0c0d0e0f'], [EXT_CAP_ID.DVSEC, 1, '981e0101 0500 0000 00000000'],
+    ],
+  },
 ];
 
 function put(bytes: Uint8Array, at: number, size: number, value: number): void {
