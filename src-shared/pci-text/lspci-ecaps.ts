@@ -1,6 +1,6 @@
 // lspci's decode of the PCI Express extended capabilities (from 0x100), word
 // for word as pciutils 3.9 prints them.
-import { AER, CXL_DVSEC, DVSEC_HEADER1, DVSEC_HEADER2, EXP_TYPE, EXT, EXT_CAP_ID, PTM_CAP, PTM_CTRL, RCEC_BITMAP, RCEC_BUSES, RCLINK_ESD, TPH_CAP, rebarEntryRegisters, RCLINK_FIRST_LINK, RCLINK_LINK_SIZE, SRIOV, VC, rclinkLinkRegisters, vcResourceRegisters } from '../registers/capability-layouts';
+import { AER, CXL_DVSEC, cxlRegisterBlock, DVSEC_HEADER1, DVSEC_HEADER2, EXP_TYPE, EXT, EXT_CAP_ID, PTM_CAP, PTM_CTRL, RCEC_BITMAP, RCEC_BUSES, RCLINK_ESD, TPH_CAP, rebarEntryRegisters, RCLINK_FIRST_LINK, RCLINK_LINK_SIZE, SRIOV, VC, rclinkLinkRegisters, vcResourceRegisters } from '../registers/capability-layouts';
 import { readRegister, type ConfigRead, type RegisterView } from '../registers/register-view';
 import type { RegisterDef } from '../registers/layout';
 import { hex } from './hex';
@@ -299,9 +299,37 @@ function rcec(read: ConfigRead, where: number, r: (d: RegisterDef) => RegisterVi
 }
 
 const CXL_VENDOR = 0x1e98;
-/** The CXL DVSEC IDs pciutils 3.9 decodes and irqscope does not yet: device (0), Flex Bus port (7), register locator (8); 9 it names and prints nothing for. */
-export const CXL_UNDECODED_IDS: readonly number[] = [0, 7, 8, 9];
-const CXL_DECODED: Readonly<Record<number, (r: (d: RegisterDef) => RegisterView, length: number) => Lines>> = { 2: cxlFunctionMap, 3: cxlPort, 4: cxlGpfPort, 5: cxlGpfDevice };
+/** The CXL DVSEC IDs pciutils 3.9 decodes and irqscope does not yet: the CXL device (0), and (below) a Flex Bus port of revision other than 1; 9 it names and prints nothing for. */
+export const CXL_UNDECODED_IDS: readonly number[] = [0, 9];
+const CXL_DECODED: Readonly<Record<number, (r: (d: RegisterDef) => RegisterView, length: number) => Lines>> = {
+  2: cxlFunctionMap, 3: cxlPort, 4: cxlGpfPort, 5: cxlGpfDevice, 7: cxlFlexBus, 8: cxlRegisterLocator,
+};
+
+/** pciutils 3.9 aborts reading FBModTS past a 16-byte Flex Bus DVSEC; irqscope prints the lines before it. */
+function cxlFlexBus(r: (d: RegisterDef) => RegisterView, length: number): Lines {
+  const link = ['Cache', 'IO', 'Mem'];
+  const modes = ['SynHdrByp', 'DrftBuf', '68BFlit', 'MltLogDev'];
+  return [
+    `\t\tFBCap:\t${r(CXL_DVSEC.FLEX_CAP).flags(...link, '68BFlit', 'MltLogDev')}`,
+    `\t\tFBCtl:\t${r(CXL_DVSEC.FLEX_CTRL).flags(...link, ...modes, 'RCD', 'Retimer1', 'Retimer2')}`,
+    `\t\tFBSta:\t${r(CXL_DVSEC.FLEX_STATUS).flags(...link, ...modes)}`,
+    ...(length >= 0x14 ? [`\t\tFBModTS:\tReceived FB Data: ${hex(r(CXL_DVSEC.FLEX_MOD_TS).get('data'), 6)}`] : []),
+  ];
+}
+
+const CXL_BLOCK_IDS: Readonly<Record<number, string>> = { 1: 'component registers', 2: 'BAR virtualization', 3: 'CXL device registers', 4: 'CPMU registers', 0xff: 'vendor-specific' };
+
+/** Register locator: the blocks that fit in the DVSEC's length, numbered from 1; lspci skips empty ones (block ID 0). */
+function cxlRegisterLocator(r: (d: RegisterDef) => RegisterView, length: number): Lines {
+  const lines: Lines = [];
+  for (let i = 0; 0x0c + 8 * (i + 1) <= length; i++) {
+    const [lo, hi] = cxlRegisterBlock(i).map(r) as [RegisterView, RegisterView];
+    if (!lo.get('id')) continue;
+    const offset = (BigInt(hi.value) << 32n) | BigInt(lo.get('offset') * 0x10000);
+    lines.push(`\t\tBlock${i + 1}: BIR: bar${lo.get('bir')}, ID: ${CXL_BLOCK_IDS[lo.get('id')] ?? '<?>'}, offset: ${hex(offset, 16)}`);
+  }
+  return lines;
+}
 
 /** lspci reads all eight function maps of what it fetched (and aborts past it); irqscope prints those that fit in the DVSEC's length. */
 function cxlFunctionMap(r: (d: RegisterDef) => RegisterView, length: number): Lines {
@@ -353,6 +381,8 @@ function dvsec(read: ConfigRead, where: number, r: (d: RegisterDef) => RegisterV
   if (h.get('vendor') !== CXL_VENDOR || length < 16) return [`${title} <?>`];
   const lines = [`${title}: CXL`];
   if (verbose < 2 || where + length > CONFIG_END || CXL_UNDECODED_IDS.includes(id)) return lines;
+  // A Flex Bus DVSEC of revision 2 and up has CXL 3.0's flit modes and a second register set, which irqscope does not decode yet.
+  if (id === 7 && h.get('rev') !== 1) return lines;
   const decode = CXL_DECODED[id];
   return [...lines, ...(decode ? decode(r, length) : [`\t\tUnknown ID ${hex(id, 4)}`])];
 }

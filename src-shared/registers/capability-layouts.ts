@@ -406,7 +406,27 @@ export const CXL_DVSEC = {
   GPF_PHASE2: reg('CXL_GPF_PORT_PHASE2', 0x0e, 2, [f('base', 0, 4, 'rw', 'GPF phase 2 timeout base'), f('scale', 8, 4, 'rw', 'GPF phase 2 timeout scale')]),
   GPF_DURATION: reg('CXL_GPF_DEVICE_DURATION', 0x0a, 2, [f('base', 0, 4, 'ro', 'GPF phase 2 duration base'), f('scale', 8, 4, 'ro', 'GPF phase 2 duration scale')]),
   GPF_POWER: whole('CXL_GPF_DEVICE_POWER', 0x0c, 4, 'ro', 'GPF phase 2 power (mW)'),
+  FLEX_CAP: reg('CXL_FB_CAP', 0x0a, 2, [bit('Cache', 0, 'ro', 'Cache capable'), bit('IO', 1, 'ro', 'I/O capable'), bit('Mem', 2, 'ro', 'Memory capable'), bit('68BFlit', 5, 'ro', '68B flit and VH capable'), bit('MltLogDev', 6, 'ro', 'Multi-logical device capable')]),
+  FLEX_CTRL: reg('CXL_FB_CTRL', 0x0c, 2, [
+    bit('Cache', 0, 'rw', 'Cache enable'), bit('IO', 1, 'ro', 'I/O enable'), bit('Mem', 2, 'rw', 'Memory enable'), bit('SynHdrByp', 3, 'rw', 'Sync header bypass enable'),
+    bit('DrftBuf', 4, 'rw', 'Drift buffer enable'), bit('68BFlit', 5, 'rw', '68B flit and VH enable'), bit('MltLogDev', 6, 'rw', 'Multi-logical device enable'),
+    bit('RCD', 7, 'rw', 'Disable RCD training'), bit('Retimer1', 8, 'rw', 'Retimer 1 present'), bit('Retimer2', 9, 'rw', 'Retimer 2 present'),
+  ]),
+  FLEX_STATUS: reg('CXL_FB_STATUS', 0x0e, 2, [
+    bit('Cache', 0, 'ro', 'Cache enabled'), bit('IO', 1, 'ro', 'I/O enabled'), bit('Mem', 2, 'ro', 'Memory enabled'), bit('SynHdrByp', 3, 'ro', 'Sync header bypass enabled'),
+    bit('DrftBuf', 4, 'ro', 'Drift buffer enabled'), bit('68BFlit', 5, 'ro', '68B flit and VH enabled'), bit('MltLogDev', 6, 'ro', 'Multi-logical device enabled'),
+  ]),
+  FLEX_MOD_TS: reg('CXL_FB_MOD_TS', 0x10, 4, [f('data', 0, 24, 'ro', 'Received Flex Bus data')]),
 } as const;
+
+/** Register locator block `i` (8 bytes from 0x0c): BAR, block ID and the 64-bit offset's two halves. */
+export function cxlRegisterBlock(i: number): RegisterDef[] {
+  const at = 0x0c + 8 * i;
+  return [
+    reg(`CXL_REG_BLOCK${i}_LO`, at, 4, [f('bir', 0, 3, 'ro', 'Register BIR'), f('id', 8, 8, 'ro', 'Register block identifier'), f('offset', 16, 16, 'ro', 'Register block offset [31:16]')]),
+    whole(`CXL_REG_BLOCK${i}_HI`, at + 4, 4, 'ro', 'Register block offset [63:32]'),
+  ];
+}
 
 /** The CXL registers of a DVSEC, by its vendor and ID; none for other vendors or IDs irqscope does not decode. */
 export function cxlDvsecRegisters(read: ConfigRead, at: number): RegisterDef[] {
@@ -420,6 +440,12 @@ export function cxlDvsecRegisters(read: ConfigRead, at: number): RegisterDef[] {
       return [CXL_DVSEC.GPF_PHASE1, CXL_DVSEC.GPF_PHASE2];
     case 5:
       return [CXL_DVSEC.GPF_DURATION, CXL_DVSEC.GPF_POWER];
+    case 7:
+      return [CXL_DVSEC.FLEX_CAP, CXL_DVSEC.FLEX_CTRL, CXL_DVSEC.FLEX_STATUS, CXL_DVSEC.FLEX_MOD_TS];
+    case 8: {
+      const length = (read(at + 4, 4) >>> 20) & 0xfff;
+      return Array.from({ length: Math.max(0, Math.floor((Math.min(length, 0x1000 - at) - 0x0c) / 8)) }, (_, i) => cxlRegisterBlock(i)).flat();
+    }
     default:
       return [];
   }

@@ -140,14 +140,17 @@ const MORE_EXTENDED: readonly [number, number, (b: Builder, at: number) => void]
     fill(b, at + 4, at + 0x30);
     // CXL's vendor ID, mostly with an ID irqscope decodes; lengths either side of 16 and of the port extensions' 0x28.
     if (rand(b) < 0.7) put(b, at + 4, 2, 0x1e98);
-    if (rand(b) < 0.8) put(b, at + 8, 2, pick(b, [1, 2, 3, 4, 5, 6, 0x0a, 0xff, int(b, 0x10000)]));
+    if (rand(b) < 0.8) put(b, at + 8, 2, pick(b, [1, 2, 3, 4, 5, 6, 7, 8, 0x0a, 0xff, int(b, 0x10000)]));
     if (rand(b) < 0.7) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (pick(b, [0, 15, 16, 36, 40, 64, 0x200, 0xf00]) << 4));
     const cxl = b.bytes[at + 4] === 0x98 && b.bytes[at + 5] === 0x1e;
     const id = b.bytes[at + 8]! | (b.bytes[at + 9]! << 8);
     const length = (b.bytes[at + 6]! >> 4) | (b.bytes[at + 7]! << 4);
     if (cxl && CXL_UNDECODED_IDS.includes(id)) put(b, at + 8, 2, 1);
+    // irqscope decodes revision 1 of the Flex Bus DVSEC only.
+    if (cxl && id === 7) b.bytes[at + 6] = (b.bytes[at + 6]! & 0xf0) | 1;
     // pciutils 3.9 aborts ("Accessing non-read configuration byte") on a function map DVSEC shorter than its eight maps.
-    if (cxl && id === 2 && length >= 16 && length < 0x2c) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (0x40 << 4));
+    // The same for a Flex Bus DVSEC too short for FBModTS.
+    if (cxl && ((id === 2 && length < 0x2c) || (id === 7 && length < 0x14)) && length >= 16) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (0x40 << 4));
   }],
   [0x2a, 8, () => undefined],
   [0x2c, 8, () => undefined],
