@@ -2,7 +2,7 @@
 // pciutils 3.9 prints them, decoded through the register descriptions in
 // src-shared/registers/. Unknown IDs use lspci's `#id` form.
 import { MSIX_CONTROL } from '../registers/layout';
-import { CAP_ID, EXP_FLAGS, PM_REGISTERS, SATA_REGISTERS, isVirtio, msiRegisters } from '../registers/capability-layouts';
+import { AGP_REGISTERS, CAP_ID, EXP_FLAGS, PCIX_BRIDGE_REGISTERS, PCIX_REGISTERS, PM_REGISTERS, SATA_REGISTERS, isVirtio, msiRegisters } from '../registers/capability-layouts';
 import { readRegister, registerNamed, viewOf } from '../registers/register-view';
 import { walkExtendedCapabilities, walkStandardCapabilities, HEADER_TYPE, type CapabilityEntry, type ChainEnd, type ConfigReader } from './config-decode';
 import { expressLines, expressTitle, type ExpressContext } from './lspci-express';
@@ -34,6 +34,59 @@ function pmLines(read: ConfigReader, where: number, verbose: number): string[] {
   const bridge = r('PM_BRIDGE');
   if (bridge.value) lines.push(`\t\tBridge: PM${bridge.flag('PM')} B3${bridge.get('B3') ? '-' : '+'}`);
   return lines;
+}
+
+/** lspci lists the rates set in a 3-bit field: x1 x2 x4, or x4 x8 x16 in AGP 3.0 mode; `<none>` for none. */
+function agpRate(rate: number, agp3: boolean): string {
+  const rates = [0, 1, 2].filter((i) => rate & (1 << i)).map((i) => `x${1 << (i + (agp3 ? 2 : 0))}`);
+  return rates.length ? rates.join(',') : '<none>';
+}
+
+function agpLines(read: ConfigReader, where: number, verbose: number): string[] {
+  const r = (name: string) => readRegister(read, where, registerNamed(AGP_REGISTERS, name));
+  const version = r('AGP_VERSION');
+  const lines = [`AGP version ${hex(version.get('major'))}.${hex(version.get('minor'))}`];
+  if (verbose < 2) return lines;
+  const status = r('AGP_STATUS');
+  const command = r('AGP_COMMAND');
+  // lspci counts rates in AGP 3.0 units only when the version says 3 or more and the status bit agrees.
+  const agp3 = version.get('major') >= 3 && status.get('AGP3') === 1;
+  const common = (v: typeof status) => `RQ=${v.get('rq') + 1}`;
+  const sizes = (v: typeof status) => `ArqSz=${v.get('arqsz')} Cal=${v.get('cal')}`;
+  lines.push(`\t\tStatus: ${common(status)} Iso${status.flag('Iso')} ${sizes(status)} ${status.flags('SBA', 'ITACoh', 'GART64', 'HTrans', '64bit', 'FW', 'AGP3')} Rate=${agpRate(status.get('rate'), agp3)}`);
+  lines.push(`\t\tCommand: ${common(command)} ${sizes(command)} ${command.flags('SBA', 'AGP', 'GART64', '64bit', 'FW')} Rate=${agpRate(command.get('rate'), agp3)}`);
+  return lines;
+}
+
+const PCIX_OUTSTANDING = [1, 2, 3, 4, 8, 12, 16, 32];
+const PCIX_FREQUENCY = ['conv', '66MHz', '100MHz', '133MHz', '?4', '?5', '?6', '?7'];
+
+function pcixLines(read: ConfigReader, where: number, verbose: number): string[] {
+  const r = (name: string) => readRegister(read, where, registerNamed(PCIX_REGISTERS, name));
+  if (verbose < 2) return ['PCI-X non-bridge device'];
+  const command = r('PCIX_COMMAND');
+  const status = r('PCIX_STATUS');
+  const dev = `Dev=${hex(status.get('bus'), 2)}:${hex(status.get('device'), 2)}.${status.get('function')}`;
+  return [
+    'PCI-X non-bridge device',
+    `\t\tCommand: ${command.flags('DPERE', 'ERO')} RBC=${512 << command.get('mmrbc')} OST=${PCIX_OUTSTANDING[command.get('most')]}`,
+    `\t\tStatus: ${dev} ${status.flags('64bit', '133MHz', 'SCD', 'USC')} DC=${status.get('DC') ? 'bridge' : 'simple'} DMMRBC=${512 << status.get('dmmrbc')} DMOST=${PCIX_OUTSTANDING[status.get('dmost')]} DMCRS=${8 << status.get('dmcrs')} ${status.flags('RSCEM', '266MHz', '533MHz')}`,
+  ];
+}
+
+function pcixBridgeLines(read: ConfigReader, where: number, verbose: number): string[] {
+  const r = (name: string) => readRegister(read, where, registerNamed(PCIX_BRIDGE_REGISTERS, name));
+  if (verbose < 2) return ['PCI-X bridge device'];
+  const secondary = r('PCIX_SEC_STATUS');
+  const status = r('PCIX_BRIDGE_STATUS');
+  const split = (label: string, v: typeof status) => `\t\t${label}: Capacity=${v.get('capacity')} CommitmentLimit=${v.get('limit')}`;
+  return [
+    'PCI-X bridge device',
+    `\t\tSecondary Status: ${secondary.flags('64bit', '133MHz', 'SCD', 'USC', 'SCO', 'SRD')} Freq=${PCIX_FREQUENCY[secondary.get('freq')]}`,
+    `\t\tStatus: Dev=${hex(status.get('bus'), 2)}:${hex(status.get('device'), 2)}.${status.get('function')} ${status.flags('64bit', '133MHz', 'SCD', 'USC', 'SCO', 'SRD')}`,
+    split('Upstream', r('PCIX_UPSTREAM')),
+    split('Downstream', r('PCIX_DOWNSTREAM')),
+  ];
 }
 
 /** One line: at -vv lspci appends where the HBA's index-data pair is. */
@@ -158,10 +211,12 @@ function standardText(read: ConfigReader, cap: CapabilityEntry, context: Capabil
   const flags = read(cap.offset + 2, 2);
   const verbose = context.verbose;
   switch (cap.id) {
+    case 0x00:
+      return ['Null'];
     case CAP_ID.PM:
       return pmLines(read, cap.offset, verbose);
     case CAP_ID.AGP:
-      return [`AGP version ${hex((flags >> 4) & 0xf)}.${hex(flags & 0xf)}`];
+      return agpLines(read, cap.offset, verbose);
     case CAP_ID.VPD:
       // lspci reads VPD through the OS, which a dump (or irqscope's machine) does not offer.
       return verbose < 2 ? ['Vital Product Data'] : ['Vital Product Data', '\t\tNot readable'];
@@ -172,7 +227,7 @@ function standardText(read: ConfigReader, cap: CapabilityEntry, context: Capabil
     case 0x06:
       return ['CompactPCI hot-swap <?>'];
     case CAP_ID.PCIX:
-      return [(read(0x0e, 1) & 0x7f) === HEADER_TYPE.BRIDGE ? 'PCI-X bridge device' : 'PCI-X non-bridge device'];
+      return (read(0x0e, 1) & 0x7f) === HEADER_TYPE.BRIDGE ? pcixBridgeLines(read, cap.offset, verbose) : pcixLines(read, cap.offset, verbose);
     case CAP_ID.HT:
       return htLines(read, cap.offset, flags, verbose);
     case CAP_ID.VENDOR:

@@ -1,6 +1,6 @@
 // lspci's decode of the PCI Express extended capabilities (from 0x100), word
 // for word as pciutils 3.9 prints them.
-import { AER, EXP_TYPE, EXT, EXT_CAP_ID, RCLINK_ESD, RCLINK_FIRST_LINK, RCLINK_LINK_SIZE, SRIOV, VC, rclinkLinkRegisters, vcResourceRegisters } from '../registers/capability-layouts';
+import { AER, CXL_DVSEC, cxlRegisterBlock, DVSEC_HEADER1, DVSEC_HEADER2, EXP_TYPE, EXT, EXT_CAP_ID, PTM_CAP, PTM_CTRL, RCEC_BITMAP, RCEC_BUSES, RCLINK_ESD, TPH_CAP, rebarEntryRegisters, RCLINK_FIRST_LINK, RCLINK_LINK_SIZE, SRIOV, VC, rclinkLinkRegisters, vcResourceRegisters } from '../registers/capability-layouts';
 import { readRegister, type ConfigRead, type RegisterView } from '../registers/register-view';
 import type { RegisterDef } from '../registers/layout';
 import { hex } from './hex';
@@ -209,33 +209,202 @@ function doeStatus(sta: RegisterView): string {
   return `\t\tDOESta: ${sta.flags('Busy', 'IntSta')} Error${sta.value & 0x3 ? '+' : '-'} ObjectReady${sta.flag('ObjectReady')}`;
 }
 
+/** A Resizable BAR size: 1 MB << n, in the largest unit that keeps it whole, as lspci prints it; past 8 EB lspci has no name. */
+function rebarSize(n: number): string {
+  if (n > 43) return '<unknown>';
+  const units = ['MB', 'GB', 'TB', 'PB', 'EB'];
+  return `${2 ** (n % 10)}${units[Math.floor(n / 10)]}`;
+}
+
+/**
+ * Physical or Virtual (VF) Resizable BAR: one line per entry, the count taken
+ * from the first entry's control register; lspci lists the sizes the
+ * capability register offers (1 MB - 128 TB), then those in the control's
+ * upper half (256 TB - 8 EB).
+ */
+function rebar(read: ConfigRead, where: number): Lines {
+  const [, firstCtrl] = rebarEntryRegisters(0).map((d) => readRegister(read, where, d)) as [RegisterView, RegisterView];
+  const count = firstCtrl.get('nbars');
+  if (count < 1 || count > 6) return [`\t\t<error in resizable BAR: num_bars=${count} is out of specification>`];
+  const lines: Lines = [];
+  for (let i = 0; i < count && where + 12 + 8 * i <= CONFIG_END; i++) {
+    const [cap, ctrl] = rebarEntryRegisters(i).map((d) => readRegister(read, where, d)) as [RegisterView, RegisterView];
+    const sizes: string[] = [];
+    for (let bit = 0; bit < 28; bit++) if (cap.get('sizes') & (1 << bit)) sizes.push(rebarSize(bit));
+    for (let bit = 0; bit < 16; bit++) if (ctrl.get('sizes') & (1 << bit)) sizes.push(rebarSize(28 + bit));
+    lines.push(`\t\tBAR ${ctrl.get('bar')}: current size: ${rebarSize(ctrl.get('size'))}${sizes.length ? `, supported: ${sizes.join(' ')}` : ''}`);
+  }
+  return lines;
+}
+
+const TPH_TABLES = ['No steering table available', 'Steering table in TPH capability structure', 'Steering table in MSI-X table', 'Reserved steering table location'];
+
+function tph(r: (d: RegisterDef) => RegisterView): Lines {
+  const cap = r(TPH_CAP);
+  const lines: Lines = [];
+  if (cap.get('IntVec')) lines.push('\t\tInterrupt vector mode supported');
+  if (cap.get('DevSpec')) lines.push('\t\tDevice specific mode supported');
+  if (cap.get('ExtReq')) lines.push('\t\tExtended requester support');
+  return [...lines, `\t\t${TPH_TABLES[cap.get('stLoc')]}`];
+}
+
+/** PTM granularities: 0 is "Unimplemented" in the capability and "Unknown" in the control, 255 is anything over 254 ns. */
+function ptmGranularity(ns: number, zero: string): string {
+  if (ns === 0) return zero;
+  return ns === 0xff ? 'Greater than 254ns' : `${ns}ns`;
+}
+
+function ptm(r: (d: RegisterDef) => RegisterView): Lines {
+  const cap = r(PTM_CAP);
+  const ctrl = r(PTM_CTRL);
+  const flags = (v: RegisterView, ...names: string[]) => names.map((n) => `${n}:${v.flag(n)}`).join(' ');
+  return [
+    `\t\tPTMCap: ${flags(cap, 'Requester', 'Responder', 'Root')}`,
+    `\t\tPTMClockGranularity: ${ptmGranularity(cap.get('granularity'), 'Unimplemented')}`,
+    `\t\tPTMControl: ${flags(ctrl, 'Enabled', 'RootSelected')}`,
+    `\t\tPTMEffectiveGranularity: ${ptmGranularity(ctrl.get('granularity'), 'Unknown')}`,
+  ];
+}
+
+/**
+ * The devices whose RCiEPs report to this collector, as runs `0-3, 8-11, 31`.
+ * lspci closes a run when it meets a clear bit, so a run reaching device 31
+ * is printed by its first device alone.
+ */
+function rcecDevices(bitmap: number, verbose: number): string {
+  if (!bitmap) return verbose > 2 ? '00000000 [none]' : '[none]';
+  let text = 'RCiEP at Device(s):';
+  let run = 0;
+  let last = 0;
+  let any = false;
+  for (let dev = 0; dev < 32; dev++) {
+    if (bitmap & (1 << dev)) {
+      if (!run) text += `${any ? ',' : ''} ${dev}`;
+      run++;
+      last = dev;
+      any = true;
+    } else {
+      if (run > 1) text += `-${last}`;
+      run = 0;
+    }
+  }
+  return text;
+}
+
+function rcec(read: ConfigRead, where: number, r: (d: RegisterDef) => RegisterView, verbose: number): Lines {
+  const lines = [`\t\tRCiEPBitmap: ${rcecDevices(r(RCEC_BITMAP).value, verbose)}`];
+  if (((read(where, 4) >>> 16) & 0xf) < 2) return lines;
+  const buses = r(RCEC_BUSES);
+  return [...lines, `\t\tAssociatedBusNumbers: ${hex(buses.get('next'), 2)}-${hex(buses.get('last'), 2)}`];
+}
+
+const CXL_VENDOR = 0x1e98;
+/** The CXL DVSEC IDs pciutils 3.9 decodes and irqscope does not yet: the CXL device (0), and (below) a Flex Bus port of revision other than 1; 9 it names and prints nothing for. */
+export const CXL_UNDECODED_IDS: readonly number[] = [0, 9];
+const CXL_DECODED: Readonly<Record<number, (r: (d: RegisterDef) => RegisterView, length: number) => Lines>> = {
+  2: cxlFunctionMap, 3: cxlPort, 4: cxlGpfPort, 5: cxlGpfDevice, 7: cxlFlexBus, 8: cxlRegisterLocator,
+};
+
+/** pciutils 3.9 aborts reading FBModTS past a 16-byte Flex Bus DVSEC; irqscope prints the lines before it. */
+function cxlFlexBus(r: (d: RegisterDef) => RegisterView, length: number): Lines {
+  const link = ['Cache', 'IO', 'Mem'];
+  const modes = ['SynHdrByp', 'DrftBuf', '68BFlit', 'MltLogDev'];
+  return [
+    `\t\tFBCap:\t${r(CXL_DVSEC.FLEX_CAP).flags(...link, '68BFlit', 'MltLogDev')}`,
+    `\t\tFBCtl:\t${r(CXL_DVSEC.FLEX_CTRL).flags(...link, ...modes, 'RCD', 'Retimer1', 'Retimer2')}`,
+    `\t\tFBSta:\t${r(CXL_DVSEC.FLEX_STATUS).flags(...link, ...modes)}`,
+    ...(length >= 0x14 ? [`\t\tFBModTS:\tReceived FB Data: ${hex(r(CXL_DVSEC.FLEX_MOD_TS).get('data'), 6)}`] : []),
+  ];
+}
+
+const CXL_BLOCK_IDS: Readonly<Record<number, string>> = { 1: 'component registers', 2: 'BAR virtualization', 3: 'CXL device registers', 4: 'CPMU registers', 0xff: 'vendor-specific' };
+
+/** Register locator: the blocks that fit in the DVSEC's length, numbered from 1; lspci skips empty ones (block ID 0). */
+function cxlRegisterLocator(r: (d: RegisterDef) => RegisterView, length: number): Lines {
+  const lines: Lines = [];
+  for (let i = 0; 0x0c + 8 * (i + 1) <= length; i++) {
+    const [lo, hi] = cxlRegisterBlock(i).map(r) as [RegisterView, RegisterView];
+    if (!lo.get('id')) continue;
+    const offset = (BigInt(hi.value) << 32n) | BigInt(lo.get('offset') * 0x10000);
+    lines.push(`\t\tBlock${i + 1}: BIR: bar${lo.get('bir')}, ID: ${CXL_BLOCK_IDS[lo.get('id')] ?? '<?>'}, offset: ${hex(offset, 16)}`);
+  }
+  return lines;
+}
+
+/** lspci reads all eight function maps of what it fetched (and aborts past it); irqscope prints those that fit in the DVSEC's length. */
+function cxlFunctionMap(r: (d: RegisterDef) => RegisterView, length: number): Lines {
+  return CXL_DVSEC.FUNCTION_MAP.filter((d) => d.offset + d.size <= length).map((d, i) => `\t\tFuncMap ${i}: ${hex(r(d).value, 8)}`);
+}
+
+/** Port extensions: lspci shows them only when the DVSEC is at least 0x28 bytes. */
+function cxlPort(r: (d: RegisterDef) => RegisterView, length: number): Lines {
+  if (length < 0x28) return [];
+  const bus = r(CXL_DVSEC.PORT_ALT_BUS);
+  const mem = r(CXL_DVSEC.PORT_ALT_MEM);
+  return [
+    // pciutils 3.9 tests the status against 0x0a (the register's offset), bits 1 and 3, not PMComplete's bit 0; so does irqscope, to print what lspci prints.
+    `\t\tCXLPortSta:\tPMComplete${r(CXL_DVSEC.PORT_STATUS).value & 0x0a ? '+' : '-'}`,
+    `\t\tCXLPortCtl:\t${r(CXL_DVSEC.PORT_CTRL).flags('UnmaskSBR', 'UnmaskLinkDisable', 'AltMem', 'AltBME', 'ViralEnable')}`,
+    `\t\tAlternateBus:\t${hex(bus.get('base'), 2)}-${hex(bus.get('limit'), 2)}`,
+    // lspci labels the memory range AlternateBus too.
+    `\t\tAlternateBus:\t${hex(mem.get('base'), 4)}-${hex(mem.get('limit'), 4)}`,
+  ];
+}
+
+/** A GPF time, base × 10^scale µs as lspci prints it: scale 7 (10 s units) keeps the ×10 but has no unit, 8-15 are reserved and say so on a line of their own. */
+function cxlGpfTime(label: string, v: RegisterView): Lines {
+  const scale = v.get('scale');
+  const units = ['us', 'us', 'us', 'ms', 'ms', 'ms', 's', '<?>'];
+  const time = (n: number, unit: string) => `\t\t${label}: ${n}${unit}`;
+  if (scale > 7) return [`\t\tReserved time scale encoding ${hex(scale)}`, time(v.get('base'), '<?>')];
+  return [time(v.get('base') * 10 ** (scale % 3), units[scale]!)];
+}
+
+function cxlGpfPort(r: (d: RegisterDef) => RegisterView): Lines {
+  return [...cxlGpfTime('GPF Phase 1 Timeout', r(CXL_DVSEC.GPF_PHASE1)), ...cxlGpfTime('GPF Phase 2 Timeout', r(CXL_DVSEC.GPF_PHASE2))];
+}
+
+function cxlGpfDevice(r: (d: RegisterDef) => RegisterView): Lines {
+  return [...cxlGpfTime('GPF Phase 2 Duration', r(CXL_DVSEC.GPF_DURATION)), `\t\tGPF Phase 2 Power: ${r(CXL_DVSEC.GPF_POWER).value}mW`];
+}
+
+/**
+ * Designated Vendor-Specific: its header, and for CXL (at least 16 bytes, the
+ * whole structure inside the 4 KiB space) the decode of the IDs irqscope
+ * knows, or lspci's `Unknown ID` line for IDs pciutils does not know.
+ */
+function dvsec(read: ConfigRead, where: number, r: (d: RegisterDef) => RegisterView, verbose: number): Lines {
+  const h = r(DVSEC_HEADER1);
+  const id = r(DVSEC_HEADER2).get('id');
+  const length = h.get('length');
+  const title = `Designated Vendor-Specific: Vendor=${hex(h.get('vendor'), 4)} ID=${hex(id, 4)} Rev=${h.get('rev')} Len=${length}`;
+  if (h.get('vendor') !== CXL_VENDOR || length < 16) return [`${title} <?>`];
+  const lines = [`${title}: CXL`];
+  if (verbose < 2 || where + length > CONFIG_END || CXL_UNDECODED_IDS.includes(id)) return lines;
+  // A Flex Bus DVSEC of revision 2 and up has CXL 3.0's flit modes and a second register set, which irqscope does not decode yet.
+  if (id === 7 && h.get('rev') !== 1) return lines;
+  const decode = CXL_DECODED[id];
+  return [...lines, ...(decode ? decode(r, length) : [`\t\tUnknown ID ${hex(id, 4)}`])];
+}
+
 const NAMES_ONLY: Readonly<Record<number, string>> = {
   0x0000: 'Null',
   0x0004: 'Power Budgeting <?>',
   0x0006: 'Root Complex Internal Link <?>',
-  0x0007: 'Root Complex Event Collector <?>',
   0x0008: 'Multi-Function Virtual Channel <?>',
   0x000a: 'Root Complex Register Block <?>',
   0x0011: 'Multi-Root I/O Virtualization <?>',
-  0x0015: 'Physical Resizable BAR',
   0x0016: 'Dynamic Power Allocation <?>',
-  0x0017: 'Transaction Processing Hints',
   0x001a: 'Protocol Multiplexing <?>',
   0x001c: 'LN Requester <?>',
-  0x001f: 'Precision Time Measurement',
   0x0020: 'PCI Express over M_PHY <?>',
   0x0021: 'FRS Queueing <?>',
   0x0022: 'Readiness Time Reporting <?>',
-  0x0023: 'Designated Vendor-Specific: <unreadable>',
-  0x0024: 'VF Resizable BAR',
   0x0025: 'Data Link Feature <?>',
   0x0026: 'Physical Layer 16.0 GT/s <?>',
   0x0027: 'Lane Margining at the Receiver <?>',
   0x0028: 'Hierarchy ID <?>',
   0x0029: 'Native PCIe Enclosure Management <?>',
-  0x002a: 'Physical Layer 32.0 GT/s <?>',
-  0x002b: 'Alternate Protocol <?>',
-  0x002c: 'System Firmware Intermediary <?>',
 };
 
 /** The text after `Capabilities: [xxx vN] `, then the detail lines at -vv and more. */
@@ -303,6 +472,18 @@ export function extendedCapabilityText(read: ConfigRead, where: number, id: numb
         if (cap.get('IntSup')) lines.push(`\t\t\tInterrupt Message Number ${hex(cap.get('imn'), 3)}`);
         return [...lines, `\t\tDOECtl: IntEn${r(EXT.DOE_CTL).flag('IntEn')}`, doeStatus(r(EXT.DOE_STA))];
       });
+    case EXT_CAP_ID.REBAR:
+      return detailed('Physical Resizable BAR', () => rebar(read, where));
+    case EXT_CAP_ID.VF_REBAR:
+      return detailed('Virtual Resizable BAR', () => rebar(read, where));
+    case EXT_CAP_ID.TPH:
+      return detailed('Transaction Processing Hints', () => tph(r));
+    case EXT_CAP_ID.PTM:
+      return detailed('Precision Time Measurement', () => ptm(r));
+    case EXT_CAP_ID.RCEC:
+      return detailed('Root Complex Event Collector Endpoint Association', () => rcec(read, where, r, verbose));
+    case EXT_CAP_ID.DVSEC:
+      return dvsec(read, where, r, verbose);
     default:
       return [NAMES_ONLY[id] ?? `Extended Capability ID 0x${hex(id)}`];
   }

@@ -19,6 +19,7 @@ export const CAP_ID = { PM: 0x01, AGP: 0x02, VPD: 0x03, SLOT_ID: 0x04, MSI: 0x05
 export const EXT_CAP_ID = {
   AER: 0x01, VC: 0x02, DSN: 0x03, RCLINK: 0x05, VC9: 0x09, VENDOR: 0x0b, ACS: 0x0d, ARI: 0x0e, ATS: 0x0f, SRIOV: 0x10, PRI: 0x13,
   MCAST: 0x12, LTR: 0x18, SECPCI: 0x19, PASID: 0x1b, DPC: 0x1d, L1PM: 0x1e, DOE: 0x2e,
+  RCEC: 0x07, REBAR: 0x15, TPH: 0x17, PTM: 0x1f, DVSEC: 0x23, VF_REBAR: 0x24,
 } as const;
 
 export const PM_REGISTERS: readonly RegisterDef[] = [
@@ -308,6 +309,148 @@ export function isVirtio(read: ConfigRead): boolean {
   return read(0x00, 2) === 0x1af4 && device >= 0x1000 && device <= 0x107f;
 }
 
+/** AGP (AGP 3.0 section 2.5): what the target or master can do, and what it was told to do. */
+export const AGP_REGISTERS: readonly RegisterDef[] = [
+  ...CAP_HEADER,
+  reg('AGP_VERSION', 2, 1, [f('minor', 0, 4, 'ro', 'Minor revision'), f('major', 4, 4, 'ro', 'Major revision')]),
+  reg('AGP_STATUS', 4, 4, [
+    f('rate', 0, 3, 'ro', 'Data rates supported'), bit('AGP3', 3, 'ro', 'AGP 3.0 mode'), bit('FW', 4, 'ro', 'Fast writes'), bit('64bit', 5, 'ro', '64-bit addressing (over 4 GB)'),
+    bit('HTrans', 6, 'ro', 'Host translation not supported'), bit('GART64', 7, 'ro', '64-bit GART entries'), bit('ITACoh', 8, 'ro', 'Coherent core-logic access'),
+    bit('SBA', 9, 'ro', 'Side-band addressing'), f('cal', 10, 3, 'ro', 'Calibration cycle'), f('arqsz', 13, 3, 'ro', 'Optimum asynchronous request size (log2 - 4)'),
+    bit('Iso', 16, 'ro', 'Isochronous transactions'), f('rq', 24, 8, 'ro', 'Maximum requests - 1'),
+  ]),
+  reg('AGP_COMMAND', 8, 4, [
+    f('rate', 0, 3, 'rw', 'Data rate'), bit('FW', 4, 'rw', 'Fast write enable'), bit('64bit', 5, 'rw', '64-bit addressing enable'), bit('GART64', 7, 'rw', '64-bit GART entries enable'),
+    bit('AGP', 8, 'rw', 'AGP enable'), bit('SBA', 9, 'rw', 'Side-band addressing enable'), f('cal', 10, 3, 'rw', 'Calibration cycle'),
+    f('arqsz', 13, 3, 'rw', 'Asynchronous request size (log2 - 4)'), f('rq', 24, 8, 'rw', 'Request depth - 1'),
+  ]),
+];
+
+/** PCI-X (PCI-X 2.0 section 7.2): a device's Command and Status. */
+export const PCIX_REGISTERS: readonly RegisterDef[] = [
+  ...CAP_HEADER,
+  reg('PCIX_COMMAND', 2, 2, [
+    bit('DPERE', 0, 'rw', 'Data parity error recovery enable'), bit('ERO', 1, 'rw', 'Enable relaxed ordering'),
+    f('mmrbc', 2, 2, 'rw', 'Maximum memory read byte count (512 << n)'), f('most', 4, 3, 'rw', 'Maximum outstanding split transactions'),
+  ]),
+  reg('PCIX_STATUS', 4, 4, [
+    f('function', 0, 3, 'ro', 'Function number'), f('device', 3, 5, 'ro', 'Device number'), f('bus', 8, 8, 'ro', 'Bus number'),
+    bit('64bit', 16, 'ro', '64-bit device'), bit('133MHz', 17, 'ro', '133 MHz capable'), bit('SCD', 18, 'rw1c', 'Split completion discarded'),
+    bit('USC', 19, 'rw1c', 'Unexpected split completion'), bit('DC', 20, 'ro', 'Device complexity (bridge)'), f('dmmrbc', 21, 2, 'ro', 'Designed maximum memory read byte count'),
+    f('dmost', 23, 3, 'ro', 'Designed maximum outstanding split transactions'), f('dmcrs', 26, 3, 'ro', 'Designed maximum cumulative read size'),
+    bit('RSCEM', 29, 'rw1c', 'Received split completion error message'), bit('266MHz', 30, 'ro', '266 MHz capable'), bit('533MHz', 31, 'ro', '533 MHz capable'),
+  ]),
+];
+
+/** PCI-X bridge (PCI-X 2.0 section 8.6): both sides' status and the split transaction buffers. */
+export const PCIX_BRIDGE_REGISTERS: readonly RegisterDef[] = [
+  ...CAP_HEADER,
+  reg('PCIX_SEC_STATUS', 2, 2, [
+    bit('64bit', 0, 'ro', '64-bit device'), bit('133MHz', 1, 'ro', '133 MHz capable'), bit('SCD', 2, 'rw1c', 'Split completion discarded'), bit('USC', 3, 'rw1c', 'Unexpected split completion'),
+    bit('SCO', 4, 'rw1c', 'Split completion overrun'), bit('SRD', 5, 'rw1c', 'Split request delayed'), f('freq', 6, 3, 'ro', 'Secondary clock frequency'),
+  ]),
+  reg('PCIX_BRIDGE_STATUS', 4, 4, [
+    f('function', 0, 3, 'ro', 'Function number'), f('device', 3, 5, 'ro', 'Device number'), f('bus', 8, 8, 'ro', 'Bus number'),
+    bit('64bit', 16, 'ro', '64-bit device'), bit('133MHz', 17, 'ro', '133 MHz capable'), bit('SCD', 18, 'rw1c', 'Split completion discarded'), bit('USC', 19, 'rw1c', 'Unexpected split completion'),
+    bit('SCO', 20, 'rw1c', 'Split completion overrun'), bit('SRD', 21, 'rw1c', 'Split request delayed'),
+  ]),
+  reg('PCIX_UPSTREAM', 8, 4, [f('capacity', 0, 16, 'ro', 'Upstream split transaction capacity'), f('limit', 16, 16, 'rw', 'Upstream split transaction commitment limit')]),
+  reg('PCIX_DOWNSTREAM', 12, 4, [f('capacity', 0, 16, 'ro', 'Downstream split transaction capacity'), f('limit', 16, 16, 'rw', 'Downstream split transaction commitment limit')]),
+];
+
+/** Resizable BAR entry `i` (PCIe base spec 7.8.6): the sizes a BAR supports, and which it has. */
+export function rebarEntryRegisters(i: number): RegisterDef[] {
+  return [
+    reg(`REBAR${i}_CAP`, 4 + 8 * i, 4, [f('sizes', 4, 28, 'ro', 'Supported sizes, 1 MB to 128 TB (bit per power of two)')]),
+    reg(`REBAR${i}_CTRL`, 8 + 8 * i, 4, [
+      f('bar', 0, 3, 'ro', 'BAR index'), f('nbars', 5, 3, 'ro', 'Number of resizable BARs (entry 0 only)'), f('size', 8, 6, 'rw', 'BAR size (1 MB << n)'),
+      f('sizes', 16, 16, 'ro', 'Supported sizes, 256 TB to 8 EB'),
+    ]),
+  ];
+}
+
+/** The resizable BARs a Resizable BAR capability describes: 1 to 6, as its first entry says. */
+export function rebarEntries(read: ConfigRead, at: number): number {
+  const n = (read(at + 8, 4) >>> 5) & 7;
+  return n >= 1 && n <= 6 ? n : 1;
+}
+
+export const TPH_CAP = reg('TPH_CAP', 4, 4, [
+  bit('NoST', 0, 'ro', 'No ST mode supported'), bit('IntVec', 1, 'ro', 'Interrupt vector mode supported'), bit('DevSpec', 2, 'ro', 'Device specific mode supported'),
+  bit('ExtReq', 8, 'ro', 'Extended TPH requester supported'), f('stLoc', 9, 2, 'ro', 'ST table location'), f('stSize', 16, 11, 'ro', 'ST table size - 1'),
+]);
+export const TPH_CTRL = reg('TPH_CTRL', 8, 4, [f('mode', 0, 3, 'rw', 'ST mode select'), f('enable', 8, 2, 'rw', 'TPH requester enable')]);
+
+export const PTM_CAP = reg('PTM_CAP', 4, 4, [bit('Requester', 0, 'ro', 'PTM requester capable'), bit('Responder', 1, 'ro', 'PTM responder capable'), bit('Root', 2, 'ro', 'PTM root capable'), f('granularity', 8, 8, 'ro', 'Local clock granularity (ns)')]);
+export const PTM_CTRL = reg('PTM_CTRL', 8, 4, [bit('Enabled', 0, 'rw', 'PTM enable'), bit('RootSelected', 1, 'rw', 'Root select'), f('granularity', 8, 8, 'rw', 'Effective granularity (ns)')]);
+
+export const RCEC_BITMAP = whole('RCEC_BITMAP', 4, 4, 'ro', 'Associated RCiEPs (bit per device number)');
+/** Version 2 adds the bus numbers the collector's RCiEPs may sit on. */
+export const RCEC_BUSES = reg('RCEC_BUSES', 8, 4, [f('next', 8, 8, 'ro', 'RCEC next bus'), f('last', 16, 8, 'ro', 'RCEC last bus')]);
+
+export const DVSEC_HEADER1 = reg('DVSEC_HEADER1', 4, 4, [f('vendor', 0, 16, 'ro', 'DVSEC vendor ID'), f('rev', 16, 4, 'ro', 'DVSEC revision'), f('length', 20, 12, 'ro', 'DVSEC length')]);
+export const DVSEC_HEADER2 = reg('DVSEC_HEADER2', 8, 2, [f('id', 0, 16, 'ro', 'DVSEC ID')]);
+
+/** CXL 2.0 DVSECs (vendor 0x1e98) irqscope decodes, by DVSEC ID: function map (2), port extensions (3), GPF for ports (4) and devices (5). */
+export const CXL_DVSEC = {
+  /** Function map `i` (the 16 bits lspci reads of each 32-bit register). */
+  FUNCTION_MAP: [0, 1, 2, 3, 4, 5, 6, 7].map((i) => whole(`CXL_FUNC_MAP_${i}`, 0x0c + 4 * i, 2, 'ro', `Function map ${i}`)),
+  PORT_STATUS: reg('CXL_PORT_STATUS', 0x0a, 2, [bit('PMComplete', 0, 'ro', 'Port power management initialization complete')]),
+  PORT_CTRL: reg('CXL_PORT_CTRL', 0x0c, 2, [
+    bit('UnmaskSBR', 0, 'rw', 'Unmask secondary bus reset'), bit('UnmaskLinkDisable', 1, 'rw', 'Unmask link disable'), bit('AltMem', 2, 'rw', 'Alternate memory and ID space enable'),
+    bit('AltBME', 3, 'rw', 'Alternate bus master enable'), bit('ViralEnable', 14, 'rw', 'Viral enable'),
+  ]),
+  PORT_ALT_BUS: reg('CXL_PORT_ALT_BUS', 0x0e, 2, [f('base', 0, 8, 'rw', 'Alternate bus base'), f('limit', 8, 8, 'rw', 'Alternate bus limit')]),
+  PORT_ALT_MEM: reg('CXL_PORT_ALT_MEM', 0x10, 4, [f('base', 0, 16, 'rw', 'Alternate memory base'), f('limit', 16, 16, 'rw', 'Alternate memory limit')]),
+  GPF_PHASE1: reg('CXL_GPF_PORT_PHASE1', 0x0c, 2, [f('base', 0, 4, 'rw', 'GPF phase 1 timeout base'), f('scale', 8, 4, 'rw', 'GPF phase 1 timeout scale')]),
+  GPF_PHASE2: reg('CXL_GPF_PORT_PHASE2', 0x0e, 2, [f('base', 0, 4, 'rw', 'GPF phase 2 timeout base'), f('scale', 8, 4, 'rw', 'GPF phase 2 timeout scale')]),
+  GPF_DURATION: reg('CXL_GPF_DEVICE_DURATION', 0x0a, 2, [f('base', 0, 4, 'ro', 'GPF phase 2 duration base'), f('scale', 8, 4, 'ro', 'GPF phase 2 duration scale')]),
+  GPF_POWER: whole('CXL_GPF_DEVICE_POWER', 0x0c, 4, 'ro', 'GPF phase 2 power (mW)'),
+  FLEX_CAP: reg('CXL_FB_CAP', 0x0a, 2, [bit('Cache', 0, 'ro', 'Cache capable'), bit('IO', 1, 'ro', 'I/O capable'), bit('Mem', 2, 'ro', 'Memory capable'), bit('68BFlit', 5, 'ro', '68B flit and VH capable'), bit('MltLogDev', 6, 'ro', 'Multi-logical device capable')]),
+  FLEX_CTRL: reg('CXL_FB_CTRL', 0x0c, 2, [
+    bit('Cache', 0, 'rw', 'Cache enable'), bit('IO', 1, 'ro', 'I/O enable'), bit('Mem', 2, 'rw', 'Memory enable'), bit('SynHdrByp', 3, 'rw', 'Sync header bypass enable'),
+    bit('DrftBuf', 4, 'rw', 'Drift buffer enable'), bit('68BFlit', 5, 'rw', '68B flit and VH enable'), bit('MltLogDev', 6, 'rw', 'Multi-logical device enable'),
+    bit('RCD', 7, 'rw', 'Disable RCD training'), bit('Retimer1', 8, 'rw', 'Retimer 1 present'), bit('Retimer2', 9, 'rw', 'Retimer 2 present'),
+  ]),
+  FLEX_STATUS: reg('CXL_FB_STATUS', 0x0e, 2, [
+    bit('Cache', 0, 'ro', 'Cache enabled'), bit('IO', 1, 'ro', 'I/O enabled'), bit('Mem', 2, 'ro', 'Memory enabled'), bit('SynHdrByp', 3, 'ro', 'Sync header bypass enabled'),
+    bit('DrftBuf', 4, 'ro', 'Drift buffer enabled'), bit('68BFlit', 5, 'ro', '68B flit and VH enabled'), bit('MltLogDev', 6, 'ro', 'Multi-logical device enabled'),
+  ]),
+  FLEX_MOD_TS: reg('CXL_FB_MOD_TS', 0x10, 4, [f('data', 0, 24, 'ro', 'Received Flex Bus data')]),
+} as const;
+
+/** Register locator block `i` (8 bytes from 0x0c): BAR, block ID and the 64-bit offset's two halves. */
+export function cxlRegisterBlock(i: number): RegisterDef[] {
+  const at = 0x0c + 8 * i;
+  return [
+    reg(`CXL_REG_BLOCK${i}_LO`, at, 4, [f('bir', 0, 3, 'ro', 'Register BIR'), f('id', 8, 8, 'ro', 'Register block identifier'), f('offset', 16, 16, 'ro', 'Register block offset [31:16]')]),
+    whole(`CXL_REG_BLOCK${i}_HI`, at + 4, 4, 'ro', 'Register block offset [63:32]'),
+  ];
+}
+
+/** The CXL registers of a DVSEC, by its vendor and ID; none for other vendors or IDs irqscope does not decode. */
+export function cxlDvsecRegisters(read: ConfigRead, at: number): RegisterDef[] {
+  if (read(at + 4, 2) !== 0x1e98) return [];
+  switch (read(at + 8, 2)) {
+    case 2:
+      return [...CXL_DVSEC.FUNCTION_MAP];
+    case 3:
+      return [CXL_DVSEC.PORT_STATUS, CXL_DVSEC.PORT_CTRL, CXL_DVSEC.PORT_ALT_BUS, CXL_DVSEC.PORT_ALT_MEM];
+    case 4:
+      return [CXL_DVSEC.GPF_PHASE1, CXL_DVSEC.GPF_PHASE2];
+    case 5:
+      return [CXL_DVSEC.GPF_DURATION, CXL_DVSEC.GPF_POWER];
+    case 7:
+      return [CXL_DVSEC.FLEX_CAP, CXL_DVSEC.FLEX_CTRL, CXL_DVSEC.FLEX_STATUS, CXL_DVSEC.FLEX_MOD_TS];
+    case 8: {
+      const length = (read(at + 4, 4) >>> 20) & 0xfff;
+      return Array.from({ length: Math.max(0, Math.floor((Math.min(length, 0x1000 - at) - 0x0c) / 8)) }, (_, i) => cxlRegisterBlock(i)).flat();
+    }
+    default:
+      return [];
+  }
+}
+
 /** Serial ATA capability (AHCI 1.3 section 2.4): where the HBA's index-data pair lives. */
 export const SATA_REGISTERS: readonly RegisterDef[] = [
   ...CAP_HEADER,
@@ -348,6 +491,10 @@ export function standardCapabilityRegisters(id: number, read: ConfigRead, at: nu
       return [...CAP_HEADER, HT_COMMAND];
     case CAP_ID.SATA:
       return SATA_REGISTERS;
+    case CAP_ID.AGP:
+      return AGP_REGISTERS;
+    case CAP_ID.PCIX:
+      return (read(0x0e, 1) & 0x7f) === 1 ? PCIX_BRIDGE_REGISTERS : PCIX_REGISTERS;
     case CAP_ID.VENDOR:
       return isVirtio(read) ? VIRTIO_CAP : [...CAP_HEADER, whole('VNDR_LEN', 2, 1, 'ro', 'Capability length')];
     default:
@@ -355,8 +502,11 @@ export function standardCapabilityRegisters(id: number, read: ConfigRead, at: nu
   }
 }
 
-/** The registers of an extended capability; AER's root registers depend on the port type. */
-export function extendedCapabilityRegisters(id: number, expressType: number): readonly RegisterDef[] {
+/**
+ * The registers of an extended capability; AER's root registers depend on the port type,
+ * a Resizable BAR's entries and an event collector's bus numbers on the capability as found.
+ */
+export function extendedCapabilityRegisters(id: number, expressType: number, read?: ConfigRead, at = 0): readonly RegisterDef[] {
   const list = (...defs: RegisterDef[]) => [EXT_HEADER, ...defs];
   switch (id) {
     case EXT_CAP_ID.AER:
@@ -392,6 +542,17 @@ export function extendedCapabilityRegisters(id: number, expressType: number): re
       return list(EXT.DOE_CAP, EXT.DOE_CTL, EXT.DOE_STA);
     case EXT_CAP_ID.DPC:
       return list(EXT.DPC_CAP, EXT.DPC_CTL, EXT.DPC_STATUS, EXT.DPC_SOURCE);
+    case EXT_CAP_ID.REBAR:
+    case EXT_CAP_ID.VF_REBAR:
+      return list(...Array.from({ length: read ? rebarEntries(read, at) : 1 }, (_, i) => rebarEntryRegisters(i)).flat());
+    case EXT_CAP_ID.TPH:
+      return list(TPH_CAP, TPH_CTRL);
+    case EXT_CAP_ID.PTM:
+      return list(PTM_CAP, PTM_CTRL);
+    case EXT_CAP_ID.RCEC:
+      return read && ((read(at, 4) >>> 16) & 0xf) >= 2 ? list(RCEC_BITMAP, RCEC_BUSES) : list(RCEC_BITMAP);
+    case EXT_CAP_ID.DVSEC:
+      return list(DVSEC_HEADER1, DVSEC_HEADER2, ...(read ? cxlDvsecRegisters(read, at) : []));
     case EXT_CAP_ID.MCAST:
       return list(EXT.MCAST_CAP, EXT.MCAST_CTRL, EXT.MCAST_BAR_LO, EXT.MCAST_BAR_HI, EXT.MCAST_RCV_LO, EXT.MCAST_RCV_HI, EXT.MCAST_BLOCK_LO, EXT.MCAST_BLOCK_HI, EXT.MCAST_UNTRANS_LO, EXT.MCAST_UNTRANS_HI, EXT.MCAST_OVERLAY_LO, EXT.MCAST_OVERLAY_HI);
     default:

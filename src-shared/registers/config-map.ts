@@ -32,7 +32,7 @@ export function describedCapabilities(bytes: Uint8Array): DescribedCapability[] 
     out.push({ entry, registers: standardCapabilityRegisters(entry.id, read, entry.offset) });
   }
   if (bytes.length >= 4096 && expressType >= 0) {
-    for (const entry of walkExtendedCapabilities(read).entries) out.push({ entry, registers: extendedCapabilityRegisters(entry.id, expressType) });
+    for (const entry of walkExtendedCapabilities(read).entries) out.push({ entry, registers: extendedCapabilityRegisters(entry.id, expressType, read, entry.offset) });
   }
   return out;
 }

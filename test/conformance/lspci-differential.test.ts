@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../cli/cli-harness';
 import { FIXTURES, readFixture } from '../pci-text/fixtures';
 import { compareDevice, devicesByBdf, hasLspci, percent, realLspci, type Tally } from './lspci-oracle';
+import { syntheticDevices } from './lspci-synthetic-devices';
+import { hexDumpLines, printLspci } from '../../src-shared/pci-text/lspci-print';
+import { installedPciIds } from '../../src-main/pci-tools/pci-ids-file';
 
 const MACHINES = fileURLToPath(new URL('../../machines/', import.meta.url));
 const PRESETS = readdirSync(MACHINES).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
@@ -55,6 +58,25 @@ describe.skipIf(!hasLspci && process.env.IRQSCOPE_REQUIRE_LSPCI === undefined)('
       if (diffs.length > 0) console.log(`${file}\n${diffs.join('\n')}`);
     });
   }
+
+  it.each([
+    ['-vvv', 3],
+    ['-vv', 2],
+    ['-v', 1],
+  ] as const)('synthetic AGP, PCI-X, Resizable BAR, TPH, PTM, RCEC and DVSEC devices, %s: every line identical', (flag, verbose) => {
+    const devices = syntheticDevices();
+    const dump = devices.map((d) => [`${d.bdf} Class 0000: Device`, ...hexDumpLines(d.config, 4096), ''].join('\n')).join('\n');
+    const expected = devicesByBdf(realLspci(dump, flag));
+    const ids = installedPciIds();
+    const diffs: string[] = [];
+    for (const d of devices) {
+      const before = diffs.length;
+      // Only the -vvv run feeds the per-capability table.
+      compareDevice(expected.get(d.bdf) ?? [], printLspci(d, { verbose, hex: 0, ids }).split('\n').filter((l) => l !== ''), verbose === 3 ? tallies : new Map(), diffs);
+      if (diffs.length > before) diffs.splice(before, 0, `${d.bdf}:`);
+    }
+    expect(diffs).toEqual([]);
+  });
 
   it('≥ 95 % of real lspci lines identical overall; 100 % for MSI-X and MSI', () => {
     const overall = [...tallies.values()].reduce((a, t) => ({ identical: a.identical + t.identical, total: a.total + t.total }), { identical: 0, total: 0 });

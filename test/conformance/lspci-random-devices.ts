@@ -3,6 +3,7 @@
 // endpoints and bridges of every PCI Express port type. Seeded, so a failure
 // reproduces.
 import { CAP_ID, EXP_TYPE, EXT_CAP_ID } from '../../src-shared/registers/capability-layouts';
+import { CXL_UNDECODED_IDS } from '../../src-shared/pci-text/lspci-ecaps';
 
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -96,6 +97,65 @@ const EXTENDED: readonly [number, number, (b: Builder, at: number) => void][] = 
   [0x1d, 8, () => undefined],
 ];
 
+/** A Resizable BAR: 0-7 entries by the first control register (lspci names 0 and 7 out of specification), random sizes and BAR indexes. */
+function rebarBody(b: Builder, at: number): void {
+  fill(b, at + 4, at + 0x34);
+  b.bytes[at + 8] = (b.bytes[at + 8]! & 0x1f) | ((rand(b) < 0.85 ? 1 + int(b, 6) : pick(b, [0, 7])) << 5);
+  for (let i = 0; i < 6; i++) {
+    // Mostly sizes lspci names (up to 8 EB), sometimes past them; sometimes no sizes at all.
+    b.bytes[at + 9 + 8 * i] = rand(b) < 0.85 ? int(b, 44) : int(b, 64);
+    if (rand(b) < 0.15) put(b, at + 4 + 8 * i, 4, 0);
+  }
+}
+
+/**
+ * Capabilities added since the seed-11 stream was fixed: drawn from a second
+ * generator seeded by each device's header, so the devices (and names) the
+ * first stream makes stay as they were and these come on top.
+ */
+const MORE_STANDARD: readonly [number, number, (b: Builder, at: number) => void][] = [
+  [CAP_ID.AGP, 12, (b, at) => {
+    fill(b, at + 2, at + 12);
+    // Versions 1.0-3.5 mostly, so both rate units show; sometimes any byte.
+    b.bytes[at + 2] = rand(b) < 0.8 ? pick(b, [0x10, 0x20, 0x30, 0x35]) : int(b, 256);
+  }],
+  [CAP_ID.PCIX, 16, (b, at) => fill(b, at + 2, at + 16)],
+  [0x00, 4, (b, at) => fill(b, at + 2, at + 4)],
+];
+const MORE_EXTENDED: readonly [number, number, (b: Builder, at: number) => void][] = [
+  [EXT_CAP_ID.REBAR, 0x34, (b, at) => rebarBody(b, at)],
+  [EXT_CAP_ID.VF_REBAR, 0x34, (b, at) => rebarBody(b, at)],
+  [EXT_CAP_ID.TPH, 0x0c, (b, at) => fill(b, at + 4, at + 0x0c)],
+  [EXT_CAP_ID.PTM, 0x0c, (b, at) => {
+    fill(b, at + 4, at + 0x0c);
+    // Granularity 0 and 255 are named, not counted in ns.
+    b.bytes[at + 5] = pick(b, [0, 0xff, int(b, 256)]);
+    b.bytes[at + 9] = pick(b, [0, 0xff, int(b, 256)]);
+  }],
+  [EXT_CAP_ID.RCEC, 0x0c, (b, at) => {
+    fill(b, at + 4, at + 0x0c);
+    put(b, at + 4, 4, pick(b, [0, 0xffffffff, 1, 0x80000000, Math.floor(rand(b) * 2 ** 32)]));
+  }],
+  [EXT_CAP_ID.DVSEC, 0x30, (b, at) => {
+    fill(b, at + 4, at + 0x30);
+    // CXL's vendor ID, mostly with an ID irqscope decodes; lengths either side of 16 and of the port extensions' 0x28.
+    if (rand(b) < 0.7) put(b, at + 4, 2, 0x1e98);
+    if (rand(b) < 0.8) put(b, at + 8, 2, pick(b, [1, 2, 3, 4, 5, 6, 7, 8, 0x0a, 0xff, int(b, 0x10000)]));
+    if (rand(b) < 0.7) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (pick(b, [0, 15, 16, 36, 40, 64, 0x200, 0xf00]) << 4));
+    const cxl = b.bytes[at + 4] === 0x98 && b.bytes[at + 5] === 0x1e;
+    const id = b.bytes[at + 8]! | (b.bytes[at + 9]! << 8);
+    const length = (b.bytes[at + 6]! >> 4) | (b.bytes[at + 7]! << 4);
+    if (cxl && CXL_UNDECODED_IDS.includes(id)) put(b, at + 8, 2, 1);
+    // irqscope decodes revision 1 of the Flex Bus DVSEC only.
+    if (cxl && id === 7) b.bytes[at + 6] = (b.bytes[at + 6]! & 0xf0) | 1;
+    // pciutils 3.9 aborts ("Accessing non-read configuration byte") on a function map DVSEC shorter than its eight maps.
+    // The same for a Flex Bus DVSEC too short for FBModTS.
+    if (cxl && ((id === 2 && length < 0x2c) || (id === 7 && length < 0x14)) && length >= 16) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (0x40 << 4));
+  }],
+  [0x2a, 8, () => undefined],
+  [0x2c, 8, () => undefined],
+];
+
 const VENDORS = [0x1af4, 0x8086, 0x10de, 0x1b36, 0x15b3, 0x1234];
 
 /** One 4 KiB config space: a type 0 or type 1 header, a chain of standard capabilities and one of extended ones. */
@@ -124,24 +184,29 @@ export function randomConfig(rand: () => number): Uint8Array {
   }
   const standard = [...STANDARD].sort(() => rand() - 0.5).slice(0, 2 + int(b, 5));
   if (!standard.some(([id]) => id === CAP_ID.EXP) && rand() < 0.8) standard.push(STANDARD.find(([id]) => id === CAP_ID.EXP)!);
+  let seed = 0;
+  for (let i = 0; i < 0x40; i++) seed = (Math.imul(seed, 31) + b.bytes[i]!) >>> 0;
+  const more: Builder = { bytes: b.bytes, rand: prng(seed) };
+  const withMore = <T>(items: readonly T[], count: number): [T, Builder][] => [...items].sort(() => more.rand() - 0.5).slice(0, count).map((item) => [item, more]);
+  const standardAll: [(typeof STANDARD)[number], Builder][] = [...standard.map((item): [(typeof STANDARD)[number], Builder] => [item, b]), ...withMore(MORE_STANDARD, int(more, 3))];
   let at = 0x40;
   let link = 0x34;
-  for (const [id, length, body] of standard) {
+  for (const [[id, length, body], builder] of standardAll) {
     if (at + length > 0x100) break;
     b.bytes[link] = at;
     b.bytes[at] = id;
     b.bytes[at + 1] = 0;
-    body(b, at);
+    body(builder, at);
     link = at + 1;
     at = (at + length + 3) & ~3;
   }
-  const extended = [...EXTENDED].sort(() => rand() - 0.5).slice(0, 1 + int(b, 6));
+  const extended: [(typeof EXTENDED)[number], Builder][] = [...[...EXTENDED].sort(() => rand() - 0.5).slice(0, 1 + int(b, 6)).map((item): [(typeof EXTENDED)[number], Builder] => [item, b]), ...withMore(MORE_EXTENDED, int(more, 4))];
   let ext = 0x100;
   let previous = -1;
-  for (const [id, length, body] of extended) {
+  for (const [[id, length, body], builder] of extended) {
     if (previous >= 0) put(b, previous, 4, (b.bytes[previous]! | (b.bytes[previous + 1]! << 8) | (b.bytes[previous + 2]! << 16)) + ext * 0x100000);
-    put(b, ext, 4, id | (int(b, 3) << 16));
-    body(b, ext);
+    put(b, ext, 4, id | (int(builder, 3) << 16));
+    body(builder, ext);
     previous = ext;
     ext = (ext + length + 0x3f) & ~0x3f;
   }

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { buildImportedMachine, importDumpFiles } from '../../src-main/pci-tools/import-dumps';
 import { readFixture } from '../pci-text/fixtures';
 import type { Machine } from '../../src-main/machine/machine';
+import { hexDumpLines } from '../../src-shared/pci-text/lspci-print';
+import { syntheticDevices } from '../conformance/lspci-synthetic-devices';
 
 // cap-dev3.txt: an NVMe endpoint at 01:00.0 with PM at 0x40, MSI (64-bit, maskable) at 0x50,
 // PCI Express at 0x70, MSI-X at 0xb0 and AER at 0x100.
@@ -69,5 +71,54 @@ describe('imported capabilities: write masks from the register descriptions', ()
     const log = bus.configRead(bdf, 0x11c, 4);
     bus.configWrite(bdf, 0x11c, 4, ~log >>> 0);
     expect(bus.configRead(bdf, 0x11c, 4)).toBe(log);
+  });
+});
+
+describe('AGP, PCI-X, Resizable BAR and PTM: write masks from the same descriptions lspci decodes with', () => {
+  // Synthetic device 0: AGP at 0x40, PCI-X at 0x50; device 3: Physical Resizable BAR at 0x100; device 4: PTM at 0x240.
+  function synthetic(index: number): { machine: Machine; bdf: number } {
+    const device = syntheticDevices()[index]!;
+    const text = [`${device.bdf} Class 0000: Device`, ...hexDumpLines(device.config, 4096), ''].join('\n');
+    const built = buildImportedMachine(importDumpFiles([{ name: 'synthetic.txt', text }]));
+    if (!built.ok) throw new Error(built.problem);
+    return { machine: built.machine, bdf: built.machine.functions()[0]!.bdf };
+  }
+
+  it('AGP: Command writable, Status read-only; PCI-X: Command writable, split completion errors write-1-to-clear', () => {
+    const { machine, bdf } = synthetic(0);
+    const bus = machine.bus;
+    const status = bus.configRead(bdf, 0x44, 4);
+    bus.configWrite(bdf, 0x44, 4, ~status >>> 0);
+    expect(bus.configRead(bdf, 0x44, 4)).toBe(status);
+    // Bits the description leaves out (reserved: 3, 6, 23:16) keep what the device had.
+    const command = bus.configRead(bdf, 0x48, 4);
+    bus.configWrite(bdf, 0x48, 4, 0x07000307);
+    expect(bus.configRead(bdf, 0x48, 4)).toBe((0x07000307 | (command & 0x00ff0048)) >>> 0);
+    bus.configWrite(bdf, 0x52, 2, 0x0070);
+    expect(bus.configRead(bdf, 0x52, 2)).toBe(0x0070);
+    const pcix = bus.configRead(bdf, 0x54, 4);
+    expect(pcix & 0x000c0000).toBe(0x000c0000);
+    bus.configWrite(bdf, 0x54, 4, 0x00040000);
+    expect(bus.configRead(bdf, 0x54, 4)).toBe((pcix & ~0x00040000) >>> 0);
+  });
+
+  it('Resizable BAR: the size writable, BAR index, count and supported sizes read-only', () => {
+    const { machine, bdf } = synthetic(3);
+    const bus = machine.bus;
+    const ctrl = bus.configRead(bdf, 0x108, 4);
+    bus.configWrite(bdf, 0x108, 4, 0);
+    expect(bus.configRead(bdf, 0x108, 4)).toBe((ctrl & ~0x3f00) >>> 0);
+    bus.configWrite(bdf, 0x104, 4, 0);
+    expect(bus.configRead(bdf, 0x104, 4)).not.toBe(0);
+  });
+
+  it('PTM: Enable, Root Select and effective granularity writable, capabilities read-only', () => {
+    const { machine, bdf } = synthetic(4);
+    const bus = machine.bus;
+    const cap = bus.configRead(bdf, 0x244, 4);
+    bus.configWrite(bdf, 0x244, 4, 0);
+    expect(bus.configRead(bdf, 0x244, 4)).toBe(cap);
+    bus.configWrite(bdf, 0x248, 4, 0xffffffff);
+    expect(bus.configRead(bdf, 0x248, 4)).toBe(0x0000ff03);
   });
 });

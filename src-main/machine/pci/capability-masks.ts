@@ -24,5 +24,5 @@ export function applyCapabilityMasks(config: ConfigSpace): void {
     if (cap.id !== MSIX_CAP_ID) place(standardCapabilityRegisters(cap.id, read, cap.offset), cap.offset, STANDARD_END, config);
   }
   if (config.size < 4096 || expressType < 0) return;
-  for (const cap of walkExtendedCapabilities(read).entries) place(extendedCapabilityRegisters(cap.id, expressType), cap.offset, config.size, config);
+  for (const cap of walkExtendedCapabilities(read).entries) place(extendedCapabilityRegisters(cap.id, expressType, read, cap.offset), cap.offset, config.size, config);
 }
