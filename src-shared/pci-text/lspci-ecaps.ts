@@ -299,21 +299,78 @@ function rcec(read: ConfigRead, where: number, r: (d: RegisterDef) => RegisterVi
 }
 
 const CXL_VENDOR = 0x1e98;
-/** The CXL DVSEC IDs pciutils 3.9 decodes and irqscope does not yet: the CXL device (0), and (below) a Flex Bus port of revision other than 1; 9 it names and prints nothing for. */
-export const CXL_UNDECODED_IDS: readonly number[] = [0, 9];
-const CXL_DECODED: Readonly<Record<number, (r: (d: RegisterDef) => RegisterView, length: number) => Lines>> = {
-  2: cxlFunctionMap, 3: cxlPort, 4: cxlGpfPort, 5: cxlGpfDevice, 7: cxlFlexBus, 8: cxlRegisterLocator,
+/** The CXL DVSEC IDs pciutils 3.9 decodes and irqscope does not yet: 9 (MLD), which it names and prints nothing for. */
+export const CXL_UNDECODED_IDS: readonly number[] = [9];
+type CxlDecode = (r: (d: RegisterDef) => RegisterView, length: number, rev: number) => Lines;
+const CXL_DECODED: Readonly<Record<number, CxlDecode>> = {
+  0: cxlDevice, 2: cxlFunctionMap, 3: cxlPort, 4: cxlGpfPort, 5: cxlGpfDevice, 7: cxlFlexBus, 8: cxlRegisterLocator,
 };
 
-/** pciutils 3.9 aborts reading FBModTS past a 16-byte Flex Bus DVSEC; irqscope prints the lines before it. */
-function cxlFlexBus(r: (d: RegisterDef) => RegisterView, length: number): Lines {
+const CXL_RANGE_TYPES = ['Volatile', 'Non-volatile', 'CDAT'];
+const CXL_RANGE_CLASSES = ['DRAM', 'Storage', 'CDAT'];
+const CXL_INTERLEAVES = [0, 256, 4096, 512, 1024, 2048, 8192, 16384];
+const U64 = (1n << 64n) - 1n;
+
+/**
+ * A CXL device range: base to base + size - 1 (the size's low 28 bits are its
+ * flags; lspci wraps past 2^64, so an empty range at 0 ends at ffffffffffffffff).
+ * pciutils 3.9 indexes its tables with the raw type, class and interleave
+ * fields, printing whatever lies past them for reserved encodings; irqscope
+ * prints `<?>` there.
+ */
+function cxlRange(n: number, [sizeHi, sizeLo, baseHi, baseLo]: RegisterView[]): Lines {
+  const size = (BigInt(sizeHi!.value) << 32n) | BigInt((sizeLo!.value & 0xf0000000) >>> 0);
+  const base = (BigInt(baseHi!.value) << 32n) | BigInt(baseLo!.value >>> 0);
+  const flags = sizeLo!;
+  const name = (table: readonly (string | number)[], i: number) => String(table[i] ?? '<?>');
+  return [
+    `\t\tRange${n}: ${hex(base, 16)}-${hex((base + size - 1n) & U64, 16)}`,
+    `\t\t\tValid${flags.flag('Valid')} Active${flags.flag('Active')} Type=${name(CXL_RANGE_TYPES, flags.get('type'))} Class=${name(CXL_RANGE_CLASSES, flags.get('class'))} interleave=${name(CXL_INTERLEAVES, flags.get('interleave'))} timeout=${2 ** (2 * flags.get('timeout'))}s`,
+  ];
+}
+
+/** The CXL device DVSEC as pciutils 3.9 prints it: nothing for revision 0 (CXL 1.1) or a DVSEC shorter than its 0x38 bytes. */
+function cxlDevice(r: (d: RegisterDef) => RegisterView, length: number, rev: number): Lines {
+  if (rev === 0 || length < 0x38) return [];
+  const cap = r(CXL_DVSEC.DEV_CAP);
+  const ctl = r(CXL_DVSEC.DEV_CTRL);
+  const cap2 = r(CXL_DVSEC.DEV_CAP2);
+  const unit = cap2.get('cacheUnit');
+  const units: Readonly<Record<number, number>> = { 1: 64 * 1024, 2: 1024 * 1024 };
+  const cache = unit === 0 ? 'Cache Size Not Reported' : units[unit] ? `Cache Size: ${hex(cap2.get('cacheSize') * units[unit]!, 8)}` : `Cache Size: ${cap2.get('cacheSize')} of unknown unit size (${unit})`;
+  return [
+    `\t\tCXLCap:\tCache${cap.flag('Cache')} IO${cap.flag('IO')} Mem${cap.flag('Mem')} Mem HW Init${cap.flag('MemHwInit')} HDMCount ${cap.get('hdmCount')} Viral${cap.flag('Viral')}`,
+    `\t\tCXLCtl:\tCache${ctl.flag('Cache')} IO${ctl.flag('IO')} Mem${ctl.flag('Mem')} Cache SF Cov ${ctl.get('sfCoverage')} Cache SF Gran ${ctl.get('sfGranularity')} Cache Clean${ctl.flag('CacheClean')} Viral${ctl.flag('Viral')}`,
+    `\t\tCXLSta:\tViral${r(CXL_DVSEC.DEV_STATUS).flag('Viral')}`,
+    `\t\tCXLSta2:\t${r(CXL_DVSEC.DEV_STATUS2).flags('ResetComplete', 'ResetError', 'PMComplete')}`,
+    `\t\t${cache}`,
+    ...CXL_DVSEC.DEV_RANGES.flatMap((defs, i) => cxlRange(i + 1, defs.map(r))),
+  ];
+}
+
+/**
+ * Flex Bus port: revision 0 is refused in words; revision 2 and up add the
+ * 256B and PBR flit bits and the second register set. pciutils 3.9 aborts
+ * reading past a DVSEC too short for what its revision has (FBModTS from
+ * revision 1, the second set from 2); irqscope prints the lines that fit.
+ */
+function cxlFlexBus(r: (d: RegisterDef) => RegisterView, length: number, rev: number): Lines {
+  if (rev === 0) return ['\t\tRevision 0 not supported'];
   const link = ['Cache', 'IO', 'Mem'];
   const modes = ['SynHdrByp', 'DrftBuf', '68BFlit', 'MltLogDev'];
+  const flits = rev >= 2 ? ['256BFlit', 'PBRFlit'] : [];
   return [
-    `\t\tFBCap:\t${r(CXL_DVSEC.FLEX_CAP).flags(...link, '68BFlit', 'MltLogDev')}`,
-    `\t\tFBCtl:\t${r(CXL_DVSEC.FLEX_CTRL).flags(...link, ...modes, 'RCD', 'Retimer1', 'Retimer2')}`,
-    `\t\tFBSta:\t${r(CXL_DVSEC.FLEX_STATUS).flags(...link, ...modes)}`,
+    `\t\tFBCap:\t${r(CXL_DVSEC.FLEX_CAP).flags(...link, '68BFlit', 'MltLogDev', ...flits)}`,
+    `\t\tFBCtl:\t${r(CXL_DVSEC.FLEX_CTRL).flags(...link, ...modes, 'RCD', 'Retimer1', 'Retimer2', ...flits)}`,
+    `\t\tFBSta:\t${r(CXL_DVSEC.FLEX_STATUS).flags(...link, ...modes, ...flits)}`,
     ...(length >= 0x14 ? [`\t\tFBModTS:\tReceived FB Data: ${hex(r(CXL_DVSEC.FLEX_MOD_TS).get('data'), 6)}`] : []),
+    ...(rev >= 2 && length >= 0x20
+      ? [
+          `\t\tFBCap2:\tNOPHint${r(CXL_DVSEC.FLEX_CAP2).flag('NOPHint')}`,
+          `\t\tFBCtl2:\tNOPHint${r(CXL_DVSEC.FLEX_CTRL2).flag('NOPHint')}`,
+          `\t\tFBSta2:\tNOPHintInfo: ${r(CXL_DVSEC.FLEX_STATUS2).get('nopHintInfo').toString(16)}`,
+        ]
+      : []),
   ];
 }
 
@@ -381,10 +438,8 @@ function dvsec(read: ConfigRead, where: number, r: (d: RegisterDef) => RegisterV
   if (h.get('vendor') !== CXL_VENDOR || length < 16) return [`${title} <?>`];
   const lines = [`${title}: CXL`];
   if (verbose < 2 || where + length > CONFIG_END || CXL_UNDECODED_IDS.includes(id)) return lines;
-  // A Flex Bus DVSEC of revision 2 and up has CXL 3.0's flit modes and a second register set, which irqscope does not decode yet.
-  if (id === 7 && h.get('rev') !== 1) return lines;
   const decode = CXL_DECODED[id];
-  return [...lines, ...(decode ? decode(r, length) : [`\t\tUnknown ID ${hex(id, 4)}`])];
+  return [...lines, ...(decode ? decode(r, length, h.get('rev')) : [`\t\tUnknown ID ${hex(id, 4)}`])];
 }
 
 const NAMES_ONLY: Readonly<Record<number, string>> = {

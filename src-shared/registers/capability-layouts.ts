@@ -391,8 +391,32 @@ export const RCEC_BUSES = reg('RCEC_BUSES', 8, 4, [f('next', 8, 8, 'ro', 'RCEC n
 export const DVSEC_HEADER1 = reg('DVSEC_HEADER1', 4, 4, [f('vendor', 0, 16, 'ro', 'DVSEC vendor ID'), f('rev', 16, 4, 'ro', 'DVSEC revision'), f('length', 20, 12, 'ro', 'DVSEC length')]);
 export const DVSEC_HEADER2 = reg('DVSEC_HEADER2', 8, 2, [f('id', 0, 16, 'ro', 'DVSEC ID')]);
 
-/** CXL 2.0 DVSECs (vendor 0x1e98) irqscope decodes, by DVSEC ID: function map (2), port extensions (3), GPF for ports (4) and devices (5). */
+/** CXL 2.0 DVSECs (vendor 0x1e98) irqscope decodes, by DVSEC ID: the device (0), function map (2), port extensions (3), GPF for ports (4) and devices (5), Flex Bus port (7). */
 export const CXL_DVSEC = {
+  DEV_CAP: reg('CXL_DEV_CAP', 0x0a, 2, [
+    bit('Cache', 0, 'ro', 'CXL.cache capable'), bit('IO', 1, 'ro', 'CXL.io capable'), bit('Mem', 2, 'ro', 'CXL.mem capable'), bit('MemHwInit', 3, 'ro', 'Memory initialized by hardware'),
+    f('hdmCount', 4, 2, 'ro', 'HDM range count'), bit('Viral', 14, 'ro', 'Viral capable'),
+  ]),
+  DEV_CTRL: reg('CXL_DEV_CTRL', 0x0c, 2, [
+    bit('Cache', 0, 'rw', 'CXL.cache enable'), bit('IO', 1, 'ro', 'CXL.io enable'), bit('Mem', 2, 'rw', 'CXL.mem enable'), f('sfCoverage', 3, 5, 'rw', 'Cache snoop filter coverage'),
+    f('sfGranularity', 8, 3, 'rw', 'Cache snoop filter granularity'), bit('CacheClean', 11, 'rw', 'Cache clean eviction'), bit('Viral', 14, 'rw', 'Viral enable'),
+  ]),
+  DEV_STATUS: reg('CXL_DEV_STATUS', 0x0e, 2, [bit('Viral', 14, 'rw', 'Viral status')]),
+  DEV_STATUS2: reg('CXL_DEV_STATUS2', 0x12, 2, [bit('ResetComplete', 1, 'ro', 'CXL reset complete'), bit('ResetError', 2, 'ro', 'CXL reset error'), bit('PMComplete', 15, 'ro', 'Power management initialization complete')]),
+  DEV_CAP2: reg('CXL_DEV_CAP2', 0x16, 2, [f('cacheUnit', 0, 4, 'ro', 'Cache size unit (0: not reported, 1: 64 KiB, 2: 1 MiB)'), f('cacheSize', 8, 8, 'ro', 'Cache size, in units')]),
+  /** Range `n` (0 or 1): size high, size low (its flags in the low bits), base high, base low. */
+  DEV_RANGES: [0, 1].map((n) => {
+    const at = 0x18 + 0x10 * n;
+    return [
+      whole(`CXL_DEV_RANGE${n + 1}_SIZE_HI`, at, 4, 'ro', `Range ${n + 1} size [63:32]`),
+      reg(`CXL_DEV_RANGE${n + 1}_SIZE_LO`, at + 4, 4, [
+        bit('Valid', 0, 'ro', 'Memory info valid'), bit('Active', 1, 'ro', 'Memory active'), f('type', 2, 3, 'ro', 'Media type'), f('class', 5, 3, 'ro', 'Memory class'),
+        f('interleave', 8, 5, 'ro', 'Desired interleave'), f('timeout', 13, 3, 'ro', 'Memory active timeout'), f('size', 28, 4, 'ro', 'Range size [31:28]'),
+      ]),
+      whole(`CXL_DEV_RANGE${n + 1}_BASE_HI`, at + 8, 4, 'rw', `Range ${n + 1} base [63:32]`),
+      reg(`CXL_DEV_RANGE${n + 1}_BASE_LO`, at + 12, 4, [f('base', 28, 4, 'rw', 'Range base [31:28]')]),
+    ];
+  }),
   /** Function map `i` (the 16 bits lspci reads of each 32-bit register). */
   FUNCTION_MAP: [0, 1, 2, 3, 4, 5, 6, 7].map((i) => whole(`CXL_FUNC_MAP_${i}`, 0x0c + 4 * i, 2, 'ro', `Function map ${i}`)),
   PORT_STATUS: reg('CXL_PORT_STATUS', 0x0a, 2, [bit('PMComplete', 0, 'ro', 'Port power management initialization complete')]),
@@ -406,17 +430,23 @@ export const CXL_DVSEC = {
   GPF_PHASE2: reg('CXL_GPF_PORT_PHASE2', 0x0e, 2, [f('base', 0, 4, 'rw', 'GPF phase 2 timeout base'), f('scale', 8, 4, 'rw', 'GPF phase 2 timeout scale')]),
   GPF_DURATION: reg('CXL_GPF_DEVICE_DURATION', 0x0a, 2, [f('base', 0, 4, 'ro', 'GPF phase 2 duration base'), f('scale', 8, 4, 'ro', 'GPF phase 2 duration scale')]),
   GPF_POWER: whole('CXL_GPF_DEVICE_POWER', 0x0c, 4, 'ro', 'GPF phase 2 power (mW)'),
-  FLEX_CAP: reg('CXL_FB_CAP', 0x0a, 2, [bit('Cache', 0, 'ro', 'Cache capable'), bit('IO', 1, 'ro', 'I/O capable'), bit('Mem', 2, 'ro', 'Memory capable'), bit('68BFlit', 5, 'ro', '68B flit and VH capable'), bit('MltLogDev', 6, 'ro', 'Multi-logical device capable')]),
+  FLEX_CAP: reg('CXL_FB_CAP', 0x0a, 2, [bit('Cache', 0, 'ro', 'Cache capable'), bit('IO', 1, 'ro', 'I/O capable'), bit('Mem', 2, 'ro', 'Memory capable'), bit('68BFlit', 5, 'ro', '68B flit and VH capable'), bit('MltLogDev', 6, 'ro', 'Multi-logical device capable'),
+    bit('256BFlit', 13, 'ro', '256B flit capable (revision 2)'), bit('PBRFlit', 14, 'ro', 'PBR flit capable (revision 2)')]),
   FLEX_CTRL: reg('CXL_FB_CTRL', 0x0c, 2, [
     bit('Cache', 0, 'rw', 'Cache enable'), bit('IO', 1, 'ro', 'I/O enable'), bit('Mem', 2, 'rw', 'Memory enable'), bit('SynHdrByp', 3, 'rw', 'Sync header bypass enable'),
     bit('DrftBuf', 4, 'rw', 'Drift buffer enable'), bit('68BFlit', 5, 'rw', '68B flit and VH enable'), bit('MltLogDev', 6, 'rw', 'Multi-logical device enable'),
     bit('RCD', 7, 'rw', 'Disable RCD training'), bit('Retimer1', 8, 'rw', 'Retimer 1 present'), bit('Retimer2', 9, 'rw', 'Retimer 2 present'),
+    bit('256BFlit', 13, 'rw', '256B flit enable (revision 2)'), bit('PBRFlit', 14, 'rw', 'PBR flit enable (revision 2)'),
   ]),
   FLEX_STATUS: reg('CXL_FB_STATUS', 0x0e, 2, [
     bit('Cache', 0, 'ro', 'Cache enabled'), bit('IO', 1, 'ro', 'I/O enabled'), bit('Mem', 2, 'ro', 'Memory enabled'), bit('SynHdrByp', 3, 'ro', 'Sync header bypass enabled'),
     bit('DrftBuf', 4, 'ro', 'Drift buffer enabled'), bit('68BFlit', 5, 'ro', '68B flit and VH enabled'), bit('MltLogDev', 6, 'ro', 'Multi-logical device enabled'),
+    bit('256BFlit', 13, 'ro', '256B flit enabled (revision 2)'), bit('PBRFlit', 14, 'ro', 'PBR flit enabled (revision 2)'),
   ]),
   FLEX_MOD_TS: reg('CXL_FB_MOD_TS', 0x10, 4, [f('data', 0, 24, 'ro', 'Received Flex Bus data')]),
+  FLEX_CAP2: reg('CXL_FB_CAP2', 0x14, 4, [bit('NOPHint', 0, 'ro', 'NOP hint capable')]),
+  FLEX_CTRL2: reg('CXL_FB_CTRL2', 0x18, 4, [bit('NOPHint', 0, 'rw', 'NOP hint enable')]),
+  FLEX_STATUS2: reg('CXL_FB_STATUS2', 0x1c, 4, [f('nopHintInfo', 0, 2, 'ro', 'NOP hint information')]),
 } as const;
 
 /** Register locator block `i` (8 bytes from 0x0c): BAR, block ID and the 64-bit offset's two halves. */
@@ -431,7 +461,10 @@ export function cxlRegisterBlock(i: number): RegisterDef[] {
 /** The CXL registers of a DVSEC, by its vendor and ID; none for other vendors or IDs irqscope does not decode. */
 export function cxlDvsecRegisters(read: ConfigRead, at: number): RegisterDef[] {
   if (read(at + 4, 2) !== 0x1e98) return [];
+  const rev = (read(at + 4, 4) >>> 16) & 0xf;
   switch (read(at + 8, 2)) {
+    case 0:
+      return [CXL_DVSEC.DEV_CAP, CXL_DVSEC.DEV_CTRL, CXL_DVSEC.DEV_STATUS, CXL_DVSEC.DEV_STATUS2, CXL_DVSEC.DEV_CAP2, ...CXL_DVSEC.DEV_RANGES.flat()];
     case 2:
       return [...CXL_DVSEC.FUNCTION_MAP];
     case 3:
@@ -441,7 +474,7 @@ export function cxlDvsecRegisters(read: ConfigRead, at: number): RegisterDef[] {
     case 5:
       return [CXL_DVSEC.GPF_DURATION, CXL_DVSEC.GPF_POWER];
     case 7:
-      return [CXL_DVSEC.FLEX_CAP, CXL_DVSEC.FLEX_CTRL, CXL_DVSEC.FLEX_STATUS, CXL_DVSEC.FLEX_MOD_TS];
+      return [CXL_DVSEC.FLEX_CAP, CXL_DVSEC.FLEX_CTRL, CXL_DVSEC.FLEX_STATUS, CXL_DVSEC.FLEX_MOD_TS, ...(rev >= 2 ? [CXL_DVSEC.FLEX_CAP2, CXL_DVSEC.FLEX_CTRL2, CXL_DVSEC.FLEX_STATUS2] : [])];
     case 8: {
       const length = (read(at + 4, 4) >>> 20) & 0xfff;
       return Array.from({ length: Math.max(0, Math.floor((Math.min(length, 0x1000 - at) - 0x0c) / 8)) }, (_, i) => cxlRegisterBlock(i)).flat();

@@ -74,6 +74,35 @@ const SPECS: Spec[] = [
       [EXT_CAP_ID.DVSEC, 1, '981e8102 0800 0000 04000000 00000000 01ff0000 00000000 02020000 01000000'], [EXT_CAP_ID.DVSEC, 1, '981e0101 0500 090c 0c0d0e0f'], [EXT_CAP_ID.DVSEC, 1, '981e0101 0500 0000 00000000'],
     ],
   },
+  // CXL devices: every revision (0 prints nothing), lengths short, exact and long, each cache size unit, each range type, class, interleave and timeout.
+  {
+    standard: [EXPRESS],
+    extended: [
+      [EXT_CAP_ID.DVSEC, 1, '981e8103 0000 ffff ffff ffff ffff ffff ffff 020a ffffffff 4be700f0 ffffffff 000000f0 00000001 09000010 00000000 00000000'],
+      [EXT_CAP_ID.DVSEC, 1, `981e8103 0000 ${'0000 '.repeat(7)}${'00000000 '.repeat(8)}`],
+      [EXT_CAP_ID.DVSEC, 1, `981e8003 0000 ${'ffff '.repeat(7)}${'00000000 '.repeat(8)}`], [EXT_CAP_ID.DVSEC, 1, `981e0103 0000 ${'ffff '.repeat(7)}${'00000000 '.repeat(6)}`],
+      [EXT_CAP_ID.DVSEC, 1, `981e0104 0000 ${'0000 '.repeat(6)}ff0f ${'00000000 '.repeat(8)}00000000`], [EXT_CAP_ID.DVSEC, 1, `981ec203 0000 ${'0000 '.repeat(6)}0303 ${'00000000 '.repeat(8)}ffff`],
+      ...[0, 1, 2, 3, 4, 5, 6, 7].map((i): [number, number, string] => {
+        const flags = (n: number) => (n & 3) | ((n % 3) << 2) | (((n + 1) % 3) << 5) | (n << 8) | ((7 - n) << 13);
+        const le = (v: number) => Buffer.from(Uint32Array.of(v >>> 0).buffer).toString('hex');
+        const word = (v: number) => le(v).slice(0, 4);
+        const rev = 1 + (i % 3);
+        return [EXT_CAP_ID.DVSEC, 1, `981e8${rev}03 0000 ${word(0x1111 << (i % 4))} ${word(0x0683 + (i << 3))} ${word(i & 1 ? 0x4000 : 0xbfff)} 0000 ${word(1 << (i * 2))} 0000 ${word(((i * 37) << 8) | [0, 1, 2, 3, 15][i % 5]!)} ${le(i * 0x1000)} ${le(0x10000000 * i + flags(i))} ${le(0x00400000 * i)} ${le(0xf0000000 - 0x10000000 * i)} 00000000 ${le(0x10000000 * (7 - i) + flags(7 - i))} ${le(0xffffffff - i)} ${le(0x10000000 * i)}`];
+      }),
+    ],
+  },
+  // Flex Bus ports of revision 0 (refused), 2, 3 and 15: every flit bit, the second register set, a DVSEC longer than revision 2's.
+  {
+    standard: [EXPRESS],
+    extended: [
+      [EXT_CAP_ID.DVSEC, 1, '981e0202 0700 ffff ffff ffff ffffffff ffffffff ffffffff ffffffff'], [EXT_CAP_ID.DVSEC, 1, '981e0202 0700 0000 0000 0000 00000000 00000000 00000000 00000000'],
+      [EXT_CAP_ID.DVSEC, 1, '981e0302 0700 0540 1280 a000 563412ff 01000000 02000000 03000000'], [EXT_CAP_ID.DVSEC, 1, '981e0202 0700 0020 0020 0020 00000000 feffffff 01000000 02000000'],
+      [EXT_CAP_ID.DVSEC, 1, '981e0202 0700 0040 0040 0040 00000000 00000000 fffffffe fcffffff'], [EXT_CAP_ID.DVSEC, 1, '981e0202 0700 ff9f ff9f ff9f 00000000 00000000 00000000 00000000'],
+      [EXT_CAP_ID.DVSEC, 1, '981e0001 0700 ffff ffff ffff'], [EXT_CAP_ID.DVSEC, 1, '981e0002 0700 ffff ffff ffff ffffffff ffffffff ffffffff ffffffff'],
+      [EXT_CAP_ID.DVSEC, 1, '981e0f02 0700 1234 5678 9abc def01234 01000000 00000000 01000000'], [EXT_CAP_ID.DVSEC, 1, '981e4202 0700 ffff 0000 ffff 00000000 01000000 01000000 01000000 ffffffff'],
+      [EXT_CAP_ID.DVSEC, 1, '981e0102 0700 ffff ffff ffff ffffffff ffffffff ffffffff ffffffff'],
+    ],
+  },
 ];
 
 function put(bytes: Uint8Array, at: number, size: number, value: number): void {
