@@ -136,21 +136,29 @@ const MORE_EXTENDED: readonly [number, number, (b: Builder, at: number) => void]
     fill(b, at + 4, at + 0x0c);
     put(b, at + 4, 4, pick(b, [0, 0xffffffff, 1, 0x80000000, Math.floor(rand(b) * 2 ** 32)]));
   }],
-  [EXT_CAP_ID.DVSEC, 0x30, (b, at) => {
-    fill(b, at + 4, at + 0x30);
-    // CXL's vendor ID, mostly with an ID irqscope decodes; lengths either side of 16 and of the port extensions' 0x28.
+  [EXT_CAP_ID.DVSEC, 0x40, (b, at) => {
+    fill(b, at + 4, at + 0x40);
+    // CXL's vendor ID, mostly with an ID irqscope decodes; lengths either side of 16, of the port extensions' 0x28 and of the device's 0x38.
     if (rand(b) < 0.7) put(b, at + 4, 2, 0x1e98);
-    if (rand(b) < 0.8) put(b, at + 8, 2, pick(b, [1, 2, 3, 4, 5, 6, 7, 8, 0x0a, 0xff, int(b, 0x10000)]));
-    if (rand(b) < 0.7) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (pick(b, [0, 15, 16, 36, 40, 64, 0x200, 0xf00]) << 4));
+    if (rand(b) < 0.8) put(b, at + 8, 2, pick(b, [0, 1, 2, 3, 4, 5, 7, 8, 0x0a, 0xff, int(b, 0x10000)]));
+    if (rand(b) < 0.7) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (pick(b, [0, 15, 16, 36, 40, 56, 60, 64, 0x200, 0xf00]) << 4));
     const cxl = b.bytes[at + 4] === 0x98 && b.bytes[at + 5] === 0x1e;
     const id = b.bytes[at + 8]! | (b.bytes[at + 9]! << 8);
+    const rev = b.bytes[at + 6]! & 0x0f;
     const length = (b.bytes[at + 6]! >> 4) | (b.bytes[at + 7]! << 4);
     if (cxl && CXL_UNDECODED_IDS.includes(id)) put(b, at + 8, 2, 1);
-    // irqscope decodes revision 1 of the Flex Bus DVSEC only.
-    if (cxl && id === 7) b.bytes[at + 6] = (b.bytes[at + 6]! & 0xf0) | 1;
-    // pciutils 3.9 aborts ("Accessing non-read configuration byte") on a function map DVSEC shorter than its eight maps.
-    // The same for a Flex Bus DVSEC too short for FBModTS.
-    if (cxl && ((id === 2 && length < 0x2c) || (id === 7 && length < 0x14)) && length >= 16) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (0x40 << 4));
+    // pciutils 3.9 aborts ("Accessing non-read configuration byte") on a function map DVSEC shorter than its eight maps,
+    // and on a Flex Bus DVSEC too short for what its revision has (FBModTS from 1, the second register set from 2).
+    const short = (id === 2 && length < 0x2c) || (id === 7 && ((rev === 1 && length < 0x14) || (rev >= 2 && length < 0x20)));
+    if (cxl && short && length >= 16) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (0x40 << 4));
+    // pciutils 3.9 indexes its tables with a CXL device range's raw type, class and interleave, and prints (or crashes on)
+    // what lies past them: keep them in range (type, class 0-2; interleave 0-7).
+    if (cxl && id === 0) {
+      for (const flags of [at + 0x1c, at + 0x2c]) {
+        b.bytes[flags] = (b.bytes[flags]! & 0x03) | (int(b, 3) << 2) | (int(b, 3) << 5);
+        b.bytes[flags + 1] = (b.bytes[flags + 1]! & 0xe0) | int(b, 8);
+      }
+    }
   }],
   [0x2a, 8, () => undefined],
   [0x2c, 8, () => undefined],
