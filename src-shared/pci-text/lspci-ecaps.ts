@@ -299,12 +299,18 @@ function rcec(read: ConfigRead, where: number, r: (d: RegisterDef) => RegisterVi
 }
 
 const CXL_VENDOR = 0x1e98;
-/** The CXL DVSEC IDs pciutils 3.9 decodes and irqscope does not yet: 9 (MLD), which it names and prints nothing for. */
-export const CXL_UNDECODED_IDS: readonly number[] = [9];
+/** The CXL DVSEC IDs pciutils 3.9 decodes and irqscope does not yet: none left. */
+export const CXL_UNDECODED_IDS: readonly number[] = [];
 type CxlDecode = (r: (d: RegisterDef) => RegisterView, length: number, rev: number) => Lines;
 const CXL_DECODED: Readonly<Record<number, CxlDecode>> = {
-  0: cxlDevice, 2: cxlFunctionMap, 3: cxlPort, 4: cxlGpfPort, 5: cxlGpfDevice, 7: cxlFlexBus, 8: cxlRegisterLocator,
+  0: cxlDevice, 2: cxlFunctionMap, 3: cxlPort, 4: cxlGpfPort, 5: cxlGpfDevice, 7: cxlFlexBus, 8: cxlRegisterLocator, 9: cxlMld,
 };
+
+/** Multi-logical device: the count, when it is 1-16 (other encodings are reserved, and lspci prints nothing for them). */
+function cxlMld(r: (d: RegisterDef) => RegisterView): Lines {
+  const count = r(CXL_DVSEC.MLD_NUM_LD).value;
+  return count >= 1 && count <= 16 ? [`\t\tNumLogDevs: ${count}`] : [];
+}
 
 const CXL_RANGE_TYPES = ['Volatile', 'Non-volatile', 'CDAT'];
 const CXL_RANGE_CLASSES = ['DRAM', 'Storage', 'CDAT'];

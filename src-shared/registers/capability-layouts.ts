@@ -391,7 +391,7 @@ export const RCEC_BUSES = reg('RCEC_BUSES', 8, 4, [f('next', 8, 8, 'ro', 'RCEC n
 export const DVSEC_HEADER1 = reg('DVSEC_HEADER1', 4, 4, [f('vendor', 0, 16, 'ro', 'DVSEC vendor ID'), f('rev', 16, 4, 'ro', 'DVSEC revision'), f('length', 20, 12, 'ro', 'DVSEC length')]);
 export const DVSEC_HEADER2 = reg('DVSEC_HEADER2', 8, 2, [f('id', 0, 16, 'ro', 'DVSEC ID')]);
 
-/** CXL 2.0 DVSECs (vendor 0x1e98) irqscope decodes, by DVSEC ID: the device (0), function map (2), port extensions (3), GPF for ports (4) and devices (5), Flex Bus port (7). */
+/** CXL 2.0 DVSECs (vendor 0x1e98) irqscope decodes, by DVSEC ID: the device (0), function map (2), port extensions (3), GPF for ports (4) and devices (5), Flex Bus port (7), MLD (9). */
 export const CXL_DVSEC = {
   DEV_CAP: reg('CXL_DEV_CAP', 0x0a, 2, [
     bit('Cache', 0, 'ro', 'CXL.cache capable'), bit('IO', 1, 'ro', 'CXL.io capable'), bit('Mem', 2, 'ro', 'CXL.mem capable'), bit('MemHwInit', 3, 'ro', 'Memory initialized by hardware'),
@@ -444,6 +444,7 @@ export const CXL_DVSEC = {
     bit('256BFlit', 13, 'ro', '256B flit enabled (revision 2)'), bit('PBRFlit', 14, 'ro', 'PBR flit enabled (revision 2)'),
   ]),
   FLEX_MOD_TS: reg('CXL_FB_MOD_TS', 0x10, 4, [f('data', 0, 24, 'ro', 'Received Flex Bus data')]),
+  MLD_NUM_LD: whole('CXL_MLD_NUM_LD', 0x0a, 2, 'ro', 'Number of logical devices supported'),
   FLEX_CAP2: reg('CXL_FB_CAP2', 0x14, 4, [bit('NOPHint', 0, 'ro', 'NOP hint capable')]),
   FLEX_CTRL2: reg('CXL_FB_CTRL2', 0x18, 4, [bit('NOPHint', 0, 'rw', 'NOP hint enable')]),
   FLEX_STATUS2: reg('CXL_FB_STATUS2', 0x1c, 4, [f('nopHintInfo', 0, 2, 'ro', 'NOP hint information')]),
@@ -475,6 +476,8 @@ export function cxlDvsecRegisters(read: ConfigRead, at: number): RegisterDef[] {
       return [CXL_DVSEC.GPF_DURATION, CXL_DVSEC.GPF_POWER];
     case 7:
       return [CXL_DVSEC.FLEX_CAP, CXL_DVSEC.FLEX_CTRL, CXL_DVSEC.FLEX_STATUS, CXL_DVSEC.FLEX_MOD_TS, ...(rev >= 2 ? [CXL_DVSEC.FLEX_CAP2, CXL_DVSEC.FLEX_CTRL2, CXL_DVSEC.FLEX_STATUS2] : [])];
+    case 9:
+      return [CXL_DVSEC.MLD_NUM_LD];
     case 8: {
       const length = (read(at + 4, 4) >>> 20) & 0xfff;
       return Array.from({ length: Math.max(0, Math.floor((Math.min(length, 0x1000 - at) - 0x0c) / 8)) }, (_, i) => cxlRegisterBlock(i)).flat();

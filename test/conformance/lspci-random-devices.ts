@@ -140,7 +140,7 @@ const MORE_EXTENDED: readonly [number, number, (b: Builder, at: number) => void]
     fill(b, at + 4, at + 0x40);
     // CXL's vendor ID, mostly with an ID irqscope decodes; lengths either side of 16, of the port extensions' 0x28 and of the device's 0x38.
     if (rand(b) < 0.7) put(b, at + 4, 2, 0x1e98);
-    if (rand(b) < 0.8) put(b, at + 8, 2, pick(b, [0, 1, 2, 3, 4, 5, 7, 8, 0x0a, 0xff, int(b, 0x10000)]));
+    if (rand(b) < 0.8) put(b, at + 8, 2, pick(b, [0, 1, 2, 3, 4, 5, 7, 8, 9, 0x0a, 0xff, int(b, 0x10000)]));
     if (rand(b) < 0.7) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (pick(b, [0, 15, 16, 36, 40, 56, 60, 64, 0x200, 0xf00]) << 4));
     const cxl = b.bytes[at + 4] === 0x98 && b.bytes[at + 5] === 0x1e;
     const id = b.bytes[at + 8]! | (b.bytes[at + 9]! << 8);
@@ -153,6 +153,8 @@ const MORE_EXTENDED: readonly [number, number, (b: Builder, at: number) => void]
     if (cxl && short && length >= 16) put(b, at + 6, 2, (b.bytes[at + 6]! & 0x0f) | (0x40 << 4));
     // pciutils 3.9 indexes its tables with a CXL device range's raw type, class and interleave, and prints (or crashes on)
     // what lies past them: keep them in range (type, class 0-2; interleave 0-7).
+    // An MLD's count, mostly 1-16 (lspci prints nothing for the reserved rest).
+    if (cxl && id === 9 && rand(b) < 0.7) put(b, at + 0x0a, 2, int(b, 18));
     if (cxl && id === 0) {
       for (const flags of [at + 0x1c, at + 0x2c]) {
         b.bytes[flags] = (b.bytes[flags]! & 0x03) | (int(b, 3) << 2) | (int(b, 3) << 5);

@@ -101,6 +101,9 @@ const SPECS: Spec[] = [
       [EXT_CAP_ID.DVSEC, 1, '981e0001 0700 ffff ffff ffff'], [EXT_CAP_ID.DVSEC, 1, '981e0002 0700 ffff ffff ffff ffffffff ffffffff ffffffff ffffffff'],
       [EXT_CAP_ID.DVSEC, 1, '981e0f02 0700 1234 5678 9abc def01234 01000000 00000000 01000000'], [EXT_CAP_ID.DVSEC, 1, '981e4202 0700 ffff 0000 ffff 00000000 01000000 01000000 01000000 ffffffff'],
       [EXT_CAP_ID.DVSEC, 1, '981e0102 0700 ffff ffff ffff ffffffff ffffffff ffffffff ffffffff'],
+      // MLD: counts 0, 1, 16 (the last one named), 17 and all ones; revision 0 too.
+      ...[0, 1, 16, 17, 0xffff].map((n): [number, number, string] => [EXT_CAP_ID.DVSEC, 1, `981e0101 0900 ${Buffer.from(Uint16Array.of(n).buffer).toString('hex')} 0000`]),
+      [EXT_CAP_ID.DVSEC, 1, '981e0001 0900 0300 0000'],
     ],
   },
 ];
