@@ -17,13 +17,14 @@ import { useHistoryStore } from './stores/history';
 import { useImportStore } from './stores/import';
 import { useScriptStore } from './stores/script';
 import { useFilesStore } from './stores/files';
+import { LIVE_TEXT_MS } from './lib/live-text';
 
 export interface AppSession {
   stop(): void;
 }
 
-/** Least time between two refreshes that device-change notices cause. */
-export const STREAM_REFRESH_MS = 100;
+/** Least time between two refreshes that device-change notices cause: the grid's text is live text too. */
+export const STREAM_REFRESH_MS = LIVE_TEXT_MS;
 
 export function startAppSession(transport: Transport, pinia: Pinia): AppSession {
   const status = useStatusStore(pinia);

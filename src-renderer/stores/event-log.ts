@@ -11,9 +11,10 @@ import { LatestRequest } from '../lib/latest-request';
 import { useStatusStore } from './status';
 import { useTimelineStore } from './timeline';
 import { useHistoryStore } from './history';
+import { LIVE_TEXT_MS } from '../lib/live-text';
 
-/** How often the log following the newest asks for its rows while events stream in (ms). */
-export const FOLLOW_REFRESH_MS = 100;
+/** How often the log following the newest asks for its rows while events stream in: as often as live text is rewritten. */
+export const FOLLOW_REFRESH_MS = LIVE_TEXT_MS;
 
 export const useEventLogStore = defineStore('eventLog', () => {
   const status = useStatusStore();
